@@ -1,0 +1,1 @@
+//! .env parser (to be written).

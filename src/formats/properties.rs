@@ -1,0 +1,1 @@
+//! Java .properties parser (to be written).

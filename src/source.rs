@@ -1,0 +1,181 @@
+//! Source text, byte spans and position conversions.
+//!
+//! Every parser in camguard reports byte ranges into the original text. This
+//! module turns those into 1-based lines and columns (in characters and in
+//! UTF-16 code units, the unit SARIF consumers expect).
+
+use std::ops::Range;
+use std::sync::Arc;
+
+/// A half-open byte range `[start, end)` into a source text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub const fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+
+    pub const fn empty(at: usize) -> Self {
+        Span { start: at, end: at }
+    }
+
+    pub const fn len(&self) -> usize {
+        self.end.saturating_sub(self.start)
+    }
+
+    pub const fn is_empty(&self) -> bool {
+        self.end <= self.start
+    }
+
+    pub fn range(&self) -> Range<usize> {
+        self.start..self.end
+    }
+
+    /// Shift a span found in an embedded document back into its container.
+    pub const fn offset(&self, by: usize) -> Self {
+        Span {
+            start: self.start + by,
+            end: self.end + by,
+        }
+    }
+
+    /// The smallest span covering both.
+    pub fn cover(&self, other: Span) -> Span {
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+}
+
+/// A 1-based position: line, column in Unicode scalar values, column in UTF-16 code units.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+    pub column_utf16: usize,
+}
+
+/// The text of one file plus a line index.
+#[derive(Debug)]
+pub struct SourceText {
+    text: Arc<str>,
+    line_starts: Vec<usize>,
+}
+
+impl SourceText {
+    pub fn new(text: impl Into<Arc<str>>) -> Self {
+        let text: Arc<str> = text.into();
+        let mut line_starts = vec![0];
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\n' => line_starts.push(i + 1),
+                // A lone CR is a line break too (old Mac files); CRLF counts once.
+                b'\r' if bytes.get(i + 1) != Some(&b'\n') => line_starts.push(i + 1),
+                _ => {}
+            }
+            i += 1;
+        }
+        SourceText { text, line_starts }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn shared(&self) -> Arc<str> {
+        Arc::clone(&self.text)
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// Clamp an offset into the text and onto a character boundary.
+    pub fn clamp(&self, offset: usize) -> usize {
+        let mut o = offset.min(self.text.len());
+        while o > 0 && !self.text.is_char_boundary(o) {
+            o -= 1;
+        }
+        o
+    }
+
+    /// 0-based line index containing `offset`.
+    pub fn line_index(&self, offset: usize) -> usize {
+        let offset = self.clamp(offset);
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        }
+    }
+
+    /// Byte span of a 0-based line, without its line terminator.
+    pub fn line_span(&self, line: usize) -> Span {
+        let start = self.line_starts.get(line).copied().unwrap_or(self.text.len());
+        let mut end = self
+            .line_starts
+            .get(line + 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        let b = self.text.as_bytes();
+        while end > start && (b[end - 1] == b'\n' || b[end - 1] == b'\r') {
+            end -= 1;
+        }
+        Span::new(start, end)
+    }
+
+    pub fn position(&self, offset: usize) -> Position {
+        let offset = self.clamp(offset);
+        let line = self.line_index(offset);
+        let start = self.line_starts[line];
+        let prefix = &self.text[start..offset];
+        Position {
+            line: line + 1,
+            column: prefix.chars().count() + 1,
+            column_utf16: prefix.encode_utf16().count() + 1,
+        }
+    }
+
+    pub fn slice(&self, span: Span) -> &str {
+        let s = self.clamp(span.start);
+        let e = self.clamp(span.end.max(span.start));
+        &self.text[s..e]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_chars_and_utf16_units() {
+        let src = SourceText::new("a: 1\nwéb: \"😀x\"\n");
+        let x = src.text().find('x').unwrap();
+        let p = src.position(x);
+        assert_eq!(p.line, 2);
+        assert_eq!(p.column, 8); // w é b : space " 😀 -> x is the 8th char
+        assert_eq!(p.column_utf16, 9); // the emoji is two UTF-16 units
+    }
+
+    #[test]
+    fn crlf_and_lone_cr_break_lines() {
+        let src = SourceText::new("a\r\nb\rc\n");
+        assert_eq!(src.line_count(), 4);
+        assert_eq!(src.position(3).line, 2);
+        assert_eq!(src.position(5).line, 3);
+        assert_eq!(src.slice(src.line_span(0)), "a");
+    }
+
+    #[test]
+    fn offsets_past_the_end_or_inside_a_char_are_clamped() {
+        let src = SourceText::new("é");
+        assert_eq!(src.clamp(1), 0);
+        assert_eq!(src.position(99).column, 2);
+    }
+}
