@@ -3,3 +3,4 @@
 
 pub mod formats;
 pub mod source;
+pub mod yaml;

@@ -1,0 +1,580 @@
+//! A small span-preserving YAML tree built from granit-parser events.
+//!
+//! This module is the only place that knows the YAML parser crate, so it can be
+//! swapped. It builds the tree iteratively (no recursion on input depth), resolves
+//! aliases and `<<` merge keys under a node budget (billion-laughs inputs are cut
+//! off with a diagnostic), keeps comments for suppressions, and reports duplicate
+//! keys with both spans instead of failing.
+
+use std::collections::HashMap;
+
+use granit_parser::{Event, Options, Parser, Placement, ScalarStyle};
+
+use crate::source::Span;
+
+/// Maximum nesting of collections, as written or after alias expansion.
+pub const MAX_DEPTH: usize = 200;
+/// Maximum number of nodes that alias expansion may copy in one file.
+pub const ALIAS_NODE_BUDGET: usize = 200_000;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    pub kind: NodeKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum NodeKind {
+    Scalar(Scalar),
+    Seq(Vec<Node>),
+    Map(Vec<(Node, Node)>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scalar {
+    pub value: String,
+    pub style: Style,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Style {
+    Plain,
+    SingleQuoted,
+    DoubleQuoted,
+    Literal,
+    Folded,
+}
+
+impl Node {
+    pub fn as_scalar(&self) -> Option<&Scalar> {
+        match &self.kind {
+            NodeKind::Scalar(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        self.as_scalar().map(|s| s.value.as_str())
+    }
+
+    pub fn as_map(&self) -> Option<&[(Node, Node)]> {
+        match &self.kind {
+            NodeKind::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    pub fn as_seq(&self) -> Option<&[Node]> {
+        match &self.kind {
+            NodeKind::Seq(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The value of a scalar key in a mapping (the last one wins, as in most loaders).
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.get_entry(key).map(|(_, v)| v)
+    }
+
+    pub fn get_entry(&self, key: &str) -> Option<(&Node, &Node)> {
+        self.as_map()?
+            .iter()
+            .rev()
+            .find(|(k, _)| k.as_str() == Some(key))
+            .map(|(k, v)| (k, v))
+    }
+
+    /// True for `~`, `null`, `Null`, `NULL` and the empty plain scalar.
+    pub fn is_null(&self) -> bool {
+        match &self.kind {
+            NodeKind::Scalar(s) => s.style == Style::Plain && is_null_literal(&s.value),
+            _ => false,
+        }
+    }
+}
+
+pub fn is_null_literal(s: &str) -> bool {
+    matches!(s, "" | "~" | "null" | "Null" | "NULL")
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Comment {
+    /// Text after `#`.
+    pub text: String,
+    /// The whole comment including `#`.
+    pub span: Span,
+    /// The comment follows content on the same line.
+    pub trailing: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IssueKind {
+    /// The text is not valid YAML; the tree holds what was read before the error.
+    Syntax,
+    /// A resource limit was hit (depth, alias expansion budget).
+    Limit,
+    /// A mapping repeats a key; `related` is the first occurrence.
+    DuplicateKey,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Issue {
+    pub kind: IssueKind,
+    pub message: String,
+    pub span: Span,
+    pub related: Option<Span>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct YamlFile {
+    /// One root node per document of the stream.
+    pub docs: Vec<Node>,
+    pub comments: Vec<Comment>,
+    pub issues: Vec<Issue>,
+}
+
+struct Frame {
+    kind: FrameKind,
+    start: usize,
+    anchor: usize,
+}
+
+enum FrameKind {
+    Seq(Vec<Node>),
+    Map {
+        entries: Vec<(Node, Node)>,
+        key: Option<Node>,
+    },
+}
+
+struct Anchored {
+    node: Node,
+    size: usize,
+    height: usize,
+}
+
+struct Builder {
+    stack: Vec<Frame>,
+    docs: Vec<Node>,
+    anchors: HashMap<usize, Anchored>,
+    issues: Vec<Issue>,
+    alias_budget: usize,
+    budget_reported: bool,
+}
+
+fn to_span(s: &granit_parser::Span, len: usize) -> Span {
+    let start = s.start.byte_offset().unwrap_or(0).min(len);
+    let end = s.end.byte_offset().unwrap_or(start).clamp(start, len);
+    Span::new(start, end)
+}
+
+fn node_size_and_height(node: &Node) -> (usize, usize) {
+    // Iterative, so hostile nesting cannot overflow the stack here either.
+    let mut size = 0;
+    let mut height = 0;
+    let mut todo = vec![(node, 1usize)];
+    while let Some((n, depth)) = todo.pop() {
+        size += 1;
+        height = height.max(depth);
+        match &n.kind {
+            NodeKind::Scalar(_) => {}
+            NodeKind::Seq(items) => todo.extend(items.iter().map(|i| (i, depth + 1))),
+            NodeKind::Map(entries) => {
+                for (k, v) in entries {
+                    todo.push((k, depth + 1));
+                    todo.push((v, depth + 1));
+                }
+            }
+        }
+    }
+    (size, height)
+}
+
+impl Builder {
+    fn push_node(&mut self, node: Node, anchor: usize) {
+        if anchor != 0 {
+            let (size, height) = node_size_and_height(&node);
+            self.anchors.insert(
+                anchor,
+                Anchored {
+                    node: node.clone(),
+                    size,
+                    height,
+                },
+            );
+        }
+        match self.stack.last_mut() {
+            None => self.docs.push(node),
+            Some(Frame {
+                kind: FrameKind::Seq(items),
+                ..
+            }) => items.push(node),
+            Some(Frame {
+                kind: FrameKind::Map { entries, key },
+                ..
+            }) => match key.take() {
+                None => *key = Some(node),
+                Some(k) => entries.push((k, node)),
+            },
+        }
+    }
+
+    fn alias(&mut self, id: usize, span: Span) {
+        let depth = self.stack.len();
+        let replacement = match self.anchors.get(&id) {
+            None => Err("alias refers to an unknown anchor".to_string()),
+            Some(a) if depth + a.height > MAX_DEPTH => Err(format!(
+                "alias expansion would nest deeper than {MAX_DEPTH} levels; alias ignored"
+            )),
+            Some(a) if a.size > self.alias_budget => Err(format!(
+                "alias expansion exceeds the budget of {ALIAS_NODE_BUDGET} copied nodes \
+                 (an alias bomb?); remaining aliases are ignored"
+            )),
+            Some(a) => {
+                self.alias_budget -= a.size;
+                Ok(a.node.clone())
+            }
+        };
+        match replacement {
+            Ok(node) => self.push_node(node, 0),
+            Err(message) => {
+                if !self.budget_reported {
+                    self.issues.push(Issue {
+                        kind: IssueKind::Limit,
+                        message,
+                        span,
+                        related: None,
+                    });
+                    self.budget_reported = true;
+                }
+                self.push_node(null_at(span), 0);
+            }
+        }
+    }
+
+    fn close(&mut self, end: usize) {
+        let Some(frame) = self.stack.pop() else {
+            return;
+        };
+        let span = Span::new(frame.start, end.max(frame.start));
+        let node = match frame.kind {
+            FrameKind::Seq(items) => Node {
+                kind: NodeKind::Seq(items),
+                span,
+            },
+            FrameKind::Map { mut entries, key } => {
+                if let Some(k) = key {
+                    // A key without a value (only when the stream broke off).
+                    let at = Span::empty(k.span.end);
+                    entries.push((k, null_at(at)));
+                }
+                let entries = self.merge_and_check(entries);
+                Node {
+                    kind: NodeKind::Map(entries),
+                    span,
+                }
+            }
+        };
+        self.push_node(node, frame.anchor);
+    }
+
+    /// Apply `<<` merge keys (explicit keys win, earlier merge sources win) and report
+    /// duplicate explicit keys.
+    fn merge_and_check(&mut self, entries: Vec<(Node, Node)>) -> Vec<(Node, Node)> {
+        let mut explicit: Vec<(Node, Node)> = Vec::with_capacity(entries.len());
+        let mut merged: Vec<(Node, Node)> = Vec::new();
+        let mut first_seen: HashMap<String, Span> = HashMap::new();
+        for (k, v) in entries {
+            let is_merge = matches!(&k.kind, NodeKind::Scalar(s) if s.value == "<<" && s.style == Style::Plain);
+            if is_merge {
+                let sources: Vec<Node> = match v.kind {
+                    NodeKind::Map(_) => vec![v],
+                    NodeKind::Seq(items) => items,
+                    _ => Vec::new(),
+                };
+                for src in sources {
+                    if let NodeKind::Map(src_entries) = src.kind {
+                        for (mk, mv) in src_entries {
+                            let dup = merged
+                                .iter()
+                                .any(|(ek, _): &(Node, Node)| same_key(ek, &mk));
+                            if !dup {
+                                merged.push((mk, mv));
+                            }
+                        }
+                    }
+                }
+                continue;
+            }
+            if let Some(text) = k.as_str() {
+                if let Some(first) = first_seen.get(text) {
+                    self.issues.push(Issue {
+                        kind: IssueKind::DuplicateKey,
+                        message: format!("duplicate key `{text}`; the last occurrence wins"),
+                        span: k.span,
+                        related: Some(*first),
+                    });
+                } else {
+                    first_seen.insert(text.to_string(), k.span);
+                }
+            }
+            explicit.push((k, v));
+        }
+        if merged.is_empty() {
+            return explicit;
+        }
+        let mut out: Vec<(Node, Node)> = merged
+            .into_iter()
+            .filter(|(mk, _)| !explicit.iter().any(|(ek, _)| same_key(ek, mk)))
+            .collect();
+        out.extend(explicit);
+        out
+    }
+}
+
+fn same_key(a: &Node, b: &Node) -> bool {
+    match (a.as_str(), b.as_str()) {
+        (Some(x), Some(y)) => x == y,
+        _ => false,
+    }
+}
+
+fn null_at(span: Span) -> Node {
+    Node {
+        kind: NodeKind::Scalar(Scalar {
+            value: String::new(),
+            style: Style::Plain,
+        }),
+        span: Span::empty(span.start),
+    }
+}
+
+fn style_of(s: ScalarStyle) -> Style {
+    match s {
+        ScalarStyle::Plain => Style::Plain,
+        ScalarStyle::SingleQuoted => Style::SingleQuoted,
+        ScalarStyle::DoubleQuoted => Style::DoubleQuoted,
+        ScalarStyle::Literal => Style::Literal,
+        _ => Style::Folded,
+    }
+}
+
+/// Parse a YAML stream. Never panics; problems are returned in `issues`.
+pub fn parse(text: &str) -> YamlFile {
+    let len = text.len();
+    let mut options = Options::default();
+    options.flow_nesting_limit = MAX_DEPTH;
+    options.block_nesting_limit = MAX_DEPTH;
+    options.max_buffered_comment_events = 1 << 20;
+    let parser = Parser::new_from_str_with_options(text, options);
+    let mut b = Builder {
+        stack: Vec::new(),
+        docs: Vec::new(),
+        anchors: HashMap::new(),
+        issues: Vec::new(),
+        alias_budget: ALIAS_NODE_BUDGET,
+        budget_reported: false,
+    };
+    let mut comments = Vec::new();
+    for item in parser {
+        let (event, gspan) = match item {
+            Ok(ok) => ok,
+            Err(err) => {
+                let at = err.marker().byte_offset().unwrap_or(len).min(len);
+                b.issues.push(Issue {
+                    kind: IssueKind::Syntax,
+                    message: err.info(),
+                    span: Span::empty(at),
+                    related: None,
+                });
+                break;
+            }
+        };
+        let span = to_span(&gspan, len);
+        match event {
+            Event::DocumentStart(..) => b.anchors.clear(),
+            Event::DocumentEnd => {
+                while !b.stack.is_empty() {
+                    b.close(span.start);
+                }
+            }
+            Event::Comment(body, placement) => comments.push(Comment {
+                text: body.into_owned(),
+                span,
+                trailing: placement == Placement::Right,
+            }),
+            Event::Scalar(value, style, anchor, _) => {
+                let node = Node {
+                    kind: NodeKind::Scalar(Scalar {
+                        value: value.into_owned(),
+                        style: style_of(style),
+                    }),
+                    span,
+                };
+                b.push_node(node, anchor);
+            }
+            Event::SequenceStart(_, anchor, _) => b.stack.push(Frame {
+                kind: FrameKind::Seq(Vec::new()),
+                start: span.start,
+                anchor,
+            }),
+            Event::MappingStart(_, anchor, _) => b.stack.push(Frame {
+                kind: FrameKind::Map {
+                    entries: Vec::new(),
+                    key: None,
+                },
+                start: span.start,
+                anchor,
+            }),
+            Event::SequenceEnd | Event::MappingEnd => b.close(span.end.max(span.start)),
+            Event::Alias(id) => b.alias(id, span),
+            _ => {}
+        }
+    }
+    // A syntax error leaves collections open: keep what was read.
+    while !b.stack.is_empty() {
+        b.close(len);
+    }
+    YamlFile {
+        docs: b.docs,
+        comments,
+        issues: b.issues,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slice<'a>(src: &'a str, span: Span) -> &'a str {
+        &src[span.range()]
+    }
+
+    #[test]
+    fn spans_point_at_keys_and_values_after_non_ascii_text() {
+        let src = "wéb: café ☕\nsec:\n  flag: \"false\"   # why\n";
+        let y = parse(src);
+        assert!(y.issues.is_empty(), "{:?}", y.issues);
+        let root = &y.docs[0];
+        let (k, v) = root.get("sec").unwrap().get_entry("flag").unwrap();
+        assert_eq!(slice(src, k.span), "flag");
+        assert_eq!(slice(src, v.span), "\"false\"");
+        assert_eq!(v.as_scalar().unwrap().style, Style::DoubleQuoted);
+        assert_eq!(y.comments.len(), 1);
+        assert!(y.comments[0].trailing);
+        assert_eq!(slice(src, y.comments[0].span), "# why");
+    }
+
+    #[test]
+    fn multi_document_streams() {
+        let y = parse("a: 1\n---\nb: 2\n---\n- x\n");
+        assert_eq!(y.docs.len(), 3);
+        assert_eq!(y.docs[1].get("b").unwrap().as_str(), Some("2"));
+        assert!(y.docs[2].as_seq().is_some());
+    }
+
+    #[test]
+    fn aliases_and_merge_keys_resolve_with_origin_spans() {
+        let src = "x-env: &env\n  A: \"1\"\n  B: two\nsvc:\n  <<: *env\n  B: three\n  C: *env\n";
+        let y = parse(src);
+        assert!(y.issues.is_empty(), "{:?}", y.issues);
+        let svc = y.docs[0].get("svc").unwrap();
+        let a = svc.get("A").unwrap();
+        assert_eq!(a.as_str(), Some("1"));
+        // Merged values keep the span of the anchor definition.
+        assert_eq!(slice(src, a.span), "\"1\"");
+        assert_eq!(svc.get("B").unwrap().as_str(), Some("three"));
+        assert_eq!(
+            svc.get("C").unwrap().get("B").unwrap().as_str(),
+            Some("two")
+        );
+        let keys: Vec<_> = svc
+            .as_map()
+            .unwrap()
+            .iter()
+            .map(|(k, _)| k.as_str().unwrap())
+            .collect();
+        assert_eq!(keys, ["A", "B", "C"]);
+    }
+
+    #[test]
+    fn merge_key_with_a_sequence_of_maps_prefers_earlier_sources() {
+        let y = parse("a: &a {k: 1}\nb: &b {k: 2, j: 3}\nc:\n  <<: [*a, *b]\n");
+        let c = y.docs[0].get("c").unwrap();
+        assert_eq!(c.get("k").unwrap().as_str(), Some("1"));
+        assert_eq!(c.get("j").unwrap().as_str(), Some("3"));
+    }
+
+    #[test]
+    fn flow_style_and_null_values() {
+        let y = parse("m: {a: 1, b: [x, y], c: ~, d: }\n");
+        let m = y.docs[0].get("m").unwrap();
+        assert_eq!(m.get("b").unwrap().as_seq().unwrap().len(), 2);
+        assert!(m.get("c").unwrap().is_null());
+        assert!(m.get("d").unwrap().is_null());
+    }
+
+    #[test]
+    fn duplicate_keys_are_reported_with_both_spans() {
+        let src = "a: 1\nb: 2\na: 3\n";
+        let y = parse(src);
+        assert_eq!(y.issues.len(), 1);
+        let issue = &y.issues[0];
+        assert_eq!(issue.kind, IssueKind::DuplicateKey);
+        assert_eq!(issue.span.start, 10);
+        assert_eq!(issue.related, Some(Span::new(0, 1)));
+        assert_eq!(y.docs[0].get("a").unwrap().as_str(), Some("3"));
+    }
+
+    #[test]
+    fn billion_laughs_is_cut_off_by_the_budget() {
+        let mut src = String::from("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for i in 1..10 {
+            let p = i - 1;
+            src.push_str(&format!(
+                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+            ));
+        }
+        let y = parse(&src);
+        assert!(y.issues.iter().any(|i| i.kind == IssueKind::Limit));
+    }
+
+    #[test]
+    fn deep_nesting_is_rejected_not_overflowing() {
+        for src in [
+            "[".repeat(100_000),
+            "{a: ".repeat(100_000),
+            format!("{}x\n", "- ".repeat(100_000)),
+        ] {
+            let y = parse(&src);
+            assert!(!y.issues.is_empty());
+        }
+        let mut nested = String::new();
+        for i in 0..1000 {
+            nested.push_str(&" ".repeat(i));
+            nested.push_str("k:\n");
+        }
+        let y = parse(&nested);
+        assert!(y.issues.iter().any(|i| i.kind == IssueKind::Syntax));
+    }
+
+    #[test]
+    fn alias_chains_cannot_build_deep_trees() {
+        let mut src = String::from("a0: &a0 [x]\n");
+        for i in 1..400 {
+            src.push_str(&format!("a{i}: &a{i} [*a{}]\n", i - 1));
+        }
+        let y = parse(&src);
+        assert!(y.issues.iter().any(|i| i.kind == IssueKind::Limit));
+        let (_, height) = node_size_and_height(&y.docs[0]);
+        assert!(height <= MAX_DEPTH + 2);
+    }
+
+    #[test]
+    fn syntax_errors_keep_what_was_read() {
+        let y = parse("a: 1\nb: [unclosed\n");
+        assert!(y.issues.iter().any(|i| i.kind == IssueKind::Syntax));
+        assert_eq!(y.docs.len(), 1);
+        assert_eq!(y.docs[0].get("a").unwrap().as_str(), Some("1"));
+    }
+}
