@@ -1,6 +1,21 @@
 #![forbid(unsafe_code)]
 //! camguard: a security auditor for Camunda, Optimize, Elasticsearch and OpenSearch configuration.
+//!
+//! The pipeline runs in one direction:
+//! [`discover`] (walk and classify) -> [`analyze`] (parse with spans, normalise into
+//! [`settings`]) -> [`rules`] (evaluate) -> [`finding`]s -> [`report`].
 
+pub mod analyze;
+pub mod check;
+pub mod cli;
+pub mod discover;
+pub mod finding;
 pub mod formats;
+pub mod problem;
+pub mod report;
+pub mod rules;
+pub mod settings;
 pub mod source;
+pub mod testing;
+pub mod tomltree;
 pub mod yaml;

@@ -446,7 +446,7 @@ pub fn parse(text: &str) -> YamlFile {
 mod tests {
     use super::*;
 
-    fn slice<'a>(src: &'a str, span: Span) -> &'a str {
+    fn slice(src: &str, span: Span) -> &str {
         &src[span.range()]
     }
 

@@ -1,0 +1,307 @@
+//! Command-line interface.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::check::{self, DEFAULT_MAX_FILE_SIZE, Report, ScanOptions, StdinInput};
+use crate::discover::FileKind;
+use crate::report::{self, human};
+use crate::rules::{RuleSet, Severity};
+
+/// Exit codes (documented in README.md).
+pub mod exit {
+    pub const CLEAN: u8 = 0;
+    pub const FINDINGS: u8 = 1;
+    pub const USAGE: u8 = 2;
+    pub const INTERNAL: u8 = 3;
+}
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "camguard",
+    version,
+    about = "Security auditor for Camunda, Optimize, Elasticsearch and OpenSearch configuration"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Check configuration files and report deviations from the hardening guidance.
+    Check(CheckArgs),
+    /// List every rule.
+    Rules {
+        #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+        format: ListFormat,
+    },
+    /// Print the full explanation of a rule.
+    Explain {
+        /// Rule code (C8001) or name (unprotected-api).
+        rule: String,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum ListFormat {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum FailOn {
+    Critical,
+    High,
+    Medium,
+    Low,
+}
+
+impl FailOn {
+    pub fn severity(self) -> Severity {
+        match self {
+            FailOn::Critical => Severity::Critical,
+            FailOn::High => Severity::High,
+            FailOn::Medium => Severity::Medium,
+            FailOn::Low => Severity::Low,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    /// Files or directories to check (`-` reads standard input).
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Exit 1 when a finding of this severity or higher is reported.
+    #[arg(long, value_enum, default_value_t = FailOn::Low)]
+    pub fail_on: FailOn,
+    /// Skip files larger than this many bytes (reported as a problem).
+    #[arg(long, default_value_t = DEFAULT_MAX_FILE_SIZE)]
+    pub max_file_size: u64,
+    /// Treat every input as this kind of file.
+    #[arg(long, value_parser = parse_kind)]
+    pub kind: Option<FileKind>,
+    /// Name standard input for classification and reports.
+    #[arg(long)]
+    pub stdin_filename: Option<PathBuf>,
+    /// Follow symbolic links while walking directories.
+    #[arg(long)]
+    pub follow_links: bool,
+    /// Do not honour .gitignore / .ignore files.
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// When to use colour in human output.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+}
+
+fn parse_kind(s: &str) -> Result<FileKind, String> {
+    FileKind::from_id(s).ok_or_else(|| {
+        let known: Vec<_> = FileKind::ALL.iter().map(|k| k.id()).collect();
+        format!("unknown kind `{s}` (known: {})", known.join(", "))
+    })
+}
+
+fn use_color(c: Color) -> bool {
+    match c {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var("TERM").map_or(true, |t| t != "dumb")
+        }
+    }
+}
+
+fn write_stdout(s: &str) {
+    let mut out = std::io::stdout().lock();
+    // A closed pipe (`camguard check | head`) is not an error worth a panic.
+    let _ = out.write_all(s.as_bytes());
+    let _ = out.flush();
+}
+
+/// Does the report fail the gate?
+pub fn fails(report: &Report, fail_on: Severity) -> bool {
+    report.findings.iter().any(|f| f.severity >= fail_on)
+        || report.problems.iter().any(|p| p.kind.is_error())
+}
+
+fn run_check(args: CheckArgs, rules: &RuleSet) -> u8 {
+    let mut paths = Vec::new();
+    let mut stdin = None;
+    for p in &args.paths {
+        if p.as_os_str() == "-" {
+            let mut bytes = Vec::new();
+            if let Err(e) = std::io::stdin()
+                .lock()
+                .take(args.max_file_size + 1)
+                .read_to_end(&mut bytes)
+            {
+                eprintln!("error: cannot read standard input: {e}");
+                return exit::USAGE;
+            }
+            let name = args
+                .stdin_filename
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("<stdin>"));
+            stdin = Some(StdinInput { name, bytes });
+        } else if let Err(e) = std::fs::metadata(p) {
+            eprintln!("error: cannot read `{}`: {e}", p.display());
+            return exit::USAGE;
+        } else {
+            paths.push(p.clone());
+        }
+    }
+    let opts = ScanOptions {
+        paths,
+        stdin,
+        max_file_size: args.max_file_size,
+        kind: args.kind,
+        follow_links: args.follow_links,
+        no_ignore: args.no_ignore,
+    };
+    let report = check::scan(&opts, rules);
+    let text = match args.format {
+        Format::Human => {
+            let width = if use_color(args.color) { 120 } else { 100 };
+            human::render(
+                &report,
+                human::Style {
+                    color: use_color(args.color),
+                    width,
+                },
+                0,
+            )
+        }
+        Format::Json => report::json::render(&report),
+    };
+    write_stdout(&text);
+    if fails(&report, args.fail_on.severity()) {
+        exit::FINDINGS
+    } else {
+        exit::CLEAN
+    }
+}
+
+fn run_rules(format: ListFormat, rules: &RuleSet) -> u8 {
+    match format {
+        ListFormat::Json => {
+            let list: Vec<_> = rules
+                .rules
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "code": r.code,
+                        "name": r.name,
+                        "severity": r.severity,
+                        "products": r.product_ids(),
+                        "summary": r.summary,
+                        "docs": r.docs,
+                        "cwe": r.cwe,
+                    })
+                })
+                .collect();
+            let mut s = serde_json::to_string_pretty(&list).unwrap_or_default();
+            s.push('\n');
+            write_stdout(&s);
+        }
+        ListFormat::Human => {
+            let mut s = String::new();
+            for r in &rules.rules {
+                s.push_str(&format!(
+                    "{:<8} {:<9} {:<44} {}\n",
+                    r.code,
+                    r.severity.as_str(),
+                    r.name,
+                    r.summary
+                ));
+            }
+            write_stdout(&s);
+        }
+    }
+    exit::CLEAN
+}
+
+fn run_explain(id: &str, rules: &RuleSet) -> u8 {
+    match rules.find(id) {
+        Some(r) => {
+            let products = r.product_ids().join(", ");
+            let cwe: Vec<String> = r.cwe.iter().map(|c| format!("CWE-{c}")).collect();
+            write_stdout(&format!(
+                "{} {} ({})\n{}\n\nProducts: {}\nCWE: {}\nDocs: {}\n\n{}\n",
+                r.code,
+                r.name,
+                r.severity,
+                r.summary,
+                products,
+                if cwe.is_empty() {
+                    "-".into()
+                } else {
+                    cwe.join(", ")
+                },
+                r.docs,
+                r.explanation.trim()
+            ));
+            exit::CLEAN
+        }
+        None => {
+            eprintln!("error: no rule with code or name `{id}` (see `camguard rules`)");
+            exit::USAGE
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> u8 {
+    let rules = RuleSet::builtin();
+    match cli.command {
+        Command::Check(args) => run_check(args, &rules),
+        Command::Rules { format } => run_rules(format, &rules),
+        Command::Explain { rule } => run_explain(&rule, &rules),
+    }
+}
+
+/// Entry point used by `main`: parse arguments, run, map panics to exit code 3.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::CLEAN
+            };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match std::panic::catch_unwind(|| run(cli)) {
+        Ok(code) => ExitCode::from(code),
+        Err(_) => {
+            eprintln!(
+                "error: internal error in camguard; please report it with the input that caused it"
+            );
+            ExitCode::from(exit::INTERNAL)
+        }
+    }
+}

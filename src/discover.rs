@@ -1,0 +1,353 @@
+//! Discovery: walking the tree, classifying files into kinds, reading them safely.
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::problem::{Problem, ProblemKind};
+
+/// What a file is, which decides how it is parsed and normalised.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FileKind {
+    /// Spring Boot `application*.yaml` (Camunda 7 starter / Run, Camunda 8).
+    SpringYaml,
+    /// Spring Boot `application*.properties`.
+    SpringProperties,
+    /// Optimize `environment-config.yaml`.
+    Optimize,
+    Elasticsearch,
+    Opensearch,
+    /// `.env` files.
+    Env,
+}
+
+impl FileKind {
+    pub const ALL: [FileKind; 6] = [
+        FileKind::SpringYaml,
+        FileKind::SpringProperties,
+        FileKind::Optimize,
+        FileKind::Elasticsearch,
+        FileKind::Opensearch,
+        FileKind::Env,
+    ];
+
+    /// The name used by `--kind`.
+    pub fn id(self) -> &'static str {
+        match self {
+            FileKind::SpringYaml => "spring",
+            FileKind::SpringProperties => "properties",
+            FileKind::Optimize => "optimize",
+            FileKind::Elasticsearch => "elasticsearch",
+            FileKind::Opensearch => "opensearch",
+            FileKind::Env => "env",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<FileKind> {
+        FileKind::ALL.into_iter().find(|k| k.id() == id)
+    }
+}
+
+fn has_ext(name: &str, exts: &[&str]) -> bool {
+    exts.iter().any(|e| {
+        name.len() > e.len()
+            && name.ends_with(e)
+            && name.as_bytes()[name.len() - e.len() - 1] == b'.'
+    })
+}
+
+/// Classify by file name (and parent directory where the name alone is ambiguous).
+pub fn classify_name(path: &Path) -> Option<FileKind> {
+    let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+    let yaml = has_ext(&name, &["yaml", "yml"]);
+    let stem = name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s);
+    if yaml {
+        match stem {
+            "environment-config" => return Some(FileKind::Optimize),
+            "elasticsearch" => return Some(FileKind::Elasticsearch),
+            "opensearch" => return Some(FileKind::Opensearch),
+            _ => {}
+        }
+        if stem == "application" || stem.starts_with("application-") {
+            return Some(FileKind::SpringYaml);
+        }
+        if is_camunda_run_config(path) {
+            return Some(FileKind::SpringYaml);
+        }
+        return None;
+    }
+    if has_ext(&name, &["properties"])
+        && (stem == "application" || stem.starts_with("application-"))
+    {
+        return Some(FileKind::SpringProperties);
+    }
+    if name == ".env" || has_ext(&name, &["env"]) {
+        return Some(FileKind::Env);
+    }
+    if let Some(suffix) = name.strip_prefix(".env.")
+        && !matches!(suffix, "example" | "sample" | "template" | "dist")
+    {
+        return Some(FileKind::Env);
+    }
+    None
+}
+
+/// Camunda Run reads `configuration/default.yml` and `configuration/production.yml`.
+pub fn is_camunda_run_config(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    let name = name.to_ascii_lowercase();
+    let run_name = matches!(
+        name.as_str(),
+        "default.yml" | "default.yaml" | "production.yml" | "production.yaml"
+    );
+    let parent_is_configuration = path.parent().and_then(|p| p.file_name()).is_some_and(|p| {
+        p.eq_ignore_ascii_case("configuration") || p.eq_ignore_ascii_case("resources")
+    });
+    run_name && parent_is_configuration
+}
+
+/// Classify by content when the name says nothing (explicit paths and stdin).
+pub fn sniff(text: &str) -> Option<FileKind> {
+    let mut spring = false;
+    for line in text.lines().take(2000) {
+        let t = line.trim_start_matches('\u{feff}');
+        if t.starts_with("camunda:") || t.starts_with("zeebe:") || t.starts_with("camunda.bpm") {
+            spring = true;
+        }
+        if t.starts_with("xpack.") {
+            return Some(FileKind::Elasticsearch);
+        }
+        if t.starts_with("plugins.security") {
+            return Some(FileKind::Opensearch);
+        }
+    }
+    spring.then_some(FileKind::SpringYaml)
+}
+
+/// A file to scan.
+#[derive(Clone, Debug)]
+pub struct Candidate {
+    pub path: PathBuf,
+    /// Named on the command line (always scanned).
+    pub explicit: bool,
+    pub kind: Option<FileKind>,
+}
+
+pub struct WalkOptions {
+    pub follow_links: bool,
+    pub no_ignore: bool,
+}
+
+/// Walk the given paths. Directories are walked gitignore-aware, seeing dotfiles but
+/// skipping `.git/`; files named explicitly are always returned.
+pub fn discover(
+    paths: &[PathBuf],
+    opts: &WalkOptions,
+    problems: &mut Vec<Problem>,
+) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    for root in paths {
+        let meta = match fs::metadata(root) {
+            Ok(m) => m,
+            Err(e) => {
+                problems.push(Problem::new(
+                    ProblemKind::Io,
+                    display(root),
+                    format!("cannot read: {e}"),
+                ));
+                continue;
+            }
+        };
+        if !meta.is_dir() {
+            out.push(Candidate {
+                path: root.clone(),
+                explicit: true,
+                kind: classify_name(root),
+            });
+            continue;
+        }
+        let mut builder = ignore::WalkBuilder::new(root);
+        builder
+            .hidden(false)
+            .require_git(false)
+            .follow_links(opts.follow_links)
+            .filter_entry(|e| e.file_name() != ".git");
+        if opts.no_ignore {
+            builder.standard_filters(false).hidden(false);
+        }
+        for entry in builder.build() {
+            match entry {
+                Ok(e) => {
+                    let is_file = e.file_type().is_some_and(|t| t.is_file());
+                    if !is_file {
+                        continue;
+                    }
+                    if let Some(kind) = classify_name(e.path()) {
+                        out.push(Candidate {
+                            path: e.path().to_path_buf(),
+                            explicit: false,
+                            kind: Some(kind),
+                        });
+                    }
+                }
+                Err(err) => {
+                    let kind = if err.is_io() {
+                        ProblemKind::Io
+                    } else {
+                        ProblemKind::Link
+                    };
+                    let path = err_path(&err)
+                        .map(|p| display(&p))
+                        .unwrap_or_else(|| display(root));
+                    problems.push(Problem::new(kind, path, err.to_string()));
+                }
+            }
+        }
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out.dedup_by(|a, b| a.path == b.path);
+    out
+}
+
+fn err_path(err: &ignore::Error) -> Option<PathBuf> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            err_path(err)
+        }
+        ignore::Error::Loop { child, .. } => Some(child.clone()),
+        _ => None,
+    }
+}
+
+pub fn display(p: &Path) -> String {
+    let s = p.to_string_lossy().replace('\\', "/");
+    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+}
+
+/// Read a file as UTF-8 text, refusing what is not a regular text file.
+pub fn read_text(path: &Path, max_size: u64) -> Result<String, Problem> {
+    let shown = display(path);
+    let meta = fs::metadata(path)
+        .map_err(|e| Problem::new(ProblemKind::Io, &shown, format!("cannot read: {e}")))?;
+    if meta.is_dir() {
+        return Err(Problem::new(
+            ProblemKind::Io,
+            &shown,
+            "is a directory, not a file",
+        ));
+    }
+    if !meta.is_file() {
+        // FIFOs, sockets, devices: opening them may block forever.
+        return Err(Problem::new(
+            ProblemKind::Io,
+            &shown,
+            "not a regular file; not read",
+        ));
+    }
+    if meta.len() > max_size {
+        return Err(Problem::new(
+            ProblemKind::TooLarge,
+            &shown,
+            format!(
+                "{} bytes is over the limit of {max_size} bytes (raise it with --max-file-size)",
+                meta.len()
+            ),
+        ));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    let file = fs::File::open(path)
+        .map_err(|e| Problem::new(ProblemKind::Io, &shown, format!("cannot read: {e}")))?;
+    // Never read more than the limit, even if the file grows meanwhile.
+    file.take(max_size + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Problem::new(ProblemKind::Io, &shown, format!("cannot read: {e}")))?;
+    if bytes.len() as u64 > max_size {
+        return Err(Problem::new(
+            ProblemKind::TooLarge,
+            &shown,
+            format!("over the limit of {max_size} bytes"),
+        ));
+    }
+    decode(bytes, &shown)
+}
+
+/// Bytes to text, with a located diagnostic for what is not UTF-8 text.
+pub fn decode(bytes: Vec<u8>, shown: &str) -> Result<String, Problem> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(Problem::new(
+            ProblemKind::Encoding,
+            shown,
+            "UTF-16 encoded (byte order mark); camguard reads UTF-8: convert the file (e.g. `iconv -f UTF-16 -t UTF-8`)",
+        ));
+    }
+    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        return Err(Problem::new(
+            ProblemKind::Binary,
+            shown,
+            format!("contains a NUL byte at offset {at} (line {line}): not a text file"),
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let b = e.as_bytes();
+        let line = b[..at].iter().filter(|&&c| c == b'\n').count() + 1;
+        let col = at
+            - b[..at]
+                .iter()
+                .rposition(|&c| c == b'\n')
+                .map_or(0, |p| p + 1)
+            + 1;
+        Problem::new(
+            ProblemKind::Encoding,
+            shown,
+            format!("invalid UTF-8 at line {line}, byte column {col} (offset {at})"),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        let k = |p: &str| classify_name(Path::new(p));
+        assert_eq!(k("a/environment-config.yaml"), Some(FileKind::Optimize));
+        assert_eq!(
+            k("src/main/resources/application-prod.yml"),
+            Some(FileKind::SpringYaml)
+        );
+        assert_eq!(
+            k("application.properties"),
+            Some(FileKind::SpringProperties)
+        );
+        assert_eq!(k("config/elasticsearch.yml"), Some(FileKind::Elasticsearch));
+        assert_eq!(k("opensearch.yml"), Some(FileKind::Opensearch));
+        assert_eq!(k("x/.env"), Some(FileKind::Env));
+        assert_eq!(k("x/.env.production"), Some(FileKind::Env));
+        assert_eq!(k("x/.env.example"), None);
+        assert_eq!(k("configuration/default.yml"), Some(FileKind::SpringYaml));
+        assert_eq!(k("other/default.yml"), None);
+        assert_eq!(k("values.yaml"), None);
+        assert_eq!(k("applications.yaml"), None);
+    }
+
+    #[test]
+    fn decoding_problems_are_located() {
+        let e = decode(b"a: 1\nb: \xff\n".to_vec(), "f").unwrap_err();
+        assert_eq!(e.kind, ProblemKind::Encoding);
+        assert!(e.message.contains("line 2"), "{}", e.message);
+        let e = decode(b"a\0b".to_vec(), "f").unwrap_err();
+        assert_eq!(e.kind, ProblemKind::Binary);
+        let e = decode(vec![0xFF, 0xFE, b'a', 0], "f").unwrap_err();
+        assert_eq!(e.kind, ProblemKind::Encoding);
+        assert_eq!(decode("é".as_bytes().to_vec(), "f").unwrap(), "é");
+    }
+}

@@ -1,0 +1,235 @@
+//! Human output: one miette diagnostic per finding, then a summary line.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
+};
+
+use super::{counts, masked_text, masks_for};
+use crate::check::Report;
+use crate::finding::Finding;
+use crate::problem::Problem;
+use crate::rules::Severity;
+
+#[derive(Debug)]
+struct Diag {
+    code: String,
+    message: String,
+    severity: miette::Severity,
+    help: Option<String>,
+    url: Option<String>,
+    source: Option<NamedSource<String>>,
+    labels: Vec<LabeledSpan>,
+}
+
+impl fmt::Display for Diag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Diag {}
+
+impl Diagnostic for Diag {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(&self.code))
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+    fn url<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.url
+            .as_ref()
+            .map(|u| Box::new(u) as Box<dyn fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if self.labels.is_empty() {
+            None
+        } else {
+            Some(Box::new(self.labels.clone().into_iter()))
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Style {
+    pub color: bool,
+    pub width: usize,
+}
+
+fn miette_severity(s: Severity) -> miette::Severity {
+    match s {
+        Severity::Critical | Severity::High => miette::Severity::Error,
+        Severity::Medium => miette::Severity::Warning,
+        Severity::Low => miette::Severity::Advice,
+    }
+}
+
+/// The fix, taken from the rule's explanation ("How to fix" section), one paragraph.
+pub fn fix_text(explanation: &str) -> Option<String> {
+    let mut lines = explanation
+        .lines()
+        .skip_while(|l| !l.trim().eq_ignore_ascii_case("## how to fix"));
+    lines.next()?;
+    let para: Vec<&str> = lines
+        .skip_while(|l| l.trim().is_empty())
+        .take_while(|l| !l.trim().is_empty() && !l.starts_with("##") && !l.starts_with("```"))
+        .map(str::trim)
+        .collect();
+    (!para.is_empty()).then(|| para.join(" "))
+}
+
+fn label(span: crate::source::Span, text: &str) -> LabeledSpan {
+    LabeledSpan::new_primary_with_span(Some(text.to_string()), (span.start, span.len()))
+}
+
+struct Sources<'a> {
+    report: &'a Report,
+    cache: HashMap<String, String>,
+}
+
+impl Sources<'_> {
+    fn get(&mut self, path: &str, text: &str) -> NamedSource<String> {
+        let masked = self
+            .cache
+            .entry(path.to_string())
+            .or_insert_with(|| masked_text(text, masks_for(&self.report.secret_spans, path)));
+        NamedSource::new(path, masked.clone())
+    }
+}
+
+fn finding_diag(f: &Finding, sources: &mut Sources<'_>) -> Diag {
+    let path = f.path();
+    let mut labels = vec![label(f.span, &f.label)];
+    let mut source = sources.get(&path, f.file.text.text());
+    for r in &f.related {
+        if r.file.display_path() == path {
+            labels.push(LabeledSpan::new_with_span(
+                Some(r.label.clone()),
+                (r.span.start, r.span.len()),
+            ));
+        }
+    }
+    if f.file.display_path() != path {
+        source = sources.get(&f.file.display_path(), f.file.text.text());
+    }
+    let where_ = match &f.component {
+        Some(c) => format!(" [{c}]"),
+        None => String::new(),
+    };
+    Diag {
+        code: format!("{} {} ({})", f.rule.code, f.rule.name, f.severity),
+        message: format!("{}{where_}", f.message),
+        severity: miette_severity(f.severity),
+        help: fix_text(&f.rule.explanation),
+        url: Some(f.rule.docs.clone()),
+        source: Some(source),
+        labels,
+    }
+}
+
+fn problem_diag(p: &Problem, sources: &mut Sources<'_>) -> Diag {
+    let (source, labels) = match (&p.file, p.span) {
+        (Some(file), Some(span)) => {
+            let src = sources.get(&p.path, file.text.text());
+            (Some(src), vec![label(span, "here")])
+        }
+        _ => (None, Vec::new()),
+    };
+    let message = if source.is_some() {
+        p.message.clone()
+    } else {
+        format!("{}: {}", p.path, p.message)
+    };
+    Diag {
+        code: format!("camguard::{}", p.kind.as_str()),
+        message,
+        severity: if p.kind.is_error() {
+            miette::Severity::Error
+        } else {
+            miette::Severity::Warning
+        },
+        help: p.kind.is_error().then(|| {
+            "this file was not fully checked, so the run fails; fix or exclude it".to_string()
+        }),
+        url: None,
+        source,
+        labels,
+    }
+}
+
+fn handler(style: Style) -> GraphicalReportHandler {
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    GraphicalReportHandler::new_themed(theme)
+        .with_links(false)
+        .with_width(style.width)
+        .with_context_lines(1)
+}
+
+/// The summary line.
+pub fn summary(report: &Report, suppressed: usize) -> String {
+    let n = report.findings.len();
+    let per: Vec<String> = counts(report)
+        .into_iter()
+        .filter(|(_, c)| *c > 0)
+        .map(|(s, c)| format!("{c} {s}"))
+        .collect();
+    let mut line = format!(
+        "Scanned {} file{}: {} finding{}",
+        report.files.len(),
+        if report.files.len() == 1 { "" } else { "s" },
+        n,
+        if n == 1 { "" } else { "s" },
+    );
+    if !per.is_empty() {
+        line.push_str(&format!(" ({})", per.join(", ")));
+    }
+    if suppressed > 0 {
+        line.push_str(&format!(", {suppressed} suppressed"));
+    }
+    let errors = report.problems.iter().filter(|p| p.kind.is_error()).count();
+    if errors > 0 {
+        line.push_str(&format!(
+            "; {errors} file problem{} (not fully checked)",
+            if errors == 1 { "" } else { "s" }
+        ));
+    }
+    line.push('.');
+    line
+}
+
+pub fn render(report: &Report, style: Style, suppressed: usize) -> String {
+    let h = handler(style);
+    let mut sources = Sources {
+        report,
+        cache: HashMap::new(),
+    };
+    let mut out = String::new();
+    for p in &report.problems {
+        let d = problem_diag(p, &mut sources);
+        let _ = h.render_report(&mut out, &d);
+        out.push('\n');
+    }
+    for f in &report.findings {
+        let d = finding_diag(f, &mut sources);
+        let _ = h.render_report(&mut out, &d);
+        out.push('\n');
+    }
+    out.push_str(&summary(report, suppressed));
+    out.push('\n');
+    out
+}

@@ -1,0 +1,97 @@
+//! `--format json`: a documented, versioned document (see docs/json-output.md).
+
+use serde_json::{Value, json};
+
+use crate::check::Report;
+use crate::finding::Finding;
+use crate::source::Span;
+
+pub const VERSION: u32 = 1;
+
+fn position(f: &Finding, span: Span) -> Value {
+    let text = &f.file.text;
+    let s = text.position(span.start);
+    let e = text.position(span.end);
+    json!({
+        "byte_start": span.start,
+        "byte_end": span.end,
+        "start_line": s.line,
+        "start_column": s.column,
+        "end_line": e.line,
+        "end_column": e.column,
+    })
+}
+
+pub fn finding_json(f: &Finding) -> Value {
+    let related: Vec<Value> = f
+        .related
+        .iter()
+        .map(|r| {
+            let s = r.file.text.position(r.span.start);
+            json!({
+                "path": r.file.display_path(),
+                "byte_start": r.span.start,
+                "byte_end": r.span.end,
+                "start_line": s.line,
+                "start_column": s.column,
+                "label": r.label,
+            })
+        })
+        .collect();
+    json!({
+        "code": f.rule.code,
+        "name": f.rule.name,
+        "severity": f.severity,
+        "message": f.message,
+        "path": f.path(),
+        "location": position(f, f.span),
+        "key": f.key,
+        "product": f.product,
+        "component": f.component,
+        "docs": f.rule.docs,
+        "fingerprint": crate::finding::stable_hash(&format!("{}|{}|{}|{}", f.rule.code, f.path(), f.key, f.value_hash)),
+        "related": related,
+    })
+}
+
+pub fn render(report: &Report) -> String {
+    let by_sev: serde_json::Map<String, Value> = super::counts(report)
+        .into_iter()
+        .map(|(s, n)| (s.as_str().to_string(), json!(n)))
+        .collect();
+    let problems: Vec<Value> = report
+        .problems
+        .iter()
+        .map(|p| {
+            let pos = match (&p.file, p.span) {
+                (Some(f), Some(s)) => {
+                    let at = f.text.position(s.start);
+                    json!({"line": at.line, "column": at.column})
+                }
+                _ => Value::Null,
+            };
+            json!({
+                "kind": p.kind,
+                "error": p.kind.is_error(),
+                "path": p.path,
+                "message": p.message,
+                "location": pos,
+            })
+        })
+        .collect();
+    let doc = json!({
+        "version": VERSION,
+        "tool": {"name": "camguard", "version": env!("CARGO_PKG_VERSION")},
+        "summary": {
+            "files_scanned": report.files.len(),
+            "findings": report.findings.len(),
+            "by_severity": by_sev,
+            "problems": report.problems.len(),
+        },
+        "findings": report.findings.iter().map(finding_json).collect::<Vec<_>>(),
+        "problems": problems,
+    });
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".into());
+    s.push('\n');
+    s
+}

@@ -1,0 +1,415 @@
+//! Evaluating declarative checks against a component's settings.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::secrets::{MASK, is_well_known};
+use super::{Check, Condition, KeyPattern, Literal, Rule, RuleSet, SpanTarget, When};
+use crate::finding::{Finding, Related, stable_hash};
+use crate::settings::keys::{is_secret_key, match_key};
+use crate::settings::value::{Effective, parse_bool, parse_number};
+use crate::settings::{Component, KeyStyle, Setting};
+use crate::source::Span;
+
+/// Settings of a component indexed by match key.
+struct Index<'a> {
+    component: &'a Component,
+    by_key: HashMap<&'a str, Vec<usize>>,
+}
+
+impl<'a> Index<'a> {
+    fn new(component: &'a Component) -> Self {
+        let mut by_key: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, s) in component.settings.iter().enumerate() {
+            by_key.entry(s.match_key.as_str()).or_default().push(i);
+        }
+        Index { component, by_key }
+    }
+
+    fn style(&self) -> KeyStyle {
+        self.component.style
+    }
+
+    /// Settings matching a pattern, with what its wildcards matched.
+    fn find(&self, pattern: &KeyPattern) -> Vec<(&'a Setting, Vec<String>)> {
+        let settings = &self.component.settings;
+        if let Some(k) = pattern.exact(self.style()) {
+            return self
+                .by_key
+                .get(k)
+                .map(|v| v.iter().map(|&i| (&settings[i], Vec::new())).collect())
+                .unwrap_or_default();
+        }
+        settings
+            .iter()
+            .filter_map(|s| pattern.captures(&s.match_key, self.style()).map(|c| (s, c)))
+            .collect()
+    }
+}
+
+/// What made a condition hold.
+#[derive(Default)]
+struct Hit {
+    /// A list item rather than the whole value.
+    span: Option<Span>,
+    from_placeholder_default: bool,
+    other: Option<(String, Span, crate::settings::FileRef)>,
+}
+
+enum Subject<'a> {
+    Present(&'a Setting),
+    Default(&'a Literal),
+}
+
+fn lit_eq(l: &Literal, text: &str, lenient: bool) -> bool {
+    match l {
+        Literal::Bool(b) => parse_bool(text, lenient) == Some(*b),
+        Literal::Number(n) => parse_number(text) == Some(*n),
+        Literal::Str(s) => text.trim().eq_ignore_ascii_case(s.trim()),
+        Literal::Null => crate::yaml::is_null_literal(text.trim()),
+    }
+}
+
+fn lit_ne(l: &Literal, text: &str, lenient: bool) -> bool {
+    match l {
+        Literal::Bool(b) => parse_bool(text, lenient) == Some(!*b),
+        Literal::Number(n) => parse_number(text).is_some_and(|v| v != *n),
+        _ => !lit_eq(l, text, lenient),
+    }
+}
+
+/// Is `text` an http:// URL (or a comma-separated list holding one) to a host that
+/// is not loopback?
+pub fn is_plain_http(text: &str) -> bool {
+    text.split(',').any(|part| {
+        let p = part.trim();
+        let lower = p.to_ascii_lowercase();
+        let Some(rest) = lower.strip_prefix("http://") else {
+            return false;
+        };
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+        let host_port = authority.rsplit('@').next().unwrap_or("");
+        let host = if let Some(v6) = host_port.strip_prefix('[') {
+            v6.split(']').next().unwrap_or("")
+        } else {
+            host_port.split(':').next().unwrap_or("")
+        };
+        !(host.is_empty()
+            || host == "localhost"
+            || host.ends_with(".localhost")
+            || host.starts_with("127.")
+            || host == "::1")
+    })
+}
+
+fn test_text(cond: &Condition, text: &str, lenient: bool) -> bool {
+    match cond {
+        Condition::Is(l) => lit_eq(l, text, lenient),
+        Condition::IsNot(l) => lit_ne(l, text, lenient),
+        Condition::OneOf(ls) => ls.iter().any(|l| lit_eq(l, text, lenient)),
+        Condition::NotOneOf(ls) => {
+            !text.trim().is_empty() && !ls.iter().any(|l| lit_eq(l, text, lenient))
+        }
+        Condition::Matches(re) => re.is_match(text),
+        Condition::LessThan(n) => parse_number(text).is_some_and(|v| v < *n),
+        Condition::AtMost(n) => parse_number(text).is_some_and(|v| v <= *n),
+        Condition::GreaterThan(n) => parse_number(text).is_some_and(|v| v > *n),
+        Condition::AtLeast(n) => parse_number(text).is_some_and(|v| v >= *n),
+        Condition::ShorterThan(n) => text.chars().count() < *n,
+        Condition::PlainHttp => is_plain_http(text),
+        Condition::WellKnownSecret => is_well_known(text),
+        Condition::Contains(xs) => text
+            .split(',')
+            .any(|p| xs.iter().any(|x| p.trim().eq_ignore_ascii_case(x))),
+        Condition::Empty => text.trim().is_empty(),
+        Condition::Present => true,
+        Condition::Absent | Condition::Literal | Condition::SameAs(_) => false,
+    }
+}
+
+fn holds(
+    cond: &Condition,
+    subject: &Subject<'_>,
+    caps: &[String],
+    index: &Index<'_>,
+) -> Option<Hit> {
+    let lenient = index.style() == KeyStyle::Relaxed;
+    match subject {
+        Subject::Default(l) => {
+            let text = l.to_string();
+            match cond {
+                Condition::Absent | Condition::Literal | Condition::SameAs(_) => None,
+                Condition::Empty => matches!(l, Literal::Null).then(Hit::default),
+                _ => test_text(cond, &text, lenient).then(Hit::default),
+            }
+        }
+        Subject::Present(s) => {
+            match cond {
+                Condition::Present => return Some(Hit::default()),
+                Condition::Absent => return None,
+                Condition::Literal => {
+                    let literal = match &s.value {
+                        crate::settings::Value::Text { text, .. } => {
+                            !text.trim().is_empty() && !s.value.has_placeholder()
+                        }
+                        _ => false,
+                    };
+                    return literal.then(Hit::default);
+                }
+                _ => {}
+            }
+            match s.value.effective(s.placeholders) {
+                Effective::Indirect => None,
+                Effective::Null => matches!(cond, Condition::Empty).then(Hit::default),
+                Effective::Text { text, from_default } => {
+                    let mut hit = Hit {
+                        from_placeholder_default: from_default,
+                        ..Hit::default()
+                    };
+                    if let Condition::SameAs(other) = cond {
+                        let bound = other.bind(caps);
+                        let o = index.find(&bound).into_iter().find(|(o, _)| {
+                            !std::ptr::eq(*o, *s)
+                                && matches!(o.value.effective(o.placeholders),
+                                    Effective::Text { text: ref t, .. } if t == &text)
+                        })?;
+                        hit.other = Some((bound.raw.clone(), o.0.primary_span(), o.0.file.clone()));
+                        return Some(hit);
+                    }
+                    test_text(cond, &text, lenient).then_some(hit)
+                }
+                Effective::List(items) => {
+                    if matches!(cond, Condition::Empty) {
+                        return items.is_empty().then(Hit::default);
+                    }
+                    items
+                        .iter()
+                        .find(|(t, _)| test_text(cond, t, lenient))
+                        .map(|(_, span)| Hit {
+                            span: Some(*span),
+                            ..Hit::default()
+                        })
+                }
+            }
+        }
+    }
+}
+
+fn when_holds(w: &When, caps: &[String], index: &Index<'_>) -> bool {
+    let key = w.key.bind(caps);
+    let found = index.find(&key);
+    if found.is_empty() {
+        return match (&w.condition, &w.default) {
+            (Condition::Absent, _) => true,
+            (c, Some(d)) => holds(c, &Subject::Default(d), caps, index).is_some(),
+            _ => false,
+        };
+    }
+    found
+        .iter()
+        .any(|(s, c)| holds(&w.condition, &Subject::Present(s), c, index).is_some())
+}
+
+struct Ctx<'a, 'b> {
+    rule: &'a Arc<Rule>,
+    check: &'a Check,
+    index: &'a Index<'b>,
+}
+
+impl Ctx<'_, '_> {
+    fn display_key(&self, setting: Option<&Setting>, caps: &[String]) -> String {
+        match setting {
+            Some(s) if self.check.key.has_any() || self.index.style() == KeyStyle::Literal => {
+                s.key.clone()
+            }
+            _ => self.check.key.bind(caps).raw,
+        }
+    }
+
+    fn message(&self, key: &str, value: &str, other: Option<&str>) -> String {
+        let default = self
+            .check
+            .default
+            .as_ref()
+            .map(|d| d.to_string())
+            .unwrap_or_default();
+        self.check
+            .message
+            .replace("{key}", key)
+            .replace("{value}", value)
+            .replace("{default}", &default)
+            .replace("{other}", other.unwrap_or(""))
+    }
+
+    fn finding(
+        &self,
+        key: String,
+        message: String,
+        span: Span,
+        label: String,
+        value_norm: &str,
+    ) -> Finding {
+        let component = self.index.component;
+        let product = component
+            .products
+            .iter()
+            .copied()
+            .find(|p| self.rule.applies_to(&[*p]))
+            .or(component.primary_product());
+        Finding {
+            rule: self.rule.clone(),
+            severity: self.check.severity.unwrap_or(self.rule.severity),
+            message,
+            file: component.file.clone(),
+            span,
+            label,
+            key,
+            value_hash: stable_hash(value_norm),
+            product,
+            component: component.name.clone(),
+            related: Vec::new(),
+        }
+    }
+
+    fn present(&self, s: &Setting, caps: &[String], hit: Hit) -> Finding {
+        let key = self.display_key(Some(s), caps);
+        let secret = s.is_secret() || is_secret_key(&self.check.key.raw);
+        let shown = if secret {
+            MASK.to_string()
+        } else {
+            s.value.display()
+        };
+        let other = hit.other.as_ref().map(|(k, _, _)| k.as_str());
+        let message = self.message(&key, &shown, other);
+        let span = match self.check.span {
+            SpanTarget::Key => s.key_span,
+            SpanTarget::Value => hit.span.unwrap_or_else(|| s.primary_span()),
+        };
+        let label = if hit.from_placeholder_default {
+            format!("`{shown}` is the placeholder's default")
+        } else if self.check.span == SpanTarget::Key {
+            format!("`{key}` set here")
+        } else {
+            format!("set to `{shown}`")
+        };
+        let mut f = self.finding(
+            key,
+            message,
+            span,
+            label,
+            &s.value.display().trim().to_lowercase(),
+        );
+        f.file = s.file.clone();
+        if let Some((other_key, other_span, other_file)) = hit.other {
+            f.related.push(Related {
+                file: other_file,
+                span: other_span,
+                label: format!("same value as `{other_key}`"),
+            });
+        }
+        f
+    }
+
+    fn absent(&self, caps: &[String], anchor: Span) -> Finding {
+        let key = self.check.key.bind(caps).raw;
+        let default = self.check.default.as_ref().map(|d| d.to_string());
+        let shown = match (&default, is_secret_key(&key)) {
+            (Some(_), true) => MASK.to_string(),
+            (Some(d), false) => d.clone(),
+            (None, _) => "(unset)".to_string(),
+        };
+        let message = self.message(&key, &shown, None);
+        let label = match &default {
+            Some(_) => format!("`{key}` is not set here, so it defaults to `{shown}`"),
+            None => format!("`{key}` is not set here"),
+        };
+        self.finding(key, message, anchor, label, "<absent>")
+    }
+}
+
+fn run_check(rule: &Arc<Rule>, check: &Check, index: &Index<'_>, out: &mut Vec<Finding>) {
+    let ctx = Ctx { rule, check, index };
+    let matches = index.find(&check.key);
+    for (s, caps) in &matches {
+        if !check.when.iter().all(|w| when_holds(w, caps, index)) {
+            continue;
+        }
+        if let Some(hit) = holds(&check.condition, &Subject::Present(s), caps, index) {
+            out.push(ctx.present(s, caps, hit));
+        }
+    }
+    let absent_capable = matches!(check.condition, Condition::Absent) || check.default.is_some();
+    if !absent_capable {
+        return;
+    }
+    // Where could the key be absent? Once per binding of its wildcards, or once.
+    let places: Vec<(Vec<String>, Span)> = if check.key.has_wildcards() {
+        let Some(parent) = check.key.parent() else {
+            return;
+        };
+        index
+            .component
+            .sections
+            .iter()
+            .filter_map(|sec| {
+                parent
+                    .captures(&sec.match_key, index.style())
+                    .map(|c| (c, sec.span))
+            })
+            .collect()
+    } else if matches.is_empty() {
+        let mk = match_key(&check.key.raw, index.style());
+        vec![(Vec::new(), index.component.anchor_for(&mk))]
+    } else {
+        Vec::new()
+    };
+    for (caps, anchor) in places {
+        let concrete = check.key.bind(&caps);
+        if !index.find(&concrete).is_empty() {
+            continue;
+        }
+        if !check.when.iter().all(|w| when_holds(w, &caps, index)) {
+            continue;
+        }
+        let fires = match (&check.condition, &check.default) {
+            (Condition::Absent, _) => true,
+            (c, Some(d)) => holds(c, &Subject::Default(d), &caps, index).is_some(),
+            _ => false,
+        };
+        if fires {
+            out.push(ctx.absent(&caps, anchor));
+        }
+    }
+}
+
+/// Evaluate every declarative rule that applies to the component.
+pub fn evaluate(rules: &RuleSet, component: &Component) -> Vec<Finding> {
+    let index = Index::new(component);
+    let mut out = Vec::new();
+    for rule in &rules.rules {
+        if rule.builtin.is_some() || !rule.applies_to(&component.products) {
+            continue;
+        }
+        for check in &rule.checks {
+            run_check(rule, check, &index, &mut out);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_http_hosts() {
+        assert!(is_plain_http("http://elasticsearch:9200"));
+        assert!(is_plain_http("HTTP://10.0.0.1/x"));
+        assert!(is_plain_http("https://a:1,http://b:2"));
+        assert!(!is_plain_http("http://localhost:8080/engine-rest"));
+        assert!(!is_plain_http("http://127.0.0.1:9200"));
+        assert!(!is_plain_http("http://[::1]:9200"));
+        assert!(!is_plain_http("https://es:9200"));
+        assert!(!is_plain_http("http://user:pw@localhost"));
+    }
+}

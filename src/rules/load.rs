@@ -1,0 +1,648 @@
+//! Loading and validating rule files. Every error points into the TOML.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use regex::Regex;
+
+use super::{
+    Applies, Check, Condition, KeyPattern, Literal, Rule, RuleSet, Severity, SpanTarget, When,
+};
+use crate::settings::Product;
+use crate::source::Span;
+use crate::tomltree::{self, Kind, Toml};
+
+include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
+
+/// An error in a rule file.
+#[derive(Clone, Debug)]
+pub struct RuleError {
+    pub path: PathBuf,
+    pub source: Arc<str>,
+    pub span: Span,
+    pub message: String,
+}
+
+/// The rule files compiled into the binary: (path relative to the crate, contents).
+pub fn embedded_files() -> &'static [(&'static str, &'static str)] {
+    EMBEDDED_RULES
+}
+
+pub fn load_embedded() -> (RuleSet, Vec<RuleError>) {
+    let files = EMBEDDED_RULES
+        .iter()
+        .map(|(p, s)| (PathBuf::from(p), Arc::<str>::from(*s)));
+    load_files(files)
+}
+
+/// Load every `*.toml` below a directory (sorted, for stable output).
+pub fn read_dir_files(dir: &Path) -> std::io::Result<Vec<(PathBuf, Arc<str>)>> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for entry in std::fs::read_dir(&d)? {
+            let entry = entry?;
+            let path = entry.path();
+            let ft = entry.file_type()?;
+            if ft.is_dir() {
+                todo.push(path);
+            } else if ft.is_file() && path.extension().is_some_and(|e| e == "toml") {
+                let text = std::fs::read_to_string(&path)?;
+                out.push((path, Arc::from(text)));
+            }
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
+}
+
+/// Parse and validate rule files; codes and names must be unique across them.
+pub fn load_files(
+    files: impl IntoIterator<Item = (PathBuf, Arc<str>)>,
+) -> (RuleSet, Vec<RuleError>) {
+    let mut rules: Vec<Arc<Rule>> = Vec::new();
+    let mut errors = Vec::new();
+    let mut seen: HashMap<String, PathBuf> = HashMap::new();
+    for (path, text) in files {
+        match parse_rule(&path, &text) {
+            Ok((rule, code_span, name_span)) => {
+                let mut dup = false;
+                for (id, span) in [(&rule.code, code_span), (&rule.name, name_span)] {
+                    if let Some(first) = seen.get(id) {
+                        errors.push(RuleError {
+                            path: path.clone(),
+                            source: text.clone(),
+                            span,
+                            message: format!("`{id}` is already used by {}", first.display()),
+                        });
+                        dup = true;
+                    }
+                }
+                if !dup {
+                    seen.insert(rule.code.clone(), path.clone());
+                    seen.insert(rule.name.clone(), path.clone());
+                    rules.push(Arc::new(rule));
+                }
+            }
+            Err(errs) => errors.extend(errs.into_iter().map(|(span, message)| RuleError {
+                path: path.clone(),
+                source: text.clone(),
+                span,
+                message,
+            })),
+        }
+    }
+    rules.sort_by(|a, b| a.code.cmp(&b.code));
+    (RuleSet { rules }, errors)
+}
+
+type Errors = Vec<(Span, String)>;
+
+struct Fields<'a, 'e> {
+    table: &'a Toml,
+    errors: &'e mut Errors,
+    used: Vec<&'static str>,
+}
+
+impl<'a, 'e> Fields<'a, 'e> {
+    fn new(table: &'a Toml, errors: &'e mut Errors) -> Self {
+        Fields {
+            table,
+            errors,
+            used: Vec::new(),
+        }
+    }
+
+    fn get(&mut self, key: &'static str) -> Option<&'a Toml> {
+        self.used.push(key);
+        self.table.get(key)
+    }
+
+    fn err(&mut self, span: Span, msg: impl Into<String>) {
+        self.errors.push((span, msg.into()));
+    }
+
+    fn string(&mut self, key: &'static str, required: bool) -> Option<(String, Span)> {
+        match self.get(key) {
+            Some(v) => match &v.kind {
+                Kind::Str(s) if !s.trim().is_empty() => Some((s.clone(), v.span)),
+                _ => {
+                    self.err(v.span, format!("`{key}` must be a non-empty string"));
+                    None
+                }
+            },
+            None if required => {
+                self.err(self.table.span, format!("missing required field `{key}`"));
+                None
+            }
+            None => None,
+        }
+    }
+
+    fn strings(&mut self, key: &'static str) -> Vec<(String, Span)> {
+        match self.get(key) {
+            None => Vec::new(),
+            Some(v) => match &v.kind {
+                Kind::Array(items) => items
+                    .iter()
+                    .filter_map(|i| match &i.kind {
+                        Kind::Str(s) => Some((s.clone(), i.span)),
+                        _ => {
+                            self.errors
+                                .push((i.span, format!("`{key}` must hold strings")));
+                            None
+                        }
+                    })
+                    .collect(),
+                _ => {
+                    self.err(v.span, format!("`{key}` must be an array of strings"));
+                    Vec::new()
+                }
+            },
+        }
+    }
+
+    /// Report keys that are not part of the format.
+    fn finish(self, what: &str) {
+        for (k, span, _) in self.table.entries() {
+            if !self.used.contains(&k.as_str()) {
+                let known = self.used.join("`, `");
+                self.errors.push((
+                    *span,
+                    format!("unknown {what} field `{k}` (known: `{known}`)"),
+                ));
+            }
+        }
+    }
+}
+
+fn literal(v: &Toml) -> Option<Literal> {
+    match &v.kind {
+        Kind::Bool(b) => Some(Literal::Bool(*b)),
+        Kind::Int(i) => Some(Literal::Number(*i as f64)),
+        Kind::Float(f) => Some(Literal::Number(*f)),
+        Kind::Str(s) => Some(Literal::Str(s.clone())),
+        _ => None,
+    }
+}
+
+fn number(v: &Toml) -> Option<f64> {
+    match v.kind {
+        Kind::Int(i) => Some(i as f64),
+        Kind::Float(f) => Some(f),
+        _ => None,
+    }
+}
+
+const CONDITIONS: [&str; 19] = [
+    "is",
+    "is-not",
+    "one-of",
+    "not-one-of",
+    "matches",
+    "less-than",
+    "at-most",
+    "greater-than",
+    "at-least",
+    "shorter-than",
+    "empty",
+    "present",
+    "absent",
+    "literal",
+    "plain-http",
+    "well-known-secret",
+    "contains",
+    "contains-any",
+    "same-as",
+];
+
+/// Read exactly one condition from a check or `when` table.
+fn read_condition(f: &mut Fields<'_, '_>) -> Option<Condition> {
+    let mut found: Vec<(&'static str, &Toml)> = Vec::new();
+    for name in CONDITIONS {
+        if let Some(v) = f.get(name) {
+            found.push((name, v));
+        }
+    }
+    let (name, v) = match found.as_slice() {
+        [] => {
+            let span = f.table.span;
+            f.err(
+                span,
+                format!(
+                    "a condition is required, one of `{}`",
+                    CONDITIONS.join("`, `")
+                ),
+            );
+            return None;
+        }
+        [one] => *one,
+        [_, second, ..] => {
+            f.err(
+                second.1.span,
+                "only one condition is allowed per check or `when`",
+            );
+            return None;
+        }
+    };
+    let bad = |f: &mut Fields<'_, '_>, what: &str| {
+        f.err(
+            v.span,
+            format!("`{name}` takes {what}, found {}", v.type_name()),
+        );
+        None
+    };
+    let list = |v: &Toml| -> Option<Vec<Literal>> {
+        match &v.kind {
+            Kind::Array(items) => items.iter().map(literal).collect(),
+            _ => None,
+        }
+    };
+    match name {
+        "is" => literal(v)
+            .map(Condition::Is)
+            .or_else(|| bad(f, "a string, number or boolean")),
+        "is-not" => literal(v)
+            .map(Condition::IsNot)
+            .or_else(|| bad(f, "a string, number or boolean")),
+        "one-of" => list(v)
+            .map(Condition::OneOf)
+            .or_else(|| bad(f, "an array of values")),
+        "not-one-of" => list(v)
+            .map(Condition::NotOneOf)
+            .or_else(|| bad(f, "an array of values")),
+        "matches" => match v.as_str() {
+            Some(re) => match Regex::new(re) {
+                Ok(r) => Some(Condition::Matches(r)),
+                Err(e) => {
+                    f.err(v.span, format!("invalid regex: {e}"));
+                    None
+                }
+            },
+            None => bad(f, "a regex string"),
+        },
+        "less-than" | "at-most" | "greater-than" | "at-least" => match number(v) {
+            Some(n) => Some(match name {
+                "less-than" => Condition::LessThan(n),
+                "at-most" => Condition::AtMost(n),
+                "greater-than" => Condition::GreaterThan(n),
+                _ => Condition::AtLeast(n),
+            }),
+            None => bad(f, "a number"),
+        },
+        "shorter-than" => match v.kind {
+            Kind::Int(i) if i > 0 => Some(Condition::ShorterThan(i as usize)),
+            _ => bad(f, "a positive integer"),
+        },
+        "empty" | "present" | "absent" | "literal" | "plain-http" | "well-known-secret" => {
+            match v.kind {
+                Kind::Bool(true) => Some(match name {
+                    "empty" => Condition::Empty,
+                    "present" => Condition::Present,
+                    "absent" => Condition::Absent,
+                    "literal" => Condition::Literal,
+                    "plain-http" => Condition::PlainHttp,
+                    _ => Condition::WellKnownSecret,
+                }),
+                _ => bad(f, "`true`"),
+            }
+        }
+        "contains" => match v.as_str() {
+            Some(s) => Some(Condition::Contains(vec![s.to_string()])),
+            None => bad(f, "a string"),
+        },
+        "contains-any" => match &v.kind {
+            Kind::Array(items) if items.iter().all(|i| i.as_str().is_some()) => {
+                Some(Condition::Contains(
+                    items
+                        .iter()
+                        .filter_map(|i| i.as_str().map(String::from))
+                        .collect(),
+                ))
+            }
+            _ => bad(f, "an array of strings"),
+        },
+        _ => match v.as_str().map(KeyPattern::new) {
+            Some(Ok(p)) => Some(Condition::SameAs(p)),
+            Some(Err(e)) => {
+                f.err(v.span, e);
+                None
+            }
+            None => bad(f, "a key"),
+        },
+    }
+}
+
+fn key_pattern(f: &mut Fields<'_, '_>) -> Option<KeyPattern> {
+    let (k, span) = f.string("key", true)?;
+    match KeyPattern::new(&k) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            f.err(span, e);
+            None
+        }
+    }
+}
+
+fn read_default(f: &mut Fields<'_, '_>) -> Option<Literal> {
+    let v = f.get("default")?;
+    let l = literal(v);
+    if l.is_none() {
+        f.err(v.span, "`default` must be a string, number or boolean");
+    }
+    l
+}
+
+fn tables<'a>(f: &mut Fields<'a, '_>, key: &'static str) -> Vec<&'a Toml> {
+    match f.get(key) {
+        None => Vec::new(),
+        Some(v) => match &v.kind {
+            Kind::Array(items) if items.iter().all(|i| matches!(i.kind, Kind::Table(_))) => {
+                items.iter().collect()
+            }
+            Kind::Table(_) => vec![v],
+            _ => {
+                f.err(
+                    v.span,
+                    format!("`{key}` must be an array of tables (`[[{key}]]`)"),
+                );
+                Vec::new()
+            }
+        },
+    }
+}
+
+const PLACEHOLDERS: [&str; 4] = ["{key}", "{value}", "{default}", "{other}"];
+
+fn parse_check(t: &Toml, errors: &mut Errors) -> Option<Check> {
+    let mut f = Fields::new(t, errors);
+    let key = key_pattern(&mut f);
+    let condition = read_condition(&mut f);
+    let message = f.string("message", true);
+    if let Some((m, span)) = &message {
+        let mut rest = m.as_str();
+        while let Some(i) = rest.find('{') {
+            let tail = &rest[i..];
+            let end = tail.find('}').map_or(tail.len(), |e| e + 1);
+            let ph = &tail[..end];
+            if !PLACEHOLDERS.contains(&ph) {
+                f.err(
+                    *span,
+                    format!(
+                        "unknown placeholder `{ph}` (known: {})",
+                        PLACEHOLDERS.join(", ")
+                    ),
+                );
+            }
+            rest = &tail[end..];
+        }
+    }
+    let default = read_default(&mut f);
+    let severity = match f.string("severity", false) {
+        Some((s, span)) => match Severity::parse(&s) {
+            Some(s) => Some(s),
+            None => {
+                f.err(span, "severity must be one of critical, high, medium, low");
+                None
+            }
+        },
+        None => None,
+    };
+    let span = match f.string("span", false) {
+        None => SpanTarget::Value,
+        Some((s, _)) if s == "value" => SpanTarget::Value,
+        Some((s, _)) if s == "key" => SpanTarget::Key,
+        Some((_, sp)) => {
+            f.err(sp, "`span` must be \"value\" or \"key\"");
+            SpanTarget::Value
+        }
+    };
+    let mut when = Vec::new();
+    for w in tables(&mut f, "when") {
+        let mut wf = Fields::new(w, f.errors);
+        let k = key_pattern(&mut wf);
+        let c = read_condition(&mut wf);
+        let d = read_default(&mut wf);
+        wf.finish("`when`");
+        if let (Some(key), Some(condition)) = (k, c) {
+            when.push(When {
+                key,
+                condition,
+                default: d,
+            });
+        }
+    }
+    f.finish("check");
+    Some(Check {
+        key: key?,
+        condition: condition?,
+        message: message?.0,
+        default,
+        severity,
+        span,
+        when,
+    })
+}
+
+/// Parse one rule file. Returns the rule and the spans of its code and name.
+pub fn parse_rule(path: &Path, text: &str) -> Result<(Rule, Span, Span), Errors> {
+    let doc = tomltree::parse(text).map_err(|e| vec![(e.span, e.message)])?;
+    let mut errors = Errors::new();
+    let mut f = Fields::new(&doc, &mut errors);
+    let code = f.string("code", true);
+    if let Some((c, span)) = &code {
+        let ok = Regex::new(r"^[A-Z][A-Z0-9]*[A-Z][0-9]{3}$|^[A-Z]+[0-9]{3}$")
+            .map(|r| r.is_match(c))
+            .unwrap_or(false);
+        if !ok {
+            f.err(
+                *span,
+                "code must be an upper-case product prefix and three digits, e.g. `C8001`",
+            );
+        }
+    }
+    let name = f.string("name", true);
+    if let Some((n, span)) = &name {
+        let ok = n.split('-').all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        });
+        if !ok {
+            f.err(*span, "name must be kebab-case, e.g. `unprotected-api`");
+        }
+    }
+    let severity = match f.string("severity", true) {
+        Some((s, span)) => Severity::parse(&s).or_else(|| {
+            f.err(span, "severity must be one of critical, high, medium, low");
+            None
+        }),
+        None => None,
+    };
+    let mut applies = Vec::new();
+    for (p, span) in f.strings("products") {
+        if p == "any" {
+            applies.push(Applies::Any);
+        } else if let Some(prod) = Product::from_id(&p) {
+            applies.push(Applies::Product(prod));
+        } else {
+            let known: Vec<_> = Product::ALL.iter().map(|p| p.id()).collect();
+            f.err(
+                span,
+                format!("unknown product `{p}` (known: any, {})", known.join(", ")),
+            );
+        }
+    }
+    if applies.is_empty() && f.table.get("products").is_none() {
+        let span = f.table.span;
+        f.err(span, "missing required field `products`");
+    }
+    let summary = f.string("summary", true);
+    let docs = f.string("docs", true);
+    if let Some((d, span)) = &docs
+        && !d.starts_with("https://")
+    {
+        f.err(*span, "`docs` must be an https:// URL");
+    }
+    let explanation = f.string("explanation", true);
+    let mut cwe = Vec::new();
+    if let Some(v) = f.get("cwe") {
+        match &v.kind {
+            Kind::Array(items) => {
+                for i in items {
+                    match i.kind {
+                        Kind::Int(n) if n > 0 => cwe.push(n as u32),
+                        _ => f.err(i.span, "`cwe` holds positive integers"),
+                    }
+                }
+            }
+            _ => f.err(v.span, "`cwe` must be an array of integers"),
+        }
+    }
+    let tags = f.strings("tags").into_iter().map(|(t, _)| t).collect();
+    let builtin = f.string("builtin", false);
+    if let Some((b, span)) = &builtin
+        && !super::builtin::NAMES.contains(&b.as_str())
+    {
+        f.err(
+            *span,
+            format!(
+                "unknown builtin `{b}` (known: {})",
+                super::builtin::NAMES.join(", ")
+            ),
+        );
+    }
+    let check_tables = tables(&mut f, "check");
+    f.finish("rule");
+    let mut checks = Vec::new();
+    for t in &check_tables {
+        if let Some(c) = parse_check(t, &mut errors) {
+            checks.push(c);
+        }
+    }
+    let has_checks = !check_tables.is_empty();
+    if checks.is_empty() && builtin.is_none() && !has_checks {
+        errors.push((
+            doc.span,
+            "a rule needs at least one `[[check]]` (or a `builtin`)".into(),
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    match (code, name, severity, summary, docs, explanation) {
+        (Some(code), Some(name), Some(severity), Some(summary), Some(docs), Some(explanation)) => {
+            Ok((
+                Rule {
+                    code: code.0,
+                    name: name.0,
+                    severity,
+                    applies,
+                    summary: summary.0,
+                    docs: docs.0,
+                    cwe,
+                    tags,
+                    explanation: explanation.0,
+                    checks,
+                    builtin: builtin.map(|b| b.0),
+                    origin: path.to_path_buf(),
+                },
+                code.1,
+                name.1,
+            ))
+        }
+        _ => Err(vec![(doc.span, "incomplete rule".into())]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+code = "T001"
+name = "test-rule"
+severity = "high"
+products = ["camunda8"]
+summary = "s"
+docs = "https://docs.camunda.io/"
+explanation = "e"
+[[check]]
+key = "a.b"
+is = true
+message = "`{key}` is `{value}`"
+"#;
+
+    #[test]
+    fn a_valid_rule_loads() {
+        let (rule, _, _) = parse_rule(Path::new("t.toml"), GOOD).unwrap();
+        assert_eq!(rule.code, "T001");
+        assert_eq!(rule.checks.len(), 1);
+    }
+
+    #[test]
+    fn errors_point_at_the_offending_value() {
+        let bad = GOOD
+            .replace("is = true", "is = true\nlikes = 3")
+            .replace("\"high\"", "\"urgent\"");
+        let errs = parse_rule(Path::new("t.toml"), &bad).unwrap_err();
+        let texts: Vec<_> = errs
+            .iter()
+            .map(|(s, m)| (&bad[s.range()], m.as_str()))
+            .collect();
+        assert!(
+            texts
+                .iter()
+                .any(|(t, m)| *t == "\"urgent\"" && m.contains("severity")),
+            "{texts:?}"
+        );
+        assert!(
+            texts
+                .iter()
+                .any(|(t, m)| *t == "likes" && m.contains("unknown check field")),
+            "{texts:?}"
+        );
+    }
+
+    #[test]
+    fn two_conditions_and_bad_regex_are_rejected() {
+        let bad = GOOD.replace("is = true", "is = true\nmatches = \"(\"");
+        assert!(parse_rule(Path::new("t.toml"), &bad).is_err());
+        let bad = GOOD.replace("is = true", "matches = \"(\"");
+        let errs = parse_rule(Path::new("t.toml"), &bad).unwrap_err();
+        assert!(errs[0].1.contains("invalid regex"));
+    }
+
+    #[test]
+    fn toml_syntax_errors_have_spans() {
+        let errs = parse_rule(Path::new("t.toml"), "code = \n").unwrap_err();
+        assert_eq!(errs.len(), 1);
+    }
+
+    #[test]
+    fn unknown_placeholders_are_rejected() {
+        let bad = GOOD.replace("{value}", "{valeu}");
+        assert!(parse_rule(Path::new("t.toml"), &bad).is_err());
+    }
+}

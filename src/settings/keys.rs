@@ -1,0 +1,170 @@
+//! Key normalisation: Spring relaxed binding, env var names and secret detection.
+
+use super::KeyStyle;
+
+/// The form a key is compared in.
+///
+/// Relaxed (Spring): lowercase, without `-`, `_` and `.`, keeping list indices, so
+/// `unprotectedApi`, `unprotected-api`, `UNPROTECTED_API` and `UNPROTECTEDAPI` agree.
+/// Literal: the dotted key exactly as written.
+pub fn match_key(key: &str, style: KeyStyle) -> String {
+    match style {
+        KeyStyle::Literal => key.to_string(),
+        KeyStyle::Relaxed => key
+            .chars()
+            .filter(|c| !matches!(c, '-' | '_' | '.'))
+            .map(|c| c.to_ascii_lowercase())
+            .collect(),
+    }
+}
+
+/// Is `prefix` an enclosing key of `key` (both in match form)?
+pub fn is_prefix(prefix: &str, key: &str, style: KeyStyle) -> bool {
+    if prefix.is_empty() || !key.starts_with(prefix) {
+        return false;
+    }
+    match style {
+        KeyStyle::Relaxed => true,
+        KeyStyle::Literal => {
+            key.len() == prefix.len() || matches!(key.as_bytes()[prefix.len()], b'.' | b'[')
+        }
+    }
+}
+
+/// Convert a Spring-style environment variable name into a dotted key:
+/// `CAMUNDA_SECURITY_INITIALIZATION_USERS_0_PASSWORD` ->
+/// `camunda.security.initialization.users[0].password`.
+pub fn env_to_dotted(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    for part in name.split('_').filter(|p| !p.is_empty()) {
+        if part.bytes().all(|b| b.is_ascii_digit()) && !out.is_empty() {
+            out.push('[');
+            out.push_str(part);
+            out.push(']');
+        } else {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(&part.to_ascii_lowercase());
+        }
+    }
+    out
+}
+
+/// Does the key name a credential whose value must never be printed?
+pub fn is_secret_key(key: &str) -> bool {
+    let last = key.rsplit(['.', '/']).next().unwrap_or(key);
+    let last = last.split('[').next().unwrap_or(last);
+    let norm: String = last
+        .chars()
+        .filter(|c| !matches!(c, '-' | '_'))
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    // Env var names carry the whole path in one segment: look at the end of it.
+    const MARKERS: [&str; 11] = [
+        "password",
+        "passwd",
+        "secret",
+        "token",
+        "credentials",
+        "apikey",
+        "privatekey",
+        "passphrase",
+        "accesskey",
+        "pwd",
+        "inlinesecret",
+    ];
+    const NOT_A_VALUE: [&str; 14] = [
+        "url", "uri", "path", "file", "location", "enabled", "lifemin", "claim", "name", "type",
+        "method", "header", "key", "ref",
+    ];
+    if !MARKERS.iter().any(|m| norm.contains(m)) {
+        return false;
+    }
+    // `client-secret` is a secret; `token-url`, `password-file`, `existing-secret-key` are not.
+    let marker_end = MARKERS
+        .iter()
+        .filter_map(|m| norm.rfind(m).map(|i| i + m.len()))
+        .max()
+        .unwrap_or(0);
+    let tail = &norm[marker_end..];
+    tail.is_empty() || !NOT_A_VALUE.iter().any(|s| tail.ends_with(s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relaxed_forms_agree() {
+        let forms = [
+            "camunda.security.authentication.unprotected-api",
+            "camunda.security.authentication.unprotectedApi",
+            "CAMUNDA_SECURITY_AUTHENTICATION_UNPROTECTED_API",
+            "CAMUNDA_SECURITY_AUTHENTICATION_UNPROTECTEDAPI",
+        ];
+        let want = match_key(forms[0], KeyStyle::Relaxed);
+        for f in forms {
+            assert_eq!(match_key(f, KeyStyle::Relaxed), want, "{f}");
+        }
+    }
+
+    #[test]
+    fn env_names_keep_list_indices() {
+        assert_eq!(
+            env_to_dotted("CAMUNDA_SECURITY_INITIALIZATION_USERS_0_PASSWORD"),
+            "camunda.security.initialization.users[0].password"
+        );
+        assert_eq!(
+            match_key(
+                &env_to_dotted("CAMUNDA_SECURITY_INITIALIZATION_USERS_0_PASSWORD"),
+                KeyStyle::Relaxed
+            ),
+            match_key(
+                "camunda.security.initialization.users[0].password",
+                KeyStyle::Relaxed
+            )
+        );
+    }
+
+    #[test]
+    fn literal_prefixes_respect_segment_boundaries() {
+        assert!(is_prefix(
+            "es.security",
+            "es.security.ssl.enabled",
+            KeyStyle::Literal
+        ));
+        assert!(!is_prefix(
+            "es.sec",
+            "es.security.ssl.enabled",
+            KeyStyle::Literal
+        ));
+    }
+
+    #[test]
+    fn secret_keys() {
+        for k in [
+            "camunda.bpm.admin-user.password",
+            "CAMUNDA_SECURITY_INITIALIZATION_USERS_0_PASSWORD",
+            "camunda.security.authentication.oidc.client-secret",
+            "security.auth.token.secret",
+            "ZEEBE_CLIENT_SECRET",
+            "api.accessToken",
+            "orchestration.security.authentication.oidc.secret.inlineSecret",
+            "KEYCLOAK_ADMIN_PASSWORD",
+            "server.ssl.key-store-password",
+        ] {
+            assert!(is_secret_key(k), "{k}");
+        }
+        for k in [
+            "camunda.client.auth.token-url",
+            "security.auth.token.lifeMin",
+            "camunda.bpm.admin-user.id",
+            "ELASTIC_PASSWORD_FILE",
+            "global.elasticsearch.auth.secret.existingSecretKey",
+            "xpack.security.enabled",
+        ] {
+            assert!(!is_secret_key(k), "{k}");
+        }
+    }
+}

@@ -1,0 +1,231 @@
+//! The one model rules see: components holding settings with spans.
+//!
+//! A parsed file is turned into one or more [`Component`]s (one Spring application,
+//! one compose service, one container). Each component holds [`Setting`]s: a key as
+//! the product reads it, a value, and the spans the user wrote.
+
+pub mod keys;
+pub mod normalize;
+pub mod value;
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::source::{SourceText, Span};
+pub use value::{Placeholders, Value};
+
+/// A file that was read, with a display path (relative to where the scan started).
+#[derive(Debug)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    pub text: SourceText,
+}
+
+impl SourceFile {
+    pub fn new(path: impl Into<PathBuf>, text: impl Into<Arc<str>>) -> Arc<Self> {
+        Arc::new(SourceFile {
+            path: path.into(),
+            text: SourceText::new(text),
+        })
+    }
+
+    /// The path with forward slashes, for reports.
+    pub fn display_path(&self) -> String {
+        let s = self.path.to_string_lossy().replace('\\', "/");
+        s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+    }
+}
+
+pub type FileRef = Arc<SourceFile>;
+
+/// The products camguard knows. A component may be several at once (a Camunda Run
+/// config is both `camunda7` and `camunda7-run`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Product {
+    Optimize,
+    Camunda7,
+    Camunda7Run,
+    Camunda8,
+    CamundaHelm,
+    Compose,
+    Elasticsearch,
+    Opensearch,
+}
+
+impl Product {
+    pub const ALL: [Product; 8] = [
+        Product::Optimize,
+        Product::Camunda7,
+        Product::Camunda7Run,
+        Product::Camunda8,
+        Product::CamundaHelm,
+        Product::Compose,
+        Product::Elasticsearch,
+        Product::Opensearch,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Product::Optimize => "optimize",
+            Product::Camunda7 => "camunda7",
+            Product::Camunda7Run => "camunda7-run",
+            Product::Camunda8 => "camunda8",
+            Product::CamundaHelm => "camunda-helm",
+            Product::Compose => "compose",
+            Product::Elasticsearch => "elasticsearch",
+            Product::Opensearch => "opensearch",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Product> {
+        Product::ALL.into_iter().find(|p| p.id() == id)
+    }
+
+    /// How the product reads its keys.
+    pub fn key_style(self) -> KeyStyle {
+        match self {
+            Product::Camunda7 | Product::Camunda7Run | Product::Camunda8 => KeyStyle::Relaxed,
+            _ => KeyStyle::Literal,
+        }
+    }
+
+    /// How the product reads booleans.
+    pub fn lenient_booleans(self) -> bool {
+        self.key_style() == KeyStyle::Relaxed
+    }
+}
+
+impl fmt::Display for Product {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// Spring relaxed binding, or exact keys.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyStyle {
+    Relaxed,
+    Literal,
+}
+
+/// Where a setting was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Form {
+    Yaml,
+    Properties,
+    EnvVar,
+    SystemProperty,
+    Xml,
+}
+
+#[derive(Clone, Debug)]
+pub struct Setting {
+    /// Dotted key as written (nested YAML joined with `.`, list indices as `[n]`).
+    /// For env vars, the converted dotted form (`CAMUNDA_X_Y` -> `camunda.x.y`).
+    pub key: String,
+    /// The key in the form the product compares (see [`keys::match_key`]).
+    pub match_key: String,
+    pub value: Value,
+    pub key_span: Span,
+    pub value_span: Span,
+    pub form: Form,
+    /// How `${...}` in the value is read.
+    pub placeholders: Placeholders,
+    /// The file the setting was written in (an env_file may differ from the component's file).
+    pub file: FileRef,
+}
+
+impl Setting {
+    pub fn is_secret(&self) -> bool {
+        keys::is_secret_key(&self.key)
+    }
+
+    /// The span a finding on this setting underlines.
+    pub fn primary_span(&self) -> Span {
+        if self.value_span.is_empty() {
+            self.key_span
+        } else {
+            self.value_span
+        }
+    }
+}
+
+/// A key that encloses other keys (a YAML mapping key), used to anchor findings about
+/// absent keys at the closest place the user would add them.
+#[derive(Clone, Debug)]
+pub struct Section {
+    pub match_key: String,
+    pub span: Span,
+}
+
+/// The settings one running process sees.
+#[derive(Clone, Debug)]
+pub struct Component {
+    /// Compose service, container or chart section name; `None` for a plain config file.
+    pub name: Option<String>,
+    pub products: Vec<Product>,
+    pub style: KeyStyle,
+    pub file: FileRef,
+    pub settings: Vec<Setting>,
+    pub sections: Vec<Section>,
+    /// Where findings about absent keys point when no enclosing key exists.
+    pub anchor: Span,
+}
+
+impl Component {
+    pub fn new(file: FileRef, products: Vec<Product>, anchor: Span) -> Self {
+        let style = products
+            .first()
+            .map(|p| p.key_style())
+            .unwrap_or(KeyStyle::Literal);
+        Component {
+            name: None,
+            products,
+            style,
+            file,
+            settings: Vec::new(),
+            sections: Vec::new(),
+            anchor,
+        }
+    }
+
+    pub fn has_product(&self, p: Product) -> bool {
+        self.products.contains(&p)
+    }
+
+    pub fn primary_product(&self) -> Option<Product> {
+        self.products.first().copied()
+    }
+
+    /// The span of the closest enclosing section of an absent key, or the anchor.
+    pub fn anchor_for(&self, match_key: &str) -> Span {
+        let mut best: Option<&Section> = None;
+        for s in &self.sections {
+            if keys::is_prefix(&s.match_key, match_key, self.style)
+                && best.is_none_or(|b| s.match_key.len() > b.match_key.len())
+            {
+                best = Some(s);
+            }
+        }
+        best.map(|s| s.span).unwrap_or(self.anchor)
+    }
+}
+
+/// The start of the first line that is neither blank nor a comment (or 0).
+pub fn first_content_offset(text: &str) -> usize {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start_matches('\u{feff}').trim();
+        if !(t.is_empty() || t.starts_with('#') || t.starts_with('!') || t.starts_with("<!--")) {
+            let lead = line.len() - line.trim_start_matches('\u{feff}').trim_start().len();
+            return offset + lead;
+        }
+        offset += line.len();
+    }
+    0
+}

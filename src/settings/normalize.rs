@@ -1,0 +1,208 @@
+//! Turning parsed trees into settings.
+
+use super::keys::{env_to_dotted, match_key};
+use super::{Component, FileRef, Form, KeyStyle, Placeholders, Product, Section, Setting, Value};
+use crate::formats::FlatFile;
+use crate::source::Span;
+use crate::yaml::{Node, NodeKind, Style};
+
+/// Collects settings (and the enclosing sections) of one component.
+pub struct Collector<'a> {
+    pub component: &'a mut Component,
+    pub form: Form,
+    pub placeholders: Placeholders,
+    /// The file the settings are written in (may differ from the component's).
+    pub file: FileRef,
+    /// Added to every span (for documents embedded in another file).
+    pub offset: usize,
+}
+
+impl Collector<'_> {
+    pub fn push(&mut self, key: String, value: Value, key_span: Span, value_span: Span) {
+        let match_key = match_key(&key, self.component.style);
+        let value = shift_value(value, self.offset);
+        self.component.settings.push(Setting {
+            key,
+            match_key,
+            value,
+            key_span: key_span.offset(self.offset),
+            value_span: value_span.offset(self.offset),
+            form: self.form,
+            placeholders: self.placeholders,
+            file: self.file.clone(),
+        });
+    }
+
+    /// An environment variable: the key is converted to its dotted form for matching
+    /// (Spring relaxed binding) but displayed as written.
+    pub fn push_env(&mut self, name: &str, value: Value, key_span: Span, value_span: Span) {
+        let dotted = env_to_dotted(name);
+        let match_key = match self.component.style {
+            KeyStyle::Relaxed => match_key(&dotted, KeyStyle::Relaxed),
+            KeyStyle::Literal => name.to_string(),
+        };
+        let value = shift_value(value, self.offset);
+        self.component.settings.push(Setting {
+            key: name.to_string(),
+            match_key,
+            value,
+            key_span: key_span.offset(self.offset),
+            value_span: value_span.offset(self.offset),
+            form: Form::EnvVar,
+            placeholders: self.placeholders,
+            file: self.file.clone(),
+        });
+    }
+
+    fn section(&mut self, key: &str, span: Span) {
+        let match_key = match_key(key, self.component.style);
+        self.component.sections.push(Section {
+            match_key,
+            span: span.offset(self.offset),
+        });
+    }
+
+    /// Flatten a YAML node into dotted keys: maps join with `.`, lists of maps get
+    /// `[n]`, lists of scalars become one list value.
+    pub fn yaml(&mut self, prefix: &str, node: &Node) {
+        // Depth is bounded by the YAML parser's limits, so recursion is safe here.
+        match &node.kind {
+            NodeKind::Map(entries) => {
+                for (k, v) in entries {
+                    let Some(name) = k.as_str() else { continue };
+                    let key = join(prefix, name);
+                    self.yaml_entry(key, k.span, v);
+                }
+            }
+            NodeKind::Seq(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    let key = format!("{prefix}[{i}]");
+                    self.yaml_entry(key, item.span, item);
+                }
+            }
+            NodeKind::Scalar(_) => {}
+        }
+    }
+
+    fn yaml_entry(&mut self, key: String, key_span: Span, v: &Node) {
+        match &v.kind {
+            NodeKind::Map(_) => {
+                self.section(&key, key_span);
+                self.yaml(&key, v);
+            }
+            NodeKind::Seq(items) if items.iter().all(|i| i.as_scalar().is_some()) => {
+                let list = items
+                    .iter()
+                    .filter_map(|i| i.as_str().map(|s| (s.to_string(), i.span)))
+                    .collect();
+                self.push(key, Value::List(list), key_span, v.span);
+            }
+            NodeKind::Seq(_) => {
+                self.section(&key, key_span);
+                self.yaml(&key, v);
+            }
+            NodeKind::Scalar(s) => {
+                let value = if v.is_null() {
+                    Value::Null
+                } else {
+                    Value::Text {
+                        text: s.value.clone(),
+                        quoted: s.style != Style::Plain,
+                    }
+                };
+                self.push(key, value, key_span, v.span);
+            }
+        }
+    }
+
+    /// Entries of a .properties file.
+    pub fn properties(&mut self, flat: &FlatFile) {
+        for e in &flat.entries {
+            let value = if e.value.is_empty() {
+                Value::Null
+            } else {
+                Value::text(e.value.clone())
+            };
+            self.push(e.key.clone(), value, e.key_span, e.value_span);
+        }
+    }
+
+    /// Entries of a .env file.
+    pub fn dotenv(&mut self, flat: &FlatFile) {
+        for e in &flat.entries {
+            let value = if e.value.is_empty() && !e.quoted {
+                Value::Null
+            } else {
+                Value::Text {
+                    text: e.value.clone(),
+                    quoted: e.quoted,
+                }
+            };
+            self.push_env(&e.key, value, e.key_span, e.value_span);
+        }
+    }
+}
+
+fn shift_value(value: Value, by: usize) -> Value {
+    match value {
+        Value::List(items) if by > 0 => {
+            Value::List(items.into_iter().map(|(t, s)| (t, s.offset(by))).collect())
+        }
+        v => v,
+    }
+}
+
+fn join(prefix: &str, name: &str) -> String {
+    if prefix.is_empty() {
+        name.to_string()
+    } else {
+        format!("{prefix}.{name}")
+    }
+}
+
+/// Which Camunda products a Spring configuration configures, from its keys.
+pub fn spring_products(component: &Component, run_hint: bool) -> Vec<Product> {
+    const C8_PREFIXES: [&str; 14] = [
+        "camundasecurity",
+        "camundaapi",
+        "camundadata",
+        "camundadatabase",
+        "camundaoperate",
+        "camundatasklist",
+        "camundaclient",
+        "camundaidentity",
+        "camundapersistent",
+        "camundarest",
+        "camundacluster",
+        "camundasystem",
+        "camundamonitoring",
+        "zeebe",
+    ];
+    let mut c7 = false;
+    let mut run = false;
+    let mut c8 = false;
+    let keys = component
+        .settings
+        .iter()
+        .map(|s| s.match_key.as_str())
+        .chain(component.sections.iter().map(|s| s.match_key.as_str()));
+    for k in keys {
+        if k.starts_with("camundabpm") {
+            c7 = true;
+            run |= k.starts_with("camundabpmrun");
+        } else if C8_PREFIXES.iter().any(|p| k.starts_with(p)) {
+            c8 = true;
+        }
+    }
+    let mut products = Vec::new();
+    if c7 {
+        products.push(Product::Camunda7);
+        if run || run_hint {
+            products.push(Product::Camunda7Run);
+        }
+    }
+    if c8 {
+        products.push(Product::Camunda8);
+    }
+    products
+}

@@ -1,0 +1,182 @@
+//! Rule tests driven by expectation comments in fixture files, the way semgrep and
+//! KICS test their rules: `# expect: CODE` on the line above each line that must be
+//! flagged. Used by the test suite and by `camguard test-rules`.
+
+use std::path::{Path, PathBuf};
+
+use crate::check::{self, ScanOptions};
+use crate::rules::RuleSet;
+
+/// (1-based line that must be flagged, rule code)
+pub type Expected = (usize, String);
+
+fn expectation_codes(line: &str) -> Option<Vec<String>> {
+    let t = line.trim();
+    let body = t
+        .strip_prefix('#')
+        .or_else(|| t.strip_prefix("<!--").map(|b| b.trim_end_matches("-->")))?;
+    let rest = body.trim().strip_prefix("expect:")?;
+    Some(
+        rest.split(',')
+            .map(|c| c.trim().to_string())
+            .filter(|c| !c.is_empty())
+            .collect(),
+    )
+}
+
+/// Every expectation in a fixture, attached to the next line that is not an expectation.
+pub fn expectations(text: &str) -> Vec<Expected> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        if let Some(codes) = expectation_codes(line) {
+            let target = (i + 1..lines.len())
+                .find(|j| expectation_codes(lines[*j]).is_none())
+                .map_or(i + 1, |j| j + 1);
+            out.extend(codes.into_iter().map(|c| (target, c)));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The outcome of one fixture file for one rule.
+#[derive(Debug, Default)]
+pub struct FixtureOutcome {
+    pub path: PathBuf,
+    pub code: String,
+    pub expected: Vec<Expected>,
+    pub actual: Vec<Expected>,
+    /// Problems camguard reported while reading the fixture.
+    pub problems: Vec<String>,
+}
+
+impl FixtureOutcome {
+    pub fn missing(&self) -> Vec<&Expected> {
+        self.expected
+            .iter()
+            .filter(|e| !self.actual.contains(e))
+            .collect()
+    }
+
+    pub fn unexpected(&self) -> Vec<&Expected> {
+        self.actual
+            .iter()
+            .filter(|a| !self.expected.contains(a))
+            .collect()
+    }
+
+    pub fn passed(&self) -> bool {
+        self.missing().is_empty() && self.unexpected().is_empty() && self.problems.is_empty()
+    }
+
+    pub fn describe(&self) -> String {
+        let mut s = format!("{} ({}):", self.path.display(), self.code);
+        for (l, c) in self.missing() {
+            s.push_str(&format!(" expected {c} on line {l} but it did not fire;"));
+        }
+        for (l, c) in self.unexpected() {
+            s.push_str(&format!(" {c} fired on line {l} without an expectation;"));
+        }
+        for p in &self.problems {
+            s.push_str(&format!(" problem: {p};"));
+        }
+        s
+    }
+}
+
+/// Check one fixture file: the findings of `code` must match its expectations exactly.
+pub fn check_fixture(path: &Path, code: &str, rules: &RuleSet) -> FixtureOutcome {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let expected = expectations(&text)
+        .into_iter()
+        .filter(|(_, c)| c == code)
+        .collect();
+    let opts = ScanOptions {
+        paths: vec![path.to_path_buf()],
+        ..ScanOptions::default()
+    };
+    let report = check::scan(&opts, rules);
+    let mut actual: Vec<Expected> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule.code == code)
+        .map(|f| (f.file.text.position(f.span.start).line, f.rule.code.clone()))
+        .collect();
+    actual.sort();
+    actual.dedup();
+    FixtureOutcome {
+        path: path.to_path_buf(),
+        code: code.to_string(),
+        expected,
+        actual,
+        problems: report
+            .problems
+            .iter()
+            .filter(|p| p.kind.is_error())
+            .map(|p| p.message.clone())
+            .collect(),
+    }
+}
+
+/// Every file below a directory, sorted.
+pub fn files_below(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                todo.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A rule's fixtures: `<root>/<product>/<CODE>/{bad,good}/...`.
+#[derive(Debug, Default)]
+pub struct RuleFixtures {
+    pub bad: Vec<PathBuf>,
+    pub good: Vec<PathBuf>,
+}
+
+pub fn fixtures_for(root: &Path, code: &str) -> RuleFixtures {
+    let mut out = RuleFixtures::default();
+    let Ok(products) = std::fs::read_dir(root) else {
+        return out;
+    };
+    for p in products.flatten() {
+        let dir = p.path().join(code);
+        out.bad.extend(files_below(&dir.join("bad")));
+        out.good.extend(files_below(&dir.join("good")));
+    }
+    out.bad.sort();
+    out.good.sort();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expectations_attach_to_the_next_content_line() {
+        let text = "a:\n  # expect: C8001, CRED001\n  # expect: C8002\n  b: true\n<!-- expect: C7010 -->\n<x/>\n";
+        assert_eq!(
+            expectations(text),
+            vec![
+                (4, "C8001".to_string()),
+                (4, "C8002".to_string()),
+                (4, "CRED001".to_string()),
+                (6, "C7010".to_string())
+            ]
+        );
+    }
+}
