@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-use crate::analyze::{Analysis, analyze};
+use crate::analyze::{Analysis, Context, analyze};
 use crate::discover::{self, Candidate, FileKind, WalkOptions};
 use crate::finding::Finding;
 use crate::problem::{Problem, ProblemKind};
@@ -73,8 +73,9 @@ pub fn check_source(
     file: std::sync::Arc<SourceFile>,
     kind: FileKind,
     rules: &RuleSet,
+    ctx: &Context,
 ) -> FileOutcome {
-    let analysis = analyze(file, kind);
+    let analysis = analyze(file, kind, ctx);
     let mut findings = Vec::new();
     for c in &analysis.components {
         findings.extend(eval::evaluate(rules, c));
@@ -145,7 +146,10 @@ fn process(
         return None;
     };
     let file = SourceFile::new(discover::display(&path), text);
-    Some(Ok(check_source(file, kind, rules)))
+    let ctx = Context {
+        max_file_size: opts.max_file_size,
+    };
+    Some(Ok(check_source(file, kind, rules, &ctx)))
 }
 
 /// Scan everything the options name.
@@ -170,9 +174,8 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Report {
         match o {
             Ok(out) => {
                 let path = out.analysis.file.display_path();
-                let masks = out.analysis.secret_spans();
-                if !masks.is_empty() {
-                    report.secret_spans.insert(path.clone(), masks);
+                for (p, span) in out.analysis.secret_spans() {
+                    report.secret_spans.entry(p).or_default().push(span);
                 }
                 report.files.push(ScannedFile {
                     path,
@@ -189,6 +192,10 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Report {
         .findings
         .dedup_by(|a, b| a.sort_key() == b.sort_key());
     report.problems.sort_by_cached_key(|p| p.sort_key());
+    for spans in report.secret_spans.values_mut() {
+        spans.sort();
+        spans.dedup();
+    }
     report.files.sort_by(|a, b| a.path.cmp(&b.path));
     report
 }

@@ -22,16 +22,19 @@ pub enum FileKind {
     Opensearch,
     /// `.env` files.
     Env,
+    /// Docker Compose files.
+    Compose,
 }
 
 impl FileKind {
-    pub const ALL: [FileKind; 6] = [
+    pub const ALL: [FileKind; 7] = [
         FileKind::SpringYaml,
         FileKind::SpringProperties,
         FileKind::Optimize,
         FileKind::Elasticsearch,
         FileKind::Opensearch,
         FileKind::Env,
+        FileKind::Compose,
     ];
 
     /// The name used by `--kind`.
@@ -43,6 +46,7 @@ impl FileKind {
             FileKind::Elasticsearch => "elasticsearch",
             FileKind::Opensearch => "opensearch",
             FileKind::Env => "env",
+            FileKind::Compose => "compose",
         }
     }
 
@@ -73,6 +77,15 @@ pub fn classify_name(path: &Path) -> Option<FileKind> {
         }
         if stem == "application" || stem.starts_with("application-") {
             return Some(FileKind::SpringYaml);
+        }
+        if stem == "docker-compose"
+            || stem.starts_with("docker-compose.")
+            || stem.starts_with("docker-compose-")
+            || stem == "compose"
+            || stem.starts_with("compose.")
+            || stem.starts_with("compose-")
+        {
+            return Some(FileKind::Compose);
         }
         if is_camunda_run_config(path) {
             return Some(FileKind::SpringYaml);

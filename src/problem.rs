@@ -27,6 +27,8 @@ pub enum ProblemKind {
     Unrecognized,
     /// A symlink that leaves the scanned root, or a loop.
     Link,
+    /// A file a configuration refers to (a compose `env_file`) is not there.
+    MissingReference,
 }
 
 impl ProblemKind {
@@ -40,12 +42,16 @@ impl ProblemKind {
             ProblemKind::Limit => "limit",
             ProblemKind::Unrecognized => "unrecognized",
             ProblemKind::Link => "link",
+            ProblemKind::MissingReference => "missing-reference",
         }
     }
 
     /// Does the problem mean the file was not fully checked?
     pub fn is_error(self) -> bool {
-        !matches!(self, ProblemKind::Unrecognized | ProblemKind::Link)
+        !matches!(
+            self,
+            ProblemKind::Unrecognized | ProblemKind::Link | ProblemKind::MissingReference
+        )
     }
 }
 

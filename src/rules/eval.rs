@@ -339,7 +339,7 @@ fn run_check(rule: &Arc<Rule>, check: &Check, index: &Index<'_>, out: &mut Vec<F
         }
     }
     let absent_capable = matches!(check.condition, Condition::Absent) || check.default.is_some();
-    if !absent_capable {
+    if !absent_capable || index.component.partial {
         return;
     }
     // Where could the key be absent? Once per binding of its wildcards, or once.

@@ -175,6 +175,35 @@ pub struct Component {
     pub sections: Vec<Section>,
     /// Where findings about absent keys point when no enclosing key exists.
     pub anchor: Span,
+    /// The settings are overrides (container env, chart values): other configuration may
+    /// exist that camguard cannot see, so checks about absent keys are skipped.
+    pub partial: bool,
+    /// Ports a compose service publishes on the host.
+    pub ports: Vec<PublishedPort>,
+}
+
+/// A port published by a compose service.
+#[derive(Clone, Debug)]
+pub struct PublishedPort {
+    /// The container port (first of a range).
+    pub container: u16,
+    /// The host interface, when given (`127.0.0.1`).
+    pub host_ip: Option<String>,
+    /// As written, for messages.
+    pub text: String,
+    pub span: Span,
+}
+
+impl PublishedPort {
+    /// Published on every host interface (no loopback host IP)?
+    pub fn on_all_interfaces(&self) -> bool {
+        match self.host_ip.as_deref() {
+            None | Some("") | Some("0.0.0.0") | Some("::") | Some("[::]") => true,
+            Some(ip) => {
+                !(ip.starts_with("127.") || ip == "::1" || ip == "[::1]" || ip == "localhost")
+            }
+        }
+    }
 }
 
 impl Component {
@@ -191,6 +220,8 @@ impl Component {
             settings: Vec::new(),
             sections: Vec::new(),
             anchor,
+            partial: false,
+            ports: Vec::new(),
         }
     }
 

@@ -1,7 +1,7 @@
 //! Turning parsed trees into settings.
 
 use super::keys::{env_to_dotted, match_key};
-use super::{Component, FileRef, Form, KeyStyle, Placeholders, Product, Section, Setting, Value};
+use super::{Component, FileRef, Form, Placeholders, Product, Section, Setting, Value};
 use crate::formats::FlatFile;
 use crate::source::Span;
 use crate::yaml::{Node, NodeKind, Style};
@@ -13,21 +13,75 @@ pub struct Collector<'a> {
     pub placeholders: Placeholders,
     /// The file the settings are written in (may differ from the component's).
     pub file: FileRef,
-    /// Added to every span (for documents embedded in another file).
-    pub offset: usize,
+    /// Maps spans of an embedded document back into the file (identity otherwise).
+    pub map: SpanMap,
+}
+
+/// How spans of a document embedded in another file (a block scalar holding an
+/// application.yaml) map back to the container file.
+#[derive(Clone, Debug, Default)]
+pub enum SpanMap {
+    #[default]
+    Identity,
+    /// Each entry: (offset of a line in the embedded text, offset of that line's
+    /// content in the container file), sorted.
+    Lines(Vec<(usize, usize)>),
+    /// Nothing maps precisely: every span becomes this one.
+    Fixed(Span),
+}
+
+impl SpanMap {
+    pub fn offset(&self, o: usize) -> usize {
+        match self {
+            SpanMap::Identity => o,
+            SpanMap::Fixed(s) => s.start,
+            SpanMap::Lines(lines) => {
+                let i = match lines.binary_search_by(|(v, _)| v.cmp(&o)) {
+                    Ok(i) => i,
+                    Err(0) => 0,
+                    Err(i) => i - 1,
+                };
+                lines.get(i).map_or(o, |(v, src)| src + (o - v.min(&o)))
+            }
+        }
+    }
+
+    pub fn span(&self, s: Span) -> Span {
+        match self {
+            SpanMap::Fixed(f) => *f,
+            _ => {
+                let start = self.offset(s.start);
+                let end = self.offset(s.end).max(start);
+                Span::new(start, end)
+            }
+        }
+    }
 }
 
 impl Collector<'_> {
     pub fn push(&mut self, key: String, value: Value, key_span: Span, value_span: Span) {
         let match_key = match_key(&key, self.component.style);
-        let value = shift_value(value, self.offset);
+        self.push_raw(key, match_key, value, key_span, value_span, self.form);
+    }
+
+    /// A setting whose match key is already known.
+    pub fn push_raw(
+        &mut self,
+        key: String,
+        match_key: String,
+        value: Value,
+        key_span: Span,
+        value_span: Span,
+        form: Form,
+    ) {
+        let value = map_value(value, &self.map);
         self.component.settings.push(Setting {
             key,
             match_key,
             value,
-            key_span: key_span.offset(self.offset),
-            value_span: value_span.offset(self.offset),
-            form: self.form,
+            key_span: self.map.span(key_span),
+            value_span: self.map.span(value_span),
+            form,
             placeholders: self.placeholders,
             file: self.file.clone(),
         });
@@ -37,28 +91,22 @@ impl Collector<'_> {
     /// (Spring relaxed binding) but displayed as written.
     pub fn push_env(&mut self, name: &str, value: Value, key_span: Span, value_span: Span) {
         let dotted = env_to_dotted(name);
-        let match_key = match self.component.style {
-            KeyStyle::Relaxed => match_key(&dotted, KeyStyle::Relaxed),
-            KeyStyle::Literal => name.to_string(),
-        };
-        let value = shift_value(value, self.offset);
-        self.component.settings.push(Setting {
-            key: name.to_string(),
+        let match_key = match_key(&dotted, self.component.style);
+        self.push_raw(
+            name.to_string(),
             match_key,
             value,
-            key_span: key_span.offset(self.offset),
-            value_span: value_span.offset(self.offset),
-            form: Form::EnvVar,
-            placeholders: self.placeholders,
-            file: self.file.clone(),
-        });
+            key_span,
+            value_span,
+            Form::EnvVar,
+        );
     }
 
     fn section(&mut self, key: &str, span: Span) {
         let match_key = match_key(key, self.component.style);
         self.component.sections.push(Section {
             match_key,
-            span: span.offset(self.offset),
+            span: self.map.span(span),
         });
     }
 
@@ -143,10 +191,10 @@ impl Collector<'_> {
     }
 }
 
-fn shift_value(value: Value, by: usize) -> Value {
+fn map_value(value: Value, map: &SpanMap) -> Value {
     match value {
-        Value::List(items) if by > 0 => {
-            Value::List(items.into_iter().map(|(t, s)| (t, s.offset(by))).collect())
+        Value::List(items) if !matches!(map, SpanMap::Identity) => {
+            Value::List(items.into_iter().map(|(t, s)| (t, map.span(s))).collect())
         }
         v => v,
     }

@@ -1,11 +1,16 @@
 //! Parse one file by its kind and normalise it into components.
 
+pub mod compose;
+pub mod embedded;
+pub mod env;
+
+use std::path::Path;
 use std::sync::Arc;
 
 use crate::discover::{FileKind, is_camunda_run_config};
 use crate::formats::{dotenv, properties};
 use crate::problem::{Problem, ProblemKind};
-use crate::settings::normalize::{Collector, spring_products};
+use crate::settings::normalize::{Collector, SpanMap, spring_products};
 use crate::settings::{
     Component, FileRef, Form, KeyStyle, Placeholders, Product, first_content_offset,
 };
@@ -50,15 +55,21 @@ impl Analysis {
         }
     }
 
-    /// Spans of every literal secret value in the file, to be masked in snippets.
-    pub fn secret_spans(&self) -> Vec<Span> {
-        let mut spans: Vec<Span> = self
+    /// Spans of every literal secret value, by file, to be masked in snippets.
+    pub fn secret_spans(&self) -> Vec<(String, Span)> {
+        let mut spans: Vec<(String, Span)> = self
             .components
             .iter()
             .flat_map(|c| c.settings.iter())
-            .filter(|s| s.is_secret() && Arc::ptr_eq(&s.file, &self.file))
-            .map(|s| s.value_span)
-            .filter(|s| !s.is_empty())
+            .filter(|s| s.is_secret() && !s.value_span.is_empty())
+            .map(|s| {
+                let path = if Arc::ptr_eq(&s.file, &self.file) {
+                    self.file.display_path()
+                } else {
+                    s.file.display_path()
+                };
+                (path, s.value_span)
+            })
             .collect();
         spans.sort();
         spans.dedup();
@@ -128,10 +139,48 @@ fn spring_component(file: &FileRef) -> Component {
     c
 }
 
+/// What analysis may need beyond the file itself.
+#[derive(Clone, Copy, Debug)]
+pub struct Context {
+    pub max_file_size: u64,
+}
+
+impl Default for Context {
+    fn default() -> Self {
+        Context {
+            max_file_size: crate::check::DEFAULT_MAX_FILE_SIZE,
+        }
+    }
+}
+
+impl Context {
+    /// Read a file a configuration refers to (a compose `env_file`).
+    pub fn read_related(&self, path: &Path) -> Result<FileRef, Problem> {
+        if path.is_absolute() {
+            return Err(Problem::new(
+                ProblemKind::Io,
+                crate::discover::display(path),
+                "absolute paths are not followed",
+            ));
+        }
+        let text = crate::discover::read_text(path, self.max_file_size)?;
+        Ok(crate::settings::SourceFile::new(
+            crate::discover::display(path),
+            text,
+        ))
+    }
+}
+
 /// Parse and normalise a file of a known kind.
-pub fn analyze(file: FileRef, kind: FileKind) -> Analysis {
+pub fn analyze(file: FileRef, kind: FileKind, ctx: &Context) -> Analysis {
     let mut a = Analysis::new(file.clone(), kind);
     match kind {
+        FileKind::Compose => {
+            let docs = parse_yaml(&mut a);
+            for d in &docs {
+                compose::analyze(&mut a, d, &|p| ctx.read_related(p));
+            }
+        }
         FileKind::SpringYaml => {
             let docs = parse_yaml(&mut a);
             let mut c = spring_component(&file);
@@ -140,7 +189,7 @@ pub fn analyze(file: FileRef, kind: FileKind) -> Analysis {
                 form: Form::Yaml,
                 placeholders: Placeholders::Spring,
                 file: file.clone(),
-                offset: 0,
+                map: SpanMap::Identity,
             };
             for d in &docs {
                 col.yaml("", d);
@@ -157,7 +206,7 @@ pub fn analyze(file: FileRef, kind: FileKind) -> Analysis {
                 form: Form::Properties,
                 placeholders: Placeholders::Spring,
                 file: file.clone(),
-                offset: 0,
+                map: SpanMap::Identity,
             }
             .properties(&flat);
             c.products = spring_products(&c, false);
@@ -176,7 +225,7 @@ pub fn analyze(file: FileRef, kind: FileKind) -> Analysis {
                 form: Form::Yaml,
                 placeholders,
                 file: file.clone(),
-                offset: 0,
+                map: SpanMap::Identity,
             };
             for d in &docs {
                 col.yaml("", d);
@@ -193,7 +242,7 @@ pub fn analyze(file: FileRef, kind: FileKind) -> Analysis {
                 form: Form::EnvVar,
                 placeholders: Placeholders::Compose,
                 file: file.clone(),
-                offset: 0,
+                map: SpanMap::Identity,
             }
             .dotenv(&flat);
             a.components.push(c);

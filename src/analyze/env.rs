@@ -1,0 +1,305 @@
+//! Environment variables of containers (compose, Kubernetes, Helm `env:`), read the way
+//! each product reads them.
+
+use crate::settings::normalize::Collector;
+use crate::settings::{Form, KeyStyle, Product, Value, keys};
+use crate::source::Span;
+
+/// Optimize reads env vars only through `${NAME}` placeholders of its default
+/// configuration; these are the names the research confirmed, with their keys.
+const OPTIMIZE_ENV: &[(&str, &str)] = &[
+    (
+        "CAMUNDA_OPTIMIZE_CONTAINER_PORTS_HTTP",
+        "container.ports.http",
+    ),
+    (
+        "CAMUNDA_OPTIMIZE_CONTAINER_PORTS_HTTPS",
+        "container.ports.https",
+    ),
+    (
+        "CAMUNDA_OPTIMIZE_CONTAINER_KEYSTORE_LOCATION",
+        "container.keystore.location",
+    ),
+    (
+        "CAMUNDA_OPTIMIZE_CONTAINER_KEYSTORE_PASSWORD",
+        "container.keystore.password",
+    ),
+    (
+        "CAMUNDA_OPTIMIZE_CONTAINER_ENABLE_SNI_CHECK",
+        "container.enableSniCheck",
+    ),
+    ("CONTAINER_HOST", "container.host"),
+    ("CONTAINER_ACCESS_URL", "container.accessUrl"),
+    (
+        "CAMUNDA_OPTIMIZE_SECURITY_AUTH_COOKIE_SAME_SITE_ENABLED",
+        "security.auth.cookie.same-site.enabled",
+    ),
+    (
+        "CAMUNDA_OPTIMIZE_SECURITY_AUTH_TOKEN_SECRET",
+        "security.auth.token.secret",
+    ),
+    (
+        "CAMUNDA_OPTIMIZE_SECURITY_RESPONSE_HEADERS_HSTS_MAX_AGE",
+        "security.responseHeaders.HSTS.max-age",
+    ),
+    ("OPTIMIZE_API_ACCESS_TOKEN", "api.accessToken"),
+    (
+        "SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_JWK_SET_URI",
+        "api.jwtSetUri",
+    ),
+    ("OPTIMIZE_SUPER_USER_IDS", "security.auth.superUserIds"),
+    ("OPTIMIZE_SUPER_GROUP_IDS", "security.auth.superGroupIds"),
+    ("OPTIMIZE_CAMUNDABPM_REST_URL", "engines.camunda-bpm.rest"),
+    (
+        "OPTIMIZE_CAMUNDABPM_WEBAPPS_URL",
+        "engines.camunda-bpm.webapps.endpoint",
+    ),
+    (
+        "CAMUNDA_OPTIMIZE_ELASTICSEARCH_SECURITY_USERNAME",
+        "es.security.username",
+    ),
+    (
+        "CAMUNDA_OPTIMIZE_ELASTICSEARCH_SECURITY_PASSWORD",
+        "es.security.password",
+    ),
+    (
+        "CAMUNDA_OPTIMIZE_ELASTICSEARCH_SSL_ENABLED",
+        "es.security.ssl.enabled",
+    ),
+    (
+        "CAMUNDA_OPTIMIZE_ELASTICSEARCH_SECURITY_SSL_SELF_SIGNED",
+        "es.security.ssl.selfSigned",
+    ),
+    (
+        "CAMUNDA_OPTIMIZE_ELASTICSEARCH_CONNECTION_SKIP_HOSTNAME_VERIFICATION",
+        "es.connection.skipHostnameVerification",
+    ),
+    (
+        "CAMUNDA_OPTIMIZE_OPENSEARCH_SECURITY_USERNAME",
+        "opensearch.security.username",
+    ),
+    (
+        "CAMUNDA_OPTIMIZE_OPENSEARCH_SECURITY_PASSWORD",
+        "opensearch.security.password",
+    ),
+    (
+        "CAMUNDA_OPTIMIZE_OPENSEARCH_SSL_ENABLED",
+        "opensearch.security.ssl.enabled",
+    ),
+    ("CAMUNDA_OPTIMIZE_SHARING_ENABLED", "sharing.enabled"),
+];
+
+/// How a container reads its environment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EnvReader {
+    /// Spring Boot relaxed binding (Camunda 7, Camunda 8, unknown images).
+    Spring,
+    Optimize,
+    Elasticsearch,
+    Opensearch,
+}
+
+pub fn reader_for(products: &[Product]) -> EnvReader {
+    if products.contains(&Product::Optimize) {
+        EnvReader::Optimize
+    } else if products.contains(&Product::Elasticsearch) {
+        EnvReader::Elasticsearch
+    } else if products.contains(&Product::Opensearch) {
+        EnvReader::Opensearch
+    } else {
+        EnvReader::Spring
+    }
+}
+
+pub fn style_for(reader: EnvReader) -> KeyStyle {
+    match reader {
+        EnvReader::Spring => KeyStyle::Relaxed,
+        _ => KeyStyle::Literal,
+    }
+}
+
+/// `ES_SETTING_BOOTSTRAP_MEMORY__LOCK` -> `bootstrap.memory_lock`.
+fn es_setting_name(name: &str) -> Option<String> {
+    let rest = name.strip_prefix("ES_SETTING_")?;
+    Some(
+        rest.to_ascii_lowercase()
+            .replace("__", "\u{0}")
+            .replace('_', ".")
+            .replace('\u{0}', "_"),
+    )
+}
+
+/// Add one environment variable to a component.
+pub fn push_env(
+    col: &mut Collector<'_>,
+    reader: EnvReader,
+    name: &str,
+    value: Value,
+    name_span: Span,
+    value_span: Span,
+) {
+    if matches!(
+        name,
+        "JAVA_TOOL_OPTIONS" | "JAVA_OPTS" | "CATALINA_OPTS" | "JDK_JAVA_OPTIONS"
+    ) && let Value::Text { text, .. } = &value
+    {
+        let text = text.clone();
+        push_system_properties(col, reader, &text, value_span);
+        return;
+    }
+    let literal = |col: &mut Collector<'_>, key: String, value: Value| {
+        col.push_raw(key.clone(), key, value, name_span, value_span, Form::EnvVar);
+    };
+    match reader {
+        EnvReader::Spring => col.push_env(name, value, name_span, value_span),
+        EnvReader::Optimize => match OPTIMIZE_ENV.iter().find(|(n, _)| *n == name) {
+            Some((_, key)) => literal(col, (*key).to_string(), value),
+            None => col.push_env(name, value, name_span, value_span),
+        },
+        EnvReader::Elasticsearch | EnvReader::Opensearch => {
+            if name.contains('.') {
+                literal(col, name.to_string(), value);
+            } else if let Some(key) =
+                es_setting_name(name).filter(|_| reader == EnvReader::Elasticsearch)
+            {
+                literal(col, key, value);
+            } else if name == "DISABLE_SECURITY_PLUGIN" && reader == EnvReader::Opensearch {
+                // The image's entrypoint turns it into `-Eplugins.security.disabled=true`.
+                literal(col, "plugins.security.disabled".into(), value);
+            } else {
+                col.push_env(name, value, name_span, value_span);
+            }
+        }
+    }
+}
+
+/// `-Dkey=value` tokens of JVM options are settings too.
+fn push_system_properties(
+    col: &mut Collector<'_>,
+    reader: EnvReader,
+    text: &str,
+    value_span: Span,
+) {
+    let mut pos = 0;
+    for token in text.split_whitespace() {
+        let start = text[pos..].find(token).map_or(pos, |i| pos + i);
+        pos = start + token.len();
+        let Some(prop) = token.strip_prefix("-D") else {
+            continue;
+        };
+        let (key, val) = prop.split_once('=').unwrap_or((prop, ""));
+        if key.is_empty() {
+            continue;
+        }
+        // Spans inside the value are exact only when the value is written verbatim.
+        let exact = value_span.len() == text.len();
+        let (ks, vs) = if exact {
+            let k0 = value_span.start + start + 2;
+            let v0 = k0 + key.len() + 1;
+            (
+                Span::new(k0, k0 + key.len()),
+                Span::new(v0.min(value_span.end), (v0 + val.len()).min(value_span.end)),
+            )
+        } else {
+            (value_span, value_span)
+        };
+        let value = if val.is_empty() {
+            Value::Null
+        } else {
+            Value::text(val)
+        };
+        let mk = keys::match_key(key, style_for(reader));
+        col.push_raw(key.to_string(), mk, value, ks, vs, Form::SystemProperty);
+    }
+}
+
+/// Which products an image runs, from its repository name.
+pub fn image_products(image: &str) -> Vec<Product> {
+    let no_digest = image.split('@').next().unwrap_or(image);
+    // Drop the tag (a colon after the last slash) and a registry host.
+    let last_slash = no_digest.rfind('/').map_or(0, |i| i + 1);
+    let repo_end = no_digest[last_slash..]
+        .find(':')
+        .map_or(no_digest.len(), |i| last_slash + i);
+    let repo = no_digest[..repo_end].to_ascii_lowercase();
+    let tag = no_digest[repo_end..]
+        .trim_start_matches(':')
+        .to_ascii_lowercase();
+    let parts: Vec<&str> = repo.split('/').collect();
+    let name = parts.last().copied().unwrap_or("");
+    let owner = if parts.len() >= 2 {
+        parts[parts.len() - 2]
+    } else {
+        ""
+    };
+    match (owner, name) {
+        (
+            "camunda",
+            "camunda" | "zeebe" | "operate" | "tasklist" | "identity" | "connectors"
+            | "connectors-bundle",
+        ) => {
+            vec![Product::Camunda8]
+        }
+        ("camunda", "optimize") => vec![Product::Optimize],
+        ("camunda", "camunda-bpm-platform") => {
+            if tag.starts_with("run") {
+                vec![Product::Camunda7, Product::Camunda7Run]
+            } else {
+                vec![Product::Camunda7]
+            }
+        }
+        (_, "elasticsearch") => vec![Product::Elasticsearch],
+        (_, "opensearch") => vec![Product::Opensearch],
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn images() {
+        assert_eq!(
+            image_products("camunda/camunda:8.8.0"),
+            vec![Product::Camunda8]
+        );
+        assert_eq!(
+            image_products("docker.io/camunda/zeebe:${CAMUNDA_VERSION}"),
+            vec![Product::Camunda8]
+        );
+        assert_eq!(
+            image_products("docker.elastic.co/elasticsearch/elasticsearch:8.17.10"),
+            vec![Product::Elasticsearch]
+        );
+        assert_eq!(
+            image_products("bitnami/elasticsearch:8"),
+            vec![Product::Elasticsearch]
+        );
+        assert_eq!(
+            image_products("opensearchproject/opensearch:latest"),
+            vec![Product::Opensearch]
+        );
+        assert_eq!(
+            image_products("camunda/camunda-bpm-platform:run-7.23.0"),
+            vec![Product::Camunda7, Product::Camunda7Run]
+        );
+        assert_eq!(
+            image_products("registry:5000/camunda/optimize:8.7"),
+            vec![Product::Optimize]
+        );
+        assert!(image_products("postgres:16").is_empty());
+    }
+
+    #[test]
+    fn es_setting_names() {
+        assert_eq!(
+            es_setting_name("ES_SETTING_BOOTSTRAP_MEMORY__LOCK").as_deref(),
+            Some("bootstrap.memory_lock")
+        );
+        assert_eq!(
+            es_setting_name("ES_SETTING_XPACK_SECURITY_ENABLED").as_deref(),
+            Some("xpack.security.enabled")
+        );
+    }
+}
