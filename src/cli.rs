@@ -39,6 +39,14 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ListFormat::Human)]
         format: ListFormat,
     },
+    /// Print the components and settings camguard reads from files (for rule authors).
+    Settings {
+        /// Files to read.
+        paths: Vec<PathBuf>,
+        /// Treat every input as this kind of file.
+        #[arg(long, value_parser = parse_kind)]
+        kind: Option<FileKind>,
+    },
     /// Print the full explanation of a rule.
     Explain {
         /// Rule code (C8001) or name (unprotected-api).
@@ -243,6 +251,61 @@ fn run_rules(format: ListFormat, rules: &RuleSet) -> u8 {
     exit::CLEAN
 }
 
+fn run_settings(paths: &[PathBuf], kind: Option<FileKind>) -> u8 {
+    use crate::rules::secrets::MASK;
+    let mut out = String::new();
+    for p in paths {
+        let text = match crate::discover::read_text(p, DEFAULT_MAX_FILE_SIZE) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("error: {}: {}", e.path, e.message);
+                return exit::USAGE;
+            }
+        };
+        let Some(kind) = kind
+            .or_else(|| crate::discover::classify_name(p))
+            .or_else(|| crate::discover::sniff(&text))
+        else {
+            out.push_str(&format!("{}: not recognised\n", p.display()));
+            continue;
+        };
+        let file = crate::settings::SourceFile::new(crate::discover::display(p), text);
+        let a = crate::analyze::analyze(file, kind, &crate::analyze::Context::default());
+        out.push_str(&format!("{} ({})\n", a.file.display_path(), kind.id()));
+        for c in &a.components {
+            let products: Vec<_> = c.products.iter().map(|p| p.id()).collect();
+            out.push_str(&format!(
+                "  component {} [{}]{}\n",
+                c.name.as_deref().unwrap_or("-"),
+                products.join(", "),
+                if c.partial { " partial" } else { "" }
+            ));
+            for s in &c.settings {
+                let at = s.file.text.position(s.primary_span().start);
+                let v = if s.is_secret() {
+                    MASK.to_string()
+                } else {
+                    s.value.display()
+                };
+                out.push_str(&format!(
+                    "    {}:{}:{}  {} = {}  ({:?})\n",
+                    s.file.display_path(),
+                    at.line,
+                    at.column,
+                    s.key,
+                    crate::report::one_line(&v),
+                    s.form
+                ));
+            }
+        }
+        for p in &a.problems {
+            out.push_str(&format!("  problem: {}\n", p.message));
+        }
+    }
+    write_stdout(&out);
+    exit::CLEAN
+}
+
 fn run_explain(id: &str, rules: &RuleSet) -> u8 {
     match rules.find(id) {
         Some(r) => {
@@ -278,6 +341,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Check(args) => run_check(args, &rules),
         Command::Rules { format } => run_rules(format, &rules),
         Command::Explain { rule } => run_explain(&rule, &rules),
+        Command::Settings { paths, kind } => run_settings(&paths, kind),
     }
 }
 

@@ -24,10 +24,14 @@ pub enum FileKind {
     Env,
     /// Docker Compose files.
     Compose,
+    /// Values of the camunda-platform Helm chart.
+    HelmValues,
+    /// Kubernetes manifests (also `helm template` output).
+    K8s,
 }
 
 impl FileKind {
-    pub const ALL: [FileKind; 7] = [
+    pub const ALL: [FileKind; 9] = [
         FileKind::SpringYaml,
         FileKind::SpringProperties,
         FileKind::Optimize,
@@ -35,6 +39,8 @@ impl FileKind {
         FileKind::Opensearch,
         FileKind::Env,
         FileKind::Compose,
+        FileKind::HelmValues,
+        FileKind::K8s,
     ];
 
     /// The name used by `--kind`.
@@ -47,6 +53,8 @@ impl FileKind {
             FileKind::Opensearch => "opensearch",
             FileKind::Env => "env",
             FileKind::Compose => "compose",
+            FileKind::HelmValues => "helm-values",
+            FileKind::K8s => "k8s",
         }
     }
 
@@ -90,6 +98,9 @@ pub fn classify_name(path: &Path) -> Option<FileKind> {
         if is_camunda_run_config(path) {
             return Some(FileKind::SpringYaml);
         }
+        if stem == "values" || stem.starts_with("values-") || stem.starts_with("values.") {
+            return Some(FileKind::HelmValues);
+        }
         return None;
     }
     if has_ext(&name, &["properties"])
@@ -108,6 +119,12 @@ pub fn classify_name(path: &Path) -> Option<FileKind> {
     None
 }
 
+fn is_yaml(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
+}
+
 /// Camunda Run reads `configuration/default.yml` and `configuration/production.yml`.
 pub fn is_camunda_run_config(path: &Path) -> bool {
     let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
@@ -124,22 +141,69 @@ pub fn is_camunda_run_config(path: &Path) -> bool {
     run_name && parent_is_configuration
 }
 
-/// Classify by content when the name says nothing (explicit paths and stdin).
+/// Top-level sections of the camunda-platform chart's values.
+pub const HELM_SECTIONS: [&str; 12] = [
+    "orchestration",
+    "zeebe",
+    "zeebeGateway",
+    "operate",
+    "tasklist",
+    "identity",
+    "optimize",
+    "connectors",
+    "identityKeycloak",
+    "webModeler",
+    "console",
+    "global",
+];
+
+/// Classify by content when the name says nothing (explicit paths, stdin, and YAML
+/// files with other names found while walking).
 pub fn sniff(text: &str) -> Option<FileKind> {
     let mut spring = false;
-    for line in text.lines().take(2000) {
+    let mut api_version = false;
+    let mut kind = false;
+    let mut services = false;
+    let mut helm_sections = 0;
+    let mut global = false;
+    for line in text.lines().take(5000) {
         let t = line.trim_start_matches('\u{feff}');
-        if t.starts_with("camunda:") || t.starts_with("zeebe:") || t.starts_with("camunda.bpm") {
+        if t.starts_with(' ') || t.starts_with('\t') || t.starts_with('#') || t.starts_with('-') {
+            continue;
+        }
+        let key = t.split(':').next().unwrap_or("").trim();
+        match key {
+            "camunda" | "zeebe" => spring = true,
+            "apiVersion" => api_version = true,
+            "kind" => kind = true,
+            "services" => services = true,
+            "global" => global = true,
+            _ => {}
+        }
+        if key.starts_with("camunda.bpm") || key.starts_with("camunda.security") {
             spring = true;
         }
-        if t.starts_with("xpack.") {
+        if HELM_SECTIONS.contains(&key) && key != "global" && key != "zeebe" {
+            helm_sections += 1;
+        }
+        if key.starts_with("xpack.") {
             return Some(FileKind::Elasticsearch);
         }
-        if t.starts_with("plugins.security") {
+        if key.starts_with("plugins.security") {
             return Some(FileKind::Opensearch);
         }
     }
-    spring.then_some(FileKind::SpringYaml)
+    if api_version && kind {
+        Some(FileKind::K8s)
+    } else if services && text.contains("image:") {
+        Some(FileKind::Compose)
+    } else if helm_sections > 0 || (global && spring) {
+        Some(FileKind::HelmValues)
+    } else if spring {
+        Some(FileKind::SpringYaml)
+    } else {
+        None
+    }
 }
 
 /// A file to scan.
@@ -200,11 +264,13 @@ pub fn discover(
                     if !is_file {
                         continue;
                     }
-                    if let Some(kind) = classify_name(e.path()) {
+                    let kind = classify_name(e.path());
+                    // Other YAML files are read and classified by content.
+                    if kind.is_some() || is_yaml(e.path()) {
                         out.push(Candidate {
                             path: e.path().to_path_buf(),
                             explicit: false,
-                            kind: Some(kind),
+                            kind,
                         });
                     }
                 }

@@ -3,6 +3,8 @@
 pub mod compose;
 pub mod embedded;
 pub mod env;
+pub mod helm;
+pub mod k8s;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -44,6 +46,11 @@ pub struct Analysis {
 }
 
 impl Analysis {
+    /// Where findings about absent keys point when nothing encloses them.
+    pub fn file_anchor(&self) -> Span {
+        anchor(&self.file)
+    }
+
     fn new(file: FileRef, kind: FileKind) -> Self {
         Analysis {
             file,
@@ -81,62 +88,167 @@ fn anchor(file: &FileRef) -> Span {
     Span::empty(first_content_offset(file.text.text()))
 }
 
-fn parse_yaml(a: &mut Analysis) -> Vec<yaml::Node> {
-    let parsed = yaml::parse(a.file.text.text());
+/// Parse YAML text (the file, or a document embedded in it) and record its issues and
+/// comments with spans mapped into the file.
+pub fn parse_yaml_text(a: &mut Analysis, text: &str, map: &SpanMap) -> Vec<yaml::Node> {
+    let parsed = yaml::parse(text);
+    let embedded = !matches!(map, SpanMap::Identity);
+    let what = if embedded {
+        "invalid YAML in embedded document"
+    } else {
+        "invalid YAML"
+    };
     for issue in parsed.issues {
+        let span = map.span(issue.span);
         match issue.kind {
             IssueKind::DuplicateKey => {
-                let key = a.file.text.slice(issue.span).to_string();
+                let key = text.get(issue.span.range()).unwrap_or("").to_string();
                 a.duplicates.push(Duplicate {
                     key,
-                    span: issue.span,
-                    first: issue.related.unwrap_or(issue.span),
+                    span,
+                    first: map.span(issue.related.unwrap_or(issue.span)),
                 });
             }
             IssueKind::Syntax => a.problems.push(Problem::at(
                 ProblemKind::Syntax,
                 &a.file,
-                issue.span,
+                span,
                 format!(
-                    "invalid YAML: {}; only the part before this point was checked",
+                    "{what}: {}; only the part before this point was checked",
                     issue.message
                 ),
             )),
             IssueKind::Limit => a.problems.push(Problem::at(
                 ProblemKind::Limit,
                 &a.file,
-                issue.span,
+                span,
                 issue.message,
             )),
         }
     }
     a.comments
         .extend(parsed.comments.into_iter().map(|c| CommentSpan {
-            span: c.span,
+            span: map.span(c.span),
             text: c.text,
         }));
     parsed.docs
 }
 
-fn flat_comments(a: &mut Analysis, flat: &crate::formats::FlatFile) {
+fn parse_yaml(a: &mut Analysis) -> Vec<yaml::Node> {
+    let file = a.file.clone();
+    parse_yaml_text(a, file.text.text(), &SpanMap::Identity)
+}
+
+fn flat_comments(a: &mut Analysis, flat: &crate::formats::FlatFile, map: &SpanMap) {
     a.comments.extend(flat.comments.iter().map(|c| CommentSpan {
-        span: c.span,
+        span: map.span(c.span),
         text: c.text.clone(),
     }));
     for issue in &flat.issues {
         a.problems.push(Problem::at(
             ProblemKind::Syntax,
             &a.file,
-            issue.span,
+            map.span(issue.span),
             issue.message.clone(),
         ));
     }
 }
 
-fn spring_component(file: &FileRef) -> Component {
-    let mut c = Component::new(file.clone(), Vec::new(), anchor(file));
-    c.style = KeyStyle::Relaxed;
-    c
+/// Normalise text of a configuration-file kind into one component. `map` places the
+/// text in the file (identity for the file itself); `name_hint` is the file name the
+/// text has (for Camunda Run detection).
+pub fn config_component(
+    a: &mut Analysis,
+    kind: FileKind,
+    text: &str,
+    map: SpanMap,
+    name_hint: &Path,
+) -> Option<Component> {
+    let file = a.file.clone();
+    let anchor = match &map {
+        SpanMap::Identity => anchor(&file),
+        m => Span::empty(m.offset(first_content_offset(text))),
+    };
+    let (products, style, placeholders, form) = match kind {
+        FileKind::SpringYaml => (
+            Vec::new(),
+            KeyStyle::Relaxed,
+            Placeholders::Spring,
+            Form::Yaml,
+        ),
+        FileKind::SpringProperties => (
+            Vec::new(),
+            KeyStyle::Relaxed,
+            Placeholders::Spring,
+            Form::Properties,
+        ),
+        FileKind::Optimize => (
+            vec![Product::Optimize],
+            KeyStyle::Literal,
+            Placeholders::Spring,
+            Form::Yaml,
+        ),
+        FileKind::Elasticsearch => (
+            vec![Product::Elasticsearch],
+            KeyStyle::Literal,
+            Placeholders::None,
+            Form::Yaml,
+        ),
+        FileKind::Opensearch => (
+            vec![Product::Opensearch],
+            KeyStyle::Literal,
+            Placeholders::None,
+            Form::Yaml,
+        ),
+        FileKind::Env => (
+            Vec::new(),
+            KeyStyle::Relaxed,
+            Placeholders::Compose,
+            Form::EnvVar,
+        ),
+        _ => return None,
+    };
+    let mut c = Component::new(file.clone(), products, anchor);
+    c.style = style;
+    match form {
+        Form::Properties | Form::EnvVar => {
+            let flat = if form == Form::Properties {
+                properties::parse_properties(text)
+            } else {
+                dotenv::parse_dotenv(text)
+            };
+            flat_comments(a, &flat, &map);
+            let mut col = Collector {
+                component: &mut c,
+                form,
+                placeholders,
+                file,
+                map,
+            };
+            if form == Form::Properties {
+                col.properties(&flat);
+            } else {
+                col.dotenv(&flat);
+            }
+        }
+        _ => {
+            let docs = parse_yaml_text(a, text, &map);
+            let mut col = Collector {
+                component: &mut c,
+                form,
+                placeholders,
+                file,
+                map,
+            };
+            for d in &docs {
+                col.yaml("", d);
+            }
+        }
+    }
+    if style == KeyStyle::Relaxed && kind != FileKind::Env {
+        c.products = spring_products(&c, is_camunda_run_config(name_hint));
+    }
+    Some(c)
 }
 
 /// What analysis may need beyond the file itself.
@@ -181,71 +293,28 @@ pub fn analyze(file: FileRef, kind: FileKind, ctx: &Context) -> Analysis {
                 compose::analyze(&mut a, d, &|p| ctx.read_related(p));
             }
         }
-        FileKind::SpringYaml => {
+        FileKind::HelmValues => {
             let docs = parse_yaml(&mut a);
-            let mut c = spring_component(&file);
-            let mut col = Collector {
-                component: &mut c,
-                form: Form::Yaml,
-                placeholders: Placeholders::Spring,
-                file: file.clone(),
-                map: SpanMap::Identity,
-            };
             for d in &docs {
-                col.yaml("", d);
+                helm::analyze(&mut a, d);
             }
-            c.products = spring_products(&c, is_camunda_run_config(&file.path));
-            a.components.push(c);
         }
-        FileKind::SpringProperties => {
-            let flat = properties::parse_properties(file.text.text());
-            flat_comments(&mut a, &flat);
-            let mut c = spring_component(&file);
-            Collector {
-                component: &mut c,
-                form: Form::Properties,
-                placeholders: Placeholders::Spring,
-                file: file.clone(),
-                map: SpanMap::Identity,
-            }
-            .properties(&flat);
-            c.products = spring_products(&c, false);
-            a.components.push(c);
-        }
-        FileKind::Optimize | FileKind::Elasticsearch | FileKind::Opensearch => {
-            let (product, placeholders) = match kind {
-                FileKind::Optimize => (Product::Optimize, Placeholders::Spring),
-                FileKind::Elasticsearch => (Product::Elasticsearch, Placeholders::None),
-                _ => (Product::Opensearch, Placeholders::None),
-            };
+        FileKind::K8s => {
             let docs = parse_yaml(&mut a);
-            let mut c = Component::new(file.clone(), vec![product], anchor(&file));
-            let mut col = Collector {
-                component: &mut c,
-                form: Form::Yaml,
-                placeholders,
-                file: file.clone(),
-                map: SpanMap::Identity,
-            };
             for d in &docs {
-                col.yaml("", d);
+                k8s::analyze(&mut a, d);
             }
-            a.components.push(c);
         }
-        FileKind::Env => {
-            let flat = dotenv::parse_dotenv(file.text.text());
-            flat_comments(&mut a, &flat);
-            let mut c = Component::new(file.clone(), Vec::new(), anchor(&file));
-            c.style = KeyStyle::Relaxed;
-            Collector {
-                component: &mut c,
-                form: Form::EnvVar,
-                placeholders: Placeholders::Compose,
-                file: file.clone(),
-                map: SpanMap::Identity,
+        _ => {
+            if let Some(c) = config_component(
+                &mut a,
+                kind,
+                file.text.text(),
+                SpanMap::Identity,
+                &file.path,
+            ) {
+                a.components.push(c);
             }
-            .dotenv(&flat);
-            a.components.push(c);
         }
     }
     a

@@ -1,0 +1,118 @@
+//! Kubernetes manifests (and `helm template` output): one component per container,
+//! holding its literal `env` values, and one per ConfigMap entry that holds a
+//! configuration file.
+
+use std::path::Path;
+
+use super::embedded::embedded;
+use super::env::{image_products, reader_for, style_for};
+use super::helm::container_env;
+use super::{Analysis, config_component};
+use crate::discover::classify_name;
+use crate::settings::normalize::{Collector, SpanMap};
+use crate::settings::{Component, Form, Placeholders};
+use crate::yaml::Node;
+
+/// Where the pod spec sits in each workload kind.
+fn pod_spec<'a>(kind: &str, doc: &'a Node) -> Option<&'a Node> {
+    let spec = doc.get("spec")?;
+    match kind {
+        "Pod" => Some(spec),
+        "Deployment"
+        | "StatefulSet"
+        | "DaemonSet"
+        | "ReplicaSet"
+        | "Job"
+        | "ReplicationController" => spec.get("template")?.get("spec"),
+        "CronJob" => spec
+            .get("jobTemplate")?
+            .get("spec")?
+            .get("template")?
+            .get("spec"),
+        _ => None,
+    }
+}
+
+pub fn analyze(a: &mut Analysis, doc: &Node) {
+    let Some(kind) = doc.get("kind").and_then(Node::as_str) else {
+        return;
+    };
+    let name = doc
+        .get("metadata")
+        .and_then(|m| m.get("name"))
+        .and_then(Node::as_str)
+        .unwrap_or("?")
+        .to_string();
+    if kind == "List" {
+        if let Some(items) = doc.get("items").and_then(Node::as_seq) {
+            for i in items {
+                analyze(a, i);
+            }
+        }
+        return;
+    }
+    if kind == "ConfigMap" {
+        config_map(a, &name, doc);
+        return;
+    }
+    let Some(spec) = pod_spec(kind, doc) else {
+        return;
+    };
+    let file = a.file.clone();
+    for list in ["initContainers", "containers"] {
+        let Some(containers) = spec.get(list).and_then(Node::as_seq) else {
+            continue;
+        };
+        for container in containers {
+            let image = container.get("image").and_then(Node::as_str).unwrap_or("");
+            let products = image_products(image);
+            let reader = reader_for(&products);
+            let cname = container.get("name").and_then(Node::as_str).unwrap_or("?");
+            let anchor = container.get("name").map_or(container.span, |n| n.span);
+            let mut c = Component::new(file.clone(), products, anchor);
+            c.name = Some(format!("{kind}/{name}/{cname}"));
+            c.style = style_for(reader);
+            c.partial = true;
+            if let Some(env) = container.get("env") {
+                let mut col = Collector {
+                    component: &mut c,
+                    form: Form::EnvVar,
+                    placeholders: Placeholders::Spring,
+                    file: file.clone(),
+                    map: SpanMap::Identity,
+                };
+                container_env(&mut col, reader, env);
+            }
+            if !c.settings.is_empty() {
+                if c.style == crate::settings::KeyStyle::Relaxed {
+                    let mut ps = crate::settings::normalize::spring_products(&c, false);
+                    ps.retain(|p| !c.products.contains(p));
+                    c.products.extend(ps);
+                }
+                a.components.push(c);
+            }
+        }
+    }
+}
+
+/// `data` entries named like a configuration file are that file.
+fn config_map(a: &mut Analysis, name: &str, doc: &Node) {
+    let Some(data) = doc.get("data").and_then(Node::as_map) else {
+        return;
+    };
+    let src = a.file.text.text().to_string();
+    for (k, v) in data {
+        let Some(key) = k.as_str() else { continue };
+        let Some(kind) = classify_name(Path::new(key)) else {
+            continue;
+        };
+        let Some((text, map)) = embedded(&src, v) else {
+            continue;
+        };
+        if let Some(mut c) = config_component(a, kind, &text, map, Path::new(key)) {
+            c.name = Some(format!("ConfigMap/{name}/{key}"));
+            c.anchor = k.span;
+            a.components.push(c);
+        }
+    }
+}
