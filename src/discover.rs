@@ -414,7 +414,8 @@ mod tests {
         assert_eq!(k("x/.env.example"), None);
         assert_eq!(k("configuration/default.yml"), Some(FileKind::SpringYaml));
         assert_eq!(k("other/default.yml"), None);
-        assert_eq!(k("values.yaml"), None);
+        assert_eq!(k("values.yaml"), Some(FileKind::HelmValues));
+        assert_eq!(k("deploy/docker-compose.prod.yml"), Some(FileKind::Compose));
         assert_eq!(k("applications.yaml"), None);
     }
 
