@@ -28,10 +28,12 @@ pub enum FileKind {
     HelmValues,
     /// Kubernetes manifests (also `helm template` output).
     K8s,
+    /// Camunda 7 XML: web.xml, bpm-platform.xml, processes.xml, Tomcat server.xml.
+    Xml,
 }
 
 impl FileKind {
-    pub const ALL: [FileKind; 9] = [
+    pub const ALL: [FileKind; 10] = [
         FileKind::SpringYaml,
         FileKind::SpringProperties,
         FileKind::Optimize,
@@ -41,6 +43,7 @@ impl FileKind {
         FileKind::Compose,
         FileKind::HelmValues,
         FileKind::K8s,
+        FileKind::Xml,
     ];
 
     /// The name used by `--kind`.
@@ -55,6 +58,7 @@ impl FileKind {
             FileKind::Compose => "compose",
             FileKind::HelmValues => "helm-values",
             FileKind::K8s => "k8s",
+            FileKind::Xml => "xml",
         }
     }
 
@@ -107,6 +111,12 @@ pub fn classify_name(path: &Path) -> Option<FileKind> {
         && (stem == "application" || stem.starts_with("application-"))
     {
         return Some(FileKind::SpringProperties);
+    }
+    if matches!(
+        name.as_str(),
+        "web.xml" | "bpm-platform.xml" | "processes.xml" | "server.xml"
+    ) {
+        return Some(FileKind::Xml);
     }
     if name == ".env" || has_ext(&name, &["env"]) {
         return Some(FileKind::Env);

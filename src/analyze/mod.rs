@@ -5,6 +5,7 @@ pub mod embedded;
 pub mod env;
 pub mod helm;
 pub mod k8s;
+pub mod xml;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -43,6 +44,8 @@ pub struct Analysis {
     pub problems: Vec<Problem>,
     pub comments: Vec<CommentSpan>,
     pub duplicates: Vec<Duplicate>,
+    /// Facts about XML files, for the XML builtins.
+    pub xml: Option<xml::XmlFacts>,
 }
 
 impl Analysis {
@@ -59,6 +62,7 @@ impl Analysis {
             problems: Vec::new(),
             comments: Vec::new(),
             duplicates: Vec::new(),
+            xml: None,
         }
     }
 
@@ -299,6 +303,7 @@ pub fn analyze(file: FileRef, kind: FileKind, ctx: &Context) -> Analysis {
                 helm::analyze(&mut a, d);
             }
         }
+        FileKind::Xml => xml::analyze(&mut a),
         FileKind::K8s => {
             let docs = parse_yaml(&mut a);
             for d in &docs {

@@ -452,7 +452,7 @@ pub fn parse_rule(path: &Path, text: &str) -> Result<(Rule, Span, Span), Errors>
     let mut f = Fields::new(&doc, &mut errors);
     let code = f.string("code", true);
     if let Some((c, span)) = &code {
-        let ok = Regex::new(r"^[A-Z][A-Z0-9]*[A-Z][0-9]{3}$|^[A-Z]+[0-9]{3}$")
+        let ok = Regex::new(r"^[A-Z][A-Z0-9]*[0-9]{3}$")
             .map(|r| r.is_match(c))
             .unwrap_or(false);
         if !ok {
