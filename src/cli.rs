@@ -4,7 +4,7 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::check::{self, DEFAULT_MAX_FILE_SIZE, Report, ScanOptions, StdinInput};
 use crate::discover::FileKind;
@@ -52,18 +52,52 @@ pub enum Command {
         /// Rule code (C8001) or name (unprotected-api).
         rule: String,
     },
+    /// Print a shell completion script.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
 pub enum ListFormat {
     Human,
     Json,
+    /// The rule reference page (docs/rules.md).
+    Markdown,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
 pub enum Format {
     Human,
     Json,
+    Sarif,
+    Github,
+    Gitlab,
+    Junit,
+}
+
+/// `--output FORMAT=PATH`.
+#[derive(Clone, Debug)]
+pub struct OutputSpec {
+    pub format: Format,
+    pub path: PathBuf,
+}
+
+fn parse_output(s: &str) -> Result<OutputSpec, String> {
+    let (f, p) = s
+        .split_once('=')
+        .ok_or_else(|| format!("expected FORMAT=PATH, got `{s}`"))?;
+    let format = Format::from_str(f, true).map_err(|_| {
+        format!("unknown format `{f}` (known: human, json, sarif, github, gitlab, junit)")
+    })?;
+    if p.is_empty() {
+        return Err("the output path is empty".into());
+    }
+    Ok(OutputSpec {
+        format,
+        path: PathBuf::from(p),
+    })
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -121,6 +155,15 @@ pub struct CheckArgs {
     /// When to use colour in human output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+    /// Also write FORMAT to PATH (repeatable), e.g. `--output sarif=camguard.sarif`.
+    #[arg(long, value_name = "FORMAT=PATH", value_parser = parse_output)]
+    pub output: Vec<OutputSpec>,
+    /// Always exit 0 when the scan ran (for upload-only jobs).
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// SARIF `automationDetails.id`, to keep several uploads apart in code scanning.
+    #[arg(long, value_name = "NAME")]
+    pub sarif_category: Option<String>,
 }
 
 fn parse_kind(s: &str) -> Result<FileKind, String> {
@@ -190,26 +233,67 @@ fn run_check(args: CheckArgs, rules: &RuleSet) -> u8 {
         no_ignore: args.no_ignore,
     };
     let report = check::scan(&opts, rules);
-    let text = match args.format {
-        Format::Human => {
-            let width = if use_color(args.color) { 120 } else { 100 };
-            human::render(
+    let color = use_color(args.color);
+    let render = |format: Format, to_terminal: bool| -> String {
+        match format {
+            Format::Human => human::render(
                 &report,
                 human::Style {
-                    color: use_color(args.color),
-                    width,
+                    color: to_terminal && color,
+                    width: if to_terminal && color { 120 } else { 100 },
                 },
                 0,
-            )
+            ),
+            Format::Json => report::json::render(&report),
+            Format::Sarif => report::sarif::render(
+                &report,
+                rules,
+                &report::sarif::SarifOptions {
+                    category: args.sarif_category.as_deref(),
+                    root: std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")),
+                },
+            ),
+            Format::Github => report::github::render(&report),
+            Format::Gitlab => report::gitlab::render(&report),
+            Format::Junit => report::junit::render(&report),
         }
-        Format::Json => report::json::render(&report),
     };
-    write_stdout(&text);
-    if fails(&report, args.fail_on.severity()) {
+    write_stdout(&render(args.format, true));
+    for out in &args.output {
+        if let Err(e) = write_atomic(&out.path, &render(out.format, false)) {
+            eprintln!("error: cannot write `{}`: {e}", out.path.display());
+            return exit::USAGE;
+        }
+    }
+    if !args.exit_zero && fails(&report, args.fail_on.severity()) {
         exit::FINDINGS
     } else {
         exit::CLEAN
     }
+}
+
+/// Write a file so that readers never see it half-written: a temporary file in the same
+/// directory, then a rename over the target.
+pub fn write_atomic(path: &std::path::Path, content: &str) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.camguard-{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(content.as_bytes())?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
 }
 
 fn run_rules(format: ListFormat, rules: &RuleSet) -> u8 {
@@ -234,6 +318,7 @@ fn run_rules(format: ListFormat, rules: &RuleSet) -> u8 {
             s.push('\n');
             write_stdout(&s);
         }
+        ListFormat::Markdown => write_stdout(&crate::docs::rules_markdown(rules)),
         ListFormat::Human => {
             let mut s = String::new();
             for r in &rules.rules {
@@ -342,6 +427,13 @@ pub fn run(cli: Cli) -> u8 {
         Command::Rules { format } => run_rules(format, &rules),
         Command::Explain { rule } => run_explain(&rule, &rules),
         Command::Settings { paths, kind } => run_settings(&paths, kind),
+        Command::Completions { shell } => {
+            let mut cmd = Cli::command();
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "camguard", &mut buf);
+            write_stdout(&String::from_utf8_lossy(&buf));
+            exit::CLEAN
+        }
     }
 }
 

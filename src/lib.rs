@@ -9,6 +9,7 @@ pub mod analyze;
 pub mod check;
 pub mod cli;
 pub mod discover;
+pub mod docs;
 pub mod finding;
 pub mod formats;
 pub mod problem;

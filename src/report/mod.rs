@@ -1,7 +1,11 @@
 //! Output formats. None of them knows a parser: they read findings and problems.
 
+pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 
 use std::collections::BTreeMap;
 

@@ -1,0 +1,375 @@
+//! SARIF 2.1.0 for GitHub code scanning and other consumers.
+//!
+//! One run per invocation, the full rule table, one location per result with all four
+//! region fields in UTF-16 code units, repository-relative URIs under `%SRCROOT%`, and
+//! line-independent `partialFingerprints`. Secrets are masked in messages and snippets.
+
+use std::path::{Component as PathComponent, Path, PathBuf};
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+
+use super::{masked_text, masks_for};
+use crate::check::Report;
+use crate::finding::{Finding, stable_hash};
+use crate::rules::secrets::MASK;
+use crate::rules::{Rule, RuleSet, Severity};
+use crate::source::Span;
+
+/// GitHub code scanning accepts at most this many results per run.
+pub const MAX_RESULTS: usize = 25_000;
+/// GitHub reads at most this many tags per rule.
+const MAX_TAGS: usize = 10;
+
+pub struct SarifOptions<'a> {
+    /// `automationDetails.id` (`--sarif-category`).
+    pub category: Option<&'a str>,
+    /// The directory URIs are relative to (`%SRCROOT%`), normally the working directory.
+    pub root: PathBuf,
+}
+
+pub fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low => "note",
+    }
+}
+
+/// GitHub's `security-severity`: critical 9.0+, high 7.0-8.9, medium 4.0-6.9, low <4.
+pub fn security_severity(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "9.5",
+        Severity::High => "8.0",
+        Severity::Medium => "5.5",
+        Severity::Low => "3.0",
+    }
+}
+
+fn tags(rule: &Rule) -> Vec<String> {
+    let mut t = vec!["security".to_string()];
+    for c in &rule.cwe {
+        t.push(format!("external/cwe/cwe-{c}"));
+    }
+    for p in rule.product_ids() {
+        t.push(p.to_string());
+    }
+    t.extend(rule.tags.iter().cloned());
+    t.dedup();
+    t.truncate(MAX_TAGS);
+    t
+}
+
+fn first_paragraph(md: &str) -> String {
+    md.lines()
+        .skip_while(|l| l.trim().is_empty() || l.starts_with('#'))
+        .take_while(|l| !l.trim().is_empty())
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn rule_json(rule: &Rule) -> Value {
+    let full = first_paragraph(&rule.explanation);
+    let cwe: Vec<String> = rule.cwe.iter().map(|c| format!("CWE-{c}")).collect();
+    let help_text = format!(
+        "{}\n\n{}\n\nDocumentation: {}",
+        rule.summary,
+        super::human::fix_text(&rule.explanation).unwrap_or_default(),
+        rule.docs
+    );
+    let help_md = format!(
+        "{}\n\n{}\n\n[Documentation]({})",
+        rule.summary,
+        rule.explanation.trim(),
+        rule.docs
+    );
+    json!({
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": if full.is_empty() { rule.summary.clone() } else { full }},
+        "help": {"text": help_text, "markdown": help_md},
+        "helpUri": rule.docs,
+        "defaultConfiguration": {"level": level(rule.severity)},
+        "properties": {
+            "tags": tags(rule),
+            "precision": "high",
+            "problem.severity": level(rule.severity),
+            "security-severity": security_severity(rule.severity),
+            "cwe": cwe,
+        },
+    })
+}
+
+/// Percent-encode a relative path for a URI reference (keeping `/`).
+pub fn encode_uri_path(p: &str) -> String {
+    let mut out = String::with_capacity(p.len());
+    for b in p.bytes() {
+        let c = b as char;
+        if c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~' | '/') {
+            out.push(c);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Lexically normalise a path (resolve `.` and `..` without touching the disk).
+fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            PathComponent::CurDir => {}
+            PathComponent::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// The path of a file relative to the root, with `/` separators.
+pub fn relative_uri(root: &Path, display: &str) -> String {
+    let path = Path::new(display);
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        root.join(path)
+    };
+    let abs = normalize(&abs);
+    let root = normalize(root);
+    let rel = match abs.strip_prefix(&root) {
+        Ok(r) => r.to_path_buf(),
+        Err(_) => {
+            // Outside the root: climb up from it (still a relative reference).
+            let mut up = PathBuf::new();
+            let mut base = root.clone();
+            loop {
+                if let Ok(r) = abs.strip_prefix(&base) {
+                    up.push(r);
+                    break;
+                }
+                if !base.pop() {
+                    up = abs.clone();
+                    break;
+                }
+                up.push("..");
+            }
+            up
+        }
+    };
+    encode_uri_path(&rel.to_string_lossy().replace('\\', "/"))
+}
+
+struct Ctx<'a> {
+    report: &'a Report,
+    root: PathBuf,
+    masked: std::collections::HashMap<String, String>,
+    redacted: bool,
+}
+
+impl Ctx<'_> {
+    fn region(&mut self, file: &Arc<crate::settings::SourceFile>, span: Span) -> Value {
+        let text = &file.text;
+        let path = file.display_path();
+        let s = text.position(span.start);
+        let mut e = text.position(span.end);
+        if span.is_empty() {
+            // A zero-width anchor: extend to the end of its line so viewers show something.
+            let line = text.line_span(s.line - 1);
+            e = text.position(line.end.max(span.start));
+        }
+        let masks = masks_for(&self.report.secret_spans, &path);
+        let line = text.line_span(s.line - 1);
+        if masks
+            .iter()
+            .any(|m| m.start < line.end && m.end > line.start)
+        {
+            self.redacted = true;
+        }
+        let masked = self
+            .masked
+            .entry(path.clone())
+            .or_insert_with(|| masked_text(text.text(), masks));
+        let snippet = masked.get(line.range()).unwrap_or("").to_string();
+        json!({
+            "startLine": s.line,
+            "startColumn": s.column_utf16,
+            "endLine": e.line,
+            "endColumn": e.column_utf16.max(if e.line == s.line { s.column_utf16 } else { 1 }),
+            "snippet": {"text": snippet},
+        })
+    }
+
+    fn location(
+        &mut self,
+        file: &Arc<crate::settings::SourceFile>,
+        span: Span,
+        message: Option<&str>,
+    ) -> Value {
+        let uri = relative_uri(&self.root, &file.display_path());
+        let mut loc = json!({
+            "physicalLocation": {
+                "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
+                "region": self.region(file, span),
+            }
+        });
+        if let Some(m) = message {
+            loc["message"] = json!({"text": m});
+        }
+        loc
+    }
+
+    fn result(&mut self, f: &Finding, rule_index: usize) -> Value {
+        if f.message.contains(MASK) {
+            self.redacted = true;
+        }
+        let uri = relative_uri(&self.root, &f.path());
+        let fingerprint = stable_hash(&format!(
+            "{}|{}|{}|{}",
+            f.rule.code, uri, f.key, f.value_hash
+        ));
+        let related: Vec<Value> = f
+            .related
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let mut l = self.location(&r.file, r.span, Some(&r.label));
+                l["id"] = json!(i + 1);
+                l
+            })
+            .collect();
+        let message = match &f.component {
+            Some(c) => format!("{} [{c}]", f.message),
+            None => f.message.clone(),
+        };
+        let mut r = json!({
+            "ruleId": f.rule.code,
+            "ruleIndex": rule_index,
+            "level": level(f.severity),
+            "message": {"text": message},
+            "locations": [self.location(&f.file, f.span, None)],
+            "partialFingerprints": {"camguard/v1": fingerprint},
+            "properties": {
+                "severity": f.severity,
+                "security-severity": security_severity(f.severity),
+                "key": f.key,
+            },
+        });
+        if !related.is_empty() {
+            r["relatedLocations"] = json!(related);
+        }
+        r
+    }
+}
+
+/// Render the SARIF log.
+pub fn render(report: &Report, rules: &RuleSet, opts: &SarifOptions<'_>) -> String {
+    let mut ctx = Ctx {
+        report,
+        root: opts.root.clone(),
+        masked: Default::default(),
+        redacted: false,
+    };
+    let rule_index = |code: &str| rules.rules.iter().position(|r| r.code == code);
+    // Findings of rules not in the set (should not happen) are appended to the table.
+    let mut table: Vec<Arc<Rule>> = rules.rules.clone();
+    let mut results = Vec::new();
+    for f in report.findings.iter().take(MAX_RESULTS) {
+        let idx = match rule_index(&f.rule.code) {
+            Some(i) => i,
+            None => {
+                table.push(f.rule.clone());
+                table.len() - 1
+            }
+        };
+        results.push(ctx.result(f, idx));
+    }
+    let mut notifications: Vec<Value> = Vec::new();
+    for p in &report.problems {
+        let mut n = json!({
+            "level": if p.kind.is_error() { "error" } else { "warning" },
+            "message": {"text": format!("{}: {}", p.path, p.message)},
+            "descriptor": {"id": format!("camguard/{}", p.kind.as_str())},
+        });
+        if let (Some(file), Some(span)) = (&p.file, p.span) {
+            n["locations"] = json!([ctx.location(file, span, None)]);
+        }
+        notifications.push(n);
+    }
+    if report.findings.len() > MAX_RESULTS {
+        notifications.push(json!({
+            "level": "warning",
+            "message": {"text": format!(
+                "{} findings; only the first {MAX_RESULTS} are in this log (GitHub's limit)",
+                report.findings.len()
+            )},
+        }));
+    }
+    let root_uri = {
+        let mut s = opts.root.to_string_lossy().replace('\\', "/");
+        if !s.ends_with('/') {
+            s.push('/');
+        }
+        if !s.starts_with('/') {
+            s.insert(0, '/');
+        }
+        format!("file://{}", encode_uri_path(&s))
+    };
+    let mut run = json!({
+        "tool": {
+            "driver": {
+                "name": "camguard",
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": env!("CARGO_PKG_HOMEPAGE"),
+                "rules": table.iter().map(|r| rule_json(r)).collect::<Vec<_>>(),
+            }
+        },
+        "originalUriBaseIds": {"%SRCROOT%": {"uri": root_uri}},
+        "columnKind": "utf16CodeUnits",
+        "results": results,
+        "invocations": [{
+            "executionSuccessful": true,
+            "toolExecutionNotifications": notifications,
+        }],
+    });
+    if let Some(cat) = opts.category {
+        let id = if cat.ends_with('/') {
+            cat.to_string()
+        } else {
+            format!("{cat}/")
+        };
+        run["automationDetails"] = json!({"id": id});
+    }
+    if ctx.redacted {
+        run["redactionTokens"] = json!([MASK]);
+    }
+    let log = json!({
+        "$schema": "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [run],
+    });
+    let mut s = serde_json::to_string_pretty(&log).unwrap_or_else(|_| "{}".into());
+    s.push('\n');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_are_relative_and_encoded() {
+        let root = Path::new("/repo");
+        assert_eq!(relative_uri(root, "a/b c.yaml"), "a/b%20c.yaml");
+        assert_eq!(relative_uri(root, "./a/../x.yml"), "x.yml");
+        assert_eq!(relative_uri(root, "/repo/deploy/.env"), "deploy/.env");
+        assert_eq!(relative_uri(root, "../shared/x.yml"), "../shared/x.yml");
+    }
+}
