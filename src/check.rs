@@ -5,13 +5,18 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
+use std::sync::Arc;
+
 use crate::analyze::{Analysis, Context, analyze};
+use crate::config::Config;
 use crate::discover::{self, Candidate, FileKind, WalkOptions};
 use crate::finding::Finding;
 use crate::problem::{Problem, ProblemKind};
+use crate::report::sarif::relative_path;
 use crate::rules::{RuleSet, builtin, eval};
 use crate::settings::SourceFile;
 use crate::source::Span;
+use crate::suppress::{self, Suppressed, SuppressionKind};
 
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
 
@@ -31,6 +36,10 @@ pub struct ScanOptions {
     pub kind: Option<FileKind>,
     pub follow_links: bool,
     pub no_ignore: bool,
+    /// The project configuration (defaults when there is none).
+    pub config: Arc<Config>,
+    /// Disable every suppression (inline and configured) for an audit run.
+    pub no_ignores: bool,
 }
 
 impl Default for ScanOptions {
@@ -42,6 +51,8 @@ impl Default for ScanOptions {
             kind: None,
             follow_links: false,
             no_ignore: false,
+            config: Arc::new(Config::defaults()),
+            no_ignores: false,
         }
     }
 }
@@ -60,12 +71,17 @@ pub struct Report {
     pub files: Vec<ScannedFile>,
     /// Per file, the spans of secret values, masked in every snippet.
     pub secret_spans: BTreeMap<String, Vec<Span>>,
+    /// Findings that suppressions or the baseline set aside.
+    pub suppressed: Vec<Suppressed>,
+    /// Notes about the configuration (expired or unused ignores).
+    pub notes: Vec<String>,
 }
 
 /// Everything one file yields.
 pub struct FileOutcome {
     pub analysis: Analysis,
     pub findings: Vec<Finding>,
+    pub suppressed: Vec<Suppressed>,
 }
 
 /// Check one file's text (already read) as a kind.
@@ -90,7 +106,11 @@ pub fn check_source(
             findings.extend(builtin::run(rule, &analysis));
         }
     }
-    FileOutcome { analysis, findings }
+    FileOutcome {
+        analysis,
+        findings,
+        suppressed: Vec::new(),
+    }
 }
 
 enum Input {
@@ -148,8 +168,76 @@ fn process(
     let file = SourceFile::new(discover::display(&path), text);
     let ctx = Context {
         max_file_size: opts.max_file_size,
+        config: opts.config.clone(),
     };
-    Some(Ok(check_source(file, kind, rules, &ctx)))
+    let mut out = check_source(file, kind, rules, &ctx);
+    if !opts.no_ignores {
+        let findings = std::mem::take(&mut out.findings);
+        let (kept, suppressed) =
+            suppress::apply(&out.analysis, findings, rules, opts.config.require_reason);
+        out.findings = kept;
+        out.suppressed = suppressed;
+    }
+    Some(Ok(out))
+}
+
+/// Severity overrides and `[[ignore]]` entries of the configuration.
+fn apply_config(report: &mut Report, config: &Config, no_ignores: bool) {
+    for f in report.findings.iter_mut() {
+        if let Some(s) = config.severity_for(&f.rule.code, &f.rule.name) {
+            f.severity = s;
+        }
+    }
+    if no_ignores || config.ignores.is_empty() {
+        return;
+    }
+    let today = crate::config::today();
+    let base = config.base_dir_abs();
+    let mut used = vec![false; config.ignores.len()];
+    let findings = std::mem::take(&mut report.findings);
+    for f in findings {
+        let rel = relative_path(&base, &f.path());
+        let hit = config.ignores.iter().enumerate().find(|(_, ig)| {
+            ig.expires.as_deref().is_none_or(|e| e >= today.as_str())
+                && ig
+                    .rules
+                    .iter()
+                    .any(|s| s.matches(&f.rule.code, &f.rule.name))
+                && ig.path.is_match(&rel)
+                && ig.key.as_deref().is_none_or(|k| k == f.key)
+        });
+        match hit {
+            Some((i, ig)) => {
+                used[i] = true;
+                report.suppressed.push(Suppressed {
+                    finding: f,
+                    kind: SuppressionKind::External,
+                    justification: ig.reason.clone(),
+                });
+            }
+            None => report.findings.push(f),
+        }
+    }
+    let cfg = config
+        .path
+        .as_ref()
+        .map_or_else(String::new, |p| discover::display(p));
+    for (i, ig) in config.ignores.iter().enumerate() {
+        let rules: Vec<&str> = ig.rules.iter().map(|s| s.0.as_str()).collect();
+        if let Some(e) = ig.expires.as_deref().filter(|e| *e < today.as_str()) {
+            report.notes.push(format!(
+                "{cfg}: the ignore of {} in `{}` expired on {e} and no longer applies",
+                rules.join(", "),
+                ig.path_text
+            ));
+        } else if !used[i] {
+            report.notes.push(format!(
+                "{cfg}: the ignore of {} in `{}` matched no finding; remove it",
+                rules.join(", "),
+                ig.path_text
+            ));
+        }
+    }
 }
 
 /// Scan everything the options name.
@@ -159,8 +247,15 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Report {
         follow_links: opts.follow_links,
         no_ignore: opts.no_ignore,
     };
+    let base = opts.config.base_dir_abs();
     let mut inputs: Vec<Input> = discover::discover(&opts.paths, &walk, &mut report.problems)
         .into_iter()
+        .filter(|c| {
+            c.explicit
+                || !opts
+                    .config
+                    .excluded(&relative_path(&base, &discover::display(&c.path)))
+        })
         .map(Input::File)
         .collect();
     if let Some(s) = &opts.stdin {
@@ -183,14 +278,22 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Report {
                 });
                 report.problems.extend(out.analysis.problems);
                 report.findings.extend(out.findings);
+                report.suppressed.extend(out.suppressed);
             }
             Err(p) => report.problems.push(p),
         }
     }
+    apply_config(&mut report, &opts.config, opts.no_ignores);
     report.findings.sort_by_cached_key(|f| f.sort_key());
     report
         .findings
         .dedup_by(|a, b| a.sort_key() == b.sort_key());
+    report
+        .suppressed
+        .sort_by_cached_key(|s| s.finding.sort_key());
+    report
+        .suppressed
+        .dedup_by(|a, b| a.finding.sort_key() == b.finding.sort_key());
     report.problems.sort_by_cached_key(|p| p.sort_key());
     for spans in report.secret_spans.values_mut() {
         spans.sort();

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::check::{self, DEFAULT_MAX_FILE_SIZE, Report, ScanOptions, StdinInput};
+use crate::config::Config;
 use crate::discover::FileKind;
 use crate::report::{self, human};
 use crate::rules::{RuleSet, Severity};
@@ -51,6 +52,11 @@ pub enum Command {
     Explain {
         /// Rule code (C8001) or name (unprotected-api).
         rule: String,
+    },
+    /// Test rule files against fixtures annotated with `# expect: CODE` comments.
+    TestRules {
+        /// A directory with rule files (`*.toml`) and fixture files (anything else).
+        dir: PathBuf,
     },
     /// Print a shell completion script.
     Completions {
@@ -134,12 +140,39 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
-    /// Exit 1 when a finding of this severity or higher is reported.
-    #[arg(long, value_enum, default_value_t = FailOn::Low)]
-    pub fail_on: FailOn,
-    /// Skip files larger than this many bytes (reported as a problem).
-    #[arg(long, default_value_t = DEFAULT_MAX_FILE_SIZE)]
-    pub max_file_size: u64,
+    /// Exit 1 when a finding of this severity or higher is reported [default: low].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Skip files larger than this many bytes (reported as a problem) [default: 10 MiB].
+    #[arg(long)]
+    pub max_file_size: Option<u64>,
+    /// Use this configuration file instead of discovering camguard.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore every configuration file.
+    #[arg(long, conflicts_with = "config")]
+    pub isolated: bool,
+    /// Load more rule files from this directory (repeatable).
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rules_dirs: Vec<PathBuf>,
+    /// Disable all suppressions (inline comments and configured ignores), for an audit.
+    #[arg(long)]
+    pub no_ignores: bool,
+    /// Emit suppressed findings in SARIF, marked with their suppression.
+    #[arg(long)]
+    pub include_suppressed: bool,
+    /// Record the current findings in FILE and exit 0.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Report only findings that are not in the baseline FILE.
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    pub baseline: Option<PathBuf>,
+    /// Print the effective configuration and exit.
+    #[arg(long)]
+    pub show_config: bool,
+    /// Print the files that would be checked, with their kind, and exit.
+    #[arg(long)]
+    pub show_files: bool,
     /// Treat every input as this kind of file.
     #[arg(long, value_parser = parse_kind)]
     pub kind: Option<FileKind>,
@@ -198,15 +231,159 @@ pub fn fails(report: &Report, fail_on: Severity) -> bool {
         || report.problems.iter().any(|p| p.kind.is_error())
 }
 
-fn run_check(args: CheckArgs, rules: &RuleSet) -> u8 {
+/// Render an error that points into a TOML file (configuration or rule file).
+pub fn render_source_error(
+    path: &std::path::Path,
+    source: &str,
+    span: crate::source::Span,
+    message: &str,
+) -> String {
+    use miette::{
+        GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource,
+    };
+    let diag = MietteDiagnostic::new(message.to_string())
+        .with_severity(miette::Severity::Error)
+        .with_label(LabeledSpan::new_primary_with_span(
+            Some("here".into()),
+            (span.start, span.len()),
+        ));
+    let report = miette::Report::new(diag).with_source_code(NamedSource::new(
+        crate::discover::display(path),
+        source.to_string(),
+    ));
+    let mut out = String::new();
+    let _ = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
+        .with_links(false)
+        .render_report(&mut out, report.as_ref());
+    out
+}
+
+/// Load the configuration for a set of paths.
+fn load_config(args: &CheckArgs, start: &std::path::Path) -> Result<Config, String> {
+    if args.isolated {
+        return Ok(Config::defaults());
+    }
+    let path = match &args.config {
+        Some(p) => p.clone(),
+        None => match crate::config::discover(start) {
+            Some(p) => p,
+            None => return Ok(Config::defaults()),
+        },
+    };
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("error: cannot read `{}`: {e}\n", path.display()))?;
+    crate::config::parse(&path, &text).map_err(|errs| {
+        errs.iter()
+            .map(|e| render_source_error(&e.path, &e.source, e.span, &e.message))
+            .collect::<Vec<_>>()
+            .join("\n")
+    })
+}
+
+/// Built-in rules plus rule directories from the configuration and the command line.
+fn load_rules(builtin: &RuleSet, config: &Config, extra: &[PathBuf]) -> Result<RuleSet, String> {
+    let mut dirs: Vec<PathBuf> = config
+        .rules_dirs
+        .iter()
+        .map(|d| config.base_dir().join(d))
+        .collect();
+    dirs.extend(extra.iter().cloned());
+    if dirs.is_empty() {
+        return Ok(builtin.clone());
+    }
+    let mut files: Vec<(PathBuf, std::sync::Arc<str>)> = crate::rules::load::embedded_files()
+        .iter()
+        .map(|(p, t)| (PathBuf::from(p), std::sync::Arc::<str>::from(*t)))
+        .collect();
+    for d in &dirs {
+        let more = crate::rules::load::read_dir_files(d).map_err(|e| {
+            format!(
+                "error: cannot read rules directory `{}`: {e}\n",
+                d.display()
+            )
+        })?;
+        files.extend(more);
+    }
+    let (set, errors) = crate::rules::load::load_files(files);
+    if errors.is_empty() {
+        Ok(set)
+    } else {
+        Err(errors
+            .iter()
+            .map(|e| render_source_error(&e.path, &e.source, e.span, &e.message))
+            .collect::<Vec<_>>()
+            .join("\n"))
+    }
+}
+
+fn show_config(config: &Config, rules: &RuleSet, fail_on: Severity) -> String {
+    let mut s = String::new();
+    s.push_str(&format!(
+        "# configuration: {}\n",
+        config.path.as_ref().map_or(
+            "(none: defaults)".to_string(),
+            |p| crate::discover::display(p)
+        )
+    ));
+    s.push_str(&format!("fail-on = \"{fail_on}\"\n"));
+    s.push_str(&format!("require-reason = {}\n", config.require_reason));
+    let sel: Vec<String> = config
+        .select
+        .iter()
+        .map(|x| format!("\"{}\"", x.0))
+        .collect();
+    let ign: Vec<String> = config
+        .ignore
+        .iter()
+        .map(|x| format!("\"{}\"", x.0))
+        .collect();
+    s.push_str(&format!(
+        "select = [{}]\nignore = [{}]\n",
+        sel.join(", "),
+        ign.join(", ")
+    ));
+    let ex: Vec<String> = config
+        .exclude
+        .iter()
+        .map(|(_, g)| format!("\"{g}\""))
+        .collect();
+    s.push_str(&format!("exclude = [{}]\n", ex.join(", ")));
+    if let Some(m) = config.max_file_size {
+        s.push_str(&format!("max-file-size = {m}\n"));
+    }
+    for ig in &config.ignores {
+        let rules: Vec<String> = ig.rules.iter().map(|x| format!("\"{}\"", x.0)).collect();
+        s.push_str(&format!(
+            "[[ignore]] rules = [{}], path = \"{}\"{}, reason = {:?}{}\n",
+            rules.join(", "),
+            ig.path_text,
+            ig.key
+                .as_ref()
+                .map_or(String::new(), |k| format!(", key = \"{k}\"")),
+            ig.reason,
+            ig.expires
+                .as_ref()
+                .map_or(String::new(), |e| format!(", expires = {e}")),
+        ));
+    }
+    s.push_str("\n# enabled rules (severity after overrides)\n");
+    for r in &rules.rules {
+        let sev = config.severity_for(&r.code, &r.name).unwrap_or(r.severity);
+        s.push_str(&format!("{:<8} {:<9} {}\n", r.code, sev.as_str(), r.name));
+    }
+    s
+}
+
+fn run_check(args: CheckArgs, builtin: &RuleSet) -> u8 {
     let mut paths = Vec::new();
     let mut stdin = None;
     for p in &args.paths {
         if p.as_os_str() == "-" {
+            let limit = args.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE);
             let mut bytes = Vec::new();
             if let Err(e) = std::io::stdin()
                 .lock()
-                .take(args.max_file_size + 1)
+                .take(limit + 1)
                 .read_to_end(&mut bytes)
             {
                 eprintln!("error: cannot read standard input: {e}");
@@ -224,15 +401,111 @@ fn run_check(args: CheckArgs, rules: &RuleSet) -> u8 {
             paths.push(p.clone());
         }
     }
+    // One configuration per run: the one closest to the first path (or given).
+    let start = paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
+    let config = match load_config(&args, &start) {
+        Ok(c) => c,
+        Err(e) => {
+            eprint!("{e}");
+            return exit::USAGE;
+        }
+    };
+    let all_rules = match load_rules(builtin, &config, &args.rules_dirs) {
+        Ok(r) => r,
+        Err(e) => {
+            eprint!("{e}");
+            return exit::USAGE;
+        }
+    };
+    let unknown = config.unknown_selectors(&all_rules);
+    if !unknown.is_empty() {
+        for e in unknown {
+            eprint!(
+                "{}",
+                render_source_error(&e.path, &e.source, e.span, &e.message)
+            );
+        }
+        return exit::USAGE;
+    }
+    let rules = RuleSet {
+        rules: all_rules
+            .rules
+            .iter()
+            .filter(|r| config.enabled(&r.code, &r.name))
+            .cloned()
+            .collect(),
+    };
+    let fail_on = args
+        .fail_on
+        .map(FailOn::severity)
+        .or(config.fail_on)
+        .unwrap_or(Severity::Low);
+    if args.show_config {
+        write_stdout(&show_config(&config, &rules, fail_on));
+        return exit::CLEAN;
+    }
     let opts = ScanOptions {
         paths,
         stdin,
-        max_file_size: args.max_file_size,
+        max_file_size: args
+            .max_file_size
+            .or(config.max_file_size)
+            .unwrap_or(DEFAULT_MAX_FILE_SIZE),
         kind: args.kind,
         follow_links: args.follow_links,
         no_ignore: args.no_ignore,
+        config: std::sync::Arc::new(config),
+        no_ignores: args.no_ignores,
     };
-    let report = check::scan(&opts, rules);
+    let mut report = check::scan(&opts, &rules);
+    if args.show_files {
+        let mut s = String::new();
+        for f in &report.files {
+            s.push_str(&format!("{}\t{}\n", f.path, f.kind.id()));
+        }
+        write_stdout(&s);
+        return exit::CLEAN;
+    }
+    if let Some(path) = &args.write_baseline {
+        if let Err(e) = write_atomic(path, &crate::baseline::render(&report.findings)) {
+            eprintln!("error: cannot write `{}`: {e}", path.display());
+            return exit::USAGE;
+        }
+        eprintln!(
+            "wrote {} finding(s) to the baseline `{}`",
+            report.findings.len(),
+            path.display()
+        );
+        return exit::CLEAN;
+    }
+    if let Some(path) = &args.baseline {
+        let b = match crate::baseline::load(path) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return exit::USAGE;
+            }
+        };
+        let findings = std::mem::take(&mut report.findings);
+        let (new, known, fixed) = crate::baseline::apply(&b, findings);
+        report.findings = new;
+        report
+            .suppressed
+            .extend(known.into_iter().map(|f| crate::suppress::Suppressed {
+                finding: f,
+                kind: crate::suppress::SuppressionKind::Baseline,
+                justification: format!("in the baseline {}", crate::discover::display(path)),
+            }));
+        for e in fixed {
+            report.notes.push(format!(
+                "baseline entry {} {} `{}` no longer matches (fixed): remove it from {}",
+                e.code,
+                e.path,
+                e.key,
+                crate::discover::display(path)
+            ));
+        }
+    }
     let color = use_color(args.color);
     let render = |format: Format, to_terminal: bool| -> String {
         match format {
@@ -242,15 +515,16 @@ fn run_check(args: CheckArgs, rules: &RuleSet) -> u8 {
                     color: to_terminal && color,
                     width: if to_terminal && color { 120 } else { 100 },
                 },
-                0,
+                report.suppressed.len(),
             ),
             Format::Json => report::json::render(&report),
             Format::Sarif => report::sarif::render(
                 &report,
-                rules,
+                &rules,
                 &report::sarif::SarifOptions {
                     category: args.sarif_category.as_deref(),
                     root: std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")),
+                    include_suppressed: args.include_suppressed,
                 },
             ),
             Format::Github => report::github::render(&report),
@@ -259,13 +533,16 @@ fn run_check(args: CheckArgs, rules: &RuleSet) -> u8 {
         }
     };
     write_stdout(&render(args.format, true));
+    for note in &report.notes {
+        eprintln!("note: {note}");
+    }
     for out in &args.output {
         if let Err(e) = write_atomic(&out.path, &render(out.format, false)) {
             eprintln!("error: cannot write `{}`: {e}", out.path.display());
             return exit::USAGE;
         }
     }
-    if !args.exit_zero && fails(&report, args.fail_on.severity()) {
+    if !args.exit_zero && fails(&report, fail_on) {
         exit::FINDINGS
     } else {
         exit::CLEAN
@@ -391,6 +668,85 @@ fn run_settings(paths: &[PathBuf], kind: Option<FileKind>) -> u8 {
     exit::CLEAN
 }
 
+fn run_test_rules(dir: &std::path::Path, builtin: &RuleSet) -> u8 {
+    let custom = match crate::rules::load::read_dir_files(dir) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: cannot read `{}`: {e}", dir.display());
+            return exit::USAGE;
+        }
+    };
+    if custom.is_empty() {
+        eprintln!("error: no rule files (*.toml) in `{}`", dir.display());
+        return exit::USAGE;
+    }
+    let custom_codes: Vec<String> = match crate::rules::load::load_files(custom.clone()) {
+        (set, errs) if errs.is_empty() => set.rules.iter().map(|r| r.code.clone()).collect(),
+        (_, errs) => {
+            for e in errs {
+                eprint!(
+                    "{}",
+                    render_source_error(&e.path, &e.source, e.span, &e.message)
+                );
+            }
+            return exit::USAGE;
+        }
+    };
+    let mut files: Vec<(PathBuf, std::sync::Arc<str>)> = crate::rules::load::embedded_files()
+        .iter()
+        .map(|(p, t)| (PathBuf::from(p), std::sync::Arc::<str>::from(*t)))
+        .collect();
+    files.extend(custom);
+    let (rules, errors) = crate::rules::load::load_files(files);
+    if !errors.is_empty() {
+        for e in errors {
+            eprint!(
+                "{}",
+                render_source_error(&e.path, &e.source, e.span, &e.message)
+            );
+        }
+        return exit::USAGE;
+    }
+    let _ = builtin;
+    let fixtures: Vec<PathBuf> = crate::testing::files_below(dir)
+        .into_iter()
+        .filter(|p| p.extension().is_none_or(|e| e != "toml"))
+        .collect();
+    let mut out = String::new();
+    let (mut passed, mut failed) = (0, 0);
+    let mut exercised = std::collections::BTreeSet::new();
+    for f in &fixtures {
+        for code in &custom_codes {
+            let o = crate::testing::check_fixture(f, code, &rules);
+            if !o.expected.is_empty() || !o.actual.is_empty() {
+                exercised.insert(code.clone());
+            }
+            if o.passed() {
+                passed += 1;
+            } else {
+                failed += 1;
+                out.push_str(&format!("FAIL {}\n", o.describe()));
+            }
+        }
+    }
+    for code in &custom_codes {
+        if !exercised.contains(code) {
+            failed += 1;
+            out.push_str(&format!(
+                "FAIL {code}: no fixture in `{}` expects it\n",
+                dir.display()
+            ));
+        }
+    }
+    out.push_str(&format!("{passed} passed, {failed} failed\n"));
+    write_stdout(&out);
+    if failed == 0 {
+        exit::CLEAN
+    } else {
+        exit::FINDINGS
+    }
+}
+
 fn run_explain(id: &str, rules: &RuleSet) -> u8 {
     match rules.find(id) {
         Some(r) => {
@@ -427,6 +783,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Rules { format } => run_rules(format, &rules),
         Command::Explain { rule } => run_explain(&rule, &rules),
         Command::Settings { paths, kind } => run_settings(&paths, kind),
+        Command::TestRules { dir } => run_test_rules(&dir, &rules),
         Command::Completions { shell } => {
             let mut cmd = Cli::command();
             let mut buf = Vec::new();

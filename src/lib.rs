@@ -6,8 +6,10 @@
 //! [`settings`]) -> [`rules`] (evaluate) -> [`finding`]s -> [`report`].
 
 pub mod analyze;
+pub mod baseline;
 pub mod check;
 pub mod cli;
+pub mod config;
 pub mod discover;
 pub mod docs;
 pub mod finding;
@@ -17,6 +19,7 @@ pub mod report;
 pub mod rules;
 pub mod settings;
 pub mod source;
+pub mod suppress;
 pub mod testing;
 pub mod tomltree;
 pub mod yaml;

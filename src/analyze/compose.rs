@@ -4,13 +4,11 @@ use std::path::Path;
 
 use super::Analysis;
 use super::embedded::embedded;
-use super::env::{EnvReader, image_products, push_env, reader_for, style_for};
+use super::env::{EnvReader, push_env, reader_for, style_for};
 use crate::formats::dotenv;
 use crate::problem::{Problem, ProblemKind};
 use crate::settings::normalize::{Collector, SpanMap, spring_products};
-use crate::settings::{
-    Component, FileRef, Form, KeyStyle, Placeholders, Product, PublishedPort, Value,
-};
+use crate::settings::{Component, Form, KeyStyle, Placeholders, Product, PublishedPort, Value};
 use crate::source::Span;
 use crate::yaml::{self, Node, NodeKind, Style};
 
@@ -193,11 +191,7 @@ fn looks_like_application_config(name: &str, target: Option<&str>) -> bool {
 }
 
 /// Normalise a compose document into one component per service.
-pub fn analyze(
-    a: &mut Analysis,
-    root: &Node,
-    read_related: &dyn Fn(&Path) -> Result<FileRef, Problem>,
-) {
+pub fn analyze(a: &mut Analysis, root: &Node, ctx: &super::Context) {
     let file = a.file.clone();
     let src = file.text.text().to_string();
     let Some(services) = root.get("services").and_then(Node::as_map) else {
@@ -209,7 +203,7 @@ pub fn analyze(
             continue;
         };
         let image = svc.get("image").and_then(Node::as_str).unwrap_or("");
-        let mut products = image_products(image);
+        let mut products = ctx.image_products(image);
         let reader = reader_for(&products);
         products.push(Product::Compose);
         let mut c = Component::new(file.clone(), products, svc_key.span);
@@ -236,7 +230,7 @@ pub fn analyze(
             for (rel, span, required) in env_file_paths(ef) {
                 let base = file.path.parent().unwrap_or(Path::new(""));
                 let path = base.join(&rel);
-                match read_related(&path) {
+                match ctx.read_related(&path) {
                     Ok(env_file) => {
                         let flat = dotenv::parse_dotenv(env_file.text.text());
                         let mut col = Collector {

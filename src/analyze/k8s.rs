@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use super::embedded::embedded;
-use super::env::{image_products, reader_for, style_for};
+use super::env::{reader_for, style_for};
 use super::helm::container_env;
 use super::{Analysis, config_component};
 use crate::discover::classify_name;
@@ -33,7 +33,7 @@ fn pod_spec<'a>(kind: &str, doc: &'a Node) -> Option<&'a Node> {
     }
 }
 
-pub fn analyze(a: &mut Analysis, doc: &Node) {
+pub fn analyze(a: &mut Analysis, doc: &Node, ctx: &super::Context) {
     let Some(kind) = doc.get("kind").and_then(Node::as_str) else {
         return;
     };
@@ -46,7 +46,7 @@ pub fn analyze(a: &mut Analysis, doc: &Node) {
     if kind == "List" {
         if let Some(items) = doc.get("items").and_then(Node::as_seq) {
             for i in items {
-                analyze(a, i);
+                analyze(a, i, ctx);
             }
         }
         return;
@@ -65,7 +65,7 @@ pub fn analyze(a: &mut Analysis, doc: &Node) {
         };
         for container in containers {
             let image = container.get("image").and_then(Node::as_str).unwrap_or("");
-            let products = image_products(image);
+            let products = ctx.image_products(image);
             let reader = reader_for(&products);
             let cname = container.get("name").and_then(Node::as_str).unwrap_or("?");
             let anchor = container.get("name").map_or(container.span, |n| n.span);

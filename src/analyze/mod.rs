@@ -256,15 +256,29 @@ pub fn config_component(
 }
 
 /// What analysis may need beyond the file itself.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Context {
     pub max_file_size: u64,
+    /// For image -> product mappings.
+    pub config: Arc<crate::config::Config>,
 }
 
 impl Default for Context {
     fn default() -> Self {
         Context {
             max_file_size: crate::check::DEFAULT_MAX_FILE_SIZE,
+            config: Arc::new(crate::config::Config::defaults()),
+        }
+    }
+}
+
+impl Context {
+    /// Products of a container image: the configuration's mapping first.
+    pub fn image_products(&self, image: &str) -> Vec<Product> {
+        match self.config.product_for_image(image) {
+            Some(p @ Product::Camunda7Run) => vec![Product::Camunda7, p],
+            Some(p) => vec![p],
+            None => env::image_products(image),
         }
     }
 }
@@ -294,7 +308,7 @@ pub fn analyze(file: FileRef, kind: FileKind, ctx: &Context) -> Analysis {
         FileKind::Compose => {
             let docs = parse_yaml(&mut a);
             for d in &docs {
-                compose::analyze(&mut a, d, &|p| ctx.read_related(p));
+                compose::analyze(&mut a, d, ctx);
             }
         }
         FileKind::HelmValues => {
@@ -307,7 +321,7 @@ pub fn analyze(file: FileRef, kind: FileKind, ctx: &Context) -> Analysis {
         FileKind::K8s => {
             let docs = parse_yaml(&mut a);
             for d in &docs {
-                k8s::analyze(&mut a, d);
+                k8s::analyze(&mut a, d, ctx);
             }
         }
         _ => {

@@ -26,6 +26,8 @@ pub struct SarifOptions<'a> {
     pub category: Option<&'a str>,
     /// The directory URIs are relative to (`%SRCROOT%`), normally the working directory.
     pub root: PathBuf,
+    /// Emit suppressed findings with SARIF `suppressions`.
+    pub include_suppressed: bool,
 }
 
 pub fn level(s: Severity) -> &'static str {
@@ -133,8 +135,13 @@ fn normalize(p: &Path) -> PathBuf {
     out
 }
 
-/// The path of a file relative to the root, with `/` separators.
+/// The path of a file relative to the root, with `/` separators, percent-encoded.
 pub fn relative_uri(root: &Path, display: &str) -> String {
+    encode_uri_path(&relative_path(root, display))
+}
+
+/// The path of a file relative to the root, with `/` separators.
+pub fn relative_path(root: &Path, display: &str) -> String {
     let path = Path::new(display);
     let abs = if path.is_absolute() {
         path.to_path_buf()
@@ -163,7 +170,7 @@ pub fn relative_uri(root: &Path, display: &str) -> String {
             up
         }
     };
-    encode_uri_path(&rel.to_string_lossy().replace('\\', "/"))
+    rel.to_string_lossy().replace('\\', "/")
 }
 
 struct Ctx<'a> {
@@ -289,6 +296,25 @@ pub fn render(report: &Report, rules: &RuleSet, opts: &SarifOptions<'_>) -> Stri
             }
         };
         results.push(ctx.result(f, idx));
+    }
+    if opts.include_suppressed {
+        for sup in &report.suppressed {
+            let f = &sup.finding;
+            let idx = match rule_index(&f.rule.code) {
+                Some(i) => i,
+                None => {
+                    table.push(f.rule.clone());
+                    table.len() - 1
+                }
+            };
+            let mut r = ctx.result(f, idx);
+            let kind = match sup.kind {
+                crate::suppress::SuppressionKind::InSource => "inSource",
+                _ => "external",
+            };
+            r["suppressions"] = json!([{"kind": kind, "justification": sup.justification}]);
+            results.push(r);
+        }
     }
     let mut notifications: Vec<Value> = Vec::new();
     for p in &report.problems {

@@ -1,0 +1,99 @@
+//! Baselines: record today's findings, report only new ones afterwards.
+//!
+//! Entries are keyed by rule, relative path, canonical setting key and a hash of the
+//! value: no line numbers, so edits elsewhere in a file keep them matching.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::finding::Finding;
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Entry {
+    pub code: String,
+    pub path: String,
+    pub key: String,
+    pub value_hash: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Baseline {
+    pub version: u32,
+    pub findings: Vec<Entry>,
+}
+
+fn normalize_path(p: &str) -> String {
+    let p = p.replace('\\', "/");
+    p.strip_prefix("./").map(str::to_string).unwrap_or(p)
+}
+
+pub fn entry(f: &Finding) -> Entry {
+    Entry {
+        code: f.rule.code.clone(),
+        path: normalize_path(&f.path()),
+        key: f.key.clone(),
+        value_hash: f.value_hash.clone(),
+    }
+}
+
+/// The baseline document for these findings (sorted, one entry per finding).
+pub fn render(findings: &[Finding]) -> String {
+    let mut entries: Vec<Entry> = findings.iter().map(entry).collect();
+    entries.sort();
+    let b = Baseline {
+        version: 1,
+        findings: entries,
+    };
+    let mut s = serde_json::to_string_pretty(&b).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+pub fn load(path: &Path) -> Result<Baseline, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read baseline `{}`: {e}", path.display()))?;
+    let b: Baseline = serde_json::from_str(&text).map_err(|e| {
+        format!(
+            "`{}` is not a camguard baseline: {e} (line {}, column {})",
+            path.display(),
+            e.line(),
+            e.column()
+        )
+    })?;
+    if b.version != 1 {
+        return Err(format!(
+            "`{}`: unsupported baseline version {}",
+            path.display(),
+            b.version
+        ));
+    }
+    Ok(b)
+}
+
+/// Split findings into new ones and baselined ones; also return the entries that
+/// matched nothing (fixed since the baseline was written).
+pub fn apply(b: &Baseline, findings: Vec<Finding>) -> (Vec<Finding>, Vec<Finding>, Vec<Entry>) {
+    let mut counts: BTreeMap<&Entry, usize> = BTreeMap::new();
+    for e in &b.findings {
+        *counts.entry(e).or_default() += 1;
+    }
+    let mut new = Vec::new();
+    let mut known = Vec::new();
+    for f in findings {
+        let e = entry(&f);
+        match counts.get_mut(&e) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                known.push(f);
+            }
+            _ => new.push(f),
+        }
+    }
+    let fixed = counts
+        .into_iter()
+        .flat_map(|(e, n)| std::iter::repeat_n(e.clone(), n))
+        .collect();
+    (new, known, fixed)
+}
