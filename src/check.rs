@@ -122,6 +122,7 @@ fn process(
     input: Input,
     opts: &ScanOptions,
     rules: &RuleSet,
+    ctx: &Context,
 ) -> Option<Result<FileOutcome, Problem>> {
     let (path, text, kind_by_name, explicit) = match input {
         Input::File(c) => {
@@ -166,11 +167,7 @@ fn process(
         return None;
     };
     let file = SourceFile::new(discover::display(&path), text);
-    let ctx = Context {
-        max_file_size: opts.max_file_size,
-        config: opts.config.clone(),
-    };
-    let mut out = check_source(file, kind, rules, &ctx);
+    let mut out = check_source(file, kind, rules, ctx);
     if !opts.no_ignores {
         let findings = std::mem::take(&mut out.findings);
         let (kept, suppressed) =
@@ -179,6 +176,32 @@ fn process(
         out.suppressed = suppressed;
     }
     Some(Ok(out))
+}
+
+/// The canonical directories being scanned (a file's parent for explicit files; the
+/// working directory for stdin). With `--follow-links` anything may be read.
+fn scan_roots(opts: &ScanOptions) -> Vec<PathBuf> {
+    if opts.follow_links {
+        return Vec::new();
+    }
+    let mut roots: Vec<PathBuf> = opts
+        .paths
+        .iter()
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .map(|p| {
+            if p.is_dir() {
+                p
+            } else {
+                p.parent().map(PathBuf::from).unwrap_or(p)
+            }
+        })
+        .collect();
+    if opts.stdin.is_some()
+        && let Ok(cwd) = std::env::current_dir().and_then(std::fs::canonicalize)
+    {
+        roots.push(cwd);
+    }
+    roots
 }
 
 /// Severity overrides and `[[ignore]]` entries of the configuration.
@@ -261,9 +284,14 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Report {
     if let Some(s) = &opts.stdin {
         inputs.push(Input::Stdin(s.clone()));
     }
+    let ctx = Context {
+        max_file_size: opts.max_file_size,
+        config: opts.config.clone(),
+        roots: Arc::new(scan_roots(opts)),
+    };
     let outcomes: Vec<_> = inputs
         .into_par_iter()
-        .filter_map(|i| process(i, opts, rules))
+        .filter_map(|i| process(i, opts, rules, &ctx))
         .collect();
     for o in outcomes {
         match o {

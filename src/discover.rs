@@ -270,8 +270,22 @@ pub fn discover(
         for entry in builder.build() {
             match entry {
                 Ok(e) => {
+                    let is_symlink = e.path_is_symlink() && !opts.follow_links;
+                    if is_symlink && (classify_name(e.path()).is_some() || is_yaml(e.path())) {
+                        // A hostile repository could link application.yaml to a host file
+                        // and have it echoed into a CI log: links are not followed.
+                        problems.push(Problem::new(
+                            ProblemKind::Link,
+                            display(e.path()),
+                            "symbolic link not followed (use --follow-links to check its target)",
+                        ));
+                        continue;
+                    }
                     let is_file = e.file_type().is_some_and(|t| t.is_file());
-                    if !is_file {
+                    let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+                    // FIFOs, sockets and devices named like a configuration file are
+                    // reported by `read_text` (never opened).
+                    if is_dir || (!is_file && classify_name(e.path()).is_none()) {
                         continue;
                     }
                     let kind = classify_name(e.path());

@@ -261,6 +261,8 @@ pub struct Context {
     pub max_file_size: u64,
     /// For image -> product mappings.
     pub config: Arc<crate::config::Config>,
+    /// Canonical scan roots: referenced files (compose `env_file`) must stay inside them.
+    pub roots: Arc<Vec<std::path::PathBuf>>,
 }
 
 impl Default for Context {
@@ -268,6 +270,7 @@ impl Default for Context {
         Context {
             max_file_size: crate::check::DEFAULT_MAX_FILE_SIZE,
             config: Arc::new(crate::config::Config::defaults()),
+            roots: Arc::new(Vec::new()),
         }
     }
 }
@@ -291,6 +294,16 @@ impl Context {
                 ProblemKind::Io,
                 crate::discover::display(path),
                 "absolute paths are not followed",
+            ));
+        }
+        if !self.roots.is_empty()
+            && let Ok(real) = std::fs::canonicalize(path)
+            && !self.roots.iter().any(|r| real.starts_with(r))
+        {
+            return Err(Problem::new(
+                ProblemKind::Link,
+                crate::discover::display(path),
+                "resolves outside the scanned tree; not read",
             ));
         }
         let text = crate::discover::read_text(path, self.max_file_size)?;

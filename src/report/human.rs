@@ -139,10 +139,23 @@ fn finding_diag(f: &Finding, sources: &mut Sources<'_>) -> Diag {
 }
 
 fn problem_diag(p: &Problem, sources: &mut Sources<'_>) -> Diag {
+    // Only the offending line is shown, masked: a broken file's secrets are not known.
     let (source, labels) = match (&p.file, p.span) {
         (Some(file), Some(span)) => {
-            let src = sources.get(&p.path, file.text.text());
-            (Some(src), vec![label(span, "here")])
+            let masks = masks_for(&sources.report.secret_spans, &p.path);
+            let (line, text, col) = super::problem_line(file, span, masks);
+            let mut src = "\n".repeat(line - 1);
+            let start = src.len() + col;
+            let len = text[col..].chars().next().map_or(0, char::len_utf8);
+            src.push_str(&text);
+            src.push('\n');
+            (
+                Some(NamedSource::new(&p.path, src)),
+                vec![LabeledSpan::new_primary_with_span(
+                    Some("here".into()),
+                    (start, len),
+                )],
+            )
         }
         _ => (None, Vec::new()),
     };
@@ -219,9 +232,10 @@ pub fn render(report: &Report, style: Style, suppressed: usize) -> String {
         cache: HashMap::new(),
     };
     let mut out = String::new();
+    let problem_handler = handler(style);
     for p in &report.problems {
         let d = problem_diag(p, &mut sources);
-        let _ = h.render_report(&mut out, &d);
+        let _ = problem_handler.render_report(&mut out, &d);
         out.push('\n');
     }
     for f in &report.findings {

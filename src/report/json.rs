@@ -71,7 +71,7 @@ pub fn render(report: &Report) -> String {
                 _ => Value::Null,
             };
             json!({
-                "kind": p.kind,
+                "kind": p.kind.as_str(),
                 "error": p.kind.is_error(),
                 "path": p.path,
                 "message": p.message,

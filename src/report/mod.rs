@@ -50,3 +50,54 @@ pub fn masks_for<'a>(masks: &'a BTreeMap<String, Vec<Span>>, path: &str) -> &'a 
 pub fn one_line(s: &str) -> String {
     s.replace(['\r', '\n'], " ")
 }
+
+/// The single source line a problem points at, with secrets masked: known secret
+/// values, and anything after a secret-looking key on that line (the file may not have
+/// parsed far enough to know its settings). Returns (1-based line, masked text, byte
+/// column of the span start in the line).
+pub fn problem_line(
+    file: &crate::settings::SourceFile,
+    span: Span,
+    masks: &[Span],
+) -> (usize, String, usize) {
+    use std::sync::OnceLock;
+    static SECRET: OnceLock<regex::Regex> = OnceLock::new();
+    let re = SECRET.get_or_init(|| {
+        regex::Regex::new(r"(?i)(pass(word|wd)?|secret|token|credential|api[-_]?key|private[-_]?key|passphrase)[^:=]*[:=]\s*(\S.*)$")
+            .expect("valid regex")
+    });
+    let text = &file.text;
+    let pos = text.position(span.start);
+    let line_span = text.line_span(pos.line - 1);
+    let own: Vec<Span> = masks
+        .iter()
+        .filter(|m| m.start < line_span.end && m.end > line_span.start)
+        .map(|m| {
+            Span::new(
+                m.start.max(line_span.start) - line_span.start,
+                m.end.min(line_span.end) - line_span.start,
+            )
+        })
+        .collect();
+    let mut line = masked_text(text.slice(line_span), &own);
+    if let Some(c) = re.captures(&line).and_then(|c| c.get(3)) {
+        let r = c.range();
+        line.replace_range(r.clone(), &"*".repeat(r.len()));
+    }
+    // Keep very long lines (minified files) short.
+    const MAX: usize = 240;
+    let col = span.start.saturating_sub(line_span.start).min(line.len());
+    if line.len() > MAX {
+        let start = col.saturating_sub(MAX / 2);
+        let mut s = start;
+        while s > 0 && !line.is_char_boundary(s) {
+            s -= 1;
+        }
+        let mut e = (s + MAX).min(line.len());
+        while e < line.len() && !line.is_char_boundary(e) {
+            e += 1;
+        }
+        return (pos.line, line[s..e].to_string(), col - s);
+    }
+    (pos.line, line, col)
+}

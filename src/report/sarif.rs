@@ -324,7 +324,15 @@ pub fn render(report: &Report, rules: &RuleSet, opts: &SarifOptions<'_>) -> Stri
             "descriptor": {"id": format!("camguard/{}", p.kind.as_str())},
         });
         if let (Some(file), Some(span)) = (&p.file, p.span) {
-            n["locations"] = json!([ctx.location(file, span, None)]);
+            let masks = masks_for(&report.secret_spans, &p.path);
+            let (line, text, _) = super::problem_line(file, span, masks);
+            let col = file.text.position(span.start).column_utf16;
+            n["locations"] = json!([{
+                "physicalLocation": {
+                    "artifactLocation": {"uri": relative_uri(&opts.root, &p.path), "uriBaseId": "%SRCROOT%"},
+                    "region": {"startLine": line, "startColumn": col, "snippet": {"text": text}},
+                }
+            }]);
         }
         notifications.push(n);
     }
