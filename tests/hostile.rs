@@ -77,7 +77,6 @@ fn broken_files_are_reported_and_the_scan_goes_on() {
     }
     w("bomb/application.yaml", bomb.as_bytes());
     // 100,000-deep nesting, flow and block YAML, and XML.
-    w("flow/application.yaml", "a: ".repeat(1).as_bytes());
     w(
         "flow/application.yaml",
         format!("a: {}", "[".repeat(100_000)).as_bytes(),
