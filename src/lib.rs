@@ -14,6 +14,8 @@ pub mod discover;
 pub mod docs;
 pub mod finding;
 pub mod formats;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod problem;
 pub mod report;
 pub mod rules;

@@ -1,0 +1,122 @@
+//! Entry points shared by the fuzz targets (`fuzz/`) and the stable regression tests
+//! (`tests/fuzz_regressions.rs`). Each one runs a parser on arbitrary input and checks
+//! invariants: no panic, and every span inside the text on character boundaries.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::analyze::{Context, analyze};
+use crate::discover::FileKind;
+use crate::rules::RuleSet;
+use crate::settings::SourceFile;
+use crate::source::Span;
+
+fn assert_span(text: &str, s: Span, what: &str) {
+    assert!(
+        s.start <= s.end && s.end <= text.len(),
+        "{what}: span {s:?} outside 0..{}",
+        text.len()
+    );
+    assert!(
+        text.is_char_boundary(s.start) && text.is_char_boundary(s.end),
+        "{what}: span {s:?} not on character boundaries"
+    );
+}
+
+pub fn yaml(text: &str) {
+    let y = crate::yaml::parse(text);
+    for i in &y.issues {
+        assert_span(text, i.span, "yaml issue");
+    }
+    for c in &y.comments {
+        assert_span(text, c.span, "yaml comment");
+    }
+    analyzed(text, FileKind::SpringYaml);
+}
+
+pub fn properties(text: &str) {
+    let f = crate::formats::properties::parse_properties(text);
+    for e in &f.entries {
+        assert_span(text, e.key_span, "properties key");
+        assert_span(text, e.value_span, "properties value");
+    }
+    analyzed(text, FileKind::SpringProperties);
+}
+
+pub fn dotenv(text: &str) {
+    let f = crate::formats::dotenv::parse_dotenv(text);
+    for e in &f.entries {
+        assert_span(text, e.key_span, "env key");
+        assert_span(text, e.value_span, "env value");
+    }
+    analyzed(text, FileKind::Env);
+}
+
+pub fn xml(text: &str) {
+    analyzed(text, FileKind::Xml);
+}
+
+pub fn toml_config(text: &str) {
+    if let Err(errs) = crate::config::parse(Path::new("camguard.toml"), text) {
+        for e in errs {
+            assert_span(text, e.span, "config error");
+        }
+    }
+}
+
+pub fn rule_file(text: &str) {
+    if let Err(errs) = crate::rules::load::parse_rule(Path::new("rule.toml"), text) {
+        for (span, _) in errs {
+            assert_span(text, span, "rule error");
+        }
+    }
+}
+
+fn rules() -> &'static RuleSet {
+    use std::sync::OnceLock;
+    static RULES: OnceLock<RuleSet> = OnceLock::new();
+    RULES.get_or_init(RuleSet::builtin)
+}
+
+/// Analyse and check `text` as `kind`, checking every span that comes out.
+fn analyzed(text: &str, kind: FileKind) {
+    let name = match kind {
+        FileKind::Xml => "web.xml",
+        FileKind::Env => ".env",
+        FileKind::SpringProperties => "application.properties",
+        FileKind::Optimize => "environment-config.yaml",
+        _ => "application.yaml",
+    };
+    let file = SourceFile::new(name, text.to_string());
+    let out = crate::check::check_source(file.clone(), kind, rules(), &Context::default());
+    for c in &out.analysis.components {
+        for s in &c.settings {
+            if Arc::ptr_eq(&s.file, &file) {
+                assert_span(text, s.key_span, "setting key");
+                assert_span(text, s.value_span, "setting value");
+            }
+        }
+    }
+    for f in &out.findings {
+        if Arc::ptr_eq(&f.file, &file) {
+            assert_span(text, f.span, "finding");
+        }
+    }
+    for p in &out.analysis.problems {
+        if let Some(s) = p.span {
+            assert_span(text, s, "problem");
+        }
+    }
+    let _ = analyze(file, kind, &Context::default());
+}
+
+/// The whole check of one file: the first byte picks the kind.
+pub fn check_file(data: &[u8]) {
+    let Some((first, rest)) = data.split_first() else {
+        return;
+    };
+    let kind = FileKind::ALL[*first as usize % FileKind::ALL.len()];
+    if let Ok(text) = crate::discover::decode(rest.to_vec(), "fuzz") {
+        analyzed(&text, kind);
+    }
+}
