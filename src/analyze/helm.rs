@@ -28,14 +28,28 @@ const APP_SECTIONS: &[(&str, Product)] = &[
     ("optimize", Product::Optimize),
 ];
 
-/// Does the root look like camunda-platform chart values?
+/// Does the root look like camunda-platform chart values: a chart section, or a
+/// `global:` block with the chart's global settings?
 pub fn is_camunda_chart(root: &Node) -> bool {
-    root.as_map().is_some_and(|m| {
+    const GLOBAL_KEYS: [&str; 6] = [
+        "identity",
+        "security",
+        "elasticsearch",
+        "opensearch",
+        "zeebeClusterName",
+        "multitenancy",
+    ];
+    let section = root.as_map().is_some_and(|m| {
         m.iter().any(|(k, _)| {
             k.as_str()
                 .is_some_and(|k| crate::discover::HELM_SECTIONS.contains(&k) && k != "global")
         })
-    })
+    });
+    let global = root.get("global").and_then(Node::as_map).is_some_and(|g| {
+        g.iter()
+            .any(|(k, _)| k.as_str().is_some_and(|k| GLOBAL_KEYS.contains(&k)))
+    });
+    section || global
 }
 
 /// `env:` entries of a Kubernetes container spec: `- name: X` / `value: Y`.
