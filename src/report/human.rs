@@ -124,8 +124,8 @@ fn finding_diag(f: &Finding, sources: &mut Sources<'_>) -> Diag {
         source = sources.get(&f.file.display_path(), f.file.text.text());
     }
     let where_ = match &f.component {
-        Some(c) => format!(" [{c}]"),
-        None => String::new(),
+        Some(c) if !f.message.contains(&format!("`{c}`")) => format!(" [{c}]"),
+        _ => String::new(),
     };
     Diag {
         code: format!("{} {} ({})", f.rule.code, f.rule.name, f.severity),

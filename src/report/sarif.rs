@@ -252,8 +252,8 @@ impl Ctx<'_> {
             })
             .collect();
         let message = match &f.component {
-            Some(c) => format!("{} [{c}]", f.message),
-            None => f.message.clone(),
+            Some(c) if !f.message.contains(&format!("`{c}`")) => format!("{} [{c}]", f.message),
+            _ => f.message.clone(),
         };
         let mut r = json!({
             "ruleId": f.rule.code,
