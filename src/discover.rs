@@ -63,6 +63,15 @@ impl FileKind {
     }
 
     pub fn from_id(id: &str) -> Option<FileKind> {
+        let id = match id {
+            "web-xml" | "bpm-platform-xml" | "server-xml" | "processes-xml" => "xml",
+            "application-yaml" | "yaml" => "spring",
+            "docker-compose" => "compose",
+            "helm" | "values" => "helm-values",
+            "kubernetes" => "k8s",
+            "dotenv" => "env",
+            other => other,
+        };
         FileKind::ALL.into_iter().find(|k| k.id() == id)
     }
 }

@@ -133,3 +133,25 @@ fn rules_and_explain() {
     assert!(text.contains("CG001 duplicate-key (low)"));
     assert!(text.contains("## How to fix"));
 }
+
+#[test]
+fn rendered_manifests_on_stdin_with_a_forced_kind() {
+    let manifest = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata:\n  application.yaml: |\n    a: 1\n    a: 2\n";
+    let out = camguard()
+        .args(["check", "-", "--kind", "k8s", "--format", "json"])
+        .write_stdin(manifest)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["findings"][0]["code"], "CG001");
+    assert_eq!(v["findings"][0]["path"], "<stdin>");
+    // The span maps back into the manifest: line 8, after the block indentation.
+    assert_eq!(v["findings"][0]["location"]["start_line"], 8);
+    assert_eq!(v["findings"][0]["location"]["start_column"], 5);
+    let out = camguard()
+        .args(["check", "-", "--kind", "web-xml"])
+        .write_stdin("<web-app/>")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+}
