@@ -106,11 +106,34 @@ pub fn check_source(
             findings.extend(builtin::run(rule, &analysis));
         }
     }
+    drop_generic_duplicates(&mut findings);
     FileOutcome {
         analysis,
         findings,
         suppressed: Vec::new(),
     }
+}
+
+/// Findings of catch-all rules give way to a specific rule's finding on the same span,
+/// unless the specific one is less severe.
+fn drop_generic_duplicates(findings: &mut Vec<Finding>) {
+    if !findings.iter().any(|f| f.rule.generic) {
+        return;
+    }
+    let mut specific: std::collections::HashMap<(String, usize, usize), crate::rules::Severity> =
+        std::collections::HashMap::new();
+    for f in findings.iter().filter(|f| !f.rule.generic) {
+        let e = specific
+            .entry((f.path(), f.span.start, f.span.end))
+            .or_insert(f.severity);
+        *e = (*e).max(f.severity);
+    }
+    findings.retain(|f| {
+        !f.rule.generic
+            || specific
+                .get(&(f.path(), f.span.start, f.span.end))
+                .is_none_or(|s| *s < f.severity)
+    });
 }
 
 enum Input {

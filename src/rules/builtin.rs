@@ -16,6 +16,8 @@ pub const NAMES: &[&str] = &[
     "tomcat-tls",
     "published-port",
     "suppressions",
+    "well-known-credential",
+    "hard-coded-secret",
 ];
 
 /// Run a builtin rule over one analysed file.
@@ -25,6 +27,8 @@ pub fn run(rule: &Arc<Rule>, analysis: &Analysis) -> Vec<Finding> {
         Some("rest-auth-filter") => rest_auth_filter(rule, analysis),
         Some("tomcat-tls") => tomcat_tls(rule, analysis),
         Some("published-port") => published_ports(rule, analysis),
+        Some("well-known-credential") => super::credentials::well_known(rule, analysis),
+        Some("hard-coded-secret") => super::credentials::hard_coded(rule, analysis),
         // Reported by the suppression pass (crate::suppress), which sees every finding.
         Some("suppressions") => Vec::new(),
         _ => Vec::new(),

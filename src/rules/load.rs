@@ -140,6 +140,19 @@ impl<'a, 'e> Fields<'a, 'e> {
         }
     }
 
+    fn flag(&mut self, key: &'static str) -> bool {
+        match self.get(key) {
+            None => false,
+            Some(v) => match v.kind {
+                Kind::Bool(b) => b,
+                _ => {
+                    self.err(v.span, format!("`{key}` must be true or false"));
+                    false
+                }
+            },
+        }
+    }
+
     fn strings(&mut self, key: &'static str) -> Vec<(String, Span)> {
         match self.get(key) {
             None => Vec::new(),
@@ -533,6 +546,7 @@ pub fn parse_rule(path: &Path, text: &str) -> Result<(Rule, Span, Span), Errors>
             ),
         );
     }
+    let generic = f.flag("generic");
     let check_tables = tables(&mut f, "check");
     f.finish("rule");
     let mut checks = Vec::new();
@@ -566,6 +580,7 @@ pub fn parse_rule(path: &Path, text: &str) -> Result<(Rule, Span, Span), Errors>
                     explanation: explanation.0,
                     checks,
                     builtin: builtin.map(|b| b.0),
+                    generic,
                     origin: path.to_path_buf(),
                 },
                 code.1,

@@ -1,6 +1,7 @@
 //! Rules: declared as data in `rules/<product>/*.toml`, embedded at build time.
 
 pub mod builtin;
+pub mod credentials;
 pub mod eval;
 pub mod load;
 pub mod pattern;
@@ -149,6 +150,9 @@ pub struct Rule {
     pub checks: Vec<Check>,
     /// A check implemented in Rust (see [`builtin`]).
     pub builtin: Option<String>,
+    /// A catch-all rule: its findings give way to a more specific rule's finding on the
+    /// same span (CRED001 yields to the rule about demo users, for example).
+    pub generic: bool,
     /// Where the rule was loaded from (`rules/camunda8/C8001-unprotected-api.toml`).
     pub origin: PathBuf,
 }

@@ -74,10 +74,35 @@ pub fn is_secret_key(key: &str) -> bool {
         "pwd",
         "inlinesecret",
     ];
-    const NOT_A_VALUE: [&str; 14] = [
-        "url", "uri", "path", "file", "location", "enabled", "lifemin", "claim", "name", "type",
-        "method", "header", "key", "ref",
+    const NOT_A_VALUE: [&str; 23] = [
+        "url",
+        "uri",
+        "path",
+        "file",
+        "location",
+        "enabled",
+        "lifemin",
+        "claim",
+        "name",
+        "type",
+        "method",
+        "header",
+        "key",
+        "ref",
+        "audience",
+        "scope",
+        "level",
+        "ttl",
+        "timeout",
+        "expiry",
+        "expiration",
+        "provider",
+        "endpoint",
     ];
+    // `logging.level.<logger>`: the last segment is a class name, the value a log level.
+    if key.to_ascii_lowercase().starts_with("logging.level.") {
+        return false;
+    }
     if !MARKERS.iter().any(|m| norm.contains(m)) {
         return false;
     }

@@ -1,0 +1,148 @@
+//! Credential checks over every setting whose key names a secret (password, secret,
+//! token, API key, ...), whatever the product: a well-known default value (CRED001) and a
+//! secret written literally into a configuration file (CRED002).
+
+use std::sync::Arc;
+
+use super::Rule;
+use super::secrets::{MASK, is_well_known};
+use crate::analyze::Analysis;
+use crate::discover::FileKind;
+use crate::finding::{Finding, stable_hash};
+use crate::settings::value::Effective;
+use crate::settings::{Component, Product, Setting};
+
+/// A secret setting's value as the product would read it.
+struct SecretValue {
+    text: String,
+    from_default: bool,
+}
+
+fn secret_value(s: &Setting) -> Option<SecretValue> {
+    if !s.is_secret() {
+        return None;
+    }
+    match s.value.effective(s.placeholders) {
+        Effective::Text { text, from_default } => {
+            let text = text.trim().to_string();
+            (!text.is_empty()).then_some(SecretValue { text, from_default })
+        }
+        _ => None,
+    }
+}
+
+/// Components whose secrets other rules already judge with more context: the chart's
+/// own values are covered by HELM001 (inline secrets) and HELM002 (demo users).
+fn covered_elsewhere(c: &Component) -> bool {
+    c.has_product(Product::CamundaHelm)
+}
+
+/// Looks like a reference resolved elsewhere rather than the secret itself.
+fn is_reference(text: &str) -> bool {
+    // A URL names where a token comes from; it is not the token.
+    let lower = text.to_ascii_lowercase();
+    if lower.starts_with("http://") || lower.starts_with("https://") {
+        return true;
+    }
+    text.starts_with('$')
+        || text.starts_with("{{")
+        || text.starts_with("{cipher}")
+        || text.starts_with("ENC(")
+        || text.starts_with("vault:")
+        || text.starts_with("file:")
+}
+
+fn finding(
+    rule: &Arc<Rule>,
+    c: &Component,
+    s: &Setting,
+    message: String,
+    label: String,
+) -> Finding {
+    Finding {
+        rule: rule.clone(),
+        severity: rule.severity,
+        message,
+        file: s.file.clone(),
+        span: s.primary_span(),
+        label,
+        key: s.key.clone(),
+        value_hash: stable_hash(&s.value.display().trim().to_lowercase()),
+        product: c.primary_product(),
+        component: c.name.clone(),
+        related: Vec::new(),
+    }
+}
+
+/// CRED001: a password, secret or token set to a published default.
+pub fn well_known(rule: &Arc<Rule>, a: &Analysis) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for c in a.components.iter().filter(|c| !covered_elsewhere(c)) {
+        for s in &c.settings {
+            let Some(v) = secret_value(s) else { continue };
+            if !is_well_known(&v.text) {
+                continue;
+            }
+            let how = if v.from_default {
+                "the placeholder's default is"
+            } else {
+                "is"
+            };
+            out.push(finding(
+                rule,
+                c,
+                s,
+                format!(
+                    "`{}` {how} a well-known default credential, the first value an attacker \
+                     tries; use a unique random value from a secret store",
+                    s.key
+                ),
+                format!("`{MASK}` is a published default"),
+            ));
+        }
+    }
+    out
+}
+
+/// CRED002: a secret written literally into a committed configuration file.
+pub fn hard_coded(rule: &Arc<Rule>, a: &Analysis) -> Vec<Finding> {
+    // `.env` files exist to keep secrets out of the configuration (and out of git).
+    if a.kind == FileKind::Env {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for c in a.components.iter().filter(|c| !covered_elsewhere(c)) {
+        for s in &c.settings {
+            let Some(v) = secret_value(s) else { continue };
+            if is_well_known(&v.text) || is_reference(&v.text) {
+                continue;
+            }
+            if matches!(
+                v.text.to_ascii_lowercase().as_str(),
+                "true" | "false" | "null"
+            ) {
+                continue;
+            }
+            let (what, label) = if v.from_default {
+                (
+                    "has a literal secret as its placeholder default",
+                    "literal default",
+                )
+            } else {
+                ("holds a literal secret", "secret written in the file")
+            };
+            out.push(finding(
+                rule,
+                c,
+                s,
+                format!(
+                    "`{}` {what}: it spreads with every copy of the repository, image and backup; \
+                     reference it through a placeholder filled from a secret store, then rotate it",
+                    s.key
+                ),
+                label.to_string(),
+            ));
+        }
+    }
+    out
+}
