@@ -19,13 +19,18 @@ fn stdout(args: &[&str]) -> (String, i32) {
 
 const DUP: &str = "fixtures/any/CG001/bad/application.yaml";
 const CLEAN: &str = "fixtures/any/CG001/good/application.yaml";
+/// Only a duplicate key (low severity), nothing else.
+const LOW_ONLY: &str = "tests/data/duplicate/application.yaml";
 
 #[test]
 fn exit_codes_follow_fail_on() {
     assert_eq!(stdout(&["check", CLEAN]).1, 0);
     assert_eq!(stdout(&["check", DUP]).1, 1);
-    // The duplicate key is low severity: a stricter threshold lets it pass.
-    assert_eq!(stdout(&["check", DUP, "--fail-on", "medium"]).1, 0);
+    // The duplicate key overrides `unprotected-api` with `true`: critical.
+    assert_eq!(stdout(&["check", DUP, "--fail-on", "critical"]).1, 1);
+    assert_eq!(stdout(&["check", LOW_ONLY]).1, 1);
+    // A lone duplicate key is low severity: a stricter threshold lets it pass.
+    assert_eq!(stdout(&["check", LOW_ONLY, "--fail-on", "medium"]).1, 0);
 }
 
 #[test]
@@ -47,7 +52,7 @@ fn usage_errors_exit_2() {
 
 #[test]
 fn human_output_has_no_escape_codes_in_pipes() {
-    let (out, _) = stdout(&["check", DUP]);
+    let (out, _) = stdout(&["check", LOW_ONLY]);
     assert!(!out.contains('\u{1b}'), "{out}");
     assert!(out.contains("CG001"));
     assert!(out.contains("Scanned 1 file: 1 finding (1 low)."), "{out}");
