@@ -157,6 +157,19 @@ fn security_off(c: &Component) -> Option<String> {
     })
 }
 
+/// Does the component explicitly run its datastore with security on? (OpenSearch images
+/// enable the security plugin unless it is disabled.)
+fn security_on(c: &Component) -> bool {
+    let es_on = c.settings.iter().any(|s| {
+        s.match_key == "xpack.security.enabled"
+            && matches!(
+                s.value.effective(s.placeholders),
+                crate::settings::value::Effective::Text { ref text, .. } if text.trim().eq_ignore_ascii_case("true")
+            )
+    });
+    es_on || c.products.contains(&Product::Opensearch)
+}
+
 /// Ports that must never be reachable from other hosts, by product.
 fn sensitive_port(products: &[Product], port: u16) -> Option<&'static str> {
     let datastore =
@@ -186,6 +199,8 @@ fn published_ports(rule: &Arc<Rule>, a: &Analysis) -> Vec<Finding> {
             let what = sensitive_port(&c.products, p.container);
             let (what, severity) = match (what, &off) {
                 (Some(w), Some(_)) => (w, Severity::Critical),
+                // Authentication and TLS are on: exposure may be intended.
+                (Some(w), None) if security_on(c) => (w, Severity::Low),
                 (Some(w), None) => (w, rule.severity),
                 (None, Some(_)) => ("a port", Severity::Critical),
                 (None, None) => continue,

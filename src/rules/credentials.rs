@@ -44,6 +44,14 @@ fn is_reference(text: &str) -> bool {
     if lower.starts_with("http://") || lower.starts_with("https://") {
         return true;
     }
+    // A file holding the secret (a key or keystore path) is not the secret.
+    const FILES: [&str; 7] = [".pem", ".key", ".p12", ".pfx", ".jks", ".crt", ".keystore"];
+    if text.starts_with('/')
+        || lower.starts_with("classpath:")
+        || FILES.iter().any(|e| lower.ends_with(e))
+    {
+        return true;
+    }
     text.starts_with('$')
         || text.starts_with("{{")
         || text.starts_with("{cipher}")
