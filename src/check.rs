@@ -335,13 +335,24 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Report {
         }
     }
     apply_config(&mut report, &opts.config, opts.no_ignores);
-    report.findings.sort_by_cached_key(|f| f.sort_key());
+    // Equal keys: the most severe first, so that deduplication keeps it.
+    report.findings.sort_by_cached_key(|f| {
+        (
+            f.sort_key(),
+            std::cmp::Reverse(f.severity),
+            f.message.clone(),
+        )
+    });
     report
         .findings
         .dedup_by(|a, b| a.sort_key() == b.sort_key());
-    report
-        .suppressed
-        .sort_by_cached_key(|s| s.finding.sort_key());
+    report.suppressed.sort_by_cached_key(|s| {
+        (
+            s.finding.sort_key(),
+            std::cmp::Reverse(s.finding.severity),
+            s.finding.message.clone(),
+        )
+    });
     report
         .suppressed
         .dedup_by(|a, b| a.finding.sort_key() == b.finding.sort_key());
