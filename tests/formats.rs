@@ -253,3 +253,51 @@ fn completions_are_generated() {
         assert!(out.contains("camguard"), "{shell}");
     }
 }
+
+/// A file with a low (duplicate key) and a critical (unprotected API) finding.
+const SNAP: &str = "fixtures/any/CG001/bad/application.yaml";
+
+#[test]
+fn github_output_snapshot() {
+    let (out, _) = run(&["check", SNAP, "--format", "github"]);
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn gitlab_output_snapshot() {
+    let (out, _) = run(&["check", SNAP, "--format", "gitlab"]);
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn junit_output_snapshot() {
+    let (out, _) = run(&["check", SNAP, "--format", "junit"]);
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn sarif_results_snapshot() {
+    let (out, _) = run(&["check", SNAP, "--format", "sarif"]);
+    let log = validate_sarif(&out);
+    let run = &log["runs"][0];
+    // The driver's rules[] holds every rule's documentation (checked by the schema test and
+    // generated from the same source as docs/rules.md); snapshot what a scan adds.
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let used: Vec<&serde_json::Value> = run["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &rules[r["ruleIndex"].as_u64().unwrap() as usize])
+        .collect();
+    let view = serde_json::json!({
+        "results": run["results"],
+        "rules_used": used.iter().map(|r| serde_json::json!({
+            "id": r["id"],
+            "name": r["name"],
+            "defaultConfiguration": r["defaultConfiguration"],
+            "properties": r["properties"],
+        })).collect::<Vec<_>>(),
+        "originalUriBaseIds": run["originalUriBaseIds"],
+    });
+    insta::assert_snapshot!(serde_json::to_string_pretty(&view).unwrap());
+}
