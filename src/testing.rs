@@ -10,28 +10,36 @@ use crate::rules::RuleSet;
 /// (1-based line that must be flagged, rule code)
 pub type Expected = (usize, String);
 
-fn expectation_codes(line: &str) -> Option<Vec<String>> {
+/// `# expect: A, B` (must fire) or `# ok: A` (must not fire) on the next content line.
+fn annotation(line: &str) -> Option<(bool, Vec<String>)> {
     let t = line.trim();
     let body = t
         .strip_prefix('#')
-        .or_else(|| t.strip_prefix("<!--").map(|b| b.trim_end_matches("-->")))?;
-    let rest = body.trim().strip_prefix("expect:")?;
-    Some(
+        .or_else(|| t.strip_prefix("<!--").map(|b| b.trim_end_matches("-->")))?
+        .trim();
+    let (must_fire, rest) = match body.strip_prefix("expect:") {
+        Some(r) => (true, r),
+        None => (false, body.strip_prefix("ok:")?),
+    };
+    Some((
+        must_fire,
         rest.split(',')
             .map(|c| c.trim().to_string())
             .filter(|c| !c.is_empty())
             .collect(),
-    )
+    ))
 }
 
-/// Every expectation in a fixture, attached to the next line that is not an expectation.
-pub fn expectations(text: &str) -> Vec<Expected> {
+/// Annotations attached to the next line that is not itself an annotation.
+fn annotations(text: &str, must_fire: bool) -> Vec<Expected> {
     let lines: Vec<&str> = text.lines().collect();
     let mut out = Vec::new();
     for (i, line) in lines.iter().enumerate() {
-        if let Some(codes) = expectation_codes(line) {
+        if let Some((fire, codes)) = annotation(line)
+            && fire == must_fire
+        {
             let target = (i + 1..lines.len())
-                .find(|j| expectation_codes(lines[*j]).is_none())
+                .find(|j| annotation(lines[*j]).is_none())
                 .map_or(i + 1, |j| j + 1);
             out.extend(codes.into_iter().map(|c| (target, c)));
         }
@@ -40,12 +48,24 @@ pub fn expectations(text: &str) -> Vec<Expected> {
     out
 }
 
+/// Every `# expect:` in a fixture, attached to the next line that is not an annotation.
+pub fn expectations(text: &str) -> Vec<Expected> {
+    annotations(text, true)
+}
+
+/// Every `# ok:` in a fixture: lines where the rule must not fire.
+pub fn oks(text: &str) -> Vec<Expected> {
+    annotations(text, false)
+}
+
 /// The outcome of one fixture file for one rule.
 #[derive(Debug, Default)]
 pub struct FixtureOutcome {
     pub path: PathBuf,
     pub code: String,
     pub expected: Vec<Expected>,
+    /// Lines marked `# ok: CODE`.
+    pub ok: Vec<Expected>,
     pub actual: Vec<Expected>,
     /// Problems camguard reported while reading the fixture.
     pub problems: Vec<String>,
@@ -76,7 +96,11 @@ impl FixtureOutcome {
             s.push_str(&format!(" expected {c} on line {l} but it did not fire;"));
         }
         for (l, c) in self.unexpected() {
-            s.push_str(&format!(" {c} fired on line {l} without an expectation;"));
+            if self.ok.contains(&(*l, c.clone())) {
+                s.push_str(&format!(" {c} fired on line {l}, marked `ok`;"));
+            } else {
+                s.push_str(&format!(" {c} fired on line {l} without an expectation;"));
+            }
         }
         for p in &self.problems {
             s.push_str(&format!(" problem: {p};"));
@@ -92,6 +116,7 @@ pub fn check_fixture(path: &Path, code: &str, rules: &RuleSet) -> FixtureOutcome
         .into_iter()
         .filter(|(_, c)| c == code)
         .collect();
+    let ok = oks(&text).into_iter().filter(|(_, c)| c == code).collect();
     let opts = ScanOptions {
         paths: vec![path.to_path_buf()],
         ..ScanOptions::default()
@@ -109,6 +134,7 @@ pub fn check_fixture(path: &Path, code: &str, rules: &RuleSet) -> FixtureOutcome
         path: path.to_path_buf(),
         code: code.to_string(),
         expected,
+        ok,
         actual,
         problems: report
             .problems
@@ -178,5 +204,12 @@ mod tests {
                 (6, "C7010".to_string())
             ]
         );
+    }
+
+    #[test]
+    fn ok_marks_lines_that_must_stay_clean() {
+        let text = "a:\n  # ok: C8001\n  # expect: C8002\n  b: true\n";
+        assert_eq!(oks(text), vec![(4, "C8001".to_string())]);
+        assert_eq!(expectations(text), vec![(4, "C8002".to_string())]);
     }
 }
