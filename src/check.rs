@@ -136,6 +136,45 @@ fn drop_generic_duplicates(findings: &mut Vec<Finding>) {
     });
 }
 
+/// What the report keeps of one file: the parsed trees and settings are dropped on the
+/// worker thread as soon as the file is checked, so memory follows the files in flight,
+/// not the tree.
+struct Checked {
+    file: ScannedFile,
+    findings: Vec<Finding>,
+    suppressed: Vec<Suppressed>,
+    problems: Vec<Problem>,
+    /// Only for files with something to show (snippets are masked with them).
+    secret_spans: Vec<(String, Span)>,
+}
+
+impl Checked {
+    fn from_outcome(out: FileOutcome) -> Self {
+        let FileOutcome {
+            analysis,
+            findings,
+            suppressed,
+        } = out;
+        let shows_text =
+            !findings.is_empty() || !suppressed.is_empty() || !analysis.problems.is_empty();
+        let secret_spans = if shows_text {
+            analysis.secret_spans()
+        } else {
+            Vec::new()
+        };
+        Checked {
+            file: ScannedFile {
+                path: analysis.file.display_path(),
+                kind: analysis.kind,
+            },
+            findings,
+            suppressed,
+            secret_spans,
+            problems: analysis.problems,
+        }
+    }
+}
+
 enum Input {
     File(Candidate),
     Stdin(StdinInput),
@@ -314,20 +353,16 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Report {
     };
     let outcomes: Vec<_> = inputs
         .into_par_iter()
-        .filter_map(|i| process(i, opts, rules, &ctx))
+        .filter_map(|i| process(i, opts, rules, &ctx).map(|r| r.map(Checked::from_outcome)))
         .collect();
     for o in outcomes {
         match o {
             Ok(out) => {
-                let path = out.analysis.file.display_path();
-                for (p, span) in out.analysis.secret_spans() {
+                for (p, span) in out.secret_spans {
                     report.secret_spans.entry(p).or_default().push(span);
                 }
-                report.files.push(ScannedFile {
-                    path,
-                    kind: out.analysis.kind,
-                });
-                report.problems.extend(out.analysis.problems);
+                report.files.push(out.file);
+                report.problems.extend(out.problems);
                 report.findings.extend(out.findings);
                 report.suppressed.extend(out.suppressed);
             }

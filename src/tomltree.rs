@@ -1,7 +1,8 @@
 //! A tiny spanned view of a TOML document, so that rule files and camguard.toml can be
 //! validated with errors that point at the offending key or value.
 
-use toml_edit::{Document, Item, Value as TValue};
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
 
 use crate::source::Span;
 
@@ -32,72 +33,49 @@ pub struct TomlIssue {
 }
 
 pub fn parse(text: &str) -> Result<Toml, TomlIssue> {
-    let doc = Document::parse(text).map_err(|e| {
-        let span = e
-            .span()
-            .map(|r| Span::new(r.start, r.end))
-            .unwrap_or_default();
-        TomlIssue {
-            message: e.message().to_string(),
-            span,
-        }
+    // toml's `DeTable` keeps spans without toml_edit's formatting model: rule files are
+    // parsed on every run, and this cut their parsing by a quarter (instruction counts).
+    let doc = DeTable::parse(text).map_err(|e| TomlIssue {
+        message: e.message().trim_end().to_string(),
+        span: e.span().map(span_of).unwrap_or_default(),
     })?;
-    Ok(from_item(doc.as_item(), Span::new(0, text.len())))
+    Ok(from_table(doc.get_ref(), Span::new(0, text.len())))
 }
 
-fn span_of(r: Option<std::ops::Range<usize>>, fallback: Span) -> Span {
-    r.map(|r| Span::new(r.start, r.end)).unwrap_or(fallback)
+fn span_of(r: std::ops::Range<usize>) -> Span {
+    Span::new(r.start, r.end)
 }
 
-fn from_item(item: &Item, fallback: Span) -> Toml {
-    let span = span_of(item.span(), fallback);
-    match item {
-        Item::None => Toml {
-            kind: Kind::Other(String::new()),
-            span,
-        },
-        Item::Value(v) => from_value(v, span),
-        Item::Table(t) => {
-            let mut entries = Vec::new();
-            for (k, v) in t.iter() {
-                let kspan = span_of(t.key(k).and_then(|k| k.span()), span);
-                entries.push((k.to_string(), kspan, from_item(v, kspan)));
-            }
-            Toml {
-                kind: Kind::Table(entries),
-                span,
-            }
-        }
-        Item::ArrayOfTables(a) => {
-            let items = a
-                .iter()
-                .map(|t| from_item(&Item::Table(t.clone()), span_of(t.span(), span)))
-                .collect();
-            Toml {
-                kind: Kind::Array(items),
-                span: span_of(a.span(), span),
-            }
-        }
+fn from_table(t: &DeTable<'_>, span: Span) -> Toml {
+    let entries = t
+        .iter()
+        .map(|(k, v)| {
+            let kspan = span_of(k.span());
+            (k.get_ref().to_string(), kspan, from_value(v))
+        })
+        .collect();
+    Toml {
+        kind: Kind::Table(entries),
+        span,
     }
 }
 
-fn from_value(v: &TValue, fallback: Span) -> Toml {
-    let span = span_of(v.span(), fallback);
-    let kind = match v {
-        TValue::String(s) => Kind::Str(s.value().clone()),
-        TValue::Integer(i) => Kind::Int(*i.value()),
-        TValue::Float(f) => Kind::Float(*f.value()),
-        TValue::Boolean(b) => Kind::Bool(*b.value()),
-        TValue::Datetime(d) => Kind::Other(d.value().to_string()),
-        TValue::Array(a) => Kind::Array(a.iter().map(|x| from_value(x, span)).collect()),
-        TValue::InlineTable(t) => {
-            let mut entries = Vec::new();
-            for (k, v) in t.iter() {
-                let kspan = span_of(t.key(k).and_then(|k| k.span()), span);
-                entries.push((k.to_string(), kspan, from_value(v, kspan)));
-            }
-            Kind::Table(entries)
-        }
+fn from_value(v: &Spanned<DeValue<'_>>) -> Toml {
+    let span = span_of(v.span());
+    let kind = match v.get_ref() {
+        DeValue::String(s) => Kind::Str(s.to_string()),
+        DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
+            Ok(n) => Kind::Int(n),
+            Err(_) => Kind::Other(i.to_string()),
+        },
+        DeValue::Float(f) => match f.as_str().parse::<f64>() {
+            Ok(x) => Kind::Float(x),
+            Err(_) => Kind::Other(f.to_string()),
+        },
+        DeValue::Boolean(b) => Kind::Bool(*b),
+        DeValue::Datetime(d) => Kind::Other(d.to_string()),
+        DeValue::Array(a) => Kind::Array(a.iter().map(from_value).collect()),
+        DeValue::Table(t) => return from_table(t, span),
     };
     Toml { kind, span }
 }

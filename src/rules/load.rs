@@ -1,13 +1,13 @@
 //! Loading and validating rule files. Every error points into the TOML.
 
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use regex::Regex;
-
 use super::{
-    Applies, Check, Condition, KeyPattern, Literal, Rule, RuleSet, Severity, SpanTarget, When,
+    Applies, Check, Condition, KeyPattern, LazyRegex, Literal, Rule, RuleSet, Severity, SpanTarget,
+    When,
 };
 use crate::settings::Product;
 use crate::source::Span;
@@ -64,8 +64,15 @@ pub fn load_files(
     let mut rules: Vec<Arc<Rule>> = Vec::new();
     let mut errors = Vec::new();
     let mut seen: HashMap<String, PathBuf> = HashMap::new();
-    for (path, text) in files {
-        match parse_rule(&path, &text) {
+    // Parsing is most of the start-up cost of a one-file check: do it on every core, then
+    // validate in file order so that errors and duplicates are reported deterministically.
+    let files: Vec<(PathBuf, Arc<str>)> = files.into_iter().collect();
+    let parsed: Vec<_> = files
+        .par_iter()
+        .map(|(path, text)| parse_rule(path, text))
+        .collect();
+    for ((path, text), parsed) in files.into_iter().zip(parsed) {
+        match parsed {
             Ok((rule, code_span, name_span)) => {
                 let mut dup = false;
                 for (id, span) in [(&rule.code, code_span), (&rule.name, name_span)] {
@@ -286,7 +293,7 @@ fn read_condition(f: &mut Fields<'_, '_>) -> Option<Condition> {
             .map(Condition::NotOneOf)
             .or_else(|| bad(f, "an array of values")),
         "matches" => match v.as_str() {
-            Some(re) => match Regex::new(re) {
+            Some(re) => match LazyRegex::new(re) {
                 Ok(r) => Some(Condition::Matches(r)),
                 Err(e) => {
                     f.err(v.span, format!("invalid regex: {e}"));
@@ -465,9 +472,14 @@ pub fn parse_rule(path: &Path, text: &str) -> Result<(Rule, Span, Span), Errors>
     let mut f = Fields::new(&doc, &mut errors);
     let code = f.string("code", true);
     if let Some((c, span)) = &code {
-        let ok = Regex::new(r"^[A-Z][A-Z0-9]*[0-9]{3}$")
-            .map(|r| r.is_match(c))
-            .unwrap_or(false);
+        // ^[A-Z][A-Z0-9]*[0-9]{3}$
+        let b = c.as_bytes();
+        let ok = b.len() >= 4
+            && b[0].is_ascii_uppercase()
+            && b[1..]
+                .iter()
+                .all(|x| x.is_ascii_uppercase() || x.is_ascii_digit())
+            && b[b.len() - 3..].iter().all(u8::is_ascii_digit);
         if !ok {
             f.err(
                 *span,
@@ -614,6 +626,53 @@ message = "`{key}` is `{value}`"
         let (rule, _, _) = parse_rule(Path::new("t.toml"), GOOD).unwrap();
         assert_eq!(rule.code, "T001");
         assert_eq!(rule.checks.len(), 1);
+    }
+
+    #[test]
+    fn every_embedded_value_regex_compiles() {
+        let (set, errors) = load_embedded();
+        assert!(errors.is_empty());
+        let mut n = 0;
+        for rule in &set.rules {
+            for check in &rule.checks {
+                let whens = check.when.iter().map(|w| &w.condition);
+                for c in std::iter::once(&check.condition).chain(whens) {
+                    if let Condition::Matches(re) = c {
+                        regex::Regex::new(re.as_str()).unwrap();
+                        n += 1;
+                    }
+                }
+            }
+        }
+        assert!(n >= 6, "{n} regexes");
+    }
+
+    #[test]
+    fn a_bad_regex_is_refused_at_load() {
+        let r = GOOD.replace("is = true", "matches = \"(unclosed\"");
+        let errs = parse_rule(Path::new("t.toml"), &r).unwrap_err();
+        assert!(
+            errs.iter().any(|(_, m)| m.contains("invalid regex")),
+            "{errs:?}"
+        );
+    }
+
+    #[test]
+    fn codes_are_a_product_prefix_and_three_digits() {
+        for ok in ["T001", "C8001", "HELM007", "OS009", "AB1001"] {
+            let r = GOOD.replace("T001", ok);
+            assert!(parse_rule(Path::new("t.toml"), &r).is_ok(), "{ok}");
+        }
+        for bad in [
+            "t001", "001", "T01", "T", "TX01", "T-001", "T001a", "1T001", "É001",
+        ] {
+            let r = GOOD.replace("T001", bad);
+            let errs = parse_rule(Path::new("t.toml"), &r).unwrap_err();
+            assert!(
+                errs.iter().any(|(_, m)| m.contains("three digits")),
+                "{bad}: {errs:?}"
+            );
+        }
     }
 
     #[test]

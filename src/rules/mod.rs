@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use regex::Regex;
 use serde::Serialize;
+use std::sync::OnceLock;
 
 use crate::settings::Product;
 pub use pattern::KeyPattern;
@@ -90,13 +91,47 @@ impl fmt::Display for Literal {
     }
 }
 
+/// A rule's value regex: checked for syntax when the rule loads, compiled the first time a
+/// value is tested (compiling every rule's regexes up front was a large part of a one-file
+/// check).
+#[derive(Clone, Debug)]
+pub struct LazyRegex {
+    source: String,
+    compiled: OnceLock<Option<Regex>>,
+}
+
+impl LazyRegex {
+    /// Validate the pattern's syntax (cheap: no automaton is built).
+    pub fn new(source: &str) -> Result<Self, String> {
+        regex_syntax::Parser::new()
+            .parse(source)
+            .map_err(|e| e.to_string())?;
+        Ok(LazyRegex {
+            source: source.to_string(),
+            compiled: OnceLock::new(),
+        })
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.source
+    }
+
+    /// A pattern that parses but does not compile (over the size limit) matches nothing.
+    pub fn is_match(&self, text: &str) -> bool {
+        self.compiled
+            .get_or_init(|| Regex::new(&self.source).ok())
+            .as_ref()
+            .is_some_and(|r| r.is_match(text))
+    }
+}
+
 #[derive(Clone, Debug)]
 pub enum Condition {
     Is(Literal),
     IsNot(Literal),
     OneOf(Vec<Literal>),
     NotOneOf(Vec<Literal>),
-    Matches(Regex),
+    Matches(LazyRegex),
     LessThan(f64),
     AtMost(f64),
     GreaterThan(f64),

@@ -1,8 +1,6 @@
 //! Key patterns of rules: exact keys and `*`, `[*]`, `**` wildcards, compared the way
 //! the product compares keys (relaxed or literal).
 
-use regex::Regex;
-
 use crate::settings::KeyStyle;
 use crate::settings::keys::match_key;
 
@@ -17,10 +15,31 @@ enum Token {
     Any,
 }
 
+/// One step of a wildcard pattern, for one key style. Matching is anchored at both ends and
+/// backtracks in the order a regex engine would (greedy wildcards try the longest match
+/// first, the relaxed `*` the shortest), so captures are those of the equivalent regex
+/// (kept in the tests as the oracle). Rules are loaded on every run and a regex compile per
+/// pattern cost most of a one-file check's time.
+#[derive(Clone, Debug)]
+enum Piece {
+    Lit(String),
+    /// `[digits]`, capturing the digits.
+    Index,
+    /// Relaxed `*`: the shortest non-empty run without `[` or `]`.
+    LazyOne,
+    /// Literal `*`: the longest non-empty run without `.`, `[` or `]`.
+    GreedyOne,
+    /// `**`: the longest run of anything.
+    Any,
+    /// Literal `**` before `.x`: optionally the longest run followed by a dot, so that
+    /// `**.password` also matches a top-level `password`.
+    AnyThenDot,
+}
+
 #[derive(Clone, Debug)]
 enum Matcher {
     Exact(String),
-    Regex(Regex),
+    Wild(Vec<Piece>),
 }
 
 #[derive(Clone, Debug)]
@@ -63,40 +82,97 @@ fn tokenize(raw: &str) -> Vec<Token> {
     tokens
 }
 
-fn build(tokens: &[Token], style: KeyStyle) -> Result<Matcher, regex::Error> {
+fn build(tokens: &[Token], style: KeyStyle) -> Matcher {
     if let [Token::Lit(l)] = tokens {
-        return Ok(Matcher::Exact(match_key(l, style)));
+        return Matcher::Exact(match_key(l, style));
     }
-    let mut re = String::from("^");
+    let mut pieces = Vec::with_capacity(tokens.len());
     for (i, t) in tokens.iter().enumerate() {
-        match (t, style) {
-            (Token::Lit(l), KeyStyle::Relaxed) => re.push_str(&regex::escape(&match_key(l, style))),
+        let piece = match (t, style) {
+            (Token::Lit(l), KeyStyle::Relaxed) => Piece::Lit(match_key(l, style)),
             (Token::Lit(l), KeyStyle::Literal) => {
-                // `**.password` must also match a top-level `password`.
-                let l = if matches!(tokens.get(i.wrapping_sub(1)), Some(Token::Any)) && i > 0 {
+                let after_any = i > 0 && matches!(tokens[i - 1], Token::Any);
+                let l = if after_any {
                     l.strip_prefix('.').unwrap_or(l)
                 } else {
                     l
                 };
-                re.push_str(&regex::escape(l))
+                Piece::Lit(l.to_string())
             }
-            (Token::Index, _) => re.push_str(r"\[(\d+)\]"),
-            (Token::One, KeyStyle::Relaxed) => re.push_str(r"([^\[\]]+?)"),
-            (Token::One, KeyStyle::Literal) => re.push_str(r"([^.\[\]]+)"),
-            (Token::Any, KeyStyle::Relaxed) => re.push_str("(.*)"),
+            (Token::Index, _) => Piece::Index,
+            (Token::One, KeyStyle::Relaxed) => Piece::LazyOne,
+            (Token::One, KeyStyle::Literal) => Piece::GreedyOne,
+            (Token::Any, KeyStyle::Relaxed) => Piece::Any,
             (Token::Any, KeyStyle::Literal) => {
-                let next_is_dot =
-                    matches!(tokens.get(i + 1), Some(Token::Lit(l)) if l.starts_with('.'));
-                if next_is_dot {
-                    re.push_str(r"(?:(.*)\.)?");
+                if matches!(tokens.get(i + 1), Some(Token::Lit(l)) if l.starts_with('.')) {
+                    Piece::AnyThenDot
                 } else {
-                    re.push_str("(.*)");
+                    Piece::Any
                 }
             }
+        };
+        if !matches!(&piece, Piece::Lit(l) if l.is_empty()) {
+            pieces.push(piece);
         }
     }
-    re.push('$');
-    Regex::new(&re).map(Matcher::Regex)
+    Matcher::Wild(pieces)
+}
+
+/// The ends of the non-empty runs from `pos` whose characters satisfy `ok`, shortest first.
+fn run_ends(s: &str, pos: usize, ok: impl Fn(char) -> bool) -> Vec<usize> {
+    s[pos..]
+        .char_indices()
+        .take_while(|(_, c)| ok(*c))
+        .map(|(i, c)| pos + i + c.len_utf8())
+        .collect()
+}
+
+/// Anchored backtracking match of `pieces` against `s[pos..]`; `caps` receives one
+/// (start, end) per wildcard.
+fn match_at(pieces: &[Piece], s: &str, pos: usize, caps: &mut Vec<(usize, usize)>) -> bool {
+    let Some((piece, rest)) = pieces.split_first() else {
+        return pos == s.len();
+    };
+    let try_end = |caps: &mut Vec<(usize, usize)>, start: usize, end: usize, next: usize| {
+        caps.push((start, end));
+        if match_at(rest, s, next, caps) {
+            return true;
+        }
+        caps.pop();
+        false
+    };
+    match piece {
+        Piece::Lit(l) => s[pos..].starts_with(l.as_str()) && match_at(rest, s, pos + l.len(), caps),
+        Piece::Index => {
+            let Some(after) = s[pos..].strip_prefix('[') else {
+                return false;
+            };
+            let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+            digits > 0
+                && after[digits..].starts_with(']')
+                && try_end(caps, pos + 1, pos + 1 + digits, pos + digits + 2)
+        }
+        Piece::LazyOne => run_ends(s, pos, |c| c != '[' && c != ']')
+            .into_iter()
+            .any(|e| try_end(caps, pos, e, e)),
+        Piece::GreedyOne => run_ends(s, pos, |c| !matches!(c, '.' | '[' | ']'))
+            .into_iter()
+            .rev()
+            .any(|e| try_end(caps, pos, e, e)),
+        Piece::Any => std::iter::once(pos)
+            .chain(run_ends(s, pos, |c| c != '\n'))
+            .rev()
+            .any(|e| try_end(caps, pos, e, e)),
+        Piece::AnyThenDot => {
+            let dotted = std::iter::once(pos)
+                .chain(run_ends(s, pos, |c| c != '\n'))
+                .rev()
+                .filter(|&e| s[e..].starts_with('.'))
+                .any(|e| try_end(caps, pos, e, e + 1));
+            // The optional group not taken: an empty capture.
+            dotted || try_end(caps, pos, pos, pos)
+        }
+    }
 }
 
 impl KeyPattern {
@@ -106,8 +182,8 @@ impl KeyPattern {
             return Err("a key must not be empty".into());
         }
         let tokens = tokenize(raw);
-        let relaxed = build(&tokens, KeyStyle::Relaxed).map_err(|e| e.to_string())?;
-        let literal = build(&tokens, KeyStyle::Literal).map_err(|e| e.to_string())?;
+        let relaxed = build(&tokens, KeyStyle::Relaxed);
+        let literal = build(&tokens, KeyStyle::Literal);
         Ok(KeyPattern {
             raw: raw.to_string(),
             tokens,
@@ -128,7 +204,7 @@ impl KeyPattern {
     pub fn exact(&self, style: KeyStyle) -> Option<&str> {
         match self.matcher(style) {
             Matcher::Exact(k) => Some(k),
-            Matcher::Regex(_) => None,
+            Matcher::Wild(_) => None,
         }
     }
 
@@ -143,14 +219,13 @@ impl KeyPattern {
     pub fn captures(&self, match_key: &str, style: KeyStyle) -> Option<Vec<String>> {
         match self.matcher(style) {
             Matcher::Exact(k) => (k == match_key).then(Vec::new),
-            Matcher::Regex(re) => {
-                let caps = re.captures(match_key)?;
-                Some(
+            Matcher::Wild(pieces) => {
+                let mut caps = Vec::with_capacity(pieces.len());
+                match_at(pieces, match_key, 0, &mut caps).then(|| {
                     caps.iter()
-                        .skip(1)
-                        .map(|m| m.map(|m| m.as_str().to_string()).unwrap_or_default())
-                        .collect(),
-                )
+                        .map(|&(a, b)| match_key[a..b].to_string())
+                        .collect()
+                })
             }
         }
     }
@@ -174,7 +249,7 @@ impl KeyPattern {
                 Token::Any => raw.push_str(caps.next().map_or("**", String::as_str)),
             }
         }
-        // A pattern made only of literals cannot fail to compile.
+        // Only an empty pattern is refused, and a bound pattern is never empty.
         KeyPattern::new(&raw).unwrap_or_else(|_| self.clone())
     }
 
@@ -204,6 +279,110 @@ impl KeyPattern {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The regex the matcher replaced: the oracle for its matches and captures.
+    fn oracle(tokens: &[Token], style: KeyStyle) -> regex::Regex {
+        let mut re = String::from("^");
+        for (i, t) in tokens.iter().enumerate() {
+            match (t, style) {
+                (Token::Lit(l), KeyStyle::Relaxed) => {
+                    re.push_str(&regex::escape(&match_key(l, style)))
+                }
+                (Token::Lit(l), KeyStyle::Literal) => {
+                    let l = if i > 0 && matches!(tokens[i - 1], Token::Any) {
+                        l.strip_prefix('.').unwrap_or(l)
+                    } else {
+                        l
+                    };
+                    re.push_str(&regex::escape(l))
+                }
+                (Token::Index, _) => re.push_str(r"\[([0-9]+)\]"),
+                (Token::One, KeyStyle::Relaxed) => re.push_str(r"([^\[\]]+?)"),
+                (Token::One, KeyStyle::Literal) => re.push_str(r"([^.\[\]]+)"),
+                (Token::Any, KeyStyle::Relaxed) => re.push_str("(.*)"),
+                (Token::Any, KeyStyle::Literal) => {
+                    if matches!(tokens.get(i + 1), Some(Token::Lit(l)) if l.starts_with('.')) {
+                        re.push_str(r"(?:(.*)\.)?");
+                    } else {
+                        re.push_str("(.*)");
+                    }
+                }
+            }
+        }
+        re.push('$');
+        regex::Regex::new(&re).unwrap()
+    }
+
+    fn oracle_captures(p: &KeyPattern, key: &str, style: KeyStyle) -> Option<Vec<String>> {
+        let caps = oracle(&p.tokens, style).captures(key)?;
+        Some(
+            caps.iter()
+                .skip(1)
+                .map(|m| m.map(|m| m.as_str().to_string()).unwrap_or_default())
+                .collect(),
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        /// Patterns and keys over a small alphabet rich in separators and wildcards, so that
+        /// the backtracking paths are exercised, agree with the regex on match and captures.
+        #[test]
+        fn wildcard_matcher_agrees_with_the_regex(
+            raw in "[a.\\[\\]0*_A-]{1,12}",
+            key in "[a.\\[\\]0_A-]{0,14}",
+        ) {
+            if let Ok(p) = KeyPattern::new(&raw) {
+                for style in [KeyStyle::Literal, KeyStyle::Relaxed] {
+                    let k = match_key(&key, style);
+                    prop_assert_eq!(
+                        p.captures(&k, style),
+                        oracle_captures(&p, &k, style),
+                        "pattern {:?} key {:?} {:?}", raw, k, style
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn wildcard_matcher_agrees_with_the_regex_on_real_rule_keys() {
+        let keys = [
+            "camunda.security.initialization.users[0].password",
+            "camunda.security.initialization.users[12].username",
+            "engines.camunda-bpm.rest.enabled",
+            "es.security.password",
+            "password",
+            "a.b.c.d.e.password.password",
+            "zeebe.broker.exporters.elasticsearch.args.url",
+            "security.responseHeaders.HSTS.max-age",
+        ];
+        let patterns = [
+            "camunda.security.initialization.users[*].password",
+            "engines.*.rest.enabled",
+            "engines.*",
+            "**.password",
+            "**password",
+            "zeebe.broker.exporters.*.args.url",
+            "*.*.*",
+            "**.*.password",
+            "**.users[*].*",
+        ];
+        for raw in patterns {
+            let p = KeyPattern::new(raw).unwrap();
+            for key in keys {
+                for style in [KeyStyle::Literal, KeyStyle::Relaxed] {
+                    let k = match_key(key, style);
+                    assert_eq!(
+                        p.captures(&k, style),
+                        oracle_captures(&p, &k, style),
+                        "{raw} {k} {style:?}"
+                    );
+                }
+            }
+        }
+    }
 
     fn mk(k: &str, style: KeyStyle) -> String {
         match_key(k, style)
