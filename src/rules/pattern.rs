@@ -39,7 +39,13 @@ enum Piece {
 #[derive(Clone, Debug)]
 enum Matcher {
     Exact(String),
-    Wild(Vec<Piece>),
+    /// The pieces, and the literal text every match starts and ends with (a cheap filter:
+    /// most settings fail it).
+    Wild {
+        pieces: Vec<Piece>,
+        prefix: String,
+        suffix: String,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -115,16 +121,28 @@ fn build(tokens: &[Token], style: KeyStyle) -> Matcher {
             pieces.push(piece);
         }
     }
-    Matcher::Wild(pieces)
+    let lit = |p: Option<&Piece>| match p {
+        Some(Piece::Lit(l)) => l.clone(),
+        _ => String::new(),
+    };
+    Matcher::Wild {
+        prefix: lit(pieces.first()),
+        suffix: lit(pieces.last()),
+        pieces,
+    }
 }
 
-/// The ends of the non-empty runs from `pos` whose characters satisfy `ok`, shortest first.
-fn run_ends(s: &str, pos: usize, ok: impl Fn(char) -> bool) -> Vec<usize> {
+/// The end of the longest run from `pos` whose characters satisfy `ok`.
+fn run_limit(s: &str, pos: usize, ok: impl Fn(char) -> bool) -> usize {
     s[pos..]
         .char_indices()
-        .take_while(|(_, c)| ok(*c))
-        .map(|(i, c)| pos + i + c.len_utf8())
-        .collect()
+        .find(|(_, c)| !ok(*c))
+        .map_or(s.len(), |(i, _)| pos + i)
+}
+
+/// Char boundaries from `hi` down to `lo` (both included).
+fn boundaries_down(s: &str, lo: usize, hi: usize) -> impl Iterator<Item = usize> + '_ {
+    (lo..=hi).rev().filter(|&e| s.is_char_boundary(e))
 }
 
 /// Anchored backtracking match of `pieces` against `s[pos..]`; `caps` receives one
@@ -152,22 +170,26 @@ fn match_at(pieces: &[Piece], s: &str, pos: usize, caps: &mut Vec<(usize, usize)
                 && after[digits..].starts_with(']')
                 && try_end(caps, pos + 1, pos + 1 + digits, pos + digits + 2)
         }
-        Piece::LazyOne => run_ends(s, pos, |c| c != '[' && c != ']')
-            .into_iter()
-            .any(|e| try_end(caps, pos, e, e)),
-        Piece::GreedyOne => run_ends(s, pos, |c| !matches!(c, '.' | '[' | ']'))
-            .into_iter()
-            .rev()
-            .any(|e| try_end(caps, pos, e, e)),
-        Piece::Any => std::iter::once(pos)
-            .chain(run_ends(s, pos, |c| c != '\n'))
-            .rev()
-            .any(|e| try_end(caps, pos, e, e)),
+        Piece::LazyOne => s[pos..]
+            .char_indices()
+            .take_while(|(_, c)| *c != '[' && *c != ']')
+            .any(|(i, c)| {
+                let e = pos + i + c.len_utf8();
+                try_end(caps, pos, e, e)
+            }),
+        Piece::GreedyOne => {
+            let limit = run_limit(s, pos, |c| !matches!(c, '.' | '[' | ']'));
+            limit > pos && boundaries_down(s, pos + 1, limit).any(|e| try_end(caps, pos, e, e))
+        }
+        Piece::Any => {
+            let limit = run_limit(s, pos, |c| c != '\n');
+            boundaries_down(s, pos, limit).any(|e| try_end(caps, pos, e, e))
+        }
         Piece::AnyThenDot => {
-            let dotted = std::iter::once(pos)
-                .chain(run_ends(s, pos, |c| c != '\n'))
+            let limit = run_limit(s, pos, |c| c != '\n');
+            let dotted = (pos..=limit)
                 .rev()
-                .filter(|&e| s[e..].starts_with('.'))
+                .filter(|&e| s.as_bytes().get(e) == Some(&b'.'))
                 .any(|e| try_end(caps, pos, e, e + 1));
             // The optional group not taken: an empty capture.
             dotted || try_end(caps, pos, pos, pos)
@@ -204,7 +226,7 @@ impl KeyPattern {
     pub fn exact(&self, style: KeyStyle) -> Option<&str> {
         match self.matcher(style) {
             Matcher::Exact(k) => Some(k),
-            Matcher::Wild(_) => None,
+            Matcher::Wild { .. } => None,
         }
     }
 
@@ -219,7 +241,15 @@ impl KeyPattern {
     pub fn captures(&self, match_key: &str, style: KeyStyle) -> Option<Vec<String>> {
         match self.matcher(style) {
             Matcher::Exact(k) => (k == match_key).then(Vec::new),
-            Matcher::Wild(pieces) => {
+            Matcher::Wild {
+                pieces,
+                prefix,
+                suffix,
+            } => {
+                if !match_key.starts_with(prefix.as_str()) || !match_key.ends_with(suffix.as_str())
+                {
+                    return None;
+                }
                 let mut caps = Vec::with_capacity(pieces.len());
                 match_at(pieces, match_key, 0, &mut caps).then(|| {
                     caps.iter()

@@ -51,67 +51,92 @@ pub fn env_to_dotted(name: &str) -> String {
     out
 }
 
+// Env var names carry the whole path in one segment: look at the end of it.
+const MARKERS: [&str; 11] = [
+    "password",
+    "passwd",
+    "secret",
+    "token",
+    "credentials",
+    "apikey",
+    "privatekey",
+    "passphrase",
+    "accesskey",
+    "pwd",
+    "inlinesecret",
+];
+const NOT_A_VALUE: [&str; 23] = [
+    "url",
+    "uri",
+    "path",
+    "file",
+    "location",
+    "enabled",
+    "lifemin",
+    "claim",
+    "name",
+    "type",
+    "method",
+    "header",
+    "key",
+    "ref",
+    "audience",
+    "scope",
+    "level",
+    "ttl",
+    "timeout",
+    "expiry",
+    "expiration",
+    "provider",
+    "endpoint",
+];
+
 /// Does the key name a credential whose value must never be printed?
 pub fn is_secret_key(key: &str) -> bool {
     let last = key.rsplit(['.', '/']).next().unwrap_or(key);
     let last = last.split('[').next().unwrap_or(last);
-    let norm: String = last
-        .chars()
-        .filter(|c| !matches!(c, '-' | '_'))
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
-    // Env var names carry the whole path in one segment: look at the end of it.
-    const MARKERS: [&str; 11] = [
-        "password",
-        "passwd",
-        "secret",
-        "token",
-        "credentials",
-        "apikey",
-        "privatekey",
-        "passphrase",
-        "accesskey",
-        "pwd",
-        "inlinesecret",
-    ];
-    const NOT_A_VALUE: [&str; 23] = [
-        "url",
-        "uri",
-        "path",
-        "file",
-        "location",
-        "enabled",
-        "lifemin",
-        "claim",
-        "name",
-        "type",
-        "method",
-        "header",
-        "key",
-        "ref",
-        "audience",
-        "scope",
-        "level",
-        "ttl",
-        "timeout",
-        "expiry",
-        "expiration",
-        "provider",
-        "endpoint",
-    ];
+    // Lower-cased without `-` and `_`, in a stack buffer: this runs for every setting.
+    let mut buf = [0u8; 96];
+    let mut long = Vec::new();
+    let bytes = last.bytes().filter(|b| !matches!(b, b'-' | b'_'));
+    let norm_bytes: &[u8] = if last.len() <= buf.len() {
+        let mut n = 0;
+        for b in bytes {
+            buf[n] = b.to_ascii_lowercase();
+            n += 1;
+        }
+        &buf[..n]
+    } else {
+        long.extend(bytes.map(|b| b.to_ascii_lowercase()));
+        &long
+    };
+    // Only ASCII bytes were removed or changed, so this is still UTF-8.
+    let Ok(norm) = std::str::from_utf8(norm_bytes) else {
+        return false;
+    };
     // `logging.level.<logger>`: the last segment is a class name, the value a log level.
-    if key.to_ascii_lowercase().starts_with("logging.level.") {
+    if key
+        .get(..14)
+        .is_some_and(|p| p.eq_ignore_ascii_case("logging.level."))
+    {
         return false;
     }
-    if !MARKERS.iter().any(|m| norm.contains(m)) {
+    // One pass over the key: where the last marker occurrence ends (0: none).
+    let nb = norm.as_bytes();
+    let marker_end = (0..nb.len())
+        .filter(|&i| matches!(nb[i], b'p' | b's' | b't' | b'c' | b'a' | b'i'))
+        .flat_map(|i| {
+            MARKERS
+                .iter()
+                .filter(move |m| nb[i..].starts_with(m.as_bytes()))
+                .map(move |m| i + m.len())
+        })
+        .max()
+        .unwrap_or(0);
+    if marker_end == 0 {
         return false;
     }
     // `client-secret` is a secret; `token-url`, `password-file`, `existing-secret-key` are not.
-    let marker_end = MARKERS
-        .iter()
-        .filter_map(|m| norm.rfind(m).map(|i| i + m.len()))
-        .max()
-        .unwrap_or(0);
     let tail = &norm[marker_end..];
     tail.is_empty() || !NOT_A_VALUE.iter().any(|s| tail.ends_with(s))
 }
@@ -119,6 +144,39 @@ pub fn is_secret_key(key: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The implementation before it was made allocation-free: the oracle.
+    fn plain_is_secret_key(key: &str) -> bool {
+        let last = key.rsplit(['.', '/']).next().unwrap_or(key);
+        let last = last.split('[').next().unwrap_or(last);
+        let norm: String = last
+            .chars()
+            .filter(|c| !matches!(c, '-' | '_'))
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        if key.to_ascii_lowercase().starts_with("logging.level.")
+            || !MARKERS.iter().any(|m| norm.contains(m))
+        {
+            return false;
+        }
+        let end = MARKERS
+            .iter()
+            .filter_map(|m| norm.rfind(m).map(|i| i + m.len()))
+            .max()
+            .unwrap_or(0);
+        let tail = &norm[end..];
+        tail.is_empty() || !NOT_A_VALUE.iter().any(|s| tail.ends_with(s))
+    }
+
+    proptest! {
+        #[test]
+        fn secret_key_detection_equals_the_plain_implementation(
+            key in "([a-zA-Z_.\\-\\[\\]0-9/é]|Pass|WORD|secret|token|url|key|logging.level.|api-key){0,60}"
+        ) {
+            prop_assert_eq!(is_secret_key(&key), plain_is_secret_key(&key), "{}", key);
+        }
+    }
 
     #[test]
     fn relaxed_forms_agree() {

@@ -138,11 +138,13 @@ pub struct Setting {
     pub placeholders: Placeholders,
     /// The file the setting was written in (an env_file may differ from the component's file).
     pub file: FileRef,
+    /// [`keys::is_secret_key`] of the key, computed once.
+    pub secret: bool,
 }
 
 impl Setting {
     pub fn is_secret(&self) -> bool {
-        keys::is_secret_key(&self.key)
+        self.secret
     }
 
     /// The span a finding on this setting underlines.

@@ -76,6 +76,7 @@ impl Collector<'_> {
     ) {
         let value = map_value(value, &self.map);
         self.component.settings.push(Setting {
+            secret: crate::settings::keys::is_secret_key(&key),
             key,
             match_key,
             value,
