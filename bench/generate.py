@@ -135,7 +135,8 @@ NOUNS = ["invoice", "payment", "loan", "claim", "order", "shipment", "kyc", "con
          "policy", "refund", "dispute", "account", "ticket", "vendor", "quote", "booking",
          "approval", "document", "mandate", "transfer", "credit", "leasing", "returns"]
 SUFFIXES = ["service", "worker", "engine", "orchestrator", "api", "process", "app", "flow"]
-ENVS = ["dev", "test", "staging", "prod", "qa", "int"]
+# (no "test": Semgrep skips test/ directories by default, and k8s/<env>/ is a directory)
+ENVS = ["dev", "uat", "staging", "prod", "qa", "int"]
 FIRST = ["Ada", "Grace", "Linus", "Margaret", "Ken", "Barbara", "Alan", "Edsger", "Frances",
          "Donald", "Radia", "John", "Leslie", "Tim", "Hedy", "Niklaus"]
 LAST = ["Lovelace", "Hopper", "Torvalds", "Hamilton", "Thompson", "Liskov", "Turing",
