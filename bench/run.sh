@@ -163,7 +163,7 @@ T_ONE_SG=$(median "$RESULTS/single-file-semgrep.json")
   echo "- camguard $("$CAMGUARD" --version 2>/dev/null | awk '{print $NF}') ($(git rev-parse --short HEAD 2>/dev/null || echo '?')), semgrep $("$SEMGREP" --version 2>/dev/null), $(hyperfine --version)"
   echo "- medians of hyperfine runs (camguard/parse_only: ${RUNS[small]}/${RUNS[medium]}/${RUNS[large]} runs for small/medium/large; semgrep: ${SG_RUNS[small]}/${SG_RUNS[medium]}/${SG_RUNS[large]})"
   echo
-  echo "| tree | files | MB | camguard findings | camguard check (s) | parse only (s) | check / parse | semgrep (s) | semgrep / camguard | camguard MB/s | camguard files/s | peak RSS (MB) | semgrep |"
+  echo "| tree | files | MB | camguard findings | camguard check (s) | parse only (s) | e2e / parse-only throughput | semgrep (s) | semgrep / camguard | camguard MB/s | camguard files/s | peak RSS (MB) | semgrep |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
   for s in "${SIZES[@]}"; do
     python3 - "$s" "${FILES[$s]}" "${BYTES[$s]}" "${CG_FINDINGS[$s]}" "${T_CHECK[$s]}" "${T_PARSE[$s]:-}" \
@@ -173,7 +173,7 @@ s, files, size, findings, check, parse, sg, rss, sgres = sys.argv[1:]
 files, size, check, sg = int(files), int(size), float(check), float(sg)
 mb = size / 1e6
 p = f"{float(parse):.3f}" if parse else "n/a"
-ratio = f"{check / float(parse):.2f}" if parse else "n/a"
+ratio = f"{float(parse) / check:.0%}" if parse else "n/a"
 r = f"{int(rss) / 1024:.1f}" if rss else "n/a"
 print(f"| {s} | {files} | {mb:.1f} | {findings} | {check:.3f} | {p} | {ratio} | {sg:.2f} | {sg / check:.1f}x | {mb / check:.1f} | {files / check:.0f} | {r} | {sgres} |")
 EOF
