@@ -398,7 +398,7 @@ pub fn decode(bytes: Vec<u8>, shown: &str) -> Result<String, Problem> {
             "UTF-16 encoded (byte order mark); camguard reads UTF-8: convert the file (e.g. `iconv -f UTF-16 -t UTF-8`)",
         ));
     }
-    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+    if let Some(at) = memchr::memchr(0, &bytes) {
         let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
         return Err(Problem::new(
             ProblemKind::Binary,

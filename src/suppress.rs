@@ -20,6 +20,12 @@ pub struct Directive {
     pub line: usize,
 }
 
+/// Whether a file's text could hold a directive at all (every directive starts with
+/// `camguard:`): parsers skip collecting comments when it cannot.
+pub fn may_have_directives(text: &str) -> bool {
+    memchr::memmem::find(text.as_bytes(), b"camguard:").is_some()
+}
+
 /// Parse the text of a comment (without its marker).
 pub fn parse_directive(text: &str) -> Option<(bool, Vec<String>, Option<String>)> {
     let t = text.trim().trim_end_matches("-->").trim();

@@ -278,12 +278,48 @@ impl Builder {
         self.push_node(node, frame.anchor);
     }
 
+    /// Report explicit keys written twice in one mapping (both spans). Most mappings are
+    /// small: compare with the earlier keys directly; hash only the large ones.
+    fn report_duplicates(&mut self, entries: &[(Node, Node)]) {
+        let keys = entries.iter().filter_map(|(k, _)| {
+            let is_merge =
+                matches!(&k.kind, NodeKind::Scalar(s) if s.value == "<<" && s.style == Style::Plain);
+            if is_merge { None } else { k.as_str().map(|t| (t, k.span)) }
+        });
+        let mut dup = |text: &str, span: Span, first: Span| {
+            self.issues.push(Issue {
+                kind: IssueKind::DuplicateKey,
+                message: format!("duplicate key `{text}`; the last occurrence wins"),
+                span,
+                related: Some(first),
+            });
+        };
+        if entries.len() <= 16 {
+            let keys: Vec<(&str, Span)> = keys.collect();
+            for (i, (text, span)) in keys.iter().enumerate() {
+                if let Some((_, first)) = keys[..i].iter().find(|(t, _)| t == text) {
+                    dup(text, *span, *first);
+                }
+            }
+        } else {
+            let mut first_seen: HashMap<&str, Span> = HashMap::with_capacity(entries.len());
+            for (text, span) in keys {
+                match first_seen.get(text) {
+                    Some(first) => dup(text, span, *first),
+                    None => {
+                        first_seen.insert(text, span);
+                    }
+                }
+            }
+        }
+    }
+
     /// Apply `<<` merge keys (explicit keys win, earlier merge sources win) and report
     /// duplicate explicit keys.
     fn merge_and_check(&mut self, entries: Vec<(Node, Node)>) -> Vec<(Node, Node)> {
         let mut explicit: Vec<(Node, Node)> = Vec::with_capacity(entries.len());
         let mut merged: Vec<(Node, Node)> = Vec::new();
-        let mut first_seen: HashMap<String, Span> = HashMap::new();
+        self.report_duplicates(&entries);
         for (k, v) in entries {
             let is_merge = matches!(&k.kind, NodeKind::Scalar(s) if s.value == "<<" && s.style == Style::Plain);
             if is_merge {
@@ -305,18 +341,6 @@ impl Builder {
                     }
                 }
                 continue;
-            }
-            if let Some(text) = k.as_str() {
-                if let Some(first) = first_seen.get(text) {
-                    self.issues.push(Issue {
-                        kind: IssueKind::DuplicateKey,
-                        message: format!("duplicate key `{text}`; the last occurrence wins"),
-                        span: k.span,
-                        related: Some(*first),
-                    });
-                } else {
-                    first_seen.insert(text.to_string(), k.span);
-                }
             }
             explicit.push((k, v));
         }
@@ -361,8 +385,16 @@ fn style_of(s: ScalarStyle) -> Style {
 
 /// Parse a YAML stream. Never panics; problems are returned in `issues`.
 pub fn parse(text: &str) -> YamlFile {
+    parse_with(text, true)
+}
+
+/// [`parse`], keeping comments only when asked: collecting them costs a noticeable share of
+/// parsing heavily commented files (Helm values), and camguard only reads comments that
+/// are suppression directives.
+pub fn parse_with(text: &str, keep_comments: bool) -> YamlFile {
     let len = text.len();
     let mut options = Options::default();
+    options.emit_comments = keep_comments;
     options.flow_nesting_limit = MAX_DEPTH;
     options.block_nesting_limit = MAX_DEPTH;
     options.max_buffered_comment_events = 1 << 20;

@@ -95,7 +95,7 @@ fn anchor(file: &FileRef) -> Span {
 /// Parse YAML text (the file, or a document embedded in it) and record its issues and
 /// comments with spans mapped into the file.
 pub fn parse_yaml_text(a: &mut Analysis, text: &str, map: &SpanMap) -> Vec<yaml::Node> {
-    let parsed = yaml::parse(text);
+    let parsed = yaml::parse_with(text, crate::suppress::may_have_directives(text));
     let embedded = !matches!(map, SpanMap::Identity);
     let what = if embedded {
         "invalid YAML in embedded document"

@@ -19,7 +19,8 @@ struct Index<'a> {
 
 impl<'a> Index<'a> {
     fn new(component: &'a Component) -> Self {
-        let mut by_key: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut by_key: HashMap<&str, Vec<usize>> =
+            HashMap::with_capacity(component.settings.len());
         for (i, s) in component.settings.iter().enumerate() {
             by_key.entry(s.match_key.as_str()).or_default().push(i);
         }
