@@ -6,7 +6,7 @@ use toml::de::{DeTable, DeValue};
 
 use crate::source::Span;
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Kind {
     Str(String),
     Int(i64),
@@ -19,7 +19,7 @@ pub enum Kind {
     Other(String),
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Toml {
     pub kind: Kind,
     pub span: Span,
@@ -40,6 +40,75 @@ pub fn parse(text: &str) -> Result<Toml, TomlIssue> {
         span: e.span().map(span_of).unwrap_or_default(),
     })?;
     Ok(from_table(doc.get_ref(), Span::new(0, text.len())))
+}
+
+/// Decode a tree encoded by the build script (`build.rs`, for the embedded rules).
+/// `None` for anything malformed: the caller then parses the text.
+pub fn decode(bytes: &[u8]) -> Option<Toml> {
+    let mut r = Reader { bytes, at: 0 };
+    let t = r.node(0)?;
+    (r.at == bytes.len()).then_some(t)
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl Reader<'_> {
+    fn take(&mut self, n: usize) -> Option<&[u8]> {
+        let s = self.bytes.get(self.at..self.at.checked_add(n)?)?;
+        self.at += n;
+        Some(s)
+    }
+
+    fn u32(&mut self) -> Option<usize> {
+        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?) as usize)
+    }
+
+    fn u64(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+
+    fn string(&mut self) -> Option<String> {
+        let n = self.u32()?;
+        String::from_utf8(self.take(n)?.to_vec()).ok()
+    }
+
+    fn node(&mut self, depth: usize) -> Option<Toml> {
+        if depth > 64 {
+            return None;
+        }
+        let tag = *self.take(1)?.first()?;
+        let span = Span::new(self.u32()?, self.u32()?);
+        let kind = match tag {
+            b'S' => Kind::Str(self.string()?),
+            b'O' => Kind::Other(self.string()?),
+            b'I' => Kind::Int(self.u64()? as i64),
+            b'F' => Kind::Float(f64::from_bits(self.u64()?)),
+            b'B' => Kind::Bool(*self.take(1)?.first()? != 0),
+            b'A' => {
+                let n = self.u32()?;
+                let mut items = Vec::with_capacity(n.min(1024));
+                for _ in 0..n {
+                    items.push(self.node(depth + 1)?);
+                }
+                Kind::Array(items)
+            }
+            b'T' => {
+                let n = self.u32()?;
+                let mut entries = Vec::with_capacity(n.min(1024));
+                for _ in 0..n {
+                    let k = self.string()?;
+                    let kspan = Span::new(self.u32()?, self.u32()?);
+                    entries.push((k, kspan, self.node(depth + 1)?));
+                }
+                Kind::Table(entries)
+            }
+            _ => return None,
+        };
+        Some(Toml { kind, span })
+    }
 }
 
 fn span_of(r: std::ops::Range<usize>) -> Span {

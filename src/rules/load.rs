@@ -32,8 +32,10 @@ pub fn embedded_files() -> &'static [(&'static str, &'static str)] {
 pub fn load_embedded() -> (RuleSet, Vec<RuleError>) {
     let files = EMBEDDED_RULES
         .iter()
-        .map(|(p, s)| (PathBuf::from(p), Arc::<str>::from(*s)));
-    load_files(files)
+        .zip(EMBEDDED_TREES)
+        .map(|((p, s), t)| (PathBuf::from(p), Arc::<str>::from(*s), Some(*t)))
+        .collect();
+    load_with_trees(files)
 }
 
 /// Load every `*.toml` below a directory (sorted, for stable output).
@@ -61,17 +63,27 @@ pub fn read_dir_files(dir: &Path) -> std::io::Result<Vec<(PathBuf, Arc<str>)>> {
 pub fn load_files(
     files: impl IntoIterator<Item = (PathBuf, Arc<str>)>,
 ) -> (RuleSet, Vec<RuleError>) {
+    load_with_trees(files.into_iter().map(|(p, t)| (p, t, None)).collect())
+}
+
+/// A rule file: its path, its text and, for embedded rules, its tree encoded at build time.
+type RuleFile = (PathBuf, Arc<str>, Option<&'static [u8]>);
+
+/// [`load_files`], with the parsed tree of some files already at hand.
+fn load_with_trees(files: Vec<RuleFile>) -> (RuleSet, Vec<RuleError>) {
     let mut rules: Vec<Arc<Rule>> = Vec::new();
     let mut errors = Vec::new();
     let mut seen: HashMap<String, PathBuf> = HashMap::new();
     // Parsing is most of the start-up cost of a one-file check: do it on every core, then
     // validate in file order so that errors and duplicates are reported deterministically.
-    let files: Vec<(PathBuf, Arc<str>)> = files.into_iter().collect();
     let parsed: Vec<_> = files
         .par_iter()
-        .map(|(path, text)| parse_rule(path, text))
+        .map(|(path, text, tree)| match tree.and_then(tomltree::decode) {
+            Some(doc) => rule_from_doc(path, &doc),
+            None => parse_rule(path, text),
+        })
         .collect();
-    for ((path, text), parsed) in files.into_iter().zip(parsed) {
+    for ((path, text, _), parsed) in files.into_iter().zip(parsed) {
         match parsed {
             Ok((rule, code_span, name_span)) => {
                 let mut dup = false;
@@ -468,8 +480,13 @@ fn parse_check(t: &Toml, errors: &mut Errors) -> Option<Check> {
 /// Parse one rule file. Returns the rule and the spans of its code and name.
 pub fn parse_rule(path: &Path, text: &str) -> Result<(Rule, Span, Span), Errors> {
     let doc = tomltree::parse(text).map_err(|e| vec![(e.span, e.message)])?;
+    rule_from_doc(path, &doc)
+}
+
+/// Validate a parsed rule file.
+fn rule_from_doc(path: &Path, doc: &tomltree::Toml) -> Result<(Rule, Span, Span), Errors> {
     let mut errors = Errors::new();
-    let mut f = Fields::new(&doc, &mut errors);
+    let mut f = Fields::new(doc, &mut errors);
     let code = f.string("code", true);
     if let Some((c, span)) = &code {
         // ^[A-Z][A-Z0-9]*[0-9]{3}$
@@ -626,6 +643,23 @@ message = "`{key}` is `{value}`"
         let (rule, _, _) = parse_rule(Path::new("t.toml"), GOOD).unwrap();
         assert_eq!(rule.code, "T001");
         assert_eq!(rule.checks.len(), 1);
+    }
+
+    #[test]
+    fn embedded_trees_equal_the_parsed_text() {
+        assert_eq!(EMBEDDED_RULES.len(), EMBEDDED_TREES.len());
+        for ((path, text), tree) in EMBEDDED_RULES.iter().zip(EMBEDDED_TREES) {
+            let decoded = tomltree::decode(tree).unwrap_or_else(|| panic!("{path}: no tree"));
+            assert_eq!(decoded, tomltree::parse(text).unwrap(), "{path}");
+        }
+        // Truncated or corrupt encodings are refused, never misread.
+        let tree = EMBEDDED_TREES[0];
+        for cut in [0, 1, 9, tree.len() / 2, tree.len() - 1] {
+            assert!(tomltree::decode(&tree[..cut]).is_none(), "cut at {cut}");
+        }
+        let mut bad = tree.to_vec();
+        bad[0] = b'?';
+        assert!(tomltree::decode(&bad).is_none());
     }
 
     #[test]
