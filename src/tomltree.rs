@@ -183,3 +183,38 @@ impl Toml {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The decoder reads only the build script's output, but must still refuse anything
+        /// else without panicking (nesting, lengths and counts are checked).
+        #[test]
+        fn decode_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..256)) {
+            let _ = decode(&bytes);
+        }
+
+        /// Mutating a real encoding gives `None` or some tree, never a panic.
+        #[test]
+        fn decode_of_a_mutated_encoding_never_panics(at in 0usize..4096, byte in any::<u8>()) {
+            let mut bytes = crate::rules::load::embedded_tree(0).to_vec();
+            let i = at % bytes.len();
+            bytes[i] = byte;
+            let _ = decode(&bytes);
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        let mut bytes = Vec::new();
+        for _ in 0..100 {
+            bytes.push(b'A');
+            bytes.extend_from_slice(&[0; 8]);
+            bytes.extend_from_slice(&1u32.to_le_bytes());
+        }
+        assert!(decode(&bytes).is_none());
+    }
+}

@@ -29,6 +29,12 @@ pub fn embedded_files() -> &'static [(&'static str, &'static str)] {
     EMBEDDED_RULES
 }
 
+/// The build-time encoding of the `i`-th embedded rule file (for tests of the decoder).
+#[doc(hidden)]
+pub fn embedded_tree(i: usize) -> &'static [u8] {
+    EMBEDDED_TREES[i % EMBEDDED_TREES.len()]
+}
+
 pub fn load_embedded() -> (RuleSet, Vec<RuleError>) {
     let files = EMBEDDED_RULES
         .iter()
