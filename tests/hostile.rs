@@ -278,3 +278,39 @@ fn output_is_identical_for_any_thread_count_on_a_generated_tree() {
     assert_eq!(one, run("2"));
     assert_eq!(one, run("8"));
 }
+
+/// A file without read permission is reported and fails the gate. Root reads any file
+/// whatever its mode (CI and these machines run as root): there the test can only check
+/// that the file is then checked like any other, never silently skipped.
+#[cfg(unix)]
+#[test]
+fn a_file_without_read_permission_is_reported_or_checked_never_skipped() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = tempfile::tempdir().unwrap();
+    let f = d.path().join("locked/application.yaml");
+    fs::create_dir_all(f.parent().unwrap()).unwrap();
+    fs::write(
+        &f,
+        "camunda:\n  bpm:\n    admin-user:\n      id: demo\n      password: demo\n",
+    )
+    .unwrap();
+    fs::set_permissions(&f, fs::Permissions::from_mode(0o000)).unwrap();
+    let privileged = fs::read(&f).is_ok();
+    let (v, code) = check_json(d.path(), &["."]);
+    assert_eq!(code, 1, "{v}");
+    if privileged {
+        let codes: Vec<&str> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["code"].as_str().unwrap_or(""))
+            .collect();
+        assert!(codes.contains(&"C7001"), "{v}");
+    } else {
+        let ps = problems(&v);
+        let (_, kind, error) = problem_for(&ps, "locked/application.yaml");
+        assert_eq!(kind, "io-error");
+        assert!(*error);
+    }
+    fs::set_permissions(&f, fs::Permissions::from_mode(0o644)).unwrap();
+}
