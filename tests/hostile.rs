@@ -314,3 +314,22 @@ fn a_file_without_read_permission_is_reported_or_checked_never_skipped() {
     }
     fs::set_permissions(&f, fs::Permissions::from_mode(0o644)).unwrap();
 }
+
+#[test]
+fn output_is_identical_for_any_thread_count_on_the_corpus() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let run = |threads: &str| {
+        let out = camguard(root)
+            .env("RAYON_NUM_THREADS", threads)
+            .args(["check", "tests/corpus", "--format", "json"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        out.stdout
+    };
+    let one = run("1");
+    let v: serde_json::Value = serde_json::from_slice(&one).unwrap();
+    assert!(v["findings"].as_array().unwrap().len() > 100, "{v}");
+    assert_eq!(one, run("2"));
+    assert_eq!(one, run("8"));
+}
