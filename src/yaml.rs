@@ -281,11 +281,10 @@ impl Builder {
     /// Report explicit keys written twice in one mapping (both spans). Most mappings are
     /// small: compare with the earlier keys directly; hash only the large ones.
     fn report_duplicates(&mut self, entries: &[(Node, Node)]) {
-        let keys = entries.iter().filter_map(|(k, _)| {
-            let is_merge =
-                matches!(&k.kind, NodeKind::Scalar(s) if s.value == "<<" && s.style == Style::Plain);
-            if is_merge { None } else { k.as_str().map(|t| (t, k.span)) }
-        });
+        let keys = entries
+            .iter()
+            .filter(|(k, _)| !is_merge_key(k))
+            .filter_map(|(k, _)| k.as_str().map(|t| (t, k.span)));
         let mut dup = |text: &str, span: Span, first: Span| {
             self.issues.push(Issue {
                 kind: IssueKind::DuplicateKey,
@@ -321,8 +320,7 @@ impl Builder {
         let mut merged: Vec<(Node, Node)> = Vec::new();
         self.report_duplicates(&entries);
         for (k, v) in entries {
-            let is_merge = matches!(&k.kind, NodeKind::Scalar(s) if s.value == "<<" && s.style == Style::Plain);
-            if is_merge {
+            if is_merge_key(&k) {
                 let sources: Vec<Node> = match v.kind {
                     NodeKind::Map(_) => vec![v],
                     NodeKind::Seq(items) => items,
@@ -354,6 +352,11 @@ impl Builder {
         out.extend(explicit);
         out
     }
+}
+
+/// A plain `<<` key: a merge, not an entry.
+fn is_merge_key(k: &Node) -> bool {
+    matches!(&k.kind, NodeKind::Scalar(s) if s.value == "<<" && s.style == Style::Plain)
 }
 
 fn same_key(a: &Node, b: &Node) -> bool {
@@ -477,6 +480,57 @@ pub fn parse_with(text: &str, keep_comments: bool) -> YamlFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// What a parse yields apart from comments.
+    fn without_comments(y: YamlFile) -> (Vec<Node>, Vec<Issue>) {
+        (y.docs, y.issues)
+    }
+
+    fn yaml_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                yaml_files(&p, out);
+            } else if p.extension().is_some_and(|x| x == "yaml" || x == "yml") {
+                out.push(p);
+            }
+        }
+    }
+
+    /// Comments are skipped when a file holds no directive: that must never change the
+    /// trees or the issues, on every YAML file of the fixtures and the test corpus.
+    #[test]
+    fn dropping_comments_never_changes_the_parse_of_real_files() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        yaml_files(&root.join("fixtures"), &mut files);
+        yaml_files(&root.join("tests/corpus"), &mut files);
+        assert!(files.len() > 100, "{}", files.len());
+        for f in files {
+            let Ok(text) = std::fs::read_to_string(&f) else {
+                continue;
+            };
+            assert_eq!(
+                without_comments(parse_with(&text, false)),
+                without_comments(parse_with(&text, true)),
+                "{}",
+                f.display()
+            );
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn dropping_comments_never_changes_the_parse(
+            text in "([a-z]{1,3}|: |- |#|# c|\\n|  |\\[|\\]|\\{|\\}|, |\\||>|&a|\\*a|<<|'|\")*"
+        ) {
+            prop_assert_eq!(
+                without_comments(parse_with(&text, false)),
+                without_comments(parse_with(&text, true))
+            );
+        }
+    }
 
     fn slice(src: &str, span: Span) -> &str {
         &src[span.range()]
