@@ -12,9 +12,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use camguard::analyze::{Context, analyze};
-use camguard::check::DEFAULT_MAX_FILE_SIZE;
 use camguard::discover::{self, WalkOptions};
-use camguard::settings::SourceFile;
+use camguard::scan::DEFAULT_MAX_FILE_SIZE;
+use camguard::source::SourceFile;
 use rayon::prelude::*;
 
 fn main() {
@@ -23,14 +23,7 @@ fn main() {
         paths.push(PathBuf::from("."));
     }
     let mut problems = Vec::new();
-    let candidates = discover::discover(
-        &paths,
-        &WalkOptions {
-            follow_links: false,
-            no_ignore: false,
-        },
-        &mut problems,
-    );
+    let candidates = discover::discover(&paths, &WalkOptions::default(), &mut problems);
     let ctx = Context {
         roots: Arc::new(
             paths
@@ -52,7 +45,7 @@ fn main() {
             };
             let len = text.len();
             let analysis = analyze(
-                SourceFile::new(discover::display(&c.path), text),
+                SourceFile::new(camguard::source::display(&c.path), text),
                 kind,
                 &ctx,
             );

@@ -6,40 +6,17 @@ use std::sync::Arc;
 
 use globset::{Glob, GlobMatcher};
 
-use crate::discover::FileKind;
-use crate::rules::{RuleSet, Severity};
-use crate::settings::Product;
+use crate::model::file_kind::FileKind;
+pub use crate::model::rule::Selector;
+use crate::model::rule::{RuleInfo, Severity};
+use crate::model::settings::Product;
 use crate::source::Span;
-use crate::tomltree::{self, Kind, Toml};
+use crate::syntax::toml_tree::{self, Kind, Toml};
 
 pub const FILE_NAMES: [&str; 2] = ["camguard.toml", ".camguard.toml"];
 
 /// An error in the configuration file.
-#[derive(Clone, Debug)]
-pub struct ConfigError {
-    pub path: PathBuf,
-    pub source: Arc<str>,
-    pub span: Span,
-    pub message: String,
-}
-
-/// A rule selector: a code (`C8001`), a name (`unprotected-api`), a code prefix
-/// (`C8`), or `ALL`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Selector(pub String);
-
-impl Selector {
-    pub fn matches(&self, code: &str, name: &str) -> bool {
-        let s = self.0.as_str();
-        s.eq_ignore_ascii_case("ALL")
-            || s.eq_ignore_ascii_case(code)
-            || s == name
-            || (code.len() > s.len()
-                && code
-                    .to_ascii_uppercase()
-                    .starts_with(&s.to_ascii_uppercase()))
-    }
-}
+pub type ConfigError = crate::model::problem::SourceError;
 
 /// `[[ignore]]`: findings of some rules, in some files, optionally for one key.
 #[derive(Clone, Debug)]
@@ -89,7 +66,7 @@ impl Config {
     }
 
     /// Selectors that match no loaded rule (typos), as errors pointing into the file.
-    pub fn unknown_selectors(&self, rules: &RuleSet) -> Vec<ConfigError> {
+    pub fn unknown_selectors(&self, rules: &[Arc<RuleInfo>]) -> Vec<ConfigError> {
         let (Some(path), Some(source)) = (&self.path, &self.source) else {
             return Vec::new();
         };
@@ -97,7 +74,7 @@ impl Config {
             .iter()
             .filter(|(s, _)| {
                 let sel = Selector(s.clone());
-                !rules.rules.iter().any(|r| sel.matches(&r.code, &r.name))
+                !rules.iter().any(|r| sel.matches(&r.code, &r.name))
             })
             .map(|(s, span)| ConfigError {
                 path: path.clone(),
@@ -126,18 +103,26 @@ impl Config {
         self.exclude.iter().any(|(g, _)| g.is_match(rel_path))
     }
 
-    pub fn kind_for(&self, rel_path: &str) -> Option<FileKind> {
-        self.kinds.iter().find_map(|k| match k {
-            KindMapping::Glob(g, kind) if g.is_match(rel_path) => Some(*kind),
-            _ => None,
-        })
+    /// `[[kind]] glob = ...`: file globs (relative to [`Config::base_dir_abs`]) and kinds.
+    pub fn kind_globs(&self) -> Vec<(GlobMatcher, FileKind)> {
+        self.kinds
+            .iter()
+            .filter_map(|k| match k {
+                KindMapping::Glob(g, kind) => Some((g.clone(), *kind)),
+                KindMapping::Image(..) => None,
+            })
+            .collect()
     }
 
-    pub fn product_for_image(&self, image: &str) -> Option<Product> {
-        self.kinds.iter().find_map(|k| match k {
-            KindMapping::Image(g, p) if g.is_match(image) => Some(*p),
-            _ => None,
-        })
+    /// `[[kind]] image = ...`: image patterns and the products they stand for.
+    pub fn image_products(&self) -> Vec<(GlobMatcher, Product)> {
+        self.kinds
+            .iter()
+            .filter_map(|k| match k {
+                KindMapping::Image(g, p) => Some((g.clone(), *p)),
+                KindMapping::Glob(..) => None,
+            })
+            .collect()
     }
 
     /// The directory paths in the configuration are relative to, absolute.
@@ -322,7 +307,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<ConfigError>> {
             })
             .collect()
     };
-    let doc = tomltree::parse(text).map_err(|e| wrap(vec![(e.span, e.message)]))?;
+    let doc = toml_tree::parse(text).map_err(|e| wrap(vec![(e.span, e.message)]))?;
     let mut r = Reader {
         errors: Vec::new(),
         selectors: Vec::new(),
@@ -462,13 +447,15 @@ pub fn today() -> String {
 mod tests {
     use super::*;
 
+    use crate::rules::RuleSet;
+
     fn rules() -> RuleSet {
-        RuleSet::builtin()
+        RuleSet::shipped()
     }
 
     fn parse_checked(path: &Path, text: &str, rules: &RuleSet) -> Result<Config, Vec<ConfigError>> {
         let c = parse(path, text)?;
-        let errs = c.unknown_selectors(rules);
+        let errs = c.unknown_selectors(&rules.infos());
         if errs.is_empty() { Ok(c) } else { Err(errs) }
     }
 
@@ -495,10 +482,18 @@ product = "camunda8"
         assert_eq!(c.ignores.len(), 1);
         assert_eq!(c.fail_on, Some(Severity::High));
         assert!(c.excluded("tests/x.yaml"));
-        assert_eq!(c.kind_for("deploy/a.yml"), Some(FileKind::Compose));
-        assert_eq!(
-            c.product_for_image("registry.local/camunda-zeebe:1"),
-            Some(Product::Camunda8)
+        let kinds = c.kind_globs();
+        assert!(
+            kinds
+                .iter()
+                .any(|(g, k)| g.is_match("deploy/a.yml") && *k == FileKind::Compose)
+        );
+        let images = c.image_products();
+        assert!(
+            images
+                .iter()
+                .any(|(g, p)| g.is_match("registry.local/camunda-zeebe:1")
+                    && *p == Product::Camunda8)
         );
         assert_eq!(
             c.severity_for("CG001", "duplicate-key"),

@@ -4,77 +4,14 @@ use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
+use globset::GlobMatcher;
 
-use crate::problem::{Problem, ProblemKind};
+pub use crate::model::file_kind::FileKind;
+use crate::model::problem::{Problem, ProblemKind};
+use crate::source::{display, relative_path};
 
-/// What a file is, which decides how it is parsed and normalised.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum FileKind {
-    /// Spring Boot `application*.yaml` (Camunda 7 starter / Run, Camunda 8).
-    SpringYaml,
-    /// Spring Boot `application*.properties`.
-    SpringProperties,
-    /// Optimize `environment-config.yaml`.
-    Optimize,
-    Elasticsearch,
-    Opensearch,
-    /// `.env` files.
-    Env,
-    /// Docker Compose files.
-    Compose,
-    /// Values of the camunda-platform Helm chart.
-    HelmValues,
-    /// Kubernetes manifests (also `helm template` output).
-    K8s,
-    /// Camunda 7 XML: web.xml, bpm-platform.xml, processes.xml, Tomcat server.xml.
-    Xml,
-}
-
-impl FileKind {
-    pub const ALL: [FileKind; 10] = [
-        FileKind::SpringYaml,
-        FileKind::SpringProperties,
-        FileKind::Optimize,
-        FileKind::Elasticsearch,
-        FileKind::Opensearch,
-        FileKind::Env,
-        FileKind::Compose,
-        FileKind::HelmValues,
-        FileKind::K8s,
-        FileKind::Xml,
-    ];
-
-    /// The name used by `--kind`.
-    pub fn id(self) -> &'static str {
-        match self {
-            FileKind::SpringYaml => "spring",
-            FileKind::SpringProperties => "properties",
-            FileKind::Optimize => "optimize",
-            FileKind::Elasticsearch => "elasticsearch",
-            FileKind::Opensearch => "opensearch",
-            FileKind::Env => "env",
-            FileKind::Compose => "compose",
-            FileKind::HelmValues => "helm-values",
-            FileKind::K8s => "k8s",
-            FileKind::Xml => "xml",
-        }
-    }
-
-    pub fn from_id(id: &str) -> Option<FileKind> {
-        let id = match id {
-            "web-xml" | "bpm-platform-xml" | "server-xml" | "processes-xml" => "xml",
-            "application-yaml" | "yaml" => "spring",
-            "docker-compose" => "compose",
-            "helm" | "values" => "helm-values",
-            "kubernetes" => "k8s",
-            "dotenv" => "env",
-            other => other,
-        };
-        FileKind::ALL.into_iter().find(|k| k.id() == id)
-    }
-}
+/// Files larger than this are reported, not read (`--max-file-size`).
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
 
 fn has_ext(name: &str, exts: &[&str]) -> bool {
     exts.iter().any(|e| {
@@ -234,9 +171,28 @@ pub struct Candidate {
     pub kind: Option<FileKind>,
 }
 
+#[derive(Default)]
 pub struct WalkOptions {
     pub follow_links: bool,
     pub no_ignore: bool,
+    /// `[[kind]] glob = ...` of the configuration: globs relative to `base`, tried before
+    /// the file name.
+    pub kinds: Vec<(GlobMatcher, FileKind)>,
+    /// The absolute directory the globs are relative to.
+    pub base: PathBuf,
+}
+
+impl WalkOptions {
+    /// The kind of a file: by the configuration's globs, then by its name.
+    pub fn classify(&self, path: &Path) -> Option<FileKind> {
+        if !self.kinds.is_empty() {
+            let rel = relative_path(&self.base, &display(path));
+            if let Some((_, k)) = self.kinds.iter().find(|(g, _)| g.is_match(&rel)) {
+                return Some(*k);
+            }
+        }
+        classify_name(path)
+    }
 }
 
 /// Walk the given paths. Directories are walked gitignore-aware, seeing dotfiles but
@@ -263,7 +219,7 @@ pub fn discover(
             out.push(Candidate {
                 path: root.clone(),
                 explicit: true,
-                kind: classify_name(root),
+                kind: opts.classify(root),
             });
             continue;
         }
@@ -279,8 +235,9 @@ pub fn discover(
         for entry in builder.build() {
             match entry {
                 Ok(e) => {
+                    let kind = opts.classify(e.path());
                     let is_symlink = e.path_is_symlink() && !opts.follow_links;
-                    if is_symlink && (classify_name(e.path()).is_some() || is_yaml(e.path())) {
+                    if is_symlink && (kind.is_some() || is_yaml(e.path())) {
                         // A hostile repository could link application.yaml to a host file
                         // and have it echoed into a CI log: links are not followed.
                         problems.push(Problem::new(
@@ -294,10 +251,9 @@ pub fn discover(
                     let is_dir = e.file_type().is_some_and(|t| t.is_dir());
                     // FIFOs, sockets and devices named like a configuration file are
                     // reported by `read_text` (never opened).
-                    if is_dir || (!is_file && classify_name(e.path()).is_none()) {
+                    if is_dir || (!is_file && kind.is_none()) {
                         continue;
                     }
-                    let kind = classify_name(e.path());
                     // Other YAML files are read and classified by content.
                     if kind.is_some() || is_yaml(e.path()) {
                         out.push(Candidate {
@@ -335,11 +291,6 @@ fn err_path(err: &ignore::Error) -> Option<PathBuf> {
         ignore::Error::Loop { child, .. } => Some(child.clone()),
         _ => None,
     }
-}
-
-pub fn display(p: &Path) -> String {
-    let s = p.to_string_lossy().replace('\\', "/");
-    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
 }
 
 /// Read a file as UTF-8 text, refusing what is not a regular text file.

@@ -1,27 +1,31 @@
 #![forbid(unsafe_code)]
 //! camguard: a security auditor for Camunda, Optimize, Elasticsearch and OpenSearch configuration.
 //!
-//! The pipeline runs in one direction:
-//! [`discover`] (walk and classify) -> [`analyze`] (parse with spans, normalise into
-//! [`settings`]) -> [`rules`] (evaluate) -> [`finding`]s -> [`report`].
+//! The pipeline runs in one direction, and so do the imports (`tests/layers.rs` checks it);
+//! `docs/architecture.md` draws it:
+//!
+//! - [`source`]: text, byte spans, positions, paths. Imports nothing of camguard.
+//! - [`syntax`]: parsers (YAML, properties, .env, XML, TOML trees) with spans.
+//! - [`model`]: what flows between stages: settings, rule identities, findings, problems,
+//!   the report.
+//! - [`discover`]: walk, classify and read files. [`config`]: `camguard.toml`.
+//! - [`analyze`]: syntax trees into the model's components and settings.
+//! - [`rules`]: load rule files and evaluate them into findings.
+//! - [`suppress`]: every way a finding is set aside (inline comments, configured ignores,
+//!   the baseline).
+//! - [`report`]: renderers; they know findings and source text, never a parser.
+//! - [`scan`]: the orchestration of the stages above. [`rule_test`]: `camguard test-rules`.
+//! - [`cli`]: the face: arguments in, exit code out.
 
 pub mod analyze;
-pub mod baseline;
-pub mod check;
 pub mod cli;
 pub mod config;
 pub mod discover;
-pub mod docs;
-pub mod finding;
-pub mod formats;
-#[doc(hidden)]
-pub mod fuzzing;
-pub mod problem;
+pub mod model;
 pub mod report;
+pub mod rule_test;
 pub mod rules;
-pub mod settings;
+pub mod scan;
 pub mod source;
 pub mod suppress;
-pub mod testing;
-pub mod tomltree;
-pub mod yaml;
+pub mod syntax;

@@ -149,6 +149,128 @@ impl SourceText {
     }
 }
 
+/// A file that was read, with a display path (relative to where the scan started).
+#[derive(Debug)]
+pub struct SourceFile {
+    pub path: std::path::PathBuf,
+    pub text: SourceText,
+}
+
+impl SourceFile {
+    pub fn new(path: impl Into<std::path::PathBuf>, text: impl Into<Arc<str>>) -> Arc<Self> {
+        Arc::new(SourceFile {
+            path: path.into(),
+            text: SourceText::new(text),
+        })
+    }
+
+    /// The path with forward slashes, for reports.
+    pub fn display_path(&self) -> String {
+        display(&self.path)
+    }
+}
+
+pub type FileRef = Arc<SourceFile>;
+
+/// How spans of a document embedded in another file (a block scalar holding an
+/// application.yaml) map back to the container file.
+#[derive(Clone, Debug, Default)]
+pub enum SpanMap {
+    #[default]
+    Identity,
+    /// Each entry: (offset of a line in the embedded text, offset of that line's
+    /// content in the container file), sorted.
+    Lines(Vec<(usize, usize)>),
+    /// Nothing maps precisely: every span becomes this one.
+    Fixed(Span),
+}
+
+impl SpanMap {
+    pub fn offset(&self, o: usize) -> usize {
+        match self {
+            SpanMap::Identity => o,
+            SpanMap::Fixed(s) => s.start,
+            SpanMap::Lines(lines) => {
+                let i = match lines.binary_search_by(|(v, _)| v.cmp(&o)) {
+                    Ok(i) => i,
+                    Err(0) => 0,
+                    Err(i) => i - 1,
+                };
+                lines.get(i).map_or(o, |(v, src)| src + (o - v.min(&o)))
+            }
+        }
+    }
+
+    pub fn span(&self, s: Span) -> Span {
+        match self {
+            SpanMap::Fixed(f) => *f,
+            _ => {
+                let start = self.offset(s.start);
+                let end = self.offset(s.end).max(start);
+                Span::new(start, end)
+            }
+        }
+    }
+}
+
+/// A path as reports show it: forward slashes, no leading `./`.
+pub fn display(p: &std::path::Path) -> String {
+    let s = p.to_string_lossy().replace('\\', "/");
+    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+}
+
+/// Remove `.` and resolve `..` lexically (no file system access).
+fn normalize(p: &std::path::Path) -> std::path::PathBuf {
+    use std::path::{Component, PathBuf};
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// The path of a file relative to the root, with `/` separators.
+pub fn relative_path(root: &std::path::Path, display: &str) -> String {
+    use std::path::{Path, PathBuf};
+    let path = Path::new(display);
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        root.join(path)
+    };
+    let abs = normalize(&abs);
+    let root = normalize(root);
+    let rel = match abs.strip_prefix(&root) {
+        Ok(r) => r.to_path_buf(),
+        Err(_) => {
+            // Outside the root: climb up from it (still a relative reference).
+            let mut up = PathBuf::new();
+            let mut base = root.clone();
+            loop {
+                if let Ok(r) = abs.strip_prefix(&base) {
+                    up.push(r);
+                    break;
+                }
+                if !base.pop() {
+                    up = abs.clone();
+                    break;
+                }
+                up.push("..");
+            }
+            up
+        }
+    };
+    rel.to_string_lossy().replace('\\', "/")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,9 +6,9 @@
 
 use std::path::Path;
 
-use camguard::check::{ScanOptions, scan};
+use camguard::model::settings::Product;
 use camguard::rules::{Condition, Literal, RuleSet};
-use camguard::settings::Product;
+use camguard::scan::{ScanOptions, scan};
 
 fn literal_text(l: &Literal) -> String {
     match l {
@@ -67,12 +67,12 @@ fn fires(dir: &Path, rel: &str, text: &str, code: &str, rules: &RuleSet) -> bool
 
 #[test]
 fn every_plain_check_fires_in_every_form() {
-    let rules = RuleSet::builtin();
+    let rules = RuleSet::shipped();
     let dir = tempfile::tempdir().unwrap();
     let mut failures = Vec::new();
     let mut tested = 0;
     for rule in &rules.rules {
-        for check in &rule.checks {
+        for check in rule.checks() {
             if check.key.has_wildcards() || !check.when.is_empty() {
                 continue;
             }

@@ -4,6 +4,9 @@
 
 use std::path::Path;
 
+#[path = "support/fuzzing.rs"]
+mod fuzzing;
+
 #[test]
 fn fuzz_regressions_replay_without_panics() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions");
@@ -26,13 +29,13 @@ fn fuzz_regressions_replay_without_panics() {
             let data = std::fs::read(&f).unwrap();
             let text = String::from_utf8_lossy(&data);
             match target {
-                "yaml" => camguard::fuzzing::yaml(&text),
-                "properties" => camguard::fuzzing::properties(&text),
-                "dotenv" => camguard::fuzzing::dotenv(&text),
-                "xml" => camguard::fuzzing::xml(&text),
-                "toml_config" => camguard::fuzzing::toml_config(&text),
-                "rule_file" => camguard::fuzzing::rule_file(&text),
-                _ => camguard::fuzzing::check_file(&data),
+                "yaml" => fuzzing::yaml(&text),
+                "properties" => fuzzing::properties(&text),
+                "dotenv" => fuzzing::dotenv(&text),
+                "xml" => fuzzing::xml(&text),
+                "toml_config" => fuzzing::toml_config(&text),
+                "rule_file" => fuzzing::rule_file(&text),
+                _ => fuzzing::check_file(&data),
             }
             replayed += 1;
         }

@@ -3,9 +3,9 @@
 
 use std::path::Path;
 
+use camguard::rule_test::{check_fixture, expectations, fixtures_for};
 use camguard::rules::RuleSet;
 use camguard::rules::load::load_embedded;
-use camguard::testing::{check_fixture, expectations, fixtures_for};
 
 fn root() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures"))
@@ -33,7 +33,7 @@ fn all_rule_files_are_valid() {
 
 #[test]
 fn every_rule_has_violating_and_clean_fixtures() {
-    let rules = RuleSet::builtin();
+    let rules = RuleSet::shipped();
     let mut missing = Vec::new();
     for r in &rules.rules {
         let fx = fixtures_for(root(), &r.code);
@@ -76,7 +76,7 @@ fn every_rule_has_violating_and_clean_fixtures() {
 
 #[test]
 fn rules_fire_exactly_where_fixtures_expect() {
-    let rules = RuleSet::builtin();
+    let rules = RuleSet::shipped();
     let mut failures = Vec::new();
     let mut checked = 0;
     for r in &rules.rules {

@@ -1,8 +1,11 @@
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
+#[path = "../../tests/support/fuzzing.rs"]
+mod fuzzing;
+
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
-        camguard::fuzzing::toml_config(text);
+        fuzzing::toml_config(text);
     }
 });

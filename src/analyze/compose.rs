@@ -2,37 +2,18 @@
 
 use std::path::Path;
 
-use super::Analysis;
 use super::embedded::embedded;
 use super::env::{EnvReader, push_env, reader_for, style_for};
-use crate::formats::dotenv;
-use crate::problem::{Problem, ProblemKind};
-use crate::settings::normalize::{Collector, SpanMap, spring_products};
-use crate::settings::{Component, Form, KeyStyle, Placeholders, Product, PublishedPort, Value};
+use crate::analyze::collect::{Collector, spring_products};
+use crate::model::analysis::Analysis;
+use crate::model::problem::{Problem, ProblemKind};
+use crate::model::settings::{
+    Component, Form, KeyStyle, Placeholders, Product, PublishedPort, Value,
+};
 use crate::source::Span;
-use crate::yaml::{self, Node, NodeKind, Style};
-
-/// Does this YAML look like a compose file (a `services:` mapping of services)?
-pub fn looks_like_compose(root: &Node) -> bool {
-    root.get("services")
-        .and_then(Node::as_map)
-        .is_some_and(|m| {
-            !m.is_empty()
-                && m.iter().all(|(_, v)| v.as_map().is_some() || v.is_null())
-                && m.iter().any(|(_, v)| {
-                    [
-                        "image",
-                        "build",
-                        "environment",
-                        "ports",
-                        "volumes",
-                        "command",
-                    ]
-                    .iter()
-                    .any(|k| v.get(k).is_some())
-                })
-        })
-}
+use crate::source::SpanMap;
+use crate::syntax::dotenv;
+use crate::syntax::yaml::{Node, NodeKind, Style};
 
 /// Split `KEY=value` of a list-form environment entry into spans.
 fn split_list_entry(src: &str, node: &Node) -> Option<(String, Value, Span, Span)> {
@@ -193,7 +174,7 @@ fn looks_like_application_config(name: &str, target: Option<&str>) -> bool {
 /// Normalise a compose document into one component per service.
 pub fn analyze(a: &mut Analysis, root: &Node, ctx: &super::Context) {
     let file = a.file.clone();
-    let src = file.text.text().to_string();
+    let src = file.text.text();
     let Some(services) = root.get("services").and_then(Node::as_map) else {
         return;
     };
@@ -223,7 +204,7 @@ pub fn analyze(a: &mut Analysis, root: &Node, ctx: &super::Context) {
                 map: SpanMap::Identity,
             };
             if let Some(env) = svc.get("environment") {
-                environment(&mut col, reader, &src, env);
+                environment(&mut col, reader, src, env);
             }
         }
         if let Some(ef) = svc.get("env_file") {
@@ -284,7 +265,7 @@ pub fn analyze(a: &mut Analysis, root: &Node, ctx: &super::Context) {
                 if !looks_like_application_config(source, target) || reader != EnvReader::Spring {
                     continue;
                 }
-                embed_spring(a, &mut c, &src, content);
+                embed_spring(a, &mut c, src, content);
             }
         }
         if c.style == KeyStyle::Relaxed {
@@ -296,28 +277,13 @@ pub fn analyze(a: &mut Analysis, root: &Node, ctx: &super::Context) {
     }
 }
 
-/// Parse an embedded application.yaml into a component, spans mapped back.
+/// Parse an embedded application.yaml into a component, spans mapped back (its
+/// duplicate keys, syntax errors and comments count as the file's own).
 pub fn embed_spring(a: &mut Analysis, c: &mut Component, src: &str, content: &Node) {
     let Some((text, map)) = embedded(src, content) else {
         return;
     };
-    let parsed = yaml::parse(&text);
-    for issue in &parsed.issues {
-        if issue.kind == yaml::IssueKind::Syntax {
-            a.problems.push(Problem::at(
-                ProblemKind::Syntax,
-                &a.file,
-                map.span(issue.span),
-                format!("invalid YAML in embedded configuration: {}", issue.message),
-            ));
-        }
-    }
-    for comment in &parsed.comments {
-        a.comments.push(super::CommentSpan {
-            span: map.span(comment.span),
-            text: comment.text.clone(),
-        });
-    }
+    let docs = super::parse_yaml_text(a, &text, &map);
     let mut col = Collector {
         component: c,
         form: Form::Yaml,
@@ -325,7 +291,7 @@ pub fn embed_spring(a: &mut Analysis, c: &mut Component, src: &str, content: &No
         file: a.file.clone(),
         map,
     };
-    for d in &parsed.docs {
+    for d in &docs {
         col.yaml("", d);
     }
 }

@@ -1,9 +1,9 @@
 //! Documents embedded in YAML scalars (compose `configs.*.content`, ConfigMap `data`,
 //! Helm `configuration` blocks): their text, and how their spans map back.
 
-use crate::settings::normalize::SpanMap;
 use crate::source::Span;
-use crate::yaml::{Node, Style};
+use crate::source::SpanMap;
+use crate::syntax::yaml::{Node, Style};
 
 /// The embedded text of a scalar node and the map from its offsets to the file's.
 pub fn embedded(src: &str, node: &Node) -> Option<(String, SpanMap)> {
@@ -62,7 +62,7 @@ fn literal_block(src: &str, span: Span, value: &str) -> Option<SpanMap> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::yaml;
+    use crate::syntax::yaml;
 
     #[test]
     fn block_scalar_spans_map_back() {

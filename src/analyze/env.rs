@@ -1,8 +1,9 @@
 //! Environment variables of containers (compose, Kubernetes, Helm `env:`), read the way
 //! each product reads them.
 
-use crate::settings::normalize::Collector;
-use crate::settings::{Form, KeyStyle, Product, Value, keys};
+use crate::analyze::collect::Collector;
+use crate::model::keys;
+use crate::model::settings::{Form, KeyStyle, Product, Value};
 use crate::source::Span;
 
 /// Optimize reads env vars only through `${NAME}` placeholders of its default

@@ -8,13 +8,15 @@
 
 use std::path::Path;
 
+use super::config_component;
 use super::embedded::embedded;
 use super::env::{EnvReader, push_env, reader_for, style_for};
-use super::{Analysis, config_component};
+use crate::analyze::collect::Collector;
 use crate::discover::{FileKind, classify_name};
-use crate::settings::normalize::{Collector, SpanMap};
-use crate::settings::{Component, Form, KeyStyle, Placeholders, Product, Value};
-use crate::yaml::{Node, NodeKind, Style};
+use crate::model::analysis::Analysis;
+use crate::model::settings::{Component, Form, KeyStyle, Placeholders, Product, Value};
+use crate::source::SpanMap;
+use crate::syntax::yaml::{Node, NodeKind, Style};
 
 /// Sections that run a Camunda application, with the product they run.
 const APP_SECTIONS: &[(&str, Product)] = &[
@@ -113,7 +115,7 @@ pub fn analyze(a: &mut Analysis, root: &Node) {
     } else {
         Vec::new()
     };
-    let mut whole = Component::new(file.clone(), products, a.file_anchor());
+    let mut whole = Component::new(file.clone(), products, super::anchor(&a.file));
     whole.style = KeyStyle::Literal;
     whole.partial = true;
     Collector {

@@ -4,14 +4,16 @@
 
 use std::path::Path;
 
+use super::config_component;
 use super::embedded::embedded;
 use super::env::{reader_for, style_for};
 use super::helm::container_env;
-use super::{Analysis, config_component};
+use crate::analyze::collect::Collector;
 use crate::discover::classify_name;
-use crate::settings::normalize::{Collector, SpanMap};
-use crate::settings::{Component, Form, Placeholders};
-use crate::yaml::Node;
+use crate::model::analysis::Analysis;
+use crate::model::settings::{Component, Form, Placeholders};
+use crate::source::SpanMap;
+use crate::syntax::yaml::Node;
 
 /// Where the pod spec sits in each workload kind.
 fn pod_spec<'a>(kind: &str, doc: &'a Node) -> Option<&'a Node> {
@@ -84,8 +86,8 @@ pub fn analyze(a: &mut Analysis, doc: &Node, ctx: &super::Context) {
                 container_env(&mut col, reader, env);
             }
             if !c.settings.is_empty() {
-                if c.style == crate::settings::KeyStyle::Relaxed {
-                    let mut ps = crate::settings::normalize::spring_products(&c, false);
+                if c.style == crate::model::settings::KeyStyle::Relaxed {
+                    let mut ps = crate::analyze::collect::spring_products(&c, false);
                     ps.retain(|p| !c.products.contains(p));
                     c.products.extend(ps);
                 }

@@ -1,5 +1,7 @@
-//! Parse one file by its kind and normalise it into components.
+//! Parse one file by its kind and normalise it into components: syntax trees in,
+//! [`Analysis`] (the model) out.
 
+pub mod collect;
 pub mod compose;
 pub mod embedded;
 pub mod env;
@@ -10,92 +12,28 @@ pub mod xml;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::discover::{FileKind, is_camunda_run_config};
-use crate::formats::{dotenv, properties};
-use crate::problem::{Problem, ProblemKind};
-use crate::settings::normalize::{Collector, SpanMap, spring_products};
-use crate::settings::{
-    Component, FileRef, Form, KeyStyle, Placeholders, Product, first_content_offset,
-};
-use crate::source::Span;
-use crate::yaml::{self, IssueKind};
+use globset::GlobMatcher;
 
-/// A comment, kept for inline suppressions.
-#[derive(Clone, Debug)]
-pub struct CommentSpan {
-    pub span: Span,
-    pub text: String,
-}
+use crate::discover::is_camunda_run_config;
+use crate::model::analysis::{Analysis, CommentSpan, Duplicate};
+use crate::model::file_kind::FileKind;
+use crate::model::problem::{Problem, ProblemKind};
+use crate::model::settings::{Component, Form, KeyStyle, Placeholders, Product};
+use crate::source::{FileRef, Span, SpanMap};
+use crate::syntax::yaml::{self, IssueKind};
+use crate::syntax::{dotenv, first_content_offset, may_hold_directive, properties};
+use collect::{Collector, spring_products};
 
-/// A key written twice in one mapping.
-#[derive(Clone, Debug)]
-pub struct Duplicate {
-    pub key: String,
-    pub span: Span,
-    pub first: Span,
-}
-
-/// Everything camguard learned from one file.
-#[derive(Debug)]
-pub struct Analysis {
-    pub file: FileRef,
-    pub kind: FileKind,
-    pub components: Vec<Component>,
-    pub problems: Vec<Problem>,
-    pub comments: Vec<CommentSpan>,
-    pub duplicates: Vec<Duplicate>,
-    /// Facts about XML files, for the XML builtins.
-    pub xml: Option<xml::XmlFacts>,
-}
-
-impl Analysis {
-    /// Where findings about absent keys point when nothing encloses them.
-    pub fn file_anchor(&self) -> Span {
-        anchor(&self.file)
-    }
-
-    fn new(file: FileRef, kind: FileKind) -> Self {
-        Analysis {
-            file,
-            kind,
-            components: Vec::new(),
-            problems: Vec::new(),
-            comments: Vec::new(),
-            duplicates: Vec::new(),
-            xml: None,
-        }
-    }
-
-    /// Spans of every literal secret value, by file, to be masked in snippets.
-    pub fn secret_spans(&self) -> Vec<(String, Span)> {
-        let mut spans: Vec<(String, Span)> = self
-            .components
-            .iter()
-            .flat_map(|c| c.settings.iter())
-            .filter(|s| s.is_secret() && !s.value_span.is_empty())
-            .map(|s| {
-                let path = if Arc::ptr_eq(&s.file, &self.file) {
-                    self.file.display_path()
-                } else {
-                    s.file.display_path()
-                };
-                (path, s.value_span)
-            })
-            .collect();
-        spans.sort();
-        spans.dedup();
-        spans
-    }
-}
-
-fn anchor(file: &FileRef) -> Span {
+/// Where findings about absent keys point when nothing encloses them: the first line
+/// of content.
+pub fn anchor(file: &FileRef) -> Span {
     Span::empty(first_content_offset(file.text.text()))
 }
 
 /// Parse YAML text (the file, or a document embedded in it) and record its issues and
 /// comments with spans mapped into the file.
 pub fn parse_yaml_text(a: &mut Analysis, text: &str, map: &SpanMap) -> Vec<yaml::Node> {
-    let parsed = yaml::parse_with(text, crate::suppress::may_have_directives(text));
+    let parsed = yaml::parse_with(text, may_hold_directive(text));
     let embedded = !matches!(map, SpanMap::Identity);
     let what = if embedded {
         "invalid YAML in embedded document"
@@ -143,7 +81,7 @@ fn parse_yaml(a: &mut Analysis) -> Vec<yaml::Node> {
     parse_yaml_text(a, file.text.text(), &SpanMap::Identity)
 }
 
-fn flat_comments(a: &mut Analysis, flat: &crate::formats::FlatFile, map: &SpanMap) {
+fn flat_comments(a: &mut Analysis, flat: &crate::syntax::flat::FlatFile, map: &SpanMap) {
     a.comments.extend(flat.comments.iter().map(|c| CommentSpan {
         span: map.span(c.span),
         text: c.text.clone(),
@@ -259,8 +197,8 @@ pub fn config_component(
 #[derive(Clone, Debug)]
 pub struct Context {
     pub max_file_size: u64,
-    /// For image -> product mappings.
-    pub config: Arc<crate::config::Config>,
+    /// The configuration's image patterns and the products they stand for (`[[kind]]`).
+    pub images: Arc<Vec<(GlobMatcher, Product)>>,
     /// Canonical scan roots: referenced files (compose `env_file`) must stay inside them.
     pub roots: Arc<Vec<std::path::PathBuf>>,
 }
@@ -268,8 +206,8 @@ pub struct Context {
 impl Default for Context {
     fn default() -> Self {
         Context {
-            max_file_size: crate::check::DEFAULT_MAX_FILE_SIZE,
-            config: Arc::new(crate::config::Config::defaults()),
+            max_file_size: crate::discover::DEFAULT_MAX_FILE_SIZE,
+            images: Arc::new(Vec::new()),
             roots: Arc::new(Vec::new()),
         }
     }
@@ -278,7 +216,11 @@ impl Default for Context {
 impl Context {
     /// Products of a container image: the configuration's mapping first.
     pub fn image_products(&self, image: &str) -> Vec<Product> {
-        match self.config.product_for_image(image) {
+        let mapped = self
+            .images
+            .iter()
+            .find_map(|(g, p)| g.is_match(image).then_some(*p));
+        match mapped {
             Some(p @ Product::Camunda7Run) => vec![Product::Camunda7, p],
             Some(p) => vec![p],
             None => env::image_products(image),
@@ -292,7 +234,7 @@ impl Context {
         if path.is_absolute() {
             return Err(Problem::new(
                 ProblemKind::Io,
-                crate::discover::display(path),
+                crate::source::display(path),
                 "absolute paths are not followed",
             ));
         }
@@ -302,13 +244,13 @@ impl Context {
         {
             return Err(Problem::new(
                 ProblemKind::Link,
-                crate::discover::display(path),
+                crate::source::display(path),
                 "resolves outside the scanned tree; not read",
             ));
         }
         let text = crate::discover::read_text(path, self.max_file_size)?;
-        Ok(crate::settings::SourceFile::new(
-            crate::discover::display(path),
+        Ok(crate::source::SourceFile::new(
+            crate::source::display(path),
             text,
         ))
     }

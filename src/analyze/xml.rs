@@ -4,30 +4,14 @@
 //! XML is parsed without DTD processing (roxmltree rejects DTDs, so entity bombs are
 //! refused with a diagnostic), and walked iteratively.
 
-use roxmltree::{Document, Node, NodeType, ParsingOptions};
+use roxmltree::{Node, NodeType};
 
-use super::{Analysis, CommentSpan};
-use crate::problem::{Problem, ProblemKind};
-use crate::settings::normalize::{Collector, SpanMap};
-use crate::settings::{Component, Form, KeyStyle, Placeholders, Product, Value};
-use crate::source::Span;
-
-/// What the XML builtins need to know.
-#[derive(Clone, Debug, Default)]
-pub struct XmlFacts {
-    /// A `web.xml` of the engine REST API.
-    pub engine_rest: bool,
-    /// `ProcessEngineAuthenticationFilter` is declared (not inside a comment).
-    pub rest_auth_filter: bool,
-    /// A comment that holds the filter declaration (commented out).
-    pub rest_auth_filter_comment: Option<Span>,
-    /// The root element's start.
-    pub root: Span,
-    /// A Tomcat `server.xml`.
-    pub server_xml: bool,
-    /// Active `<Connector>` elements: their span and whether they serve TLS.
-    pub connectors: Vec<(Span, bool, String)>,
-}
+use super::collect::Collector;
+use crate::model::analysis::{Analysis, CommentSpan, Connector, XmlFacts};
+use crate::model::problem::{Problem, ProblemKind};
+use crate::model::settings::{Component, Form, KeyStyle, Placeholders, Product, Value};
+use crate::source::{Span, SpanMap};
+use crate::syntax::xml;
 
 const AUTH_FILTER: &str = "ProcessEngineAuthenticationFilter";
 
@@ -99,7 +83,7 @@ fn filter_param_key(filter_class: &str, param: &str) -> Option<&'static str> {
 }
 
 fn push(col: &mut Collector<'_>, key: &str, value: &str, key_span: Span, value_span: Span) {
-    let mk = crate::settings::keys::match_key(key, KeyStyle::Relaxed);
+    let mk = crate::model::keys::match_key(key, KeyStyle::Relaxed);
     let v = if value.is_empty() {
         Value::Null
     } else {
@@ -108,91 +92,54 @@ fn push(col: &mut Collector<'_>, key: &str, value: &str, key_span: Span, value_s
     col.push_raw(key.to_string(), mk, v, key_span, value_span, Form::Xml);
 }
 
-fn position_offset(text: &str, row: u32, col: u32) -> usize {
-    let line_start: usize = text
-        .split_inclusive('\n')
-        .take(row.saturating_sub(1) as usize)
-        .map(str::len)
-        .sum();
-    let line = text[line_start.min(text.len())..]
-        .lines()
-        .next()
-        .unwrap_or("");
-    let col_bytes: usize = line
-        .chars()
-        .take(col.saturating_sub(1) as usize)
-        .map(char::len_utf8)
-        .sum();
-    (line_start + col_bytes).min(text.len())
+/// A parsed document with its offset in the file, and helpers that map its ranges.
+struct Doc<'a, 'i> {
+    root: Node<'a, 'i>,
+    body: &'a str,
+    bom: usize,
+}
+
+impl<'a, 'i> Doc<'a, 'i> {
+    fn shift(&self, r: std::ops::Range<usize>) -> Span {
+        span(r).offset(self.bom)
+    }
+
+    /// The element name in its start tag (`<Connector` -> `Connector`).
+    fn tag(&self, n: Node<'_, '_>) -> Span {
+        let start = n.range().start + 1;
+        let len = self.body.get(start..).map_or(0, |t| {
+            t.find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+                .unwrap_or(t.len())
+        });
+        Span::new(start, start + len).offset(self.bom)
+    }
 }
 
 pub fn analyze(a: &mut Analysis) {
     let file = a.file.clone();
     let text = file.text.text();
-    // A BOM is not part of the document for roxmltree.
-    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let opts = ParsingOptions {
-        allow_dtd: false,
-        nodes_limit: 1_000_000,
-        ..ParsingOptions::default()
-    };
-    let doc = match Document::parse_with_options(&text[bom..], opts) {
-        Ok(d) => d,
-        Err(e) => {
-            let pos = e.pos();
-            let at = bom + position_offset(&text[bom..], pos.row, pos.col);
-            let msg = match e {
-                roxmltree::Error::DtdDetected => {
-                    "the document has a DTD; camguard does not process DTDs (entity expansion is refused)".to_string()
-                }
-                other => format!("invalid XML: {other}"),
-            };
+    let parsed = match xml::parse(text) {
+        Ok(p) => p,
+        Err(issue) => {
             a.problems.push(Problem::at(
                 ProblemKind::Syntax,
                 &file,
-                Span::empty(at),
-                msg,
+                issue.span,
+                issue.message,
             ));
             return;
         }
     };
-    let shift = |r: std::ops::Range<usize>| span(r).offset(bom);
-    let body = &text[bom..];
-    // The element name in its start tag (`<Connector` -> `Connector`).
-    let tag = |n: Node<'_, '_>| {
-        let start = n.range().start + 1;
-        let len = body.get(start..).map_or(0, |t| {
-            t.find(|c: char| c.is_whitespace() || c == '>' || c == '/')
-                .unwrap_or(t.len())
-        });
-        Span::new(start, start + len).offset(bom)
+    let doc = Doc {
+        root: parsed.doc.root_element(),
+        body: &text[parsed.bom..],
+        bom: parsed.bom,
     };
-    let root = doc.root_element();
     let mut facts = XmlFacts {
-        root: tag(root),
+        root: doc.tag(doc.root),
         ..XmlFacts::default()
     };
-    for n in doc.descendants() {
-        if n.node_type() == NodeType::Comment {
-            let body = n.text().unwrap_or("");
-            a.comments.push(CommentSpan {
-                span: shift(n.range()),
-                text: body.trim().to_string(),
-            });
-            if let Some(i) = body.find(AUTH_FILTER)
-                && facts.rest_auth_filter_comment.is_none()
-            {
-                // Underline the fully qualified class name inside the comment.
-                let start = body[..i]
-                    .rfind(|c: char| c.is_whitespace() || c == '>')
-                    .map_or(0, |j| j + 1);
-                let s = n.range().start + 4 + start;
-                let e = n.range().start + 4 + i + AUTH_FILTER.len();
-                facts.rest_auth_filter_comment = Some(Span::new(s, e).offset(bom));
-            }
-        }
-    }
-    let root_name = root.tag_name().name();
+    comments(a, &parsed.doc, &doc, &mut facts);
     let mut c = Component::new(file.clone(), vec![Product::Camunda7], facts.root);
     c.style = KeyStyle::Relaxed;
     c.partial = true;
@@ -203,150 +150,186 @@ pub fn analyze(a: &mut Analysis) {
         file: file.clone(),
         map: SpanMap::Identity,
     };
-    match root_name {
-        "web-app" => {
-            // The webapps protect their embedded REST API with their own authentication.
-            let mut webapp = false;
-            for n in root.descendants().filter(|n| n.is_element()) {
-                match n.tag_name().name() {
-                    "filter-class" | "servlet-class" | "param-value" | "listener-class" => {
-                        if let Some((t, _)) = text_of(n) {
-                            if t.contains(AUTH_FILTER) && n.tag_name().name() == "filter-class" {
-                                facts.rest_auth_filter = true;
-                            }
-                            if t.contains("org.camunda.bpm.engine.rest.impl") {
-                                facts.engine_rest = true;
-                            }
-                            if t.contains("org.camunda.bpm.webapp") {
-                                webapp = true;
-                            }
-                        }
-                    }
-                    "filter" => {
-                        let name = child(n, "filter-name")
-                            .and_then(text_of)
-                            .map(|(t, _)| t.to_string());
-                        let class = child(n, "filter-class")
-                            .and_then(text_of)
-                            .map(|(t, _)| t.to_string());
-                        if let (Some(name), Some(class)) = (name, class) {
-                            let _ = name;
-                            for p in n.children().filter(|c| c.tag_name().name() == "init-param") {
-                                let (Some((pn, pspan)), Some((pv, vspan))) = (
-                                    child(p, "param-name").and_then(text_of),
-                                    child(p, "param-value").and_then(text_of),
-                                ) else {
-                                    continue;
-                                };
-                                if let Some(key) = filter_param_key(&class, pn) {
-                                    push(&mut col, key, pv, pspan.offset(bom), vspan.offset(bom));
-                                }
-                            }
-                        }
-                    }
-                    "cookie-config" => {
-                        if let Some((v, vspan)) = child(n, "secure").and_then(text_of) {
-                            let kspan = child(n, "secure").map_or(vspan, |s| shift(s.range()));
-                            push(
-                                &mut col,
-                                "server.servlet.session.cookie.secure",
-                                v,
-                                kspan,
-                                vspan.offset(bom),
-                            );
-                        }
-                        if let Some((v, vspan)) = child(n, "http-only").and_then(text_of) {
-                            let kspan = child(n, "http-only").map_or(vspan, |s| shift(s.range()));
-                            push(
-                                &mut col,
-                                "server.servlet.session.cookie.http-only",
-                                v,
-                                kspan,
-                                vspan.offset(bom),
-                            );
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            // The engine-rest web.xml names its application class; the commented-out
-            // filter also marks it.
-            facts.engine_rest |= facts.rest_auth_filter_comment.is_some();
-            facts.engine_rest &= !webapp;
-        }
-        "bpm-platform" | "process-application" => {
-            for engine in root
-                .descendants()
-                .filter(|n| n.tag_name().name() == "process-engine")
-            {
-                let Some(props) = child(engine, "properties") else {
-                    continue;
-                };
-                for p in props
-                    .children()
-                    .filter(|c| c.tag_name().name() == "property")
-                {
-                    let Some(attr) = p.attribute_node("name") else {
-                        continue;
-                    };
-                    let (value, vspan) = text_of(p).unwrap_or(("", shift(p.range())));
-                    push(
-                        &mut col,
-                        &engine_property_key(attr.value()),
-                        value,
-                        shift(attr.range_value()),
-                        vspan.offset(bom),
-                    );
-                }
-            }
-        }
-        "Server" => {
-            facts.server_xml = true;
-            for n in root
-                .descendants()
-                .filter(|n| n.tag_name().name() == "Connector")
-            {
-                let attr = |name: &str| n.attribute(name).unwrap_or("");
-                let tls = attr("SSLEnabled").eq_ignore_ascii_case("true")
-                    || attr("secure").eq_ignore_ascii_case("true")
-                    || attr("scheme").eq_ignore_ascii_case("https");
-                let protocol = attr("protocol");
-                if protocol.to_ascii_uppercase().starts_with("AJP") {
-                    continue;
-                }
-                facts
-                    .connectors
-                    .push((tag(n), tls, attr("port").to_string()));
-            }
-        }
+    match doc.root.tag_name().name() {
+        "web-app" => web_xml(&doc, &mut col, &mut facts),
+        "bpm-platform" | "process-application" => engine_properties(&doc, &mut col),
+        "Server" => server_xml(&doc, &mut facts),
         _ => {}
     }
-    // Credentials written as attributes (a JDBC <Resource password="...">).
-    for n in root.descendants().filter(|n| n.is_element()) {
+    attribute_credentials(&doc, &mut col);
+    a.components.push(c);
+    a.xml = Some(facts);
+}
+
+/// Comments (for suppressions), and the authentication filter if it is commented out.
+fn comments(
+    a: &mut Analysis,
+    parsed: &roxmltree::Document<'_>,
+    doc: &Doc<'_, '_>,
+    facts: &mut XmlFacts,
+) {
+    for n in parsed.descendants() {
+        if n.node_type() != NodeType::Comment {
+            continue;
+        }
+        let body = n.text().unwrap_or("");
+        a.comments.push(CommentSpan {
+            span: doc.shift(n.range()),
+            text: body.trim().to_string(),
+        });
+        if let Some(i) = body.find(AUTH_FILTER)
+            && facts.rest_auth_filter_comment.is_none()
+        {
+            // Underline the fully qualified class name inside the comment.
+            let start = body[..i]
+                .rfind(|c: char| c.is_whitespace() || c == '>')
+                .map_or(0, |j| j + 1);
+            let s = n.range().start + 4 + start;
+            let e = n.range().start + 4 + i + AUTH_FILTER.len();
+            facts.rest_auth_filter_comment = Some(Span::new(s, e).offset(doc.bom));
+        }
+    }
+}
+
+/// A `web.xml`: which application it is, its security filters' parameters and its
+/// session cookie configuration.
+fn web_xml(doc: &Doc<'_, '_>, col: &mut Collector<'_>, facts: &mut XmlFacts) {
+    // The webapps protect their embedded REST API with their own authentication.
+    let mut webapp = false;
+    for n in doc.root.descendants().filter(|n| n.is_element()) {
+        match n.tag_name().name() {
+            "filter-class" | "servlet-class" | "param-value" | "listener-class" => {
+                if let Some((t, _)) = text_of(n) {
+                    if t.contains(AUTH_FILTER) && n.tag_name().name() == "filter-class" {
+                        facts.rest_auth_filter = true;
+                    }
+                    if t.contains("org.camunda.bpm.engine.rest.impl") {
+                        facts.engine_rest = true;
+                    }
+                    if t.contains("org.camunda.bpm.webapp") {
+                        webapp = true;
+                    }
+                }
+            }
+            "filter" => filter_params(doc, n, col),
+            "cookie-config" => {
+                for (element, key) in [
+                    ("secure", "server.servlet.session.cookie.secure"),
+                    ("http-only", "server.servlet.session.cookie.http-only"),
+                ] {
+                    if let Some((v, vspan)) = child(n, element).and_then(text_of) {
+                        let kspan = child(n, element).map_or(vspan, |s| doc.shift(s.range()));
+                        push(col, key, v, kspan, vspan.offset(doc.bom));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    // The engine-rest web.xml names its application class; the commented-out
+    // filter also marks it.
+    facts.engine_rest |= facts.rest_auth_filter_comment.is_some();
+    facts.engine_rest &= !webapp;
+}
+
+/// The `init-param`s of a `<filter>` whose class camguard models.
+fn filter_params(doc: &Doc<'_, '_>, filter: Node<'_, '_>, col: &mut Collector<'_>) {
+    let Some((class, _)) = child(filter, "filter-class").and_then(text_of) else {
+        return;
+    };
+    for p in filter
+        .children()
+        .filter(|c| c.tag_name().name() == "init-param")
+    {
+        let (Some((pn, pspan)), Some((pv, vspan))) = (
+            child(p, "param-name").and_then(text_of),
+            child(p, "param-value").and_then(text_of),
+        ) else {
+            continue;
+        };
+        if let Some(key) = filter_param_key(class, pn) {
+            push(col, key, pv, pspan.offset(doc.bom), vspan.offset(doc.bom));
+        }
+    }
+}
+
+/// Engine `<property>` elements of bpm-platform.xml / processes.xml.
+fn engine_properties(doc: &Doc<'_, '_>, col: &mut Collector<'_>) {
+    for engine in doc
+        .root
+        .descendants()
+        .filter(|n| n.tag_name().name() == "process-engine")
+    {
+        let Some(props) = child(engine, "properties") else {
+            continue;
+        };
+        for p in props
+            .children()
+            .filter(|c| c.tag_name().name() == "property")
+        {
+            let Some(attr) = p.attribute_node("name") else {
+                continue;
+            };
+            let (value, vspan) = text_of(p).unwrap_or(("", doc.shift(p.range())));
+            push(
+                col,
+                &engine_property_key(attr.value()),
+                value,
+                doc.shift(attr.range_value()),
+                vspan.offset(doc.bom),
+            );
+        }
+    }
+}
+
+/// Tomcat's active HTTP connectors (AJP connectors are not web listeners).
+fn server_xml(doc: &Doc<'_, '_>, facts: &mut XmlFacts) {
+    facts.server_xml = true;
+    for n in doc
+        .root
+        .descendants()
+        .filter(|n| n.tag_name().name() == "Connector")
+    {
+        let attr = |name: &str| n.attribute(name).unwrap_or("");
+        let tls = attr("SSLEnabled").eq_ignore_ascii_case("true")
+            || attr("secure").eq_ignore_ascii_case("true")
+            || attr("scheme").eq_ignore_ascii_case("https");
+        if attr("protocol").to_ascii_uppercase().starts_with("AJP") {
+            continue;
+        }
+        facts.connectors.push(Connector {
+            span: doc.tag(n),
+            tls,
+            port: attr("port").to_string(),
+        });
+    }
+}
+
+/// Credentials written as attributes (a JDBC `<Resource password="...">`).
+fn attribute_credentials(doc: &Doc<'_, '_>, col: &mut Collector<'_>) {
+    for n in doc.root.descendants().filter(|n| n.is_element()) {
         for attr in n.attributes() {
             let name = attr.name();
-            if crate::settings::keys::is_secret_key(name) {
+            if crate::model::keys::is_secret_key(name) {
                 let key = format!("{}.{}", n.tag_name().name(), name);
                 push(
-                    &mut col,
+                    col,
                     &key,
                     attr.value(),
-                    shift(attr.range_qname()),
-                    shift(attr.range_value()),
+                    doc.shift(attr.range_qname()),
+                    doc.shift(attr.range_value()),
                 );
             }
         }
     }
-    a.components.push(c);
-    a.xml = Some(facts);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::analyze::{Context, analyze as run};
-    use crate::discover::FileKind;
-    use crate::settings::SourceFile;
+    use crate::model::file_kind::FileKind;
+    use crate::source::SourceFile;
 
     fn facts(src: &str) -> (XmlFacts, Vec<Problem>) {
         let a = run(

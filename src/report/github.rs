@@ -1,7 +1,7 @@
 //! GitHub Actions workflow commands: one annotation per finding.
 
-use crate::check::Report;
-use crate::rules::Severity;
+use crate::model::report::Report;
+use crate::model::rule::Severity;
 
 /// Escape the message part of a workflow command.
 pub fn escape_data(s: &str) -> String {

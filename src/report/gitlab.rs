@@ -1,12 +1,10 @@
 //! GitLab Code Quality report (JSON array of issues).
 
-use std::collections::HashSet;
-
 use serde_json::{Value, json};
 
-use crate::check::Report;
-use crate::finding::stable_hash;
-use crate::rules::Severity;
+use crate::model::finding::{fingerprints, stable_hash};
+use crate::model::report::Report;
+use crate::model::rule::Severity;
 
 fn severity(s: Severity) -> &'static str {
     match s {
@@ -18,19 +16,10 @@ fn severity(s: Severity) -> &'static str {
 }
 
 pub fn render(report: &Report) -> String {
-    let mut seen = HashSet::new();
     let mut issues: Vec<Value> = Vec::new();
-    for f in &report.findings {
+    for (f, fp) in report.findings.iter().zip(fingerprints(&report.findings)) {
         let s = f.file.text.position(f.span.start);
         let e = f.file.text.position(f.span.end);
-        // Unique per finding; stable when lines move (no line numbers in the base).
-        let base = format!("{}|{}|{}|{}", f.rule.code, f.path(), f.key, f.value_hash);
-        let mut fp = stable_hash(&base);
-        let mut n = 1;
-        while !seen.insert(fp.clone()) {
-            n += 1;
-            fp = stable_hash(&format!("{base}|{n}"));
-        }
         issues.push(json!({
             "type": "issue",
             "description": format!("{}: {}", f.rule.code, f.message),

@@ -8,10 +8,10 @@ use miette::{
 };
 
 use super::{counts, masked_text, masks_for};
-use crate::check::Report;
-use crate::finding::Finding;
-use crate::problem::Problem;
-use crate::rules::Severity;
+use crate::model::finding::Finding;
+use crate::model::problem::Problem;
+use crate::model::report::Report;
+use crate::model::rule::Severity;
 
 #[derive(Debug)]
 struct Diag {

@@ -2,8 +2,8 @@
 
 use serde_json::{Value, json};
 
-use crate::check::Report;
-use crate::finding::Finding;
+use crate::model::finding::{Finding, fingerprints};
+use crate::model::report::Report;
 use crate::source::Span;
 
 pub const VERSION: u32 = 1;
@@ -22,7 +22,7 @@ fn position(f: &Finding, span: Span) -> Value {
     })
 }
 
-pub fn finding_json(f: &Finding) -> Value {
+pub fn finding_json(f: &Finding, fingerprint: &str) -> Value {
     let related: Vec<Value> = f
         .related
         .iter()
@@ -49,7 +49,7 @@ pub fn finding_json(f: &Finding) -> Value {
         "product": f.product,
         "component": f.component,
         "docs": f.rule.docs,
-        "fingerprint": crate::finding::stable_hash(&format!("{}|{}|{}|{}", f.rule.code, f.path(), f.key, f.value_hash)),
+        "fingerprint": fingerprint,
         "related": related,
     })
 }
@@ -88,7 +88,12 @@ pub fn render(report: &Report) -> String {
             "by_severity": by_sev,
             "problems": report.problems.len(),
         },
-        "findings": report.findings.iter().map(finding_json).collect::<Vec<_>>(),
+        "findings": report
+            .findings
+            .iter()
+            .zip(fingerprints(&report.findings))
+            .map(|(f, fp)| finding_json(f, &fp))
+            .collect::<Vec<_>>(),
         "problems": problems,
     });
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".into());

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::check::Report;
+use crate::model::report::Report;
 
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -23,7 +23,8 @@ pub fn escape(s: &str) -> String {
 }
 
 pub fn render(report: &Report) -> String {
-    let mut groups: BTreeMap<(String, String), Vec<&crate::finding::Finding>> = BTreeMap::new();
+    let mut groups: BTreeMap<(String, String), Vec<&crate::model::finding::Finding>> =
+        BTreeMap::new();
     for f in &report.findings {
         groups
             .entry((f.path(), f.rule.code.clone()))

@@ -1,16 +1,71 @@
-//! Output formats. None of them knows a parser: they read findings and problems.
+//! Output formats. None of them knows a parser: they read the report (findings,
+//! problems, the source text to quote) and rule metadata.
 
 pub mod github;
 pub mod gitlab;
 pub mod human;
 pub mod json;
 pub mod junit;
+pub mod rules;
 pub mod sarif;
+pub mod source_error;
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
-use crate::check::Report;
-use crate::rules::Severity;
+/// The formats `check` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Sarif,
+    Github,
+    Gitlab,
+    Junit,
+}
+
+/// How to render, beyond the report itself.
+#[derive(Clone, Debug)]
+pub struct RenderOptions {
+    /// Human output: colours and the line width.
+    pub color: bool,
+    pub width: usize,
+    /// SARIF `automationDetails.id`.
+    pub sarif_category: Option<String>,
+    /// The directory SARIF URIs are relative to.
+    pub root: PathBuf,
+    /// SARIF: emit suppressed findings with their suppression.
+    pub include_suppressed: bool,
+}
+
+/// Render the report in one format.
+pub fn render(format: Format, report: &Report, opts: &RenderOptions) -> String {
+    match format {
+        Format::Human => human::render(
+            report,
+            human::Style {
+                color: opts.color,
+                width: opts.width,
+            },
+            report.suppressed.len(),
+        ),
+        Format::Json => json::render(report),
+        Format::Sarif => sarif::render(
+            report,
+            &sarif::SarifOptions {
+                category: opts.sarif_category.as_deref(),
+                root: opts.root.clone(),
+                include_suppressed: opts.include_suppressed,
+            },
+        ),
+        Format::Github => github::render(report),
+        Format::Gitlab => gitlab::render(report),
+        Format::Junit => junit::render(report),
+    }
+}
+
+use crate::model::report::Report;
+use crate::model::rule::Severity;
 use crate::source::Span;
 
 /// Counts per severity, most severe first.
@@ -56,16 +111,10 @@ pub fn one_line(s: &str) -> String {
 /// parsed far enough to know its settings). Returns (1-based line, masked text, byte
 /// column of the span start in the line).
 pub fn problem_line(
-    file: &crate::settings::SourceFile,
+    file: &crate::source::SourceFile,
     span: Span,
     masks: &[Span],
 ) -> (usize, String, usize) {
-    use std::sync::OnceLock;
-    static SECRET: OnceLock<regex::Regex> = OnceLock::new();
-    let re = SECRET.get_or_init(|| {
-        regex::Regex::new(r"(?i)(pass(word|wd)?|secret|token|credential|api[-_]?key|private[-_]?key|passphrase)[^:=]*[:=]\s*(\S.*)$")
-            .expect("valid regex")
-    });
     let text = &file.text;
     let pos = text.position(span.start);
     let line_span = text.line_span(pos.line - 1);
@@ -80,9 +129,9 @@ pub fn problem_line(
         })
         .collect();
     let mut line = masked_text(text.slice(line_span), &own);
-    if let Some(c) = re.captures(&line).and_then(|c| c.get(3)) {
-        let r = c.range();
-        line.replace_range(r.clone(), &"*".repeat(r.len()));
+    if let Some(start) = crate::model::keys::secret_value_start(&line) {
+        let n = line.len() - start;
+        line.replace_range(start.., &"*".repeat(n));
     }
     // Keep very long lines (minified files) short.
     const MAX: usize = 240;

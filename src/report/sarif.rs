@@ -4,17 +4,17 @@
 //! region fields in UTF-16 code units, repository-relative URIs under `%SRCROOT%`, and
 //! line-independent `partialFingerprints`. Secrets are masked in messages and snippets.
 
-use std::path::{Component as PathComponent, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde_json::{Value, json};
 
 use super::{masked_text, masks_for};
-use crate::check::Report;
-use crate::finding::{Finding, stable_hash};
-use crate::rules::secrets::MASK;
-use crate::rules::{Rule, RuleSet, Severity};
-use crate::source::Span;
+use crate::model::MASK;
+use crate::model::finding::{Finding, fingerprints};
+use crate::model::report::{Report, SuppressionKind};
+use crate::model::rule::{RuleInfo, Severity};
+use crate::source::{Span, relative_path};
 
 /// GitHub code scanning accepts at most this many results per run.
 pub const MAX_RESULTS: usize = 25_000;
@@ -48,7 +48,7 @@ pub fn security_severity(s: Severity) -> &'static str {
     }
 }
 
-fn tags(rule: &Rule) -> Vec<String> {
+fn tags(rule: &RuleInfo) -> Vec<String> {
     let mut t = vec!["security".to_string()];
     for c in &rule.cwe {
         t.push(format!("external/cwe/cwe-{c}"));
@@ -71,7 +71,7 @@ fn first_paragraph(md: &str) -> String {
         .join(" ")
 }
 
-fn rule_json(rule: &Rule) -> Value {
+fn rule_json(rule: &RuleInfo) -> Value {
     let full = first_paragraph(&rule.explanation);
     let cwe: Vec<String> = rule.cwe.iter().map(|c| format!("CWE-{c}")).collect();
     let help_text = format!(
@@ -118,59 +118,9 @@ pub fn encode_uri_path(p: &str) -> String {
     out
 }
 
-/// Lexically normalise a path (resolve `.` and `..` without touching the disk).
-fn normalize(p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            PathComponent::CurDir => {}
-            PathComponent::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
-}
-
 /// The path of a file relative to the root, with `/` separators, percent-encoded.
 pub fn relative_uri(root: &Path, display: &str) -> String {
     encode_uri_path(&relative_path(root, display))
-}
-
-/// The path of a file relative to the root, with `/` separators.
-pub fn relative_path(root: &Path, display: &str) -> String {
-    let path = Path::new(display);
-    let abs = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        root.join(path)
-    };
-    let abs = normalize(&abs);
-    let root = normalize(root);
-    let rel = match abs.strip_prefix(&root) {
-        Ok(r) => r.to_path_buf(),
-        Err(_) => {
-            // Outside the root: climb up from it (still a relative reference).
-            let mut up = PathBuf::new();
-            let mut base = root.clone();
-            loop {
-                if let Ok(r) = abs.strip_prefix(&base) {
-                    up.push(r);
-                    break;
-                }
-                if !base.pop() {
-                    up = abs.clone();
-                    break;
-                }
-                up.push("..");
-            }
-            up
-        }
-    };
-    rel.to_string_lossy().replace('\\', "/")
 }
 
 struct Ctx<'a> {
@@ -181,7 +131,7 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn region(&mut self, file: &Arc<crate::settings::SourceFile>, span: Span) -> Value {
+    fn region(&mut self, file: &Arc<crate::source::SourceFile>, span: Span) -> Value {
         let text = &file.text;
         let path = file.display_path();
         let s = text.position(span.start);
@@ -215,7 +165,7 @@ impl Ctx<'_> {
 
     fn location(
         &mut self,
-        file: &Arc<crate::settings::SourceFile>,
+        file: &Arc<crate::source::SourceFile>,
         span: Span,
         message: Option<&str>,
     ) -> Value {
@@ -232,15 +182,10 @@ impl Ctx<'_> {
         loc
     }
 
-    fn result(&mut self, f: &Finding, rule_index: usize) -> Value {
+    fn result(&mut self, f: &Finding, rule_index: usize, fingerprint: &str) -> Value {
         if f.message.contains(MASK) {
             self.redacted = true;
         }
-        let uri = relative_uri(&self.root, &f.path());
-        let fingerprint = stable_hash(&format!(
-            "{}|{}|{}|{}",
-            f.rule.code, uri, f.key, f.value_hash
-        ));
         let related: Vec<Value> = f
             .related
             .iter()
@@ -276,18 +221,26 @@ impl Ctx<'_> {
 }
 
 /// Render the SARIF log.
-pub fn render(report: &Report, rules: &RuleSet, opts: &SarifOptions<'_>) -> String {
+pub fn render(report: &Report, opts: &SarifOptions<'_>) -> String {
     let mut ctx = Ctx {
         report,
         root: opts.root.clone(),
         masked: Default::default(),
         redacted: false,
     };
-    let rule_index = |code: &str| rules.rules.iter().position(|r| r.code == code);
+    let rules = &report.rules;
+    let rule_index = |code: &str| rules.iter().position(|r| r.code == code);
     // Findings of rules not in the set (should not happen) are appended to the table.
-    let mut table: Vec<Arc<Rule>> = rules.rules.clone();
+    let mut table: Vec<Arc<RuleInfo>> = rules.clone();
     let mut results = Vec::new();
-    for f in report.findings.iter().take(MAX_RESULTS) {
+    let fps = fingerprints(
+        report
+            .findings
+            .iter()
+            .chain(report.suppressed.iter().map(|s| &s.finding)),
+    );
+    let (fps, suppressed_fps) = fps.split_at(report.findings.len());
+    for (f, fp) in report.findings.iter().zip(fps).take(MAX_RESULTS) {
         let idx = match rule_index(&f.rule.code) {
             Some(i) => i,
             None => {
@@ -295,10 +248,10 @@ pub fn render(report: &Report, rules: &RuleSet, opts: &SarifOptions<'_>) -> Stri
                 table.len() - 1
             }
         };
-        results.push(ctx.result(f, idx));
+        results.push(ctx.result(f, idx, fp));
     }
     if opts.include_suppressed {
-        for sup in &report.suppressed {
+        for (sup, fp) in report.suppressed.iter().zip(suppressed_fps) {
             let f = &sup.finding;
             let idx = match rule_index(&f.rule.code) {
                 Some(i) => i,
@@ -307,9 +260,9 @@ pub fn render(report: &Report, rules: &RuleSet, opts: &SarifOptions<'_>) -> Stri
                     table.len() - 1
                 }
             };
-            let mut r = ctx.result(f, idx);
+            let mut r = ctx.result(f, idx, fp);
             let kind = match sup.kind {
-                crate::suppress::SuppressionKind::InSource => "inSource",
+                SuppressionKind::InSource => "inSource",
                 _ => "external",
             };
             r["suppressions"] = json!([{"kind": kind, "justification": sup.justification}]);

@@ -3,12 +3,13 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::secrets::{MASK, is_well_known};
+use super::well_known::is_well_known;
 use super::{Check, Condition, KeyPattern, Literal, Rule, RuleSet, SpanTarget, When};
-use crate::finding::{Finding, Related, stable_hash};
-use crate::settings::keys::{is_secret_key, match_key};
-use crate::settings::value::{Effective, parse_bool, parse_number};
-use crate::settings::{Component, KeyStyle, Setting};
+use crate::model::MASK;
+use crate::model::finding::{Finding, FindingBuilder};
+use crate::model::keys::{is_secret_key, match_key};
+use crate::model::settings::{Component, KeyStyle, Setting};
+use crate::model::value::{Effective, is_null_text, parse_bool, parse_number};
 use crate::source::Span;
 
 /// Settings of a component indexed by match key.
@@ -54,7 +55,7 @@ struct Hit {
     /// A list item rather than the whole value.
     span: Option<Span>,
     from_placeholder_default: bool,
-    other: Option<(String, Span, crate::settings::FileRef)>,
+    other: Option<(String, Span, crate::source::FileRef)>,
 }
 
 enum Subject<'a> {
@@ -67,7 +68,7 @@ fn lit_eq(l: &Literal, text: &str, lenient: bool) -> bool {
         Literal::Bool(b) => parse_bool(text, lenient) == Some(*b),
         Literal::Number(n) => parse_number(text) == Some(*n),
         Literal::Str(s) => text.trim().eq_ignore_ascii_case(s.trim()),
-        Literal::Null => crate::yaml::is_null_literal(text.trim()),
+        Literal::Null => is_null_text(text.trim()),
     }
 }
 
@@ -150,7 +151,7 @@ fn holds(
                 Condition::Absent => return None,
                 Condition::Literal => {
                     let literal = match &s.value {
-                        crate::settings::Value::Text { text, .. } => {
+                        crate::model::settings::Value::Text { text, .. } => {
                             !text.trim().is_empty() && !s.value.has_placeholder()
                         }
                         _ => false,
@@ -244,12 +245,13 @@ impl Ctx<'_, '_> {
 
     fn finding(
         &self,
+        file: &crate::source::FileRef,
         key: String,
         message: String,
         span: Span,
         label: String,
         value_norm: &str,
-    ) -> Finding {
+    ) -> FindingBuilder {
         let component = self.index.component;
         let product = component
             .products
@@ -257,19 +259,14 @@ impl Ctx<'_, '_> {
             .copied()
             .find(|p| self.rule.applies_to(&[*p]))
             .or(component.primary_product());
-        Finding {
-            rule: self.rule.clone(),
-            severity: self.check.severity.unwrap_or(self.rule.severity),
-            message,
-            file: component.file.clone(),
-            span,
-            label,
-            key,
-            value_hash: stable_hash(value_norm),
-            product,
-            component: component.name.clone(),
-            related: Vec::new(),
-        }
+        Finding::builder(&self.rule.info, file, span)
+            .severity(self.check.severity.unwrap_or(self.rule.severity))
+            .message(message)
+            .label(label)
+            .key(key)
+            .value(value_norm)
+            .product(product)
+            .component(component.name.clone())
     }
 
     fn present(&self, s: &Setting, caps: &[String], hit: Hit) -> Finding {
@@ -294,21 +291,21 @@ impl Ctx<'_, '_> {
             format!("set to `{shown}`")
         };
         let mut f = self.finding(
+            &s.file,
             key,
             message,
             span,
             label,
             &s.value.display().trim().to_lowercase(),
         );
-        f.file = s.file.clone();
         if let Some((other_key, other_span, other_file)) = hit.other {
-            f.related.push(Related {
-                file: other_file,
-                span: other_span,
-                label: format!("same value as `{other_key}`"),
-            });
+            f = f.related(
+                &other_file,
+                other_span,
+                format!("same value as `{other_key}`"),
+            );
         }
-        f
+        f.build()
     }
 
     fn absent(&self, caps: &[String], anchor: Span) -> Finding {
@@ -324,7 +321,9 @@ impl Ctx<'_, '_> {
             Some(_) => format!("`{key}` is not set here, so it defaults to `{shown}`"),
             None => format!("`{key}` is not set here"),
         };
-        self.finding(key, message, anchor, label, "<absent>")
+        let file = &self.index.component.file;
+        self.finding(file, key, message, anchor, label, "<absent>")
+            .build()
     }
 }
 
@@ -388,10 +387,10 @@ pub fn evaluate(rules: &RuleSet, component: &Component) -> Vec<Finding> {
     let index = Index::new(component);
     let mut out = Vec::new();
     for rule in &rules.rules {
-        if rule.builtin.is_some() || !rule.applies_to(&component.products) {
+        if !rule.applies_to(&component.products) {
             continue;
         }
-        for check in &rule.checks {
+        for check in rule.checks() {
             run_check(rule, check, &index, &mut out);
         }
     }

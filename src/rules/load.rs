@@ -5,24 +5,19 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::builtin::Builtin;
 use super::{
-    Applies, Check, Condition, KeyPattern, LazyRegex, Literal, Rule, RuleSet, Severity, SpanTarget,
-    When,
+    Applies, Check, Condition, KeyPattern, LazyRegex, Literal, Logic, Rule, RuleInfo, RuleSet,
+    Severity, SpanTarget, When,
 };
-use crate::settings::Product;
+use crate::model::settings::Product;
 use crate::source::Span;
-use crate::tomltree::{self, Kind, Toml};
+use crate::syntax::toml_tree::{self, Kind, Toml};
 
 include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
 
 /// An error in a rule file.
-#[derive(Clone, Debug)]
-pub struct RuleError {
-    pub path: PathBuf,
-    pub source: Arc<str>,
-    pub span: Span,
-    pub message: String,
-}
+pub type RuleError = crate::model::problem::SourceError;
 
 /// The rule files compiled into the binary: (path relative to the crate, contents).
 pub fn embedded_files() -> &'static [(&'static str, &'static str)] {
@@ -35,12 +30,25 @@ pub fn embedded_tree(i: usize) -> &'static [u8] {
     EMBEDDED_TREES[i % EMBEDDED_TREES.len()]
 }
 
-pub fn load_embedded() -> (RuleSet, Vec<RuleError>) {
-    let files = EMBEDDED_RULES
+fn embedded() -> Vec<RuleFile> {
+    EMBEDDED_RULES
         .iter()
         .zip(EMBEDDED_TREES)
         .map(|((p, s), t)| (PathBuf::from(p), Arc::<str>::from(*s), Some(*t)))
-        .collect();
+        .collect()
+}
+
+pub fn load_embedded() -> (RuleSet, Vec<RuleError>) {
+    load_with_trees(embedded())
+}
+
+/// The embedded rules (from their build-time trees) and more rule files; codes and
+/// names must be unique across all of them.
+pub fn load_with_embedded(
+    custom: impl IntoIterator<Item = (PathBuf, Arc<str>)>,
+) -> (RuleSet, Vec<RuleError>) {
+    let mut files = embedded();
+    files.extend(custom.into_iter().map(|(p, t)| (p, t, None)));
     load_with_trees(files)
 }
 
@@ -84,9 +92,9 @@ fn load_with_trees(files: Vec<RuleFile>) -> (RuleSet, Vec<RuleError>) {
     // validate in file order so that errors and duplicates are reported deterministically.
     let parsed: Vec<_> = files
         .par_iter()
-        .map(|(path, text, tree)| match tree.and_then(tomltree::decode) {
-            Some(doc) => rule_from_doc(path, &doc),
-            None => parse_rule(path, text),
+        .map(|(_, text, tree)| match tree.and_then(toml_tree::decode) {
+            Some(doc) => rule_from_doc(&doc),
+            None => parse_rule(text),
         })
         .collect();
     for ((path, text, _), parsed) in files.into_iter().zip(parsed) {
@@ -484,13 +492,13 @@ fn parse_check(t: &Toml, errors: &mut Errors) -> Option<Check> {
 }
 
 /// Parse one rule file. Returns the rule and the spans of its code and name.
-pub fn parse_rule(path: &Path, text: &str) -> Result<(Rule, Span, Span), Errors> {
-    let doc = tomltree::parse(text).map_err(|e| vec![(e.span, e.message)])?;
-    rule_from_doc(path, &doc)
+pub fn parse_rule(text: &str) -> Result<(Rule, Span, Span), Errors> {
+    let doc = toml_tree::parse(text).map_err(|e| vec![(e.span, e.message)])?;
+    rule_from_doc(&doc)
 }
 
 /// Validate a parsed rule file.
-fn rule_from_doc(path: &Path, doc: &tomltree::Toml) -> Result<(Rule, Span, Span), Errors> {
+fn rule_from_doc(doc: &toml_tree::Toml) -> Result<(Rule, Span, Span), Errors> {
     let mut errors = Errors::new();
     let mut f = Fields::new(doc, &mut errors);
     let code = f.string("code", true);
@@ -569,18 +577,17 @@ fn rule_from_doc(path: &Path, doc: &tomltree::Toml) -> Result<(Rule, Span, Span)
         }
     }
     let tags = f.strings("tags").into_iter().map(|(t, _)| t).collect();
-    let builtin = f.string("builtin", false);
-    if let Some((b, span)) = &builtin
-        && !super::builtin::NAMES.contains(&b.as_str())
-    {
-        f.err(
-            *span,
-            format!(
-                "unknown builtin `{b}` (known: {})",
-                super::builtin::NAMES.join(", ")
-            ),
-        );
-    }
+    let builtin_field = f.string("builtin", false);
+    let builtin = builtin_field.as_ref().and_then(|(b, span)| {
+        Builtin::from_id(b).or_else(|| {
+            let known: Vec<_> = Builtin::ALL.iter().map(|b| b.id()).collect();
+            f.err(
+                *span,
+                format!("unknown builtin `{b}` (known: {})", known.join(", ")),
+            );
+            None
+        })
+    });
     let generic = f.flag("generic");
     let check_tables = tables(&mut f, "check");
     f.finish("rule");
@@ -591,32 +598,43 @@ fn rule_from_doc(path: &Path, doc: &tomltree::Toml) -> Result<(Rule, Span, Span)
         }
     }
     let has_checks = !check_tables.is_empty();
-    if checks.is_empty() && builtin.is_none() && !has_checks {
-        errors.push((
+    match (&builtin_field, has_checks) {
+        (None, false) => errors.push((
             doc.span,
             "a rule needs at least one `[[check]]` (or a `builtin`)".into(),
-        ));
+        )),
+        // Both would leave one half silently unused.
+        (Some((_, span)), true) => errors.push((
+            *span,
+            "a rule has either a `builtin` or `[[check]]` tables, not both".into(),
+        )),
+        _ => {}
     }
     if !errors.is_empty() {
         return Err(errors);
     }
     match (code, name, severity, summary, docs, explanation) {
         (Some(code), Some(name), Some(severity), Some(summary), Some(docs), Some(explanation)) => {
+            let info = RuleInfo {
+                code: code.0,
+                name: name.0,
+                severity,
+                applies,
+                summary: summary.0,
+                docs: docs.0,
+                cwe,
+                tags,
+                explanation: explanation.0,
+                generic,
+            };
+            let logic = match builtin {
+                Some(b) => Logic::Builtin(b),
+                None => Logic::Checks(checks),
+            };
             Ok((
                 Rule {
-                    code: code.0,
-                    name: name.0,
-                    severity,
-                    applies,
-                    summary: summary.0,
-                    docs: docs.0,
-                    cwe,
-                    tags,
-                    explanation: explanation.0,
-                    checks,
-                    builtin: builtin.map(|b| b.0),
-                    generic,
-                    origin: path.to_path_buf(),
+                    info: Arc::new(info),
+                    logic,
                 },
                 code.1,
                 name.1,
@@ -646,26 +664,26 @@ message = "`{key}` is `{value}`"
 
     #[test]
     fn a_valid_rule_loads() {
-        let (rule, _, _) = parse_rule(Path::new("t.toml"), GOOD).unwrap();
+        let (rule, _, _) = parse_rule(GOOD).unwrap();
         assert_eq!(rule.code, "T001");
-        assert_eq!(rule.checks.len(), 1);
+        assert_eq!(rule.checks().len(), 1);
     }
 
     #[test]
     fn embedded_trees_equal_the_parsed_text() {
         assert_eq!(EMBEDDED_RULES.len(), EMBEDDED_TREES.len());
         for ((path, text), tree) in EMBEDDED_RULES.iter().zip(EMBEDDED_TREES) {
-            let decoded = tomltree::decode(tree).unwrap_or_else(|| panic!("{path}: no tree"));
-            assert_eq!(decoded, tomltree::parse(text).unwrap(), "{path}");
+            let decoded = toml_tree::decode(tree).unwrap_or_else(|| panic!("{path}: no tree"));
+            assert_eq!(decoded, toml_tree::parse(text).unwrap(), "{path}");
         }
         // Truncated or corrupt encodings are refused, never misread.
         let tree = EMBEDDED_TREES[0];
         for cut in [0, 1, 9, tree.len() / 2, tree.len() - 1] {
-            assert!(tomltree::decode(&tree[..cut]).is_none(), "cut at {cut}");
+            assert!(toml_tree::decode(&tree[..cut]).is_none(), "cut at {cut}");
         }
         let mut bad = tree.to_vec();
         bad[0] = b'?';
-        assert!(tomltree::decode(&bad).is_none());
+        assert!(toml_tree::decode(&bad).is_none());
     }
 
     #[test]
@@ -674,7 +692,7 @@ message = "`{key}` is `{value}`"
         assert!(errors.is_empty());
         let mut n = 0;
         for rule in &set.rules {
-            for check in &rule.checks {
+            for check in rule.checks() {
                 let whens = check.when.iter().map(|w| &w.condition);
                 for c in std::iter::once(&check.condition).chain(whens) {
                     if let Condition::Matches(re) = c {
@@ -690,7 +708,7 @@ message = "`{key}` is `{value}`"
     #[test]
     fn a_bad_regex_is_refused_at_load() {
         let r = GOOD.replace("is = true", "matches = \"(unclosed\"");
-        let errs = parse_rule(Path::new("t.toml"), &r).unwrap_err();
+        let errs = parse_rule(&r).unwrap_err();
         assert!(
             errs.iter().any(|(_, m)| m.contains("invalid regex")),
             "{errs:?}"
@@ -701,13 +719,13 @@ message = "`{key}` is `{value}`"
     fn codes_are_a_product_prefix_and_three_digits() {
         for ok in ["T001", "C8001", "HELM007", "OS009", "AB1001"] {
             let r = GOOD.replace("T001", ok);
-            assert!(parse_rule(Path::new("t.toml"), &r).is_ok(), "{ok}");
+            assert!(parse_rule(&r).is_ok(), "{ok}");
         }
         for bad in [
             "t001", "001", "T01", "T", "TX01", "T-001", "T001a", "1T001", "É001",
         ] {
             let r = GOOD.replace("T001", bad);
-            let errs = parse_rule(Path::new("t.toml"), &r).unwrap_err();
+            let errs = parse_rule(&r).unwrap_err();
             assert!(
                 errs.iter().any(|(_, m)| m.contains("three digits")),
                 "{bad}: {errs:?}"
@@ -720,7 +738,7 @@ message = "`{key}` is `{value}`"
         let bad = GOOD
             .replace("is = true", "is = true\nlikes = 3")
             .replace("\"high\"", "\"urgent\"");
-        let errs = parse_rule(Path::new("t.toml"), &bad).unwrap_err();
+        let errs = parse_rule(&bad).unwrap_err();
         let texts: Vec<_> = errs
             .iter()
             .map(|(s, m)| (&bad[s.range()], m.as_str()))
@@ -742,21 +760,21 @@ message = "`{key}` is `{value}`"
     #[test]
     fn two_conditions_and_bad_regex_are_rejected() {
         let bad = GOOD.replace("is = true", "is = true\nmatches = \"(\"");
-        assert!(parse_rule(Path::new("t.toml"), &bad).is_err());
+        assert!(parse_rule(&bad).is_err());
         let bad = GOOD.replace("is = true", "matches = \"(\"");
-        let errs = parse_rule(Path::new("t.toml"), &bad).unwrap_err();
+        let errs = parse_rule(&bad).unwrap_err();
         assert!(errs[0].1.contains("invalid regex"));
     }
 
     #[test]
     fn toml_syntax_errors_have_spans() {
-        let errs = parse_rule(Path::new("t.toml"), "code = \n").unwrap_err();
+        let errs = parse_rule("code = \n").unwrap_err();
         assert_eq!(errs.len(), 1);
     }
 
     #[test]
     fn unknown_placeholders_are_rejected() {
         let bad = GOOD.replace("{value}", "{valeu}");
-        assert!(parse_rule(Path::new("t.toml"), &bad).is_err());
+        assert!(parse_rule(&bad).is_err());
     }
 }

@@ -1,75 +1,19 @@
 //! Rules: declared as data in `rules/<product>/*.toml`, embedded at build time.
 
 pub mod builtin;
-pub mod credentials;
 pub mod eval;
 pub mod load;
 pub mod pattern;
-pub mod secrets;
+pub mod well_known;
 
 use std::fmt;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use regex::Regex;
-use serde::Serialize;
 use std::sync::OnceLock;
 
-use crate::settings::Product;
+pub use crate::model::rule::{Applies, RuleInfo, Severity};
 pub use pattern::KeyPattern;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Low,
-    Medium,
-    High,
-    Critical,
-}
-
-impl Severity {
-    pub const ALL: [Severity; 4] = [
-        Severity::Critical,
-        Severity::High,
-        Severity::Medium,
-        Severity::Low,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Low => "low",
-            Severity::Medium => "medium",
-            Severity::High => "high",
-            Severity::Critical => "critical",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Severity> {
-        Severity::ALL.into_iter().find(|v| v.as_str() == s)
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// What a rule applies to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Applies {
-    Any,
-    Product(Product),
-}
-
-impl Applies {
-    pub fn id(self) -> &'static str {
-        match self {
-            Applies::Any => "any",
-            Applies::Product(p) => p.id(),
-        }
-    }
-}
 
 /// A constant in a rule: a default or a value to compare with.
 #[derive(Clone, Debug, PartialEq)]
@@ -171,37 +115,41 @@ pub struct Check {
     pub when: Vec<When>,
 }
 
+/// What a rule does: declarative checks, or one check written in Rust. A rule cannot
+/// have both (the loader refuses such a file).
+#[derive(Clone, Debug)]
+pub enum Logic {
+    Checks(Vec<Check>),
+    Builtin(builtin::Builtin),
+}
+
 #[derive(Clone, Debug)]
 pub struct Rule {
-    pub code: String,
-    pub name: String,
-    pub severity: Severity,
-    pub applies: Vec<Applies>,
-    pub summary: String,
-    pub docs: String,
-    pub cwe: Vec<u32>,
-    pub tags: Vec<String>,
-    pub explanation: String,
-    pub checks: Vec<Check>,
-    /// A check implemented in Rust (see [`builtin`]).
-    pub builtin: Option<String>,
-    /// A catch-all rule: its findings give way to a more specific rule's finding on the
-    /// same span (CRED001 yields to the rule about demo users, for example).
-    pub generic: bool,
-    /// Where the rule was loaded from (`rules/camunda8/C8001-unprotected-api.toml`).
-    pub origin: PathBuf,
+    pub info: Arc<RuleInfo>,
+    pub logic: Logic,
+}
+
+impl std::ops::Deref for Rule {
+    type Target = RuleInfo;
+
+    fn deref(&self) -> &RuleInfo {
+        &self.info
+    }
 }
 
 impl Rule {
-    pub fn applies_to(&self, products: &[Product]) -> bool {
-        self.applies.iter().any(|a| match a {
-            Applies::Any => true,
-            Applies::Product(p) => products.contains(p),
-        })
+    pub fn checks(&self) -> &[Check] {
+        match &self.logic {
+            Logic::Checks(c) => c,
+            Logic::Builtin(_) => &[],
+        }
     }
 
-    pub fn product_ids(&self) -> Vec<&'static str> {
-        self.applies.iter().map(|a| a.id()).collect()
+    pub fn builtin(&self) -> Option<builtin::Builtin> {
+        match self.logic {
+            Logic::Builtin(b) => Some(b),
+            Logic::Checks(_) => None,
+        }
     }
 }
 
@@ -212,11 +160,21 @@ pub struct RuleSet {
 }
 
 impl RuleSet {
-    /// The rules shipped in the binary. Invalid built-in rules are a bug caught by the
-    /// test suite; here they are skipped.
-    pub fn builtin() -> RuleSet {
+    /// The rules shipped in the binary. Their TOML is checked when the binary is built
+    /// (`build.rs`) and their meaning by the test suite (`tests/rule_fixtures.rs`).
+    pub fn shipped() -> RuleSet {
         let (set, _errors) = load::load_embedded();
         set
+    }
+
+    /// Rule identities, for selectors and the SARIF rule table.
+    pub fn infos(&self) -> Vec<Arc<RuleInfo>> {
+        self.rules.iter().map(|r| r.info.clone()).collect()
+    }
+
+    /// The first rule implemented by this builtin.
+    pub fn with_builtin(&self, b: builtin::Builtin) -> Option<&Arc<Rule>> {
+        self.rules.iter().find(|r| r.builtin() == Some(b))
     }
 
     pub fn find(&self, code_or_name: &str) -> Option<&Arc<Rule>> {

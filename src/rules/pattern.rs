@@ -1,8 +1,8 @@
 //! Key patterns of rules: exact keys and `*`, `[*]`, `**` wildcards, compared the way
 //! the product compares keys (relaxed or literal).
 
-use crate::settings::KeyStyle;
-use crate::settings::keys::match_key;
+use crate::model::keys::match_key;
+use crate::model::settings::KeyStyle;
 
 #[derive(Clone, Debug)]
 enum Token {

@@ -1,6 +1,6 @@
 //! Key normalisation: Spring relaxed binding, env var names and secret detection.
 
-use super::KeyStyle;
+use super::settings::KeyStyle;
 
 /// The form a key is compared in.
 ///
@@ -77,6 +77,31 @@ const NOT_A_VALUE: [&str; 23] = [
     "endpoint",
 ];
 
+/// Where the secret value of a `key: value` / `key=value` line of any format starts,
+/// if a key before a separator names a secret (by [`is_secret_key`], the one vocabulary
+/// every masker uses): a snippet line is masked from there to its end, whether or not a
+/// setting was modelled from it (comments, unknown keys, lines that did not parse).
+pub fn secret_value_start(line: &str) -> Option<usize> {
+    for (i, sep) in line.char_indices() {
+        if sep != ':' && sep != '=' {
+            continue;
+        }
+        let before = line[..i].trim_end();
+        let token = before
+            .rsplit(|c: char| c.is_whitespace() || matches!(c, '<' | '{' | ',' | '(' | '#'))
+            .next()
+            .unwrap_or("")
+            .trim_matches(['"', '\'', '-']);
+        if !token.is_empty() && is_secret_key(token) {
+            let rest = &line[i + 1..];
+            let lead = rest.len() - rest.trim_start().len();
+            let start = i + 1 + lead;
+            return (start < line.len()).then_some(start);
+        }
+    }
+    None
+}
+
 /// Does the key name a credential whose value must never be printed?
 pub fn is_secret_key(key: &str) -> bool {
     let last = key.rsplit(['.', '/']).next().unwrap_or(key);
@@ -130,7 +155,8 @@ pub fn is_secret_key(key: &str) -> bool {
         .max()
         .unwrap_or(0);
     if marker_end == 0 {
-        return false;
+        // `DB_PASS`, `keystorePass`: `pass` names a password only at the end.
+        return norm.ends_with("pass") && !norm.ends_with("bypass");
     }
     // `client-secret` is a secret; `token-url`, `password-file`, `existing-secret-key` are not.
     let tail = &norm[marker_end..];
@@ -165,10 +191,11 @@ mod tests {
             .filter(|c| !matches!(c, '-' | '_'))
             .map(|c| c.to_ascii_lowercase())
             .collect();
-        if key.to_ascii_lowercase().starts_with("logging.level.")
-            || !MARKERS.iter().any(|m| norm.contains(m))
-        {
+        if key.to_ascii_lowercase().starts_with("logging.level.") {
             return false;
+        }
+        if !MARKERS.iter().any(|m| norm.contains(m)) {
+            return norm.ends_with("pass") && !norm.ends_with("bypass");
         }
         let end = MARKERS
             .iter()

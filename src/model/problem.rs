@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::settings::FileRef;
+use crate::source::FileRef;
 use crate::source::Span;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -95,4 +95,14 @@ impl Problem {
             self.message.clone(),
         )
     }
+}
+
+/// An error that points into a TOML file camguard reads (the configuration or a rule
+/// file), rendered with the offending line by `crate::report::source_error`.
+#[derive(Clone, Debug)]
+pub struct SourceError {
+    pub path: std::path::PathBuf,
+    pub source: std::sync::Arc<str>,
+    pub span: Span,
+    pub message: String,
 }

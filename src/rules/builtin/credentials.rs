@@ -4,13 +4,14 @@
 
 use std::sync::Arc;
 
-use super::Rule;
-use super::secrets::{MASK, is_well_known};
-use crate::analyze::Analysis;
-use crate::discover::FileKind;
-use crate::finding::{Finding, stable_hash};
-use crate::settings::value::Effective;
-use crate::settings::{Component, Product, Setting};
+use crate::model::MASK;
+use crate::model::analysis::Analysis;
+use crate::model::file_kind::FileKind;
+use crate::model::finding::Finding;
+use crate::model::rule::RuleInfo;
+use crate::model::settings::{Component, Product, Setting};
+use crate::model::value::Effective;
+use crate::rules::well_known::is_well_known;
 
 /// A secret setting's value as the product would read it.
 struct SecretValue {
@@ -61,29 +62,24 @@ fn is_reference(text: &str) -> bool {
 }
 
 fn finding(
-    rule: &Arc<Rule>,
+    rule: &Arc<RuleInfo>,
     c: &Component,
     s: &Setting,
     message: String,
     label: String,
 ) -> Finding {
-    Finding {
-        rule: rule.clone(),
-        severity: rule.severity,
-        message,
-        file: s.file.clone(),
-        span: s.primary_span(),
-        label,
-        key: s.key.clone(),
-        value_hash: stable_hash(&s.value.display().trim().to_lowercase()),
-        product: c.primary_product(),
-        component: c.name.clone(),
-        related: Vec::new(),
-    }
+    Finding::builder(rule, &s.file, s.primary_span())
+        .message(message)
+        .label(label)
+        .key(s.key.clone())
+        .value(&s.value.display().trim().to_lowercase())
+        .product(c.primary_product())
+        .component(c.name.clone())
+        .build()
 }
 
 /// CRED001: a password, secret or token set to a published default.
-pub fn well_known(rule: &Arc<Rule>, a: &Analysis) -> Vec<Finding> {
+pub fn well_known(rule: &Arc<RuleInfo>, a: &Analysis) -> Vec<Finding> {
     let mut out = Vec::new();
     for c in a.components.iter().filter(|c| !covered_elsewhere(c)) {
         for s in &c.settings {
@@ -113,7 +109,7 @@ pub fn well_known(rule: &Arc<Rule>, a: &Analysis) -> Vec<Finding> {
 }
 
 /// CRED002: a secret written literally into a committed configuration file.
-pub fn hard_coded(rule: &Arc<Rule>, a: &Analysis) -> Vec<Finding> {
+pub fn hard_coded(rule: &Arc<RuleInfo>, a: &Analysis) -> Vec<Finding> {
     // `.env` files exist to keep secrets out of the configuration (and out of git).
     if a.kind == FileKind::Env {
         return Vec::new();

@@ -4,8 +4,8 @@
 //! The process environment is never read: `${VAR}` stays verbatim in values, and a
 //! bare `KEY` line (which compose takes from the host) is reported and ignored.
 
+use super::flat::{Comment, Entry, FlatFile, ParseIssue};
 use super::properties::line_bounds;
-use super::{Comment, Entry, FlatFile, ParseIssue};
 use crate::source::Span;
 
 /// Whitespace inside a line: space, tab, vertical tab, form feed.

@@ -4,90 +4,112 @@
 
 use std::sync::Arc;
 
-use super::{Rule, Severity};
-use crate::analyze::Analysis;
-use crate::finding::{Finding, Related, stable_hash};
-use crate::settings::{Component, Product};
+use crate::model::analysis::Analysis;
+use crate::model::finding::Finding;
+use crate::model::rule::{RuleInfo, Severity};
+use crate::model::settings::{Component, Product};
+use crate::model::value::Effective;
 
-/// The builtin checks a rule file may name.
-pub const NAMES: &[&str] = &[
-    "duplicate-key",
-    "rest-auth-filter",
-    "tomcat-tls",
-    "published-port",
-    "suppressions",
-    "well-known-credential",
-    "hard-coded-secret",
-];
+pub mod credentials;
 
-/// Run a builtin rule over one analysed file.
-pub fn run(rule: &Arc<Rule>, analysis: &Analysis) -> Vec<Finding> {
-    match rule.builtin.as_deref() {
-        Some("duplicate-key") => duplicate_keys(rule, analysis),
-        Some("rest-auth-filter") => rest_auth_filter(rule, analysis),
-        Some("tomcat-tls") => tomcat_tls(rule, analysis),
-        Some("published-port") => published_ports(rule, analysis),
-        Some("well-known-credential") => super::credentials::well_known(rule, analysis),
-        Some("hard-coded-secret") => super::credentials::hard_coded(rule, analysis),
-        // Reported by the suppression pass (crate::suppress), which sees every finding.
-        Some("suppressions") => Vec::new(),
-        _ => Vec::new(),
+/// The checks written in Rust that a rule file may name (`builtin = "duplicate-key"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Builtin {
+    DuplicateKey,
+    RestAuthFilter,
+    TomcatTls,
+    PublishedPort,
+    /// Reported by the suppression stage, which sees every directive.
+    SuppressionWithoutReason,
+    /// Reported by the suppression stage, which knows which directives were used.
+    UnusedSuppression,
+    WellKnownCredential,
+    HardCodedSecret,
+}
+
+impl Builtin {
+    pub const ALL: [Builtin; 8] = [
+        Builtin::DuplicateKey,
+        Builtin::RestAuthFilter,
+        Builtin::TomcatTls,
+        Builtin::PublishedPort,
+        Builtin::SuppressionWithoutReason,
+        Builtin::UnusedSuppression,
+        Builtin::WellKnownCredential,
+        Builtin::HardCodedSecret,
+    ];
+
+    /// The name a rule file uses.
+    pub fn id(self) -> &'static str {
+        match self {
+            Builtin::DuplicateKey => "duplicate-key",
+            Builtin::RestAuthFilter => "rest-auth-filter",
+            Builtin::TomcatTls => "tomcat-tls",
+            Builtin::PublishedPort => "published-port",
+            Builtin::SuppressionWithoutReason => "suppression-without-reason",
+            Builtin::UnusedSuppression => "unused-suppression",
+            Builtin::WellKnownCredential => "well-known-credential",
+            Builtin::HardCodedSecret => "hard-coded-secret",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Builtin> {
+        Builtin::ALL.into_iter().find(|b| b.id() == id)
     }
 }
 
-fn duplicate_keys(rule: &Arc<Rule>, a: &Analysis) -> Vec<Finding> {
+/// Run a builtin check over one analysed file.
+pub fn run(b: Builtin, rule: &Arc<RuleInfo>, analysis: &Analysis) -> Vec<Finding> {
+    match b {
+        Builtin::DuplicateKey => duplicate_keys(rule, analysis),
+        Builtin::RestAuthFilter => rest_auth_filter(rule, analysis),
+        Builtin::TomcatTls => tomcat_tls(rule, analysis),
+        Builtin::PublishedPort => published_ports(rule, analysis),
+        Builtin::WellKnownCredential => credentials::well_known(rule, analysis),
+        Builtin::HardCodedSecret => credentials::hard_coded(rule, analysis),
+        Builtin::SuppressionWithoutReason | Builtin::UnusedSuppression => Vec::new(),
+    }
+}
+
+fn duplicate_keys(rule: &Arc<RuleInfo>, a: &Analysis) -> Vec<Finding> {
     let product = a.components.first().and_then(|c| c.primary_product());
     a.duplicates
         .iter()
-        .map(|d| Finding {
-            rule: rule.clone(),
-            severity: rule.severity,
-            message: format!(
-                "`{}` is defined twice in the same mapping; only the last value takes effect, \
-                 so the earlier one is silently ignored",
-                d.key
-            ),
-            file: a.file.clone(),
-            span: d.span,
-            label: "this definition wins".into(),
-            key: d.key.clone(),
-            value_hash: stable_hash(&d.key),
-            product,
-            component: None,
-            related: vec![Related {
-                file: a.file.clone(),
-                span: d.first,
-                label: "first definition, ignored".into(),
-            }],
+        .map(|d| {
+            Finding::builder(rule, &a.file, d.span)
+                .message(format!(
+                    "`{}` is defined twice in the same mapping; only the last value takes effect, \
+                     so the earlier one is silently ignored",
+                    d.key
+                ))
+                .label("this definition wins")
+                .key(d.key.clone())
+                .product(product)
+                .related(&a.file, d.first, "first definition, ignored")
+                .build()
         })
         .collect()
 }
 
-fn simple(
-    rule: &Arc<Rule>,
+/// A Camunda 7 XML finding (the XML builtins check only Camunda 7 files).
+fn xml_finding(
+    rule: &Arc<RuleInfo>,
     a: &Analysis,
     span: crate::source::Span,
     key: &str,
     message: String,
     label: &str,
 ) -> Finding {
-    Finding {
-        rule: rule.clone(),
-        severity: rule.severity,
-        message,
-        file: a.file.clone(),
-        span,
-        label: label.into(),
-        key: key.into(),
-        value_hash: stable_hash(key),
-        product: Some(Product::Camunda7),
-        component: None,
-        related: Vec::new(),
-    }
+    Finding::builder(rule, &a.file, span)
+        .message(message)
+        .label(label)
+        .key(key)
+        .product(Some(Product::Camunda7))
+        .build()
 }
 
 /// The engine REST API's web.xml must declare ProcessEngineAuthenticationFilter.
-fn rest_auth_filter(rule: &Arc<Rule>, a: &Analysis) -> Vec<Finding> {
+fn rest_auth_filter(rule: &Arc<RuleInfo>, a: &Analysis) -> Vec<Finding> {
     let Some(x) = &a.xml else { return Vec::new() };
     if !x.engine_rest || x.rest_auth_filter {
         return Vec::new();
@@ -104,7 +126,7 @@ fn rest_auth_filter(rule: &Arc<Rule>, a: &Analysis) -> Vec<Finding> {
             "is not declared",
         ),
     };
-    vec![simple(
+    vec![xml_finding(
         rule,
         a,
         span,
@@ -117,18 +139,19 @@ fn rest_auth_filter(rule: &Arc<Rule>, a: &Analysis) -> Vec<Finding> {
 }
 
 /// A Tomcat server.xml whose active connectors are all plain HTTP.
-fn tomcat_tls(rule: &Arc<Rule>, a: &Analysis) -> Vec<Finding> {
+fn tomcat_tls(rule: &Arc<RuleInfo>, a: &Analysis) -> Vec<Finding> {
     let Some(x) = &a.xml else { return Vec::new() };
-    if !x.server_xml || x.connectors.is_empty() || x.connectors.iter().any(|(_, tls, _)| *tls) {
+    if !x.server_xml || x.connectors.is_empty() || x.connectors.iter().any(|c| c.tls) {
         return Vec::new();
     }
     x.connectors
         .iter()
-        .map(|(span, _, port)| {
-            simple(
+        .map(|c| {
+            let port = &c.port;
+            xml_finding(
                 rule,
                 a,
-                *span,
+                c.span,
                 "Server.Service.Connector",
                 format!("Tomcat serves only plain HTTP (connector on port {port}); no TLS connector is enabled"),
                 "plain HTTP connector",
@@ -148,7 +171,7 @@ fn security_off(c: &Component) -> Option<String> {
     ];
     c.settings.iter().find_map(|s| {
         let text = match s.value.effective(s.placeholders) {
-            crate::settings::value::Effective::Text { text, .. } => text,
+            Effective::Text { text, .. } => text,
             _ => return None,
         };
         OFF.iter()
@@ -164,7 +187,7 @@ fn security_on(c: &Component) -> bool {
         s.match_key == "xpack.security.enabled"
             && matches!(
                 s.value.effective(s.placeholders),
-                crate::settings::value::Effective::Text { ref text, .. } if text.trim().eq_ignore_ascii_case("true")
+                Effective::Text { ref text, .. } if text.trim().eq_ignore_ascii_case("true")
             )
     });
     es_on || c.products.contains(&Product::Opensearch)
@@ -188,7 +211,7 @@ fn sensitive_port(products: &[Product], port: u16) -> Option<&'static str> {
 }
 
 /// Compose services publishing datastore, gateway or management ports on all interfaces.
-fn published_ports(rule: &Arc<Rule>, a: &Analysis) -> Vec<Finding> {
+fn published_ports(rule: &Arc<RuleInfo>, a: &Analysis) -> Vec<Finding> {
     let mut out = Vec::new();
     for c in &a.components {
         let off = security_off(c);
@@ -214,19 +237,17 @@ fn published_ports(rule: &Arc<Rule>, a: &Analysis) -> Vec<Finding> {
                 message.push_str(&format!(" while its security is disabled ({off})"));
             }
             message.push_str(": bind it to 127.0.0.1 or do not publish it");
-            out.push(Finding {
-                rule: rule.clone(),
-                severity,
-                message,
-                file: a.file.clone(),
-                span: p.span,
-                label: format!("`{}` listens on 0.0.0.0 of the host", p.text),
-                key: format!("services.{service}.ports"),
-                value_hash: stable_hash(&p.container.to_string()),
-                product: Some(Product::Compose),
-                component: c.name.clone(),
-                related: Vec::new(),
-            });
+            out.push(
+                Finding::builder(rule, &a.file, p.span)
+                    .severity(severity)
+                    .message(message)
+                    .label(format!("`{}` listens on 0.0.0.0 of the host", p.text))
+                    .key(format!("services.{service}.ports"))
+                    .value(&p.container.to_string())
+                    .product(Some(Product::Compose))
+                    .component(c.name.clone())
+                    .build(),
+            );
         }
     }
     out

@@ -1,15 +1,15 @@
-//! Entry points shared by the fuzz targets (`fuzz/`) and the stable regression tests
-//! (`tests/fuzz_regressions.rs`). Each one runs a parser on arbitrary input and checks
+//! Entry points shared by the fuzz targets (`fuzz/`, which include this file with
+//! `#[path]`) and the stable regression tests (`tests/fuzz_regressions.rs`). Each one runs a parser on arbitrary input and checks
 //! invariants: no panic, and every span inside the text on character boundaries.
 
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::analyze::{Context, analyze};
-use crate::discover::FileKind;
-use crate::rules::RuleSet;
-use crate::settings::SourceFile;
-use crate::source::Span;
+use camguard::analyze::{Context, analyze};
+use camguard::discover::FileKind;
+use camguard::rules::RuleSet;
+use camguard::source::SourceFile;
+use camguard::source::Span;
 
 fn assert_span(text: &str, s: Span, what: &str) {
     assert!(
@@ -24,7 +24,7 @@ fn assert_span(text: &str, s: Span, what: &str) {
 }
 
 pub fn yaml(text: &str) {
-    let y = crate::yaml::parse(text);
+    let y = camguard::syntax::yaml::parse(text);
     for i in &y.issues {
         assert_span(text, i.span, "yaml issue");
     }
@@ -35,7 +35,7 @@ pub fn yaml(text: &str) {
 }
 
 pub fn properties(text: &str) {
-    let f = crate::formats::properties::parse_properties(text);
+    let f = camguard::syntax::properties::parse_properties(text);
     for e in &f.entries {
         assert_span(text, e.key_span, "properties key");
         assert_span(text, e.value_span, "properties value");
@@ -44,7 +44,7 @@ pub fn properties(text: &str) {
 }
 
 pub fn dotenv(text: &str) {
-    let f = crate::formats::dotenv::parse_dotenv(text);
+    let f = camguard::syntax::dotenv::parse_dotenv(text);
     for e in &f.entries {
         assert_span(text, e.key_span, "env key");
         assert_span(text, e.value_span, "env value");
@@ -57,7 +57,7 @@ pub fn xml(text: &str) {
 }
 
 pub fn toml_config(text: &str) {
-    if let Err(errs) = crate::config::parse(Path::new("camguard.toml"), text) {
+    if let Err(errs) = camguard::config::parse(Path::new("camguard.toml"), text) {
         for e in errs {
             assert_span(text, e.span, "config error");
         }
@@ -65,7 +65,7 @@ pub fn toml_config(text: &str) {
 }
 
 pub fn rule_file(text: &str) {
-    if let Err(errs) = crate::rules::load::parse_rule(Path::new("rule.toml"), text) {
+    if let Err(errs) = camguard::rules::load::parse_rule(text) {
         for (span, _) in errs {
             assert_span(text, span, "rule error");
         }
@@ -75,7 +75,7 @@ pub fn rule_file(text: &str) {
 fn rules() -> &'static RuleSet {
     use std::sync::OnceLock;
     static RULES: OnceLock<RuleSet> = OnceLock::new();
-    RULES.get_or_init(RuleSet::builtin)
+    RULES.get_or_init(RuleSet::shipped)
 }
 
 /// Analyse and check `text` as `kind`, checking every span that comes out.
@@ -88,7 +88,7 @@ fn analyzed(text: &str, kind: FileKind) {
         _ => "application.yaml",
     };
     let file = SourceFile::new(name, text.to_string());
-    let out = crate::check::check_source(file.clone(), kind, rules(), &Context::default());
+    let out = camguard::scan::check_source(file.clone(), kind, rules(), &Context::default());
     for c in &out.analysis.components {
         for s in &c.settings {
             if Arc::ptr_eq(&s.file, &file) {
@@ -116,7 +116,7 @@ pub fn check_file(data: &[u8]) {
         return;
     };
     let kind = FileKind::ALL[*first as usize % FileKind::ALL.len()];
-    if let Ok(text) = crate::discover::decode(rest.to_vec(), "fuzz") {
+    if let Ok(text) = camguard::discover::decode(rest.to_vec(), "fuzz") {
         analyzed(&text, kind);
     }
 }

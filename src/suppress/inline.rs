@@ -4,12 +4,14 @@
 
 use std::sync::Arc;
 
-use crate::analyze::Analysis;
-use crate::config::Selector;
-use crate::finding::{Finding, stable_hash};
-use crate::rules::{Rule, RuleSet};
-use crate::settings::first_content_offset;
+use crate::model::analysis::Analysis;
+use crate::model::finding::Finding;
+use crate::model::report::{Suppressed, SuppressionKind};
+use crate::model::rule::{RuleInfo, Selector};
+use crate::rules::RuleSet;
+use crate::rules::builtin::Builtin;
 use crate::source::Span;
+use crate::syntax::first_content_offset;
 
 #[derive(Clone, Debug)]
 pub struct Directive {
@@ -18,12 +20,6 @@ pub struct Directive {
     pub reason: Option<String>,
     pub span: Span,
     pub line: usize,
-}
-
-/// Whether a file's text could hold a directive at all (every directive starts with
-/// `camguard:`): parsers skip collecting comments when it cannot.
-pub fn may_have_directives(text: &str) -> bool {
-    memchr::memmem::find(text.as_bytes(), b"camguard:").is_some()
 }
 
 /// Parse the text of a comment (without its marker).
@@ -76,50 +72,25 @@ pub fn directives(a: &Analysis) -> Vec<Directive> {
     out
 }
 
-/// How a finding was suppressed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum SuppressionKind {
-    /// By a comment in the file.
-    InSource,
-    /// By the configuration file.
-    External,
-    /// By the baseline.
-    Baseline,
-}
-
-#[derive(Clone, Debug)]
-pub struct Suppressed {
-    pub finding: Finding,
-    pub kind: SuppressionKind,
-    pub justification: String,
-}
-
-fn matches(selectors: &[String], rule: &Rule) -> bool {
+fn matches(selectors: &[String], rule: &RuleInfo) -> bool {
     selectors
         .iter()
         .any(|s| Selector(s.clone()).matches(&rule.code, &rule.name))
 }
 
 fn meta_finding(
-    rule: &Arc<Rule>,
+    rule: &Arc<RuleInfo>,
     a: &Analysis,
     d: &Directive,
     message: String,
     label: &str,
 ) -> Finding {
-    Finding {
-        rule: rule.clone(),
-        severity: rule.severity,
-        message,
-        file: a.file.clone(),
-        span: d.span,
-        label: label.into(),
-        key: format!("camguard:ignore[{}]", d.selectors.join(",")),
-        value_hash: stable_hash(&d.selectors.join(",")),
-        product: None,
-        component: None,
-        related: Vec::new(),
-    }
+    Finding::builder(rule, &a.file, d.span)
+        .message(message)
+        .label(label)
+        .key(format!("camguard:ignore[{}]", d.selectors.join(",")))
+        .value(&d.selectors.join(","))
+        .build()
 }
 
 /// Apply a file's inline suppressions. Returns the findings that remain (including
@@ -160,13 +131,13 @@ pub fn apply(
             None => kept.push(f),
         }
     }
-    let invalid = rules.find("CG002");
-    let unused = rules.find("CG003");
+    let invalid = rules.with_builtin(Builtin::SuppressionWithoutReason);
+    let unused = rules.with_builtin(Builtin::UnusedSuppression);
     for (i, d) in dirs.iter().enumerate() {
         if !valid(d) {
             if let Some(rule) = invalid {
                 kept.push(meta_finding(
-                    rule,
+                    &rule.info,
                     a,
                     d,
                     "this suppression has no reason, so it suppresses nothing: add why the finding is accepted after the brackets".into(),
@@ -177,7 +148,7 @@ pub fn apply(
             && let Some(rule) = unused
         {
             kept.push(meta_finding(
-                rule,
+                &rule.info,
                 a,
                 d,
                 format!(

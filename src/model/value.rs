@@ -151,6 +151,11 @@ fn split_default(body: &str, syntax: Placeholders) -> Option<&str> {
 }
 
 /// Read a boolean as the product would. Lenient = Spring (`true/on/yes/1`, any case).
+/// Is this text a null (the YAML forms, which Spring reads too)?
+pub fn is_null_text(s: &str) -> bool {
+    matches!(s, "" | "~" | "null" | "Null" | "NULL")
+}
+
 pub fn parse_bool(s: &str, lenient: bool) -> Option<bool> {
     let t = s.trim();
     if lenient {

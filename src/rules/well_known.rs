@@ -48,9 +48,6 @@ pub fn is_well_known(value: &str) -> bool {
     lower.starts_with("demo-") && (lower.ends_with("-secret") || lower.ends_with("-password"))
 }
 
-/// The text shown instead of a secret value.
-pub const MASK: &str = "********";
-
 #[cfg(test)]
 mod tests {
     use super::*;

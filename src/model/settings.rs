@@ -4,42 +4,15 @@
 //! one compose service, one container). Each component holds [`Setting`]s: a key as
 //! the product reads it, a value, and the spans the user wrote.
 
-pub mod keys;
-pub mod normalize;
-pub mod value;
-
 use std::fmt;
-use std::path::PathBuf;
-use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::source::{SourceText, Span};
-pub use value::{Placeholders, Value};
+use super::keys;
+pub use super::value::{Placeholders, Value};
+use crate::source::Span;
 
-/// A file that was read, with a display path (relative to where the scan started).
-#[derive(Debug)]
-pub struct SourceFile {
-    pub path: PathBuf,
-    pub text: SourceText,
-}
-
-impl SourceFile {
-    pub fn new(path: impl Into<PathBuf>, text: impl Into<Arc<str>>) -> Arc<Self> {
-        Arc::new(SourceFile {
-            path: path.into(),
-            text: SourceText::new(text),
-        })
-    }
-
-    /// The path with forward slashes, for reports.
-    pub fn display_path(&self) -> String {
-        let s = self.path.to_string_lossy().replace('\\', "/");
-        s.strip_prefix("./").map(str::to_string).unwrap_or(s)
-    }
-}
-
-pub type FileRef = Arc<SourceFile>;
+pub use crate::source::{FileRef, SourceFile};
 
 /// The products camguard knows. A component may be several at once (a Camunda Run
 /// config is both `camunda7` and `camunda7-run`).
@@ -247,18 +220,4 @@ impl Component {
         }
         best.map(|s| s.span).unwrap_or(self.anchor)
     }
-}
-
-/// The start of the first line that is neither blank nor a comment (or 0).
-pub fn first_content_offset(text: &str) -> usize {
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let t = line.trim_start_matches('\u{feff}').trim();
-        if !(t.is_empty() || t.starts_with('#') || t.starts_with('!') || t.starts_with("<!--")) {
-            let lead = line.len() - line.trim_start_matches('\u{feff}').trim_start().len();
-            return offset + lead;
-        }
-        offset += line.len();
-    }
-    0
 }

@@ -7,7 +7,7 @@
 //! The logical line is collected as `(byte offset, char)` pairs so key and value
 //! spans can be taken straight from the raw text even across continuations.
 
-use super::{Comment, Entry, FlatFile, ParseIssue};
+use super::flat::{Comment, Entry, FlatFile, ParseIssue};
 use crate::source::Span;
 
 /// Whitespace in the sense of `Properties.load`: space, tab and form feed.

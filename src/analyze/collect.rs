@@ -1,10 +1,12 @@
-//! Turning parsed trees into settings.
+//! Turning parsed trees into settings: the [`Collector`] flattens YAML, properties
+//! and .env entries into a component's settings, spans mapped into the file.
 
-use super::keys::{env_to_dotted, match_key};
-use super::{Component, FileRef, Form, Placeholders, Product, Section, Setting, Value};
-use crate::formats::FlatFile;
+use crate::model::keys::{env_to_dotted, is_secret_key, match_key};
+use crate::model::settings::{Component, Form, Placeholders, Product, Section, Setting, Value};
 use crate::source::Span;
-use crate::yaml::{Node, NodeKind, Style};
+use crate::source::{FileRef, SpanMap};
+use crate::syntax::flat::FlatFile;
+use crate::syntax::yaml::{Node, NodeKind, Style};
 
 /// Collects settings (and the enclosing sections) of one component.
 pub struct Collector<'a> {
@@ -15,47 +17,6 @@ pub struct Collector<'a> {
     pub file: FileRef,
     /// Maps spans of an embedded document back into the file (identity otherwise).
     pub map: SpanMap,
-}
-
-/// How spans of a document embedded in another file (a block scalar holding an
-/// application.yaml) map back to the container file.
-#[derive(Clone, Debug, Default)]
-pub enum SpanMap {
-    #[default]
-    Identity,
-    /// Each entry: (offset of a line in the embedded text, offset of that line's
-    /// content in the container file), sorted.
-    Lines(Vec<(usize, usize)>),
-    /// Nothing maps precisely: every span becomes this one.
-    Fixed(Span),
-}
-
-impl SpanMap {
-    pub fn offset(&self, o: usize) -> usize {
-        match self {
-            SpanMap::Identity => o,
-            SpanMap::Fixed(s) => s.start,
-            SpanMap::Lines(lines) => {
-                let i = match lines.binary_search_by(|(v, _)| v.cmp(&o)) {
-                    Ok(i) => i,
-                    Err(0) => 0,
-                    Err(i) => i - 1,
-                };
-                lines.get(i).map_or(o, |(v, src)| src + (o - v.min(&o)))
-            }
-        }
-    }
-
-    pub fn span(&self, s: Span) -> Span {
-        match self {
-            SpanMap::Fixed(f) => *f,
-            _ => {
-                let start = self.offset(s.start);
-                let end = self.offset(s.end).max(start);
-                Span::new(start, end)
-            }
-        }
-    }
 }
 
 impl Collector<'_> {
@@ -76,7 +37,7 @@ impl Collector<'_> {
     ) {
         let value = map_value(value, &self.map);
         self.component.settings.push(Setting {
-            secret: crate::settings::keys::is_secret_key(&key),
+            secret: is_secret_key(&key),
             key,
             match_key,
             value,

@@ -4,8 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::check::{self, ScanOptions};
 use crate::rules::RuleSet;
+use crate::scan::setup::{self, SetupError};
+use crate::scan::{self, ScanOptions};
 
 /// (1-based line that must be flagged, rule code)
 pub type Expected = (usize, String);
@@ -121,7 +122,7 @@ pub fn check_fixture(path: &Path, code: &str, rules: &RuleSet) -> FixtureOutcome
         paths: vec![path.to_path_buf()],
         ..ScanOptions::default()
     };
-    let report = check::scan(&opts, rules);
+    let report = scan::scan(&opts, rules);
     let mut actual: Vec<Expected> = report
         .findings
         .iter()
@@ -186,6 +187,63 @@ pub fn fixtures_for(root: &Path, code: &str) -> RuleFixtures {
     out.bad.sort();
     out.good.sort();
     out
+}
+
+/// The outcome of `camguard test-rules DIR`.
+pub struct DirRun {
+    /// One `FAIL ...` line per failure, then `N passed, N failed`.
+    pub text: String,
+    pub failed: usize,
+}
+
+/// Test the rule files of `dir` against the fixtures beside them: every fixture for every
+/// rule of the directory, and every rule must be expected by some fixture.
+pub fn test_dir(dir: &Path) -> Result<DirRun, SetupError> {
+    let custom = setup::read_rules_dir(dir)?;
+    if custom.is_empty() {
+        return Err(SetupError::Message(format!(
+            "no rule files (*.toml) in `{}`",
+            crate::source::display(dir)
+        )));
+    }
+    let (own, errors) = crate::rules::load::load_files(custom.clone());
+    if !errors.is_empty() {
+        return Err(SetupError::Source(errors));
+    }
+    let codes: Vec<String> = own.rules.iter().map(|r| r.code.clone()).collect();
+    let rules = setup::with_custom(custom)?;
+    let fixtures: Vec<PathBuf> = files_below(dir)
+        .into_iter()
+        .filter(|p| p.extension().is_none_or(|e| e != "toml"))
+        .collect();
+    let mut text = String::new();
+    let (mut passed, mut failed) = (0, 0);
+    let mut exercised = std::collections::BTreeSet::new();
+    for f in &fixtures {
+        for code in &codes {
+            let o = check_fixture(f, code, &rules);
+            if !o.expected.is_empty() || !o.actual.is_empty() {
+                exercised.insert(code.clone());
+            }
+            if o.passed() {
+                passed += 1;
+            } else {
+                failed += 1;
+                text.push_str(&format!("FAIL {}\n", o.describe()));
+            }
+        }
+    }
+    for code in &codes {
+        if !exercised.contains(code) {
+            failed += 1;
+            text.push_str(&format!(
+                "FAIL {code}: no fixture in `{}` expects it\n",
+                crate::source::display(dir)
+            ));
+        }
+    }
+    text.push_str(&format!("{passed} passed, {failed} failed\n"));
+    Ok(DirRun { text, failed })
 }
 
 #[cfg(test)]

@@ -1,7 +1,4 @@
-//! Span-preserving parsers for the flat configuration formats.
-
-pub mod dotenv;
-pub mod properties;
+//! What the flat formats (.properties and .env) parse into.
 
 use crate::source::Span;
 

@@ -1,0 +1,109 @@
+//! The subcommands other than `check`.
+
+use std::path::{Path, PathBuf};
+
+use super::{exit, report_setup_error, write};
+use crate::analyze::{Context, analyze};
+use crate::discover::{self, DEFAULT_MAX_FILE_SIZE};
+use crate::model::MASK;
+use crate::model::file_kind::FileKind;
+use crate::report::one_line;
+use crate::rules::RuleSet;
+use crate::source::{SourceFile, display};
+
+/// `camguard rules`.
+pub fn rules(format: super::args::ListFormat, rules: &RuleSet) -> u8 {
+    use super::args::ListFormat;
+    let infos = rules.infos();
+    let text = match format {
+        ListFormat::Human => crate::report::rules::list_human(&infos),
+        ListFormat::Json => crate::report::rules::list_json(&infos),
+        ListFormat::Markdown => crate::report::rules::markdown(&infos),
+    };
+    write::stdout(&text);
+    exit::CLEAN
+}
+
+/// `camguard explain CODE_OR_NAME`.
+pub fn explain(id: &str, rules: &RuleSet) -> u8 {
+    match rules.find(id) {
+        Some(r) => {
+            write::stdout(&crate::report::rules::explain(&r.info));
+            exit::CLEAN
+        }
+        None => {
+            eprintln!("error: no rule with code or name `{id}` (see `camguard rules`)");
+            exit::USAGE
+        }
+    }
+}
+
+/// `camguard test-rules DIR`.
+pub fn test_rules(dir: &Path) -> u8 {
+    match crate::rule_test::test_dir(dir) {
+        Ok(run) => {
+            write::stdout(&run.text);
+            if run.failed == 0 {
+                exit::CLEAN
+            } else {
+                exit::FINDINGS
+            }
+        }
+        Err(e) => report_setup_error(&e),
+    }
+}
+
+/// `camguard settings`: the components and settings camguard reads from files.
+pub fn settings(paths: &[PathBuf], kind: Option<FileKind>) -> u8 {
+    let mut out = String::new();
+    for p in paths {
+        let text = match discover::read_text(p, DEFAULT_MAX_FILE_SIZE) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("error: {}: {}", e.path, e.message);
+                return exit::USAGE;
+            }
+        };
+        let Some(kind) = kind
+            .or_else(|| discover::classify_name(p))
+            .or_else(|| discover::sniff(&text))
+        else {
+            out.push_str(&format!("{}: not recognised\n", p.display()));
+            continue;
+        };
+        let file = SourceFile::new(display(p), text);
+        let a = analyze(file, kind, &Context::default());
+        out.push_str(&format!("{} ({})\n", a.file.display_path(), kind.id()));
+        for c in &a.components {
+            let products: Vec<_> = c.products.iter().map(|p| p.id()).collect();
+            out.push_str(&format!(
+                "  component {} [{}]{}\n",
+                c.name.as_deref().unwrap_or("-"),
+                products.join(", "),
+                if c.partial { " partial" } else { "" }
+            ));
+            for s in &c.settings {
+                let at = s.file.text.position(s.primary_span().start);
+                let v = if s.is_secret() {
+                    MASK.to_string()
+                } else {
+                    s.value.display()
+                };
+                out.push_str(&format!(
+                    "    {}:{}:{}  {} = {}  ({:?})\n",
+                    s.file.display_path(),
+                    at.line,
+                    at.column,
+                    s.key,
+                    one_line(&v),
+                    s.form
+                ));
+            }
+        }
+        for p in &a.problems {
+            out.push_str(&format!("  problem: {}\n", p.message));
+        }
+    }
+    write::stdout(&out);
+    exit::CLEAN
+}

@@ -1,0 +1,99 @@
+//! What analysis learned from one file: the data that rules read. How it is computed
+//! lives in `crate::analyze`.
+
+use std::sync::Arc;
+
+use super::file_kind::FileKind;
+use super::problem::Problem;
+use super::settings::Component;
+use crate::source::{FileRef, Span};
+
+/// A comment, kept for inline suppressions.
+#[derive(Clone, Debug)]
+pub struct CommentSpan {
+    pub span: Span,
+    pub text: String,
+}
+
+/// A key written twice in one mapping.
+#[derive(Clone, Debug)]
+pub struct Duplicate {
+    pub key: String,
+    pub span: Span,
+    pub first: Span,
+}
+
+/// Everything camguard learned from one file.
+#[derive(Debug)]
+pub struct Analysis {
+    pub file: FileRef,
+    pub kind: FileKind,
+    pub components: Vec<Component>,
+    pub problems: Vec<Problem>,
+    pub comments: Vec<CommentSpan>,
+    pub duplicates: Vec<Duplicate>,
+    /// Facts about XML files, for the XML builtins.
+    pub xml: Option<XmlFacts>,
+}
+
+impl Analysis {
+    pub fn new(file: FileRef, kind: FileKind) -> Self {
+        Analysis {
+            file,
+            kind,
+            components: Vec::new(),
+            problems: Vec::new(),
+            comments: Vec::new(),
+            duplicates: Vec::new(),
+            xml: None,
+        }
+    }
+
+    /// Spans of every literal secret value, by file, to be masked in snippets.
+    pub fn secret_spans(&self) -> Vec<(String, Span)> {
+        let mut spans: Vec<(String, Span)> = self
+            .components
+            .iter()
+            .flat_map(|c| c.settings.iter())
+            .filter(|s| s.is_secret() && !s.value_span.is_empty())
+            .map(|s| {
+                let path = if Arc::ptr_eq(&s.file, &self.file) {
+                    self.file.display_path()
+                } else {
+                    s.file.display_path()
+                };
+                (path, s.value_span)
+            })
+            .collect();
+        spans.sort();
+        spans.dedup();
+        spans
+    }
+}
+
+/// What the XML builtins need to know.
+#[derive(Clone, Debug, Default)]
+pub struct XmlFacts {
+    /// A `web.xml` of the engine REST API.
+    pub engine_rest: bool,
+    /// `ProcessEngineAuthenticationFilter` is declared (not inside a comment).
+    pub rest_auth_filter: bool,
+    /// A comment that holds the filter declaration (commented out).
+    pub rest_auth_filter_comment: Option<Span>,
+    /// The root element's start.
+    pub root: Span,
+    /// A Tomcat `server.xml`.
+    pub server_xml: bool,
+    /// Active `<Connector>` elements.
+    pub connectors: Vec<Connector>,
+}
+
+/// An active Tomcat `<Connector>`.
+#[derive(Clone, Debug)]
+pub struct Connector {
+    pub span: Span,
+    /// It serves TLS (`SSLEnabled="true"` or a TLS protocol).
+    pub tls: bool,
+    /// The `port` attribute as written.
+    pub port: String,
+}

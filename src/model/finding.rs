@@ -1,0 +1,209 @@
+//! Findings: what a rule found, where, and how to describe it without leaking secrets.
+
+use std::sync::Arc;
+
+use super::rule::{RuleInfo, Severity};
+use super::settings::Product;
+use crate::source::{FileRef, Span};
+
+/// A secondary location (the other half of demo/demo, the first of two duplicate keys).
+#[derive(Clone, Debug)]
+pub struct Related {
+    pub file: FileRef,
+    pub span: Span,
+    pub label: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Finding {
+    pub rule: Arc<RuleInfo>,
+    pub severity: Severity,
+    /// Already masked: never contains a secret value.
+    pub message: String,
+    pub file: FileRef,
+    pub span: Span,
+    /// Text under the underlined span.
+    pub label: String,
+    /// The canonical setting key (`camunda.security.authentication.unprotected-api`).
+    pub key: String,
+    /// A short, stable hash of the normalised value (for fingerprints and baselines).
+    pub value_hash: String,
+    pub product: Option<Product>,
+    /// Compose service, container or chart section.
+    pub component: Option<String>,
+    pub related: Vec<Related>,
+}
+
+impl Finding {
+    /// Start a finding of `rule` at `span` of `file`, at the rule's severity.
+    pub fn builder(rule: &Arc<RuleInfo>, file: &FileRef, span: Span) -> FindingBuilder {
+        FindingBuilder(Finding {
+            rule: rule.clone(),
+            severity: rule.severity,
+            message: String::new(),
+            file: file.clone(),
+            span,
+            label: String::new(),
+            key: String::new(),
+            value_hash: String::new(),
+            product: None,
+            component: None,
+            related: Vec::new(),
+        })
+    }
+
+    pub fn path(&self) -> String {
+        self.file.display_path()
+    }
+
+    /// Sort key: file, position, rule, key. Output order never depends on threads.
+    pub fn sort_key(&self) -> (String, usize, usize, String, String) {
+        (
+            self.path(),
+            self.span.start,
+            self.span.end,
+            self.rule.code.clone(),
+            self.key.clone(),
+        )
+    }
+
+    /// What identifies the finding across runs: rule, file, key and value, but no line
+    /// numbers, so that edits elsewhere in the file keep it. Every format uses it.
+    fn identity(&self) -> String {
+        format!(
+            "{}|{}|{}|{}",
+            self.rule.code,
+            self.path(),
+            self.key,
+            self.value_hash
+        )
+    }
+}
+
+/// Builds a [`Finding`]; the only way rules and suppressions make one.
+#[must_use]
+pub struct FindingBuilder(Finding);
+
+impl FindingBuilder {
+    pub fn severity(mut self, s: Severity) -> Self {
+        self.0.severity = s;
+        self
+    }
+
+    /// The message; it must already be masked.
+    pub fn message(mut self, m: impl Into<String>) -> Self {
+        self.0.message = m.into();
+        self
+    }
+
+    pub fn label(mut self, l: impl Into<String>) -> Self {
+        self.0.label = l.into();
+        self
+    }
+
+    /// The canonical key; the value hash defaults to the key's.
+    pub fn key(mut self, k: impl Into<String>) -> Self {
+        self.0.key = k.into();
+        self
+    }
+
+    /// What the value hash is computed from (never stored as such).
+    pub fn value(mut self, v: &str) -> Self {
+        self.0.value_hash = stable_hash(v);
+        self
+    }
+
+    pub fn product(mut self, p: Option<Product>) -> Self {
+        self.0.product = p;
+        self
+    }
+
+    pub fn component(mut self, c: Option<String>) -> Self {
+        self.0.component = c;
+        self
+    }
+
+    pub fn related(mut self, file: &FileRef, span: Span, label: impl Into<String>) -> Self {
+        self.0.related.push(Related {
+            file: file.clone(),
+            span,
+            label: label.into(),
+        });
+        self
+    }
+
+    pub fn build(mut self) -> Finding {
+        if self.0.value_hash.is_empty() {
+            self.0.value_hash = stable_hash(&self.0.key);
+        }
+        self.0
+    }
+}
+
+/// The fingerprint of each finding, in order: its identity hashed, and where two findings
+/// share an identity (the same setting in two services of one file), an occurrence number,
+/// so that every fingerprint is unique and stays stable when lines move.
+pub fn fingerprints<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    findings
+        .into_iter()
+        .map(|f| {
+            let base = f.identity();
+            let mut fp = stable_hash(&base);
+            let mut n = 1;
+            while !seen.insert(fp.clone()) {
+                n += 1;
+                fp = stable_hash(&format!("{base}|{n}"));
+            }
+            fp
+        })
+        .collect()
+}
+
+/// FNV-1a, 64 bit: stable across runs and platforms (std's hasher is not).
+pub fn stable_hash(s: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in s.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::rule::Applies;
+    use crate::source::SourceFile;
+
+    fn rule() -> Arc<RuleInfo> {
+        Arc::new(RuleInfo {
+            code: "T001".into(),
+            name: "t".into(),
+            severity: Severity::High,
+            applies: vec![Applies::Any],
+            summary: String::new(),
+            docs: String::new(),
+            cwe: Vec::new(),
+            tags: Vec::new(),
+            explanation: String::new(),
+            generic: false,
+        })
+    }
+
+    #[test]
+    fn fingerprints_are_unique_and_ignore_positions() {
+        let file = SourceFile::new("a.yaml", "k: v\nk: v\n");
+        let f = |at| {
+            Finding::builder(&rule(), &file, Span::new(at, at + 1))
+                .key("k")
+                .value("v")
+                .build()
+        };
+        let (a, b) = (f(0), f(5));
+        let fps = fingerprints([&a, &b]);
+        assert_ne!(fps[0], fps[1]);
+        // The first occurrence does not depend on where it is.
+        assert_eq!(fingerprints([&b])[0], fps[0]);
+    }
+}

@@ -1,0 +1,16 @@
+//! What flows through the pipeline: settings, rule identities, findings, problems and
+//! the report. The model imports nothing of camguard but `crate::source`, so every stage
+//! and every renderer can use it.
+
+pub mod analysis;
+pub mod file_kind;
+pub mod finding;
+pub mod keys;
+pub mod problem;
+pub mod report;
+pub mod rule;
+pub mod settings;
+pub mod value;
+
+/// The text shown instead of a secret value, in every output.
+pub const MASK: &str = "********";

@@ -1,0 +1,190 @@
+//! One file: read, classify, analyse, evaluate every rule, apply its inline
+//! suppressions; then slim the result down to what the report keeps.
+
+use std::sync::Arc;
+
+use super::{ScanOptions, StdinInput};
+use crate::analyze::{Context, analyze};
+use crate::discover::{self, Candidate};
+use crate::model::analysis::Analysis;
+use crate::model::file_kind::FileKind;
+use crate::model::finding::Finding;
+use crate::model::problem::{Problem, ProblemKind};
+use crate::model::report::{Report, ScannedFile, Suppressed};
+use crate::rules::{RuleSet, Severity, builtin, eval};
+use crate::source::{SourceFile, Span, display};
+use crate::suppress::Suppressor;
+
+/// Everything one file yields.
+pub struct FileOutcome {
+    pub analysis: Analysis,
+    pub findings: Vec<Finding>,
+    pub suppressed: Vec<Suppressed>,
+}
+
+/// Check one file's text (already read) as a kind.
+pub fn check_source(
+    file: Arc<SourceFile>,
+    kind: FileKind,
+    rules: &RuleSet,
+    ctx: &Context,
+) -> FileOutcome {
+    let analysis = analyze(file, kind, ctx);
+    let mut findings = Vec::new();
+    for c in &analysis.components {
+        findings.extend(eval::evaluate(rules, c));
+    }
+    for rule in &rules.rules {
+        let Some(b) = rule.builtin() else { continue };
+        let applies = analysis
+            .components
+            .iter()
+            .any(|c| rule.applies_to(&c.products))
+            || (analysis.components.is_empty() && rule.applies_to(&[]));
+        if applies {
+            findings.extend(builtin::run(b, &rule.info, &analysis));
+        }
+    }
+    drop_generic_duplicates(&mut findings);
+    FileOutcome {
+        analysis,
+        findings,
+        suppressed: Vec::new(),
+    }
+}
+
+/// Findings of catch-all rules give way to a specific rule's finding on the same span,
+/// unless the specific one is less severe.
+fn drop_generic_duplicates(findings: &mut Vec<Finding>) {
+    if !findings.iter().any(|f| f.rule.generic) {
+        return;
+    }
+    let mut specific: std::collections::HashMap<(String, usize, usize), Severity> =
+        std::collections::HashMap::new();
+    for f in findings.iter().filter(|f| !f.rule.generic) {
+        let e = specific
+            .entry((f.path(), f.span.start, f.span.end))
+            .or_insert(f.severity);
+        *e = (*e).max(f.severity);
+    }
+    findings.retain(|f| {
+        !f.rule.generic
+            || specific
+                .get(&(f.path(), f.span.start, f.span.end))
+                .is_none_or(|s| *s < f.severity)
+    });
+}
+
+/// What the report keeps of one file: the parsed trees and settings are dropped on the
+/// worker thread as soon as the file is checked, so memory follows the files in flight,
+/// not the tree.
+pub(super) struct Checked {
+    file: ScannedFile,
+    findings: Vec<Finding>,
+    suppressed: Vec<Suppressed>,
+    problems: Vec<Problem>,
+    /// Only for files with something to show (snippets are masked with them).
+    secret_spans: Vec<(String, Span)>,
+}
+
+impl Checked {
+    /// Move what the report keeps into it.
+    pub(super) fn add_to(self, report: &mut Report) {
+        for (p, span) in self.secret_spans {
+            report.secret_spans.entry(p).or_default().push(span);
+        }
+        report.files.push(self.file);
+        report.problems.extend(self.problems);
+        report.findings.extend(self.findings);
+        report.suppressed.extend(self.suppressed);
+    }
+
+    fn from_outcome(out: FileOutcome) -> Self {
+        let FileOutcome {
+            analysis,
+            findings,
+            suppressed,
+        } = out;
+        let shows_text =
+            !findings.is_empty() || !suppressed.is_empty() || !analysis.problems.is_empty();
+        let secret_spans = if shows_text {
+            analysis.secret_spans()
+        } else {
+            Vec::new()
+        };
+        Checked {
+            file: ScannedFile {
+                path: analysis.file.display_path(),
+                kind: analysis.kind,
+            },
+            findings,
+            suppressed,
+            secret_spans,
+            problems: analysis.problems,
+        }
+    }
+}
+
+pub(super) enum Input {
+    File(Candidate),
+    Stdin(StdinInput),
+}
+
+/// Check one input; `None` for a walked file camguard does not recognise.
+pub(super) fn process(
+    input: Input,
+    opts: &ScanOptions,
+    rules: &RuleSet,
+    ctx: &Context,
+    suppressor: &Suppressor<'_>,
+) -> Option<Result<Checked, Problem>> {
+    let (path, text, kind_by_name, explicit) = match input {
+        Input::File(c) => {
+            let text = match discover::read_text(&c.path, opts.max_file_size) {
+                Ok(t) => t,
+                Err(p) => return Some(Err(p)),
+            };
+            (c.path, text, c.kind, c.explicit)
+        }
+        Input::Stdin(s) => {
+            let shown = display(&s.name);
+            if s.bytes.len() as u64 > opts.max_file_size {
+                return Some(Err(Problem::new(
+                    ProblemKind::TooLarge,
+                    shown,
+                    format!(
+                        "standard input is over the limit of {} bytes",
+                        opts.max_file_size
+                    ),
+                )));
+            }
+            let text = match discover::decode(s.bytes, &shown) {
+                Ok(t) => t,
+                Err(p) => return Some(Err(p)),
+            };
+            let kind = discover::classify_name(&s.name);
+            (s.name, text, kind, true)
+        }
+    };
+    let kind = opts
+        .kind
+        .or(kind_by_name)
+        .or_else(|| discover::sniff(&text));
+    let Some(kind) = kind else {
+        if explicit {
+            return Some(Err(Problem::new(
+                ProblemKind::Unrecognized,
+                display(&path),
+                "not a configuration file camguard recognises; skipped (force a kind with --kind)",
+            )));
+        }
+        return None;
+    };
+    let file = SourceFile::new(display(&path), text);
+    let mut out = check_source(file, kind, rules, ctx);
+    let findings = std::mem::take(&mut out.findings);
+    let (kept, suppressed) = suppressor.file(&out.analysis, findings);
+    out.findings = kept;
+    out.suppressed = suppressed;
+    Some(Ok(Checked::from_outcome(out)))
+}

@@ -1,0 +1,67 @@
+//! Every way a finding is set aside, as one stage: inline `camguard: ignore[...]`
+//! comments (per file, on the worker thread that checked it), `[[ignore]]` entries of the
+//! configuration, and the baseline (both once every file is checked).
+
+pub mod baseline;
+pub mod ignores;
+pub mod inline;
+
+use std::path::PathBuf;
+
+use crate::config::Config;
+use crate::model::analysis::Analysis;
+use crate::model::finding::Finding;
+use crate::model::report::{Report, Suppressed, SuppressionKind};
+use crate::rules::RuleSet;
+use crate::source::display;
+
+/// What may set findings aside in one scan.
+pub struct Suppressor<'a> {
+    /// `--no-ignores`: an audit run in which nothing is set aside.
+    pub disabled: bool,
+    pub config: &'a Config,
+    pub rules: &'a RuleSet,
+    /// The baseline and where it was read from.
+    pub baseline: Option<(&'a baseline::Baseline, PathBuf)>,
+}
+
+impl Suppressor<'_> {
+    /// One file's findings: those its inline directives suppress are set aside, and
+    /// invalid or unused directives become findings themselves.
+    pub fn file(&self, a: &Analysis, findings: Vec<Finding>) -> (Vec<Finding>, Vec<Suppressed>) {
+        if self.disabled {
+            return (findings, Vec::new());
+        }
+        inline::apply(a, findings, self.rules, self.config.require_reason)
+    }
+
+    /// The whole report, once every file is checked: configured ignores (unless
+    /// disabled), then the baseline (always: it was asked for on the command line).
+    pub fn report(&self, report: &mut Report) {
+        if !self.disabled {
+            ignores::apply(report, self.config);
+        }
+        if let Some((b, path)) = &self.baseline {
+            apply_baseline(report, b, &display(path));
+        }
+    }
+}
+
+fn apply_baseline(report: &mut Report, b: &baseline::Baseline, shown: &str) {
+    let findings = std::mem::take(&mut report.findings);
+    let (new, known, fixed) = baseline::apply(b, findings);
+    report.findings = new;
+    report
+        .suppressed
+        .extend(known.into_iter().map(|f| Suppressed {
+            finding: f,
+            kind: SuppressionKind::Baseline,
+            justification: format!("in the baseline {shown}"),
+        }));
+    for e in fixed {
+        report.notes.push(format!(
+            "baseline entry {} {} `{}` no longer matches (fixed): remove it from {shown}",
+            e.code, e.path, e.key,
+        ));
+    }
+}
