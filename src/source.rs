@@ -178,27 +178,58 @@ pub type FileRef = Arc<SourceFile>;
 pub enum SpanMap {
     #[default]
     Identity,
-    /// Each entry: (offset of a line in the embedded text, offset of that line's
-    /// content in the container file), sorted.
-    Lines(Vec<(usize, usize)>),
+    /// One entry per line of the embedded text, sorted by `text`, possibly followed by
+    /// one for the end of the text (see [`LineMap`]).
+    Lines(Vec<LineMap>),
     /// Nothing maps precisely: every span becomes this one.
     Fixed(Span),
 }
 
+/// Where one line of an embedded text sits in the container file. Within the line,
+/// offsets map one to one. The position at the start of the line is two places in the
+/// file: a span starting there starts at the line's content (after the indentation the
+/// embedding removed), one ending there ends right after the file's line break before
+/// the line (`\n` or `\r\n`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LineMap {
+    /// Offset of the line in the embedded text.
+    pub text: usize,
+    /// Offset of the line's content in the file.
+    pub content: usize,
+    /// Offset in the file right after the line break that precedes the line.
+    pub after_break: usize,
+}
+
 impl SpanMap {
+    /// The file offset of a position in the embedded text (where a span starts, or a
+    /// point).
     pub fn offset(&self, o: usize) -> usize {
         match self {
             SpanMap::Identity => o,
             SpanMap::Fixed(s) => s.start,
-            SpanMap::Lines(lines) => {
-                let i = match lines.binary_search_by(|(v, _)| v.cmp(&o)) {
-                    Ok(i) => i,
-                    Err(0) => 0,
-                    Err(i) => i - 1,
-                };
-                lines.get(i).map_or(o, |(v, src)| src + (o - v.min(&o)))
-            }
+            SpanMap::Lines(lines) => Self::line(lines, o).map_or(o, |l| l.content + (o - l.text)),
         }
+    }
+
+    /// The file offset where a span ending at `o` in the embedded text ends.
+    fn end_offset(&self, o: usize) -> usize {
+        match self {
+            SpanMap::Lines(lines) => match Self::line(lines, o) {
+                Some(l) if l.text == o => l.after_break,
+                _ => self.offset(o),
+            },
+            _ => self.offset(o),
+        }
+    }
+
+    /// The last line starting at or before `o`.
+    fn line(lines: &[LineMap], o: usize) -> Option<&LineMap> {
+        let i = match lines.binary_search_by(|l| l.text.cmp(&o)) {
+            Ok(i) => i,
+            Err(0) => return None,
+            Err(i) => i - 1,
+        };
+        lines.get(i)
     }
 
     pub fn span(&self, s: Span) -> Span {
@@ -206,7 +237,11 @@ impl SpanMap {
             SpanMap::Fixed(f) => *f,
             _ => {
                 let start = self.offset(s.start);
-                let end = self.offset(s.end).max(start);
+                let end = if s.is_empty() {
+                    start
+                } else {
+                    self.end_offset(s.end).max(start)
+                };
                 Span::new(start, end)
             }
         }

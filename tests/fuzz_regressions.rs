@@ -11,6 +11,7 @@ mod fuzzing;
 fn fuzz_regressions_replay_without_panics() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions");
     let mut replayed = 0;
+    let mut failed = Vec::new();
     for target in [
         "yaml",
         "properties",
@@ -28,7 +29,7 @@ fn fuzz_regressions_replay_without_panics() {
         for f in files {
             let data = std::fs::read(&f).unwrap();
             let text = String::from_utf8_lossy(&data);
-            match target {
+            let run = std::panic::catch_unwind(|| match target {
                 "yaml" => fuzzing::yaml(&text),
                 "properties" => fuzzing::properties(&text),
                 "dotenv" => fuzzing::dotenv(&text),
@@ -36,10 +37,24 @@ fn fuzz_regressions_replay_without_panics() {
                 "toml_config" => fuzzing::toml_config(&text),
                 "rule_file" => fuzzing::rule_file(&text),
                 _ => fuzzing::check_file(&data),
+            });
+            if let Err(e) = run {
+                let why = e
+                    .downcast_ref::<String>()
+                    .map(String::as_str)
+                    .or_else(|| e.downcast_ref::<&str>().copied())
+                    .unwrap_or("panic");
+                failed.push(format!("{}: {why}", f.display()));
             }
             replayed += 1;
         }
     }
+    assert!(
+        failed.is_empty(),
+        "{} of {replayed} inputs failed:\n{}",
+        failed.len(),
+        failed.join("\n")
+    );
     assert!(
         replayed > 0,
         "no regression inputs found under fuzz/regressions/"
