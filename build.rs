@@ -86,14 +86,38 @@ fn encode_value(out: &mut Vec<u8>, v: &Spanned<DeValue<'_>>) {
     }
 }
 
-/// The encoded tree, or nothing when the file does not parse (camguard then parses the
-/// text at run time and reports the error, which a test turns into a failure).
-fn encode(text: &str) -> Vec<u8> {
-    let Ok(doc) = DeTable::parse(text) else {
-        return Vec::new();
+/// The encoded tree. A shipped rule file that is not TOML, or that declares both a
+/// `builtin` and `[[check]]` tables, fails the build: it is known now, not at start-up.
+/// (What each field means is checked by the loader, and every shipped rule by
+/// `tests/rule_fixtures.rs`.)
+fn encode(path: &Path, text: &str) -> Vec<u8> {
+    let doc = match DeTable::parse(text) {
+        Ok(d) => d,
+        Err(e) => panic!("{}: not valid TOML: {e}", path.display()),
     };
+    let table = doc.get_ref();
+    for field in [
+        "code",
+        "name",
+        "severity",
+        "products",
+        "summary",
+        "docs",
+        "explanation",
+    ] {
+        assert!(
+            table.get(field).is_some(),
+            "{}: missing required field `{field}`",
+            path.display()
+        );
+    }
+    assert!(
+        !(table.get("builtin").is_some() && table.get("check").is_some()),
+        "{}: a rule has either a `builtin` or `[[check]]` tables, not both",
+        path.display()
+    );
     let mut out = Vec::new();
-    encode_table(&mut out, doc.get_ref(), 0..text.len());
+    encode_table(&mut out, table, 0..text.len());
     out
 }
 
@@ -126,9 +150,10 @@ fn main() {
         "/// Their parsed trees, encoded (same order).\npub static EMBEDDED_TREES: &[&[u8]] = &[\n",
     );
     for (n, f) in files.iter().enumerate() {
-        let text = fs::read_to_string(f).unwrap_or_default();
+        let text =
+            fs::read_to_string(f).unwrap_or_else(|e| panic!("{}: cannot read: {e}", f.display()));
         let bin = out_dir.join(format!("rule-{n}.bin"));
-        fs::write(&bin, encode(&text)).expect("OUT_DIR is writable");
+        fs::write(&bin, encode(f, &text)).expect("OUT_DIR is writable");
         trees.push_str(&format!(
             "    include_bytes!({:?}),\n",
             bin.display().to_string()

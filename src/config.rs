@@ -365,47 +365,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<ConfigError>> {
                 Kind::Int(n) if n > 0 => c.max_file_size = Some(n as u64),
                 _ => r.err(v.span, "`max-file-size` must be a positive number of bytes"),
             },
-            "kind" => {
-                let tables: Vec<&Toml> = match &v.kind {
-                    Kind::Array(items) => items.iter().collect(),
-                    _ => vec![v],
-                };
-                for t in tables {
-                    let glob_v = t.get("glob");
-                    let image_v = t.get("image");
-                    for (k, kspan, _) in t.entries() {
-                        if !matches!(k.as_str(), "glob" | "kind" | "image" | "product") {
-                            r.err(*kspan, format!("unknown `[[kind]]` field `{k}` (known: glob, kind, image, product)"));
-                        }
-                    }
-                    match (glob_v, image_v) {
-                        (Some(g), None) => {
-                            let kind = t.get("kind");
-                            let parsed = kind.and_then(|k| k.as_str()).and_then(FileKind::from_id);
-                            match (g.as_str().map(glob), parsed) {
-                                (Some(Ok(m)), Some(kind)) => c.kinds.push(KindMapping::Glob(m, kind)),
-                                (Some(Err(e)), _) => r.err(g.span, format!("invalid glob: {e}")),
-                                (_, None) => {
-                                    let known: Vec<_> = FileKind::ALL.iter().map(|k| k.id()).collect();
-                                    r.err(kind.map_or(t.span, |k| k.span), format!("`kind` must be one of {}", known.join(", ")))
-                                }
-                                (None, _) => r.err(g.span, "`glob` must be a string"),
-                            }
-                        }
-                        (None, Some(i)) => {
-                            let product = t.get("product");
-                            let parsed = product.and_then(|p| p.as_str()).and_then(Product::from_id);
-                            match (i.as_str().map(glob), parsed) {
-                                (Some(Ok(m)), Some(p)) => c.kinds.push(KindMapping::Image(m, p)),
-                                (Some(Err(e)), _) => r.err(i.span, format!("invalid image pattern: {e}")),
-                                (_, None) => r.err(product.map_or(t.span, |p| p.span), "`product` must be a camguard product (optimize, camunda7, camunda7-run, camunda8, elasticsearch, opensearch)"),
-                                (None, _) => r.err(i.span, "`image` must be a string"),
-                            }
-                        }
-                        _ => r.err(t.span, "`[[kind]]` needs either `glob` and `kind`, or `image` and `product`"),
-                    }
-                }
-            }
+            "kind" => kind_mappings(&mut r, v, &mut c),
             _ => r.err(
                 *kspan,
                 format!(
@@ -420,6 +380,61 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<ConfigError>> {
         Ok(c)
     } else {
         Err(wrap(r.errors))
+    }
+}
+
+/// `[[kind]]` tables: a file glob to a kind, or an image pattern to a product.
+fn kind_mappings(r: &mut Reader<'_>, v: &Toml, c: &mut Config) {
+    let tables: Vec<&Toml> = match &v.kind {
+        Kind::Array(items) => items.iter().collect(),
+        _ => vec![v],
+    };
+    for t in tables {
+        let glob_v = t.get("glob");
+        let image_v = t.get("image");
+        for (k, kspan, _) in t.entries() {
+            if !matches!(k.as_str(), "glob" | "kind" | "image" | "product") {
+                r.err(
+                    *kspan,
+                    format!("unknown `[[kind]]` field `{k}` (known: glob, kind, image, product)"),
+                );
+            }
+        }
+        match (glob_v, image_v) {
+            (Some(g), None) => {
+                let kind = t.get("kind");
+                let parsed = kind.and_then(|k| k.as_str()).and_then(FileKind::from_id);
+                match (g.as_str().map(glob), parsed) {
+                    (Some(Ok(m)), Some(kind)) => c.kinds.push(KindMapping::Glob(m, kind)),
+                    (Some(Err(e)), _) => r.err(g.span, format!("invalid glob: {e}")),
+                    (_, None) => {
+                        let known: Vec<_> = FileKind::ALL.iter().map(|k| k.id()).collect();
+                        r.err(
+                            kind.map_or(t.span, |k| k.span),
+                            format!("`kind` must be one of {}", known.join(", ")),
+                        )
+                    }
+                    (None, _) => r.err(g.span, "`glob` must be a string"),
+                }
+            }
+            (None, Some(i)) => {
+                let product = t.get("product");
+                let parsed = product.and_then(|p| p.as_str()).and_then(Product::from_id);
+                match (i.as_str().map(glob), parsed) {
+                    (Some(Ok(m)), Some(p)) => c.kinds.push(KindMapping::Image(m, p)),
+                    (Some(Err(e)), _) => r.err(i.span, format!("invalid image pattern: {e}")),
+                    (_, None) => r.err(product.map_or(t.span, |p| p.span), {
+                        let known: Vec<_> = Product::ALL.iter().map(|p| p.id()).collect();
+                        format!("`product` must be one of {}", known.join(", "))
+                    }),
+                    (None, _) => r.err(i.span, "`image` must be a string"),
+                }
+            }
+            _ => r.err(
+                t.span,
+                "`[[kind]]` needs either `glob` and `kind`, or `image` and `product`",
+            ),
+        }
     }
 }
 

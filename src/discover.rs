@@ -8,7 +8,7 @@ use globset::GlobMatcher;
 
 pub use crate::model::file_kind::FileKind;
 use crate::model::problem::{Problem, ProblemKind};
-use crate::source::{display, relative_path};
+use crate::source::{display, relative_to_base};
 
 /// Files larger than this are reported, not read (`--max-file-size`).
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
@@ -186,7 +186,7 @@ impl WalkOptions {
     /// The kind of a file: by the configuration's globs, then by its name.
     pub fn classify(&self, path: &Path) -> Option<FileKind> {
         if !self.kinds.is_empty() {
-            let rel = relative_path(&self.base, &display(path));
+            let rel = relative_to_base(&self.base, path);
             if let Some((_, k)) = self.kinds.iter().find(|(g, _)| g.is_match(&rel)) {
                 return Some(*k);
             }

@@ -272,6 +272,20 @@ fn normalize(p: &std::path::Path) -> std::path::PathBuf {
     out
 }
 
+/// A path as found (relative to the working directory, or absolute) relative to an
+/// absolute base directory, with `/` separators: how globs of a configuration file,
+/// which are relative to that file, are matched wherever camguard was started.
+pub fn relative_to_base(base: &std::path::Path, path: &std::path::Path) -> String {
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|d| d.join(path))
+            .unwrap_or_else(|_| path.to_path_buf())
+    };
+    relative_path(base, &display(&abs))
+}
+
 /// The path of a file relative to the root, with `/` separators.
 pub fn relative_path(root: &std::path::Path, display: &str) -> String {
     use std::path::{Path, PathBuf};

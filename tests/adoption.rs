@@ -1,16 +1,12 @@
 //! Adoption features: configuration discovery, suppressions in every format, expiring
 //! ignores, baselines, custom rules and `test-rules`.
 
+mod support;
+
 use std::fs;
 use std::path::Path;
 
-use assert_cmd::Command;
-
-fn camguard(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("camguard").expect("binary builds");
-    c.current_dir(dir);
-    c
-}
+use support::camguard_in as camguard;
 
 fn json(dir: &Path, args: &[&str]) -> (serde_json::Value, i32, String) {
     let out = camguard(dir)
@@ -360,4 +356,52 @@ fn show_config_and_show_files() {
         text,
         "application.yaml\tspring\ndeploy/stack.yml\tcompose\n"
     );
+}
+
+#[test]
+fn kind_globs_classify_files_whatever_their_name() {
+    let d = project();
+    let p = d.path();
+    // Neither name nor content makes these configuration files camguard would read.
+    write(
+        p,
+        "ops/orchestration.conf",
+        "camunda.security.authentication.unprotected-api=true\n",
+    );
+    write(
+        p,
+        "ops/gateway.txt",
+        "camunda:\n  security:\n    authentication:\n      unprotected-api: true\n",
+    );
+    let unmapped = camguard(p)
+        .args(["check", ".", "--show-files"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&unmapped.stdout), "");
+    write(
+        p,
+        "camguard.toml",
+        "[[kind]]\nglob = \"ops/*.conf\"\nkind = \"properties\"\n\n[[kind]]\nglob = \"ops/*.txt\"\nkind = \"spring\"\n",
+    );
+    let files = camguard(p)
+        .args(["check", ".", "--show-files"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&files.stdout),
+        "ops/gateway.txt\tspring\nops/orchestration.conf\tproperties\n"
+    );
+    // Relative to the configuration file, wherever camguard is started.
+    let out = camguard(&p.join("ops"))
+        .args(["check", ".", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let codes: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["C8001", "C8001"], "{v}");
 }

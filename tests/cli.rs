@@ -1,13 +1,8 @@
 //! The command line as a user runs it: exit codes, formats, stdin, determinism.
 
-use assert_cmd::Command;
+mod support;
 
-fn camguard() -> Command {
-    let mut c = Command::cargo_bin("camguard").expect("binary builds");
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c.env_remove("NO_COLOR");
-    c
-}
+use support::camguard;
 
 fn stdout(args: &[&str]) -> (String, i32) {
     let out = camguard().args(args).output().expect("runs");

@@ -2,10 +2,10 @@
 //! corpus; see tests/corpus/SOURCES.md): camguard reports what Camunda's hardening guidance
 //! says is wrong in them, at the right place, and stays quiet on the hardened templates.
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
-
-use assert_cmd::Command;
 
 #[derive(Debug)]
 struct Hit {
@@ -19,9 +19,7 @@ struct Hit {
 fn corpus() -> &'static BTreeMap<String, Vec<Hit>> {
     static CORPUS: OnceLock<BTreeMap<String, Vec<Hit>>> = OnceLock::new();
     CORPUS.get_or_init(|| {
-        let out = Command::cargo_bin("camguard")
-            .unwrap()
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
+        let out = support::camguard()
             .args(["check", "tests/corpus", "--format", "json", "--exit-zero"])
             .output()
             .unwrap();
@@ -197,9 +195,7 @@ fn secure_reference_files_get_no_high_findings() {
 
 #[test]
 fn no_secret_value_of_the_corpus_reaches_the_output() {
-    let out = Command::cargo_bin("camguard")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    let out = support::camguard()
         .args(["check", "tests/corpus", "--exit-zero", "--color", "never"])
         .output()
         .unwrap();

@@ -1,14 +1,10 @@
 //! Every output format: schema validity, columns, escaping, and no secret leaks.
 
+mod support;
+
 use std::path::Path;
 
-use assert_cmd::Command;
-
-fn camguard() -> Command {
-    let mut c = Command::cargo_bin("camguard").expect("binary builds");
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c
-}
+use support::camguard;
 
 fn run(args: &[&str]) -> (String, i32) {
     let out = camguard().args(args).output().expect("runs");

@@ -4,17 +4,13 @@
 //! naming it, the rest of the scan goes on, and the gate fails for files that could not
 //! be checked.
 
+mod support;
+
 use std::fs;
 use std::path::Path;
 use std::time::Duration;
 
-use assert_cmd::Command;
-
-fn camguard(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("camguard").expect("binary builds");
-    c.current_dir(dir).timeout(Duration::from_secs(120));
-    c
-}
+use support::camguard_in as camguard;
 
 fn check_json(dir: &Path, args: &[&str]) -> (serde_json::Value, i32) {
     let out = camguard(dir)

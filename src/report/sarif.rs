@@ -220,6 +220,52 @@ impl Ctx<'_> {
     }
 }
 
+/// Problems with input files, as tool execution notifications.
+fn notifications(report: &Report, root: &Path) -> Vec<Value> {
+    let mut notifications: Vec<Value> = Vec::new();
+    for p in &report.problems {
+        let mut n = json!({
+            "level": if p.kind.is_error() { "error" } else { "warning" },
+            "message": {"text": format!("{}: {}", p.path, p.message)},
+            "descriptor": {"id": format!("camguard/{}", p.kind.as_str())},
+        });
+        if let (Some(file), Some(span)) = (&p.file, p.span) {
+            let masks = masks_for(&report.secret_spans, &p.path);
+            let (line, text, _) = super::problem_line(file, span, masks);
+            let col = file.text.position(span.start).column_utf16;
+            n["locations"] = json!([{
+                "physicalLocation": {
+                    "artifactLocation": {"uri": relative_uri(root, &p.path), "uriBaseId": "%SRCROOT%"},
+                    "region": {"startLine": line, "startColumn": col, "snippet": {"text": text}},
+                }
+            }]);
+        }
+        notifications.push(n);
+    }
+    if report.findings.len() > MAX_RESULTS {
+        notifications.push(json!({
+            "level": "warning",
+            "message": {"text": format!(
+                "{} findings; only the first {MAX_RESULTS} are in this log (GitHub's limit)",
+                report.findings.len()
+            )},
+        }));
+    }
+    notifications
+}
+
+/// `%SRCROOT%`: the root directory as a `file://` URI ending in `/`.
+fn root_uri(root: &Path) -> String {
+    let mut s = root.to_string_lossy().replace('\\', "/");
+    if !s.ends_with('/') {
+        s.push('/');
+    }
+    if !s.starts_with('/') {
+        s.insert(0, '/');
+    }
+    format!("file://{}", encode_uri_path(&s))
+}
+
 /// Render the SARIF log.
 pub fn render(report: &Report, opts: &SarifOptions<'_>) -> String {
     let mut ctx = Ctx {
@@ -269,45 +315,8 @@ pub fn render(report: &Report, opts: &SarifOptions<'_>) -> String {
             results.push(r);
         }
     }
-    let mut notifications: Vec<Value> = Vec::new();
-    for p in &report.problems {
-        let mut n = json!({
-            "level": if p.kind.is_error() { "error" } else { "warning" },
-            "message": {"text": format!("{}: {}", p.path, p.message)},
-            "descriptor": {"id": format!("camguard/{}", p.kind.as_str())},
-        });
-        if let (Some(file), Some(span)) = (&p.file, p.span) {
-            let masks = masks_for(&report.secret_spans, &p.path);
-            let (line, text, _) = super::problem_line(file, span, masks);
-            let col = file.text.position(span.start).column_utf16;
-            n["locations"] = json!([{
-                "physicalLocation": {
-                    "artifactLocation": {"uri": relative_uri(&opts.root, &p.path), "uriBaseId": "%SRCROOT%"},
-                    "region": {"startLine": line, "startColumn": col, "snippet": {"text": text}},
-                }
-            }]);
-        }
-        notifications.push(n);
-    }
-    if report.findings.len() > MAX_RESULTS {
-        notifications.push(json!({
-            "level": "warning",
-            "message": {"text": format!(
-                "{} findings; only the first {MAX_RESULTS} are in this log (GitHub's limit)",
-                report.findings.len()
-            )},
-        }));
-    }
-    let root_uri = {
-        let mut s = opts.root.to_string_lossy().replace('\\', "/");
-        if !s.ends_with('/') {
-            s.push('/');
-        }
-        if !s.starts_with('/') {
-            s.insert(0, '/');
-        }
-        format!("file://{}", encode_uri_path(&s))
-    };
+    let notifications = notifications(report, &opts.root);
+    let root_uri = root_uri(&opts.root);
     let mut run = json!({
         "tool": {
             "driver": {

@@ -497,10 +497,11 @@ pub fn parse_rule(text: &str) -> Result<(Rule, Span, Span), Errors> {
     rule_from_doc(&doc)
 }
 
-/// Validate a parsed rule file.
-fn rule_from_doc(doc: &toml_tree::Toml) -> Result<(Rule, Span, Span), Errors> {
-    let mut errors = Errors::new();
-    let mut f = Fields::new(doc, &mut errors);
+/// A string field and its span, if present.
+type Located = Option<(String, Span)>;
+
+/// `code` and `name`, checked for their shape.
+fn identity(f: &mut Fields<'_, '_>) -> (Located, Located) {
     let code = f.string("code", true);
     if let Some((c, span)) = &code {
         // ^[A-Z][A-Z0-9]*[0-9]{3}$
@@ -529,13 +530,11 @@ fn rule_from_doc(doc: &toml_tree::Toml) -> Result<(Rule, Span, Span), Errors> {
             f.err(*span, "name must be kebab-case, e.g. `unprotected-api`");
         }
     }
-    let severity = match f.string("severity", true) {
-        Some((s, span)) => Severity::parse(&s).or_else(|| {
-            f.err(span, "severity must be one of critical, high, medium, low");
-            None
-        }),
-        None => None,
-    };
+    (code, name)
+}
+
+/// `products`: `any` or camguard product ids.
+fn products(f: &mut Fields<'_, '_>) -> Vec<Applies> {
     let mut applies = Vec::new();
     for (p, span) in f.strings("products") {
         if p == "any" {
@@ -554,14 +553,11 @@ fn rule_from_doc(doc: &toml_tree::Toml) -> Result<(Rule, Span, Span), Errors> {
         let span = f.table.span;
         f.err(span, "missing required field `products`");
     }
-    let summary = f.string("summary", true);
-    let docs = f.string("docs", true);
-    if let Some((d, span)) = &docs
-        && !d.starts_with("https://")
-    {
-        f.err(*span, "`docs` must be an https:// URL");
-    }
-    let explanation = f.string("explanation", true);
+    applies
+}
+
+/// `cwe`: positive integers.
+fn cwe(f: &mut Fields<'_, '_>) -> Vec<u32> {
     let mut cwe = Vec::new();
     if let Some(v) = f.get("cwe") {
         match &v.kind {
@@ -576,6 +572,31 @@ fn rule_from_doc(doc: &toml_tree::Toml) -> Result<(Rule, Span, Span), Errors> {
             _ => f.err(v.span, "`cwe` must be an array of integers"),
         }
     }
+    cwe
+}
+
+/// Validate a parsed rule file.
+fn rule_from_doc(doc: &toml_tree::Toml) -> Result<(Rule, Span, Span), Errors> {
+    let mut errors = Errors::new();
+    let mut f = Fields::new(doc, &mut errors);
+    let (code, name) = identity(&mut f);
+    let severity = match f.string("severity", true) {
+        Some((s, span)) => Severity::parse(&s).or_else(|| {
+            f.err(span, "severity must be one of critical, high, medium, low");
+            None
+        }),
+        None => None,
+    };
+    let applies = products(&mut f);
+    let summary = f.string("summary", true);
+    let docs = f.string("docs", true);
+    if let Some((d, span)) = &docs
+        && !d.starts_with("https://")
+    {
+        f.err(*span, "`docs` must be an https:// URL");
+    }
+    let explanation = f.string("explanation", true);
+    let cwe = cwe(&mut f);
     let tags = f.strings("tags").into_iter().map(|(t, _)| t).collect();
     let builtin_field = f.string("builtin", false);
     let builtin = builtin_field.as_ref().and_then(|(b, span)| {
@@ -667,6 +688,26 @@ message = "`{key}` is `{value}`"
         let (rule, _, _) = parse_rule(GOOD).unwrap();
         assert_eq!(rule.code, "T001");
         assert_eq!(rule.checks().len(), 1);
+    }
+
+    #[test]
+    fn a_rule_with_a_builtin_and_checks_is_refused() {
+        let both = GOOD.replace("[[check]]", "builtin = \"duplicate-key\"\n[[check]]");
+        let errs = parse_rule(&both).unwrap_err();
+        assert!(errs.iter().any(|(_, m)| m.contains("not both")), "{errs:?}");
+        let builtin_only =
+            GOOD.split("[[check]]").next().unwrap().to_string() + "builtin = \"duplicate-key\"\n";
+        let (rule, _, _) = parse_rule(&builtin_only).unwrap();
+        assert_eq!(rule.builtin(), Some(Builtin::DuplicateKey));
+        let unknown = builtin_only.replace("duplicate-key", "no-such-check");
+        assert!(parse_rule(&unknown).is_err());
+    }
+
+    #[test]
+    fn every_builtin_name_round_trips() {
+        for b in Builtin::ALL {
+            assert_eq!(Builtin::from_id(b.id()), Some(b));
+        }
     }
 
     #[test]

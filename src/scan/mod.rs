@@ -16,7 +16,7 @@ use crate::discover::{self, WalkOptions};
 use crate::model::file_kind::FileKind;
 use crate::model::report::Report;
 use crate::rules::RuleSet;
-use crate::source::{display, relative_path};
+use crate::source::relative_to_base;
 use crate::suppress::Suppressor;
 use crate::suppress::baseline::Baseline;
 
@@ -105,12 +105,7 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Report {
     };
     let mut inputs: Vec<file::Input> = discover::discover(&opts.paths, &walk, &mut report.problems)
         .into_iter()
-        .filter(|c| {
-            c.explicit
-                || !opts
-                    .config
-                    .excluded(&relative_path(&base, &display(&c.path)))
-        })
+        .filter(|c| c.explicit || !opts.config.excluded(&relative_to_base(&base, &c.path)))
         .map(file::Input::File)
         .collect();
     if let Some(s) = &opts.stdin {

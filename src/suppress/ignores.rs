@@ -3,7 +3,7 @@
 
 use crate::config::Config;
 use crate::model::report::{Report, Suppressed, SuppressionKind};
-use crate::source::{display, relative_path};
+use crate::source::{display, relative_to_base};
 
 /// Set aside the findings that `[[ignore]]` entries of the configuration match, and
 /// note the entries that expired or matched nothing.
@@ -16,7 +16,7 @@ pub fn apply(report: &mut Report, config: &Config) {
     let mut used = vec![false; config.ignores.len()];
     let findings = std::mem::take(&mut report.findings);
     for f in findings {
-        let rel = relative_path(&base, &f.path());
+        let rel = relative_to_base(&base, &f.file.path);
         let hit = config.ignores.iter().enumerate().find(|(_, ig)| {
             ig.expires.as_deref().is_none_or(|e| e >= today.as_str())
                 && ig
