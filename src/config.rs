@@ -361,9 +361,16 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<ConfigError>> {
                     c.rules_dirs.push(PathBuf::from(d));
                 }
             }
-            "max-file-size" => match v.kind {
-                Kind::Int(n) if n > 0 => c.max_file_size = Some(n as u64),
-                _ => r.err(v.span, "`max-file-size` must be a positive number of bytes"),
+            "max-file-size" => match &v.kind {
+                Kind::Int(n) if *n > 0 => c.max_file_size = Some(*n as u64),
+                Kind::Str(t) => match parse_size(t) {
+                    Ok(n) => c.max_file_size = Some(n),
+                    Err(e) => r.err(v.span, e),
+                },
+                _ => r.err(
+                    v.span,
+                    "`max-file-size` must be a positive number of bytes, or a size such as \"10MiB\"",
+                ),
             },
             "kind" => kind_mappings(&mut r, v, &mut c),
             _ => r.err(
@@ -435,6 +442,35 @@ fn kind_mappings(r: &mut Reader<'_>, v: &Toml, c: &mut Config) {
                 "`[[kind]]` needs either `glob` and `kind`, or `image` and `product`",
             ),
         }
+    }
+}
+
+/// A size: bytes (`1048576`), or a number with a unit: `B`, `KB`/`MB`/`GB` (powers of
+/// 1000) or `KiB`/`MiB`/`GiB` (powers of 1024), in any case, with or without a space.
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (digits, unit) = t.split_at(split);
+    let bad = || {
+        format!(
+            "invalid size `{text}`: expected bytes or a number with a unit (KB, KiB, MB, MiB, GB, GiB), e.g. 10MiB"
+        )
+    };
+    let n: u64 = digits.parse().map_err(|_| bad())?;
+    let factor: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "kb" => 1000,
+        "kib" => 1 << 10,
+        "mb" => 1000 * 1000,
+        "mib" => 1 << 20,
+        "gb" => 1000 * 1000 * 1000,
+        "gib" => 1 << 30,
+        _ => return Err(bad()),
+    };
+    match n.checked_mul(factor) {
+        Some(0) => Err(format!("invalid size `{text}`: must be more than 0 bytes")),
+        Some(v) => Ok(v),
+        None => Err(format!("invalid size `{text}`: too large")),
     }
 }
 
@@ -539,6 +575,21 @@ product = "camunda8"
         assert!(Selector("C8".into()).matches("C8001", "x"));
         assert!(!Selector("C8".into()).matches("C7001", "x"));
         assert!(Selector("unprotected-api".into()).matches("C8001", "unprotected-api"));
+    }
+
+    #[test]
+    fn sizes_take_units() {
+        assert_eq!(parse_size("1048576"), Ok(1 << 20));
+        assert_eq!(parse_size("10MiB"), Ok(10 << 20));
+        assert_eq!(parse_size("10MB"), Ok(10_000_000));
+        assert_eq!(parse_size("512KiB"), Ok(512 << 10));
+        assert_eq!(parse_size("1 kb"), Ok(1000));
+        assert_eq!(parse_size("2GiB"), Ok(2 << 30));
+        assert!(parse_size("10 MiBs").is_err());
+        assert!(parse_size("MiB").is_err());
+        assert!(parse_size("0").is_err());
+        let c = parse(Path::new("camguard.toml"), "max-file-size = \"1MiB\"\n").unwrap();
+        assert_eq!(c.max_file_size, Some(1 << 20));
     }
 
     #[test]

@@ -171,8 +171,11 @@ pub struct Candidate {
     pub kind: Option<FileKind>,
 }
 
+/// A file's kind by the configuration that applies to it (`[[kind]]` globs).
+pub type KindByConfig<'a> = std::sync::Arc<dyn Fn(&Path) -> Option<FileKind> + Send + Sync + 'a>;
+
 #[derive(Default)]
-pub struct WalkOptions {
+pub struct WalkOptions<'a> {
     pub follow_links: bool,
     pub no_ignore: bool,
     /// `[[kind]] glob = ...` of the configuration: globs relative to `base`, tried before
@@ -180,11 +183,16 @@ pub struct WalkOptions {
     pub kinds: Vec<(GlobMatcher, FileKind)>,
     /// The absolute directory the globs are relative to.
     pub base: PathBuf,
+    /// The kind the configuration that applies to a file gives it, tried first.
+    pub by_config: Option<KindByConfig<'a>>,
 }
 
-impl WalkOptions {
+impl WalkOptions<'_> {
     /// The kind of a file: by the configuration's globs, then by its name.
     pub fn classify(&self, path: &Path) -> Option<FileKind> {
+        if let Some(k) = self.by_config.as_ref().and_then(|f| f(path)) {
+            return Some(k);
+        }
         if !self.kinds.is_empty() {
             let rel = relative_to_base(&self.base, path);
             if let Some((_, k)) = self.kinds.iter().find(|(g, _)| g.is_match(&rel)) {
@@ -199,7 +207,7 @@ impl WalkOptions {
 /// skipping `.git/`; files named explicitly are always returned.
 pub fn discover(
     paths: &[PathBuf],
-    opts: &WalkOptions,
+    opts: &WalkOptions<'_>,
     problems: &mut Vec<Problem>,
 ) -> Vec<Candidate> {
     let mut out = Vec::new();

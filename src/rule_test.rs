@@ -123,6 +123,33 @@ pub fn check_fixture(path: &Path, code: &str, rules: &RuleSet) -> FixtureOutcome
         ..ScanOptions::default()
     };
     let report = scan::scan(&opts, rules);
+    let mut problems: Vec<String> = report
+        .problems
+        .iter()
+        .filter(|p| p.kind.is_error())
+        .map(|p| p.message.clone())
+        .collect();
+    // A fixture that annotates a rule whose product camguard does not see in it tests
+    // nothing: the rule never ran. That fails, instead of passing vacuously.
+    let annotated = !expected_is_empty(&text, code);
+    if annotated
+        && let Some(rule) = rules.find(code)
+        && !rule.applies_to(&[])
+    {
+        let detected = detected_products(path);
+        if !rule.applies_to(&detected) {
+            let seen: Vec<&str> = detected.iter().map(|p| p.id()).collect();
+            problems.push(format!(
+                "{code} applies to {}, but camguard detected {} in this fixture, so the rule never ran (add the keys that identify the product, or force a kind with a `[[kind]]` glob)",
+                rule.product_ids().join(", "),
+                if seen.is_empty() {
+                    "no product".to_string()
+                } else {
+                    seen.join(", ")
+                }
+            ));
+        }
+    }
     let mut actual: Vec<Expected> = report
         .findings
         .iter()
@@ -137,13 +164,38 @@ pub fn check_fixture(path: &Path, code: &str, rules: &RuleSet) -> FixtureOutcome
         expected,
         ok,
         actual,
-        problems: report
-            .problems
-            .iter()
-            .filter(|p| p.kind.is_error())
-            .map(|p| p.message.clone())
-            .collect(),
+        problems,
     }
+}
+
+/// Does the fixture have no `# expect:` or `# ok:` annotation for this code?
+fn expected_is_empty(text: &str, code: &str) -> bool {
+    !expectations(text)
+        .iter()
+        .chain(oks(text).iter())
+        .any(|(_, c)| c == code)
+}
+
+/// The products camguard recognises in a file (of every component).
+pub fn detected_products(path: &Path) -> Vec<crate::model::settings::Product> {
+    use crate::discover;
+    let Ok(text) = discover::read_text(path, discover::DEFAULT_MAX_FILE_SIZE) else {
+        return Vec::new();
+    };
+    let Some(kind) = discover::classify_name(path).or_else(|| discover::sniff(&text)) else {
+        return Vec::new();
+    };
+    let file = crate::source::SourceFile::new(crate::source::display(path), text);
+    let a = crate::analyze::analyze(file, kind, &crate::analyze::Context::default());
+    let mut out = Vec::new();
+    for c in &a.components {
+        for p in &c.products {
+            if !out.contains(p) {
+                out.push(*p);
+            }
+        }
+    }
+    out
 }
 
 /// Every file below a directory, sorted.

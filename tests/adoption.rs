@@ -405,3 +405,321 @@ fn kind_globs_classify_files_whatever_their_name() {
         .collect();
     assert_eq!(codes, ["C8001", "C8001"], "{v}");
 }
+
+fn stderr_of(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn configuration_paths_and_unused_ignores_do_not_depend_on_where_camguard_starts() {
+    let d = project();
+    let p = d.path();
+    write(
+        p,
+        "camguard.toml",
+        "rules-dir = [\"rules\"]\nexclude = [\"vendor/**\"]\n\n[[ignore]]\nrules = [\"TST001\"]\npath = \"deploy/**\"\nreason = \"reviewed\"\n\n[[ignore]]\nrules = [\"TST001\"]\npath = \"legacy/**\"\nreason = \"reviewed\"\n",
+    );
+    for dir in ["deploy", "legacy", "vendor", "prod"] {
+        write(p, &format!("{dir}/application.yaml"), "x:\n  flag: true\n");
+    }
+    // From the root: deploy/ and legacy/ are ignored, vendor/ excluded.
+    let (v, _, stderr) = json(p, &["check", "."]);
+    assert_eq!(
+        codes(&v),
+        vec![("TST001".into(), "prod/application.yaml".into(), 2)]
+    );
+    assert!(stderr.is_empty(), "{stderr}");
+    // From a subdirectory, and from outside the repository: the same files are set
+    // aside, and the ignore of legacy/** is not called unused, since legacy/ was not
+    // scanned.
+    let (v, _, stderr) = json(&p.join("deploy"), &["check", "."]);
+    assert!(codes(&v).is_empty(), "{v:#}");
+    assert!(!stderr.contains("matched no finding"), "{stderr}");
+    let parent = p.parent().unwrap();
+    let name = p.file_name().unwrap().to_str().unwrap();
+    let (v, _, stderr) = json(parent, &["check", &format!("{name}/deploy"), name]);
+    assert_eq!(
+        codes(&v),
+        vec![("TST001".into(), format!("{name}/prod/application.yaml"), 2)]
+    );
+    assert!(!stderr.contains("matched no finding"), "{stderr}");
+    // An ignore whose files were scanned but matched nothing is still reported.
+    fs::remove_file(p.join("legacy/application.yaml")).unwrap();
+    write(p, "legacy/application.yaml", "x:\n  flag: false\n");
+    let (_, _, stderr) = json(&p.join("legacy"), &["check", "."]);
+    assert!(
+        stderr.contains("the ignore of TST001 in `legacy/**` matched no finding"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn baseline_entries_are_relative_to_the_repository_and_fixed_only_when_scanned() {
+    let d = project();
+    let p = d.path();
+    write(p, "camguard.toml", "rules-dir = [\"rules\"]\n");
+    write(p, "a/application.yaml", "x:\n  flag: true\n");
+    write(p, "b/application.yaml", "x:\n  flag: true\n");
+    let out = camguard(&p.join("a"))
+        .args([
+            "check",
+            "..",
+            "--write-baseline",
+            "../camguard-baseline.json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let baseline = fs::read_to_string(p.join("camguard-baseline.json")).unwrap();
+    assert!(baseline.contains("\"a/application.yaml\""), "{baseline}");
+    // From the root, a subdirectory and outside the repository: nothing new.
+    let parent = p.parent().unwrap();
+    let name = p.file_name().unwrap().to_str().unwrap();
+    let base_from_parent = format!("{name}/camguard-baseline.json");
+    for (dir, args) in [
+        (
+            p.to_path_buf(),
+            vec!["check", ".", "--baseline", "camguard-baseline.json"],
+        ),
+        (
+            p.join("b"),
+            vec!["check", ".", "--baseline", "../camguard-baseline.json"],
+        ),
+        (
+            parent.to_path_buf(),
+            vec!["check", name, "--baseline", &base_from_parent],
+        ),
+    ] {
+        let (v, code, stderr) = json(&dir, &args);
+        assert!(codes(&v).is_empty(), "{}: {v:#}", dir.display());
+        assert_eq!(code, 0);
+        // Scanning b/ alone does not call a/'s entry fixed.
+        assert!(!stderr.contains("fixed"), "{}: {stderr}", dir.display());
+    }
+    // A fixed entry of a scanned file is reported.
+    write(p, "b/application.yaml", "x:\n  flag: false\n");
+    let (_, _, stderr) = json(
+        &p.join("b"),
+        &["check", ".", "--baseline", "../camguard-baseline.json"],
+    );
+    assert!(
+        stderr.contains("TST001 b/application.yaml `x.flag` no longer matches (fixed)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn the_closest_configuration_applies_to_each_file_whatever_the_argument_order() {
+    let d = project();
+    let p = d.path();
+    write(
+        p,
+        "a/camguard.toml",
+        "rules-dir = [\"../rules\"]\nignore = [\"TST001\"]\n",
+    );
+    write(
+        p,
+        "b/camguard.toml",
+        "rules-dir = [\"../rules\"]\nfail-on = \"critical\"\n",
+    );
+    write(p, "a/application.yaml", "x:\n  flag: true\n");
+    write(p, "b/application.yaml", "x:\n  flag: true\n");
+    let expected = vec![("TST001".to_string(), "b/application.yaml".to_string(), 2)];
+    for args in [
+        vec!["check", "a", "b"],
+        vec!["check", "b", "a"],
+        vec!["check", "b/application.yaml", "a/application.yaml"],
+    ] {
+        let (v, code, stderr) = json(p, &args);
+        assert_eq!(codes(&v), expected, "{args:?}: {v:#} {stderr}");
+        // b's gate is critical: its high finding does not fail the run.
+        assert_eq!(code, 0, "{args:?}");
+    }
+    // From the root, which has no configuration of its own, TST001 is unknown: a's and
+    // b's configurations still apply to their files.
+    let (v, code, _) = json(p, &["check", "."]);
+    assert_eq!(codes(&v), expected);
+    assert_eq!(code, 0);
+    // --fail-on on the command line applies to every file.
+    let (_, code, _) = json(p, &["check", ".", "--fail-on", "high"]);
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn force_exclude_applies_excludes_to_named_files() {
+    let d = project();
+    let p = d.path();
+    write(p, "camguard.toml", "exclude = [\"tests/**\"]\n");
+    write(p, "tests/application.yaml", "a: 1\na: 2\n");
+    let (v, code, _) = json(p, &["check", "tests/application.yaml"]);
+    assert_eq!(codes(&v).len(), 1, "named files are scanned by default");
+    assert_eq!(code, 1);
+    let (v, code, _) = json(p, &["check", "--force-exclude", "tests/application.yaml"]);
+    assert!(codes(&v).is_empty(), "{v:#}");
+    assert_eq!(code, 0);
+    // The pre-commit hook, which names every file, passes it.
+    let hooks =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml"))
+            .unwrap();
+    assert!(
+        hooks.lines().any(|l| l.trim() == "args: [--force-exclude]"),
+        "{hooks}"
+    );
+}
+
+#[test]
+fn helm_chart_templates_are_skipped_with_one_note_and_values_are_chart_values() {
+    let d = project();
+    let p = d.path();
+    write(
+        p,
+        "chart/Chart.yaml",
+        "apiVersion: v2\nname: mychart\nversion: 0.1.0\n",
+    );
+    write(
+        p,
+        "chart/values.yaml",
+        "identity:\n  enabled: true\n  firstUser:\n    password: demo\n",
+    );
+    let template = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  labels:\n    {{- include \"mychart.labels\" . | nindent 4 }}\n";
+    write(p, "chart/templates/deployment.yaml", template);
+    write(p, "chart/templates/sub/service.yaml", template);
+    let out = camguard(p)
+        .args(["check", ".", "--show-files"])
+        .output()
+        .unwrap();
+    let files = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(files, "chart/values.yaml\thelm-values\n");
+    let out = camguard(p)
+        .args(["check", ".", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["problems"].as_array().unwrap().is_empty(), "{v:#}");
+    let stderr = stderr_of(&out);
+    assert_eq!(stderr.matches("note:").count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("chart/templates: 2 Helm template files skipped")
+            && stderr.contains("helm template chart | camguard check - --kind k8s"),
+        "{stderr}"
+    );
+    // Named on the command line (as pre-commit does), a template is skipped too.
+    let out = camguard(p)
+        .args(["check", "chart/templates/deployment.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+}
+
+#[test]
+fn rules_and_explain_see_custom_rules_and_a_directory_named_twice_is_one() {
+    let d = project();
+    let p = d.path();
+    write(p, "camguard.toml", "rules-dir = [\"rules\"]\n");
+    let out = camguard(p).args(["rules"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("TST001"));
+    let out = camguard(p).args(["explain", "TST001"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("TST001 test-flag (high)"));
+    let out = camguard(p)
+        .args(["explain", "test-flag", "--isolated", "--rules", "rules"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let out = camguard(p)
+        .args(["explain", "TST001", "--isolated"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    write(p, "application.yaml", "x:\n  flag: true\n");
+    let (v, code, stderr) = json(
+        p,
+        &[
+            "check",
+            "application.yaml",
+            "--rules",
+            "rules",
+            "--rules",
+            "./rules/",
+        ],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(codes(&v).len(), 1, "{v:#}");
+}
+
+#[test]
+fn test_rules_fails_a_fixture_whose_product_is_not_detected() {
+    let d = project();
+    let p = d.path();
+    write(
+        p,
+        "rules/c7.toml",
+        &FLAG_RULE
+            .replace("TST001", "TST007")
+            .replace("test-flag", "test-c7-flag")
+            .replace("products = [\"any\"]", "products = [\"camunda7\"]"),
+    );
+    write(
+        p,
+        "rules/fixtures/application.yaml",
+        "x:\n  # expect: TST001\n  flag: true\n",
+    );
+    write(
+        p,
+        "rules/fixtures/c7/application.yaml",
+        "camunda.bpm:\n  # expect: TST001, TST007\n  flag: true\n",
+    );
+    let out = camguard(p).args(["test-rules", "rules"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    // `root: trace` is not Camunda 7 configuration: the rule never runs there, so an
+    // `ok` annotation for it proves nothing and fails.
+    write(
+        p,
+        "rules/fixtures/vacuous/application.yaml",
+        "root:\n  # ok: TST007\n  flag: trace\n",
+    );
+    let out = camguard(p).args(["test-rules", "rules"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("TST007 applies to camunda7, but camguard detected no product"),
+        "{text}"
+    );
+}
+
+#[test]
+fn show_config_prints_toml_that_camguard_reads_back() {
+    let d = project();
+    let p = d.path();
+    let text = "select = [\"ALL\"]\nignore = [\"C8003\"]\nfail-on = \"high\"\nexclude = [\"tests/**\"]\nrules-dir = [\"rules\"]\nmax-file-size = \"1MiB\"\n\n[severity]\nCG001 = \"medium\"\n\n[[kind]]\nglob = \"deploy/*.yml\"\nkind = \"compose\"\n\n[[kind]]\nimage = \"registry.local/camunda-*\"\nproduct = \"camunda8\"\n";
+    write(p, "camguard.toml", text);
+    // A configuration may hold only one form of `ignore`: check the tables separately.
+    write(
+        p,
+        "tables/camguard.toml",
+        "[[ignore]]\nrules = [\"C8001\"]\npath = \"local-dev/**\"\nkey = \"camunda.security.authentication.unprotected-api\"\nreason = \"local \\\"dev\\\" stack\"\nexpires = 2027-03-31\n",
+    );
+    for (dir, ignores) in [(p.to_path_buf(), 0), (p.join("tables"), 1)] {
+        let out = camguard(&dir)
+            .args(["check", "--show-config"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+        let shown = String::from_utf8(out.stdout).unwrap();
+        let c = camguard::config::parse(Path::new("shown.toml"), &shown)
+            .unwrap_or_else(|e| panic!("--show-config is not accepted back: {e:?}\n{shown}"));
+        assert_eq!(c.ignores.len(), ignores, "{shown}");
+        if ignores == 0 {
+            assert_eq!(c.fail_on, Some(camguard::model::rule::Severity::High));
+            assert_eq!(c.ignore.len(), 1);
+            assert_eq!(c.kinds.len(), 2);
+            assert_eq!(c.severity.len(), 1);
+            assert_eq!(c.max_file_size, Some(1 << 20));
+            assert!(c.excluded("tests/a.yaml"));
+        } else {
+            assert_eq!(c.ignores[0].reason, "local \"dev\" stack");
+            assert_eq!(c.ignores[0].expires.as_deref(), Some("2027-03-31"));
+        }
+    }
+}

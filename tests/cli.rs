@@ -155,3 +155,245 @@ fn rendered_manifests_on_stdin_with_a_forced_kind() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
 }
+
+fn run_in(dir: &std::path::Path, args: &[&str], stdin: Option<&str>) -> std::process::Output {
+    let mut c = support::camguard_in(dir);
+    c.args(args);
+    if let Some(s) = stdin {
+        c.write_stdin(s);
+    }
+    c.output().unwrap()
+}
+
+fn json_codes(out: &[u8]) -> Vec<String> {
+    let v: serde_json::Value = serde_json::from_slice(out).expect("JSON");
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn rule_selection_on_the_command_line() {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let codes = |extra: &[&str]| {
+        let mut args = vec!["check", DUP, "--format", "json"];
+        args.extend_from_slice(extra);
+        json_codes(&run_in(repo, &args, None).stdout)
+    };
+    assert_eq!(codes(&[]), ["CG001", "C8001"]);
+    assert_eq!(codes(&["--select", "CG001"]), ["CG001"]);
+    assert_eq!(codes(&["--ignore", "CG"]), ["C8001"]);
+    assert_eq!(
+        codes(&["--select", "C8", "--extend-select", "duplicate-key"]),
+        ["CG001", "C8001"]
+    );
+    assert_eq!(
+        codes(&["--select", "ALL", "--ignore", "C8001,CG001"]),
+        Vec::<String>::new()
+    );
+    let out = run_in(repo, &["check", DUP, "--select", "NOPE9"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("NOPE9"));
+}
+
+#[test]
+fn min_severity_hides_findings_but_not_from_the_gate() {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = run_in(
+        repo,
+        &[
+            "check",
+            LOW_ONLY,
+            "--min-severity",
+            "high",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert!(json_codes(&out.stdout).is_empty());
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "--fail-on low still sees the low finding"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 finding below high not shown"));
+    let out = run_in(
+        repo,
+        &[
+            "check",
+            DUP,
+            "--min-severity",
+            "critical",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(json_codes(&out.stdout), ["C8001"]);
+}
+
+#[test]
+fn gitignore_flag_is_renamed_and_the_old_name_still_works() {
+    let (help, _) = stdout(&["check", "--help"]);
+    assert!(help.contains("--no-ignore-files"), "{help}");
+    assert!(!help.contains("--no-ignore "), "{help}");
+    for flag in ["--no-ignore-files", "--no-ignore", "--no-respect-gitignore"] {
+        assert_eq!(stdout(&["check", CLEAN, flag]).1, 0, "{flag}");
+    }
+}
+
+#[test]
+fn concise_statistics_and_quiet() {
+    let (out, code) = stdout(&["check", DUP, "--format", "concise"]);
+    assert_eq!(code, 1);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    assert!(
+        lines[0].starts_with(
+            "fixtures/any/CG001/bad/application.yaml:7:7: CG001 `unprotected-api` is defined twice"
+        ),
+        "{out}"
+    );
+    assert!(lines[0].ends_with("(low)"), "{out}");
+    assert!(
+        lines[1].starts_with("fixtures/any/CG001/bad/application.yaml:7:24: C8001 "),
+        "{out}"
+    );
+    assert!(lines[2].starts_with("Scanned 1 file: 2 findings"), "{out}");
+    let (out, _) = stdout(&["check", DUP, "--format", "concise", "-q"]);
+    assert_eq!(out.lines().count(), 2, "{out}");
+    let (out, _) = stdout(&["check", DUP, "--quiet"]);
+    assert!(!out.contains("Scanned"), "{out}");
+    let (out, _) = stdout(&["check", "tests/corpus", "--statistics"]);
+    let first = out.lines().next().unwrap();
+    let n: usize = first.split_whitespace().next().unwrap().parse().unwrap();
+    assert!(n > 1, "{out}");
+    assert!(!out.contains('│'), "statistics replace the findings: {out}");
+    let (out, _) = stdout(&["check", DUP, "--statistics", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v[0]["count"], 1);
+}
+
+#[test]
+fn human_output_follows_columns_and_never_breaks_urls() {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let url = "https://docs.camunda.io/docs/8.8/self-managed/concepts/authentication/authentication-to-orchestration-cluster/";
+    let narrow = support::camguard()
+        .env("COLUMNS", "60")
+        .args(["check", DUP])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(narrow.stdout).unwrap();
+    assert!(text.contains(url), "{text}");
+    for line in text
+        .lines()
+        .filter(|l| !l.contains("https://") && !l.contains('│'))
+    {
+        assert!(
+            line.chars().count() <= 60,
+            "wider than COLUMNS=60: {line:?}"
+        );
+    }
+    let wide = run_in(repo, &["check", DUP], None);
+    let wide = String::from_utf8(wide.stdout).unwrap();
+    assert!(wide.lines().any(|l| l.chars().count() > 60), "{wide}");
+}
+
+#[test]
+fn rule_codes_link_to_their_docs_on_terminals_with_hyperlinks() {
+    let osc8 = "\u{1b}]8;;https://";
+    let out = support::camguard()
+        .env("FORCE_HYPERLINK", "1")
+        .args(["check", DUP, "--color", "always"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains(osc8));
+    let out = support::camguard()
+        .env("FORCE_HYPERLINK", "1")
+        .args(["check", DUP, "--color", "never"])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&out.stdout).contains(osc8));
+}
+
+#[test]
+fn standard_input_never_passes_silently() {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (args, input) in [
+        (vec!["check", "-", "--kind", "k8s"], ""),
+        (vec!["check", "-"], "\n  \n"),
+    ] {
+        let out = run_in(repo, &args, Some(input));
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("standard input is empty"));
+    }
+    // --stdin-filename alone reads standard input, as ruff does.
+    let out = run_in(
+        repo,
+        &[
+            "check",
+            "--stdin-filename",
+            "application.yaml",
+            "--format",
+            "json",
+        ],
+        Some("a: 1\na: 2\n"),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(json_codes(&out.stdout), ["CG001"]);
+    // With paths but no `-`, it is a usage error rather than a silent scan of the paths.
+    let out = run_in(
+        repo,
+        &["check", CLEAN, "--stdin-filename", "application.yaml"],
+        Some("a: 1\na: 2\n"),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no `-`"));
+}
+
+#[test]
+fn max_file_size_takes_units_and_output_dash_is_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("application.yaml"),
+        format!("a: 1\na: 2\n#{}\n", "x".repeat(2000)),
+    )
+    .unwrap();
+    let out = run_in(
+        dir.path(),
+        &["check", ".", "--max-file-size", "1KiB", "--format", "json"],
+        None,
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["problems"][0]["kind"], "too-large", "{v:#}");
+    assert_eq!(out.status.code(), Some(1));
+    for size in ["10MiB", "10MB", "512KiB", "10485760"] {
+        let out = run_in(
+            dir.path(),
+            &["check", ".", "--max-file-size", size, "--format", "json"],
+            None,
+        );
+        assert_eq!(json_codes(&out.stdout), ["CG001"], "{size}");
+    }
+    let out = run_in(
+        dir.path(),
+        &["check", ".", "--max-file-size", "10 parsecs"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let out = run_in(
+        dir.path(),
+        &["check", ".", "--format", "concise", "--output", "sarif=-"],
+        None,
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("\"version\": \"2.1.0\""), "{text}");
+    assert!(
+        !dir.path().join("-").exists(),
+        "`-` is standard output, not a file"
+    );
+}

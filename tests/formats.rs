@@ -312,3 +312,244 @@ fn sarif_results_snapshot() {
     );
     insta::assert_snapshot!(serde_json::to_string_pretty(&view).unwrap());
 }
+
+fn write_file(dir: &Path, rel: &str, text: &str) {
+    let p = dir.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+fn in_dir(dir: &Path, args: &[&str]) -> String {
+    let out = support::camguard_in(dir).args(args).output().unwrap();
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn sarif_fingerprints_tell_two_services_with_the_same_setting_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    write_file(
+        dir.path(),
+        "docker-compose.yaml",
+        "services:\n  es1:\n    image: elasticsearch:8.15.0\n    environment:\n      - xpack.security.enabled=false\n  es2:\n    image: elasticsearch:8.15.0\n    environment:\n      - xpack.security.enabled=false\n",
+    );
+    let log = validate_sarif(&in_dir(dir.path(), &["check", ".", "--format", "sarif"]));
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let es001: Vec<&serde_json::Value> =
+        results.iter().filter(|r| r["ruleId"] == "ES001").collect();
+    assert_eq!(es001.len(), 2, "{results:#?}");
+    assert_ne!(
+        es001[0]["partialFingerprints"]["camguard/v1"],
+        es001[1]["partialFingerprints"]["camguard/v1"]
+    );
+}
+
+#[test]
+fn sarif_descriptors_carry_each_results_severity_and_the_driver_its_full_name() {
+    let (out, _) = run(&["check", "tests/corpus", "--format", "sarif"]);
+    let log = validate_sarif(&out);
+    let driver = &log["runs"][0]["tool"]["driver"];
+    assert_eq!(
+        driver["fullName"],
+        format!("camguard {}", env!("CARGO_PKG_VERSION"))
+    );
+    let rules = driver["rules"].as_array().unwrap();
+    let mut ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    ids.sort();
+    let n = ids.len();
+    ids.dedup();
+    assert_eq!(n, ids.len(), "descriptor ids are unique");
+    let mut variants = 0;
+    for r in log["runs"][0]["results"].as_array().unwrap() {
+        let d = &rules[r["ruleIndex"].as_u64().unwrap() as usize];
+        assert_eq!(d["id"], r["ruleId"]);
+        // GitHub reads the severity from the descriptor: it must be the result's.
+        assert_eq!(
+            d["properties"]["security-severity"], r["properties"]["security-severity"],
+            "{r:#}"
+        );
+        assert_eq!(d["defaultConfiguration"]["level"], r["level"]);
+        if r["ruleId"].as_str().unwrap().contains('/') {
+            variants += 1;
+            let sev = r["properties"]["severity"].as_str().unwrap();
+            assert!(r["ruleId"].as_str().unwrap().ends_with(&format!("/{sev}")));
+        }
+    }
+    assert!(variants > 0, "the corpus has per-check severities");
+}
+
+#[test]
+fn sarif_suppressed_results_are_sorted_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::create_dir(p.join(".git")).unwrap();
+    let dup = "a: 1\na: 2\n";
+    write_file(p, "a/application.yaml", dup);
+    write_file(
+        p,
+        "b/application.yaml",
+        "a: 1\n# camguard: ignore[CG001] reviewed\na: 2\n",
+    );
+    write_file(p, "c/application.yaml", dup);
+    let log = validate_sarif(&in_dir(
+        p,
+        &["check", ".", "--format", "sarif", "--include-suppressed"],
+    ));
+    let uris: Vec<&str> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(
+        uris,
+        [
+            "a/application.yaml",
+            "b/application.yaml",
+            "c/application.yaml"
+        ]
+    );
+}
+
+#[test]
+fn github_step_summary_is_written_in_github_actions() {
+    let dir = tempfile::tempdir().unwrap();
+    let summary = dir.path().join("summary.md");
+    std::fs::write(&summary, "earlier step\n").unwrap();
+    let out = camguard()
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .args(["check", SNAP, "--format", "github"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let md = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        md.starts_with("earlier step\n## camguard\n"),
+        "appended: {md}"
+    );
+    assert!(md.contains("| critical | 1 |"), "{md}");
+    assert!(md.contains("[C8001](https://"), "{md}");
+    assert!(
+        md.contains("| fixtures/any/CG001/bad/application.yaml | critical | 2 |"),
+        "{md}"
+    );
+    // In GitHub Actions any format writes it; elsewhere only --format github does.
+    std::fs::remove_file(&summary).unwrap();
+    camguard()
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .args(["check", SNAP, "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(!summary.exists());
+    camguard()
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .env("GITHUB_ACTIONS", "true")
+        .args(["check", SNAP, "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        std::fs::read_to_string(&summary)
+            .unwrap()
+            .contains("## camguard")
+    );
+}
+
+#[test]
+fn columns_agree_across_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = "{\"😀😀é\": 1, xpack.security.enabled: false}\n";
+    write_file(dir.path(), "elasticsearch.yml", line);
+    let prefix = &line[..line.find("false").unwrap()];
+    let chars = prefix.chars().count() + 1;
+    let utf16 = prefix.encode_utf16().count() + 1;
+    let human = in_dir(dir.path(), &["check", "."]);
+    assert!(
+        human.contains(&format!("elasticsearch.yml:1:{chars}]")),
+        "{human}"
+    );
+    let concise = in_dir(dir.path(), &["check", ".", "--format", "concise"]);
+    assert!(
+        concise.contains(&format!("elasticsearch.yml:1:{chars}: ES001")),
+        "{concise}"
+    );
+    let github = in_dir(dir.path(), &["check", ".", "--format", "github"]);
+    assert!(github.contains(&format!(",col={chars},")), "{github}");
+    let v: serde_json::Value =
+        serde_json::from_str(&in_dir(dir.path(), &["check", ".", "--format", "json"])).unwrap();
+    assert_eq!(v["findings"][0]["location"]["start_column"], chars);
+    let v: serde_json::Value =
+        serde_json::from_str(&in_dir(dir.path(), &["check", ".", "--format", "gitlab"])).unwrap();
+    assert_eq!(v[0]["location"]["positions"]["begin"]["column"], chars);
+    let log = validate_sarif(&in_dir(dir.path(), &["check", ".", "--format", "sarif"]));
+    assert_eq!(
+        log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startColumn"],
+        utf16
+    );
+}
+
+#[test]
+fn junit_has_one_test_case_per_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    write_file(dir.path(), "application.yaml", "a: 1\na: 2\nb: 1\nb: 2\n");
+    let out = in_dir(dir.path(), &["check", ".", "--format", "junit"]);
+    let doc = roxmltree::Document::parse(&out).expect("well-formed XML");
+    let cases: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("testcase"))
+        .collect();
+    assert_eq!(cases.len(), 2, "{out}");
+    assert!(
+        cases
+            .iter()
+            .all(|c| c.children().any(|n| n.has_tag_name("failure")))
+    );
+    assert_eq!(doc.root_element().attribute("tests"), Some("2"));
+}
+
+#[test]
+fn platform_paths_are_relative_to_the_repository_root_from_any_directory() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let sub = repo.join("fixtures/any");
+    let full = "fixtures/any/CG001/bad/application.yaml";
+    let gitlab: serde_json::Value = serde_json::from_str(&in_dir(
+        &sub,
+        &["check", "CG001/bad/application.yaml", "--format", "gitlab"],
+    ))
+    .unwrap();
+    assert_eq!(gitlab[0]["location"]["path"], full);
+    let github = in_dir(
+        &sub,
+        &["check", "CG001/bad/application.yaml", "--format", "github"],
+    );
+    assert!(github.contains(&format!("file={full},")), "{github}");
+    let log = validate_sarif(&in_dir(
+        &sub,
+        &["check", "CG001/bad/application.yaml", "--format", "sarif"],
+    ));
+    let run = &log["runs"][0];
+    assert_eq!(
+        run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        full
+    );
+    // Fingerprints do not depend on the working directory either.
+    let (from_root, _) = run_fp(repo, full);
+    let (from_sub, _) = run_fp(&sub, "CG001/bad/application.yaml");
+    assert_eq!(from_root, from_sub);
+}
+
+fn run_fp(dir: &Path, path: &str) -> (Vec<String>, ()) {
+    let v: serde_json::Value =
+        serde_json::from_str(&in_dir(dir, &["check", path, "--format", "json"])).unwrap();
+    (
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["fingerprint"].as_str().unwrap().to_string())
+            .collect(),
+        (),
+    )
+}

@@ -692,12 +692,9 @@ fn the_pre_commit_hook_is_valid_and_sees_every_file_camguard_checks() {
     ] {
         assert!(passed(p), "{p}");
     }
-    for p in [
-        "src/main.rs",
-        "Cargo.toml",
-        "README.md",
-        "chart/templates/deployment.yaml",
-    ] {
+    // Chart templates are passed: camguard itself skips them beside a Chart.yaml (with a
+    // note), and checks a Kubernetes manifest in any other folder named `templates`.
+    for p in ["src/main.rs", "Cargo.toml", "README.md"] {
         assert!(!passed(p), "{p}");
     }
 }

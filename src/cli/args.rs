@@ -22,11 +22,13 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Check configuration files and report deviations from the hardening guidance.
-    Check(CheckArgs),
-    /// List every rule.
+    Check(Box<CheckArgs>),
+    /// List every rule (shipped, and those of `rules-dir` and `--rules`).
     Rules {
         #[arg(long, value_enum, default_value_t = ListFormat::Human)]
         format: ListFormat,
+        #[command(flatten)]
+        custom: CustomRules,
     },
     /// Print the components and settings camguard reads from files (for rule authors).
     Settings {
@@ -40,6 +42,8 @@ pub enum Command {
     Explain {
         /// Rule code (C8001) or name (unprotected-api).
         rule: String,
+        #[command(flatten)]
+        custom: CustomRules,
     },
     /// Test rule files against fixtures annotated with `# expect: CODE` comments.
     TestRules {
@@ -53,6 +57,21 @@ pub enum Command {
     },
 }
 
+/// Where `rules` and `explain` find custom rules: the configuration's `rules-dir` (the
+/// closest camguard.toml above the working directory, or `--config`) and `--rules`.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct CustomRules {
+    /// Also load the rule files of this directory (repeatable).
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rules_dirs: Vec<PathBuf>,
+    /// Read `rules-dir` from this configuration file instead of discovering camguard.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore every configuration file.
+    #[arg(long, conflicts_with = "config")]
+    pub isolated: bool,
+}
+
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
 pub enum ListFormat {
     Human,
@@ -61,11 +80,17 @@ pub enum ListFormat {
     Markdown,
 }
 
-/// `--output FORMAT=PATH`.
+/// `--output FORMAT=PATH` (`-` is standard output).
 #[derive(Clone, Debug)]
 pub struct OutputSpec {
     pub format: Format,
     pub path: PathBuf,
+}
+
+impl OutputSpec {
+    pub fn is_stdout(&self) -> bool {
+        self.path.as_os_str() == "-"
+    }
 }
 
 fn parse_output(s: &str) -> Result<OutputSpec, String> {
@@ -117,17 +142,29 @@ pub enum Color {
 
 #[derive(clap::Args, Debug)]
 pub struct CheckArgs {
-    /// Files or directories to check (`-` reads standard input).
-    #[arg(default_value = ".")]
+    /// Files or directories to check (`-` reads standard input) [default: .].
     pub paths: Vec<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    #[arg(long, alias = "output-format", value_enum, default_value_t = Format::Human)]
     pub format: Format,
     /// Exit 1 when a finding of this severity or higher is reported [default: low].
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
-    /// Skip files larger than this many bytes (reported as a problem) [default: 10 MiB].
-    #[arg(long)]
+    /// Show only findings of this severity or higher (the gate still sees every finding).
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub min_severity: Option<FailOn>,
+    /// Enable only these rules: codes, names, code prefixes or ALL (replaces `select`).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub select: Option<Vec<String>>,
+    /// Also enable these rules, even where the configuration ignores them.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub extend_select: Vec<String>,
+    /// Disable these rules (on top of the configuration's `ignore`).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub ignore: Vec<String>,
+    /// Skip files larger than this (reported as a problem): bytes, or with a unit
+    /// (`512KiB`, `10MiB`, `10MB`) [default: 10MiB].
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub max_file_size: Option<u64>,
     /// Use this configuration file instead of discovering camguard.toml.
     #[arg(long, value_name = "FILE")]
@@ -165,9 +202,19 @@ pub struct CheckArgs {
     /// Follow symbolic links while walking directories.
     #[arg(long)]
     pub follow_links: bool,
-    /// Do not honour .gitignore / .ignore files.
+    /// Do not honour .gitignore / .ignore files while walking directories.
+    #[arg(long, alias = "no-ignore", alias = "no-respect-gitignore")]
+    pub no_ignore_files: bool,
+    /// Apply the configuration's `exclude` to files named on the command line too (for
+    /// pre-commit, which names every file).
     #[arg(long)]
-    pub no_ignore: bool,
+    pub force_exclude: bool,
+    /// Print how many findings each rule has, instead of the findings.
+    #[arg(long)]
+    pub statistics: bool,
+    /// Print the findings only: no summary line, no notes.
+    #[arg(short, long)]
+    pub quiet: bool,
     /// When to use colour in human output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
@@ -180,6 +227,10 @@ pub struct CheckArgs {
     /// SARIF `automationDetails.id`, to keep several uploads apart in code scanning.
     #[arg(long, value_name = "NAME")]
     pub sarif_category: Option<String>,
+}
+
+fn parse_size(s: &str) -> Result<u64, String> {
+    crate::config::parse_size(s)
 }
 
 fn parse_kind(s: &str) -> Result<FileKind, String> {

@@ -1,25 +1,40 @@
-//! `camguard check`: arguments and configuration into scan options, the scan, the
-//! outputs, the exit code.
+//! `camguard check`: arguments into scan options and the configurations of the run, the
+//! scan, the outputs, the exit code.
 
-use std::io::{IsTerminal, Read};
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::args::{CheckArgs, Color, FailOn};
 use super::{exit, report_setup_error, write};
-use crate::config::Config;
+use crate::config::Selector;
 use crate::model::report::Report;
 use crate::model::rule::Severity;
-use crate::report::{self, RenderOptions};
+use crate::report::{self, Format, RenderOptions};
 use crate::rules::RuleSet;
-use crate::scan::setup::{self, ConfigSource};
+use crate::scan::configs::{self, Configs, Overrides};
+use crate::scan::setup::{self, SetupError};
 use crate::scan::{self, DEFAULT_MAX_FILE_SIZE, ScanOptions, StdinInput};
 use crate::source::display;
 
 /// Does the report fail the gate? Any finding at or above `fail_on`, and any file that
 /// could not be fully checked.
 pub fn fails(report: &Report, fail_on: Severity) -> bool {
-    report.findings.iter().any(|f| f.severity >= fail_on)
+    fails_per_file(report, &HashMap::new(), fail_on)
+}
+
+/// [`fails`], with each file's threshold taken from the configuration that applied to it
+/// (`default` for files not in the map).
+pub fn fails_per_file(
+    report: &Report,
+    fail_on: &HashMap<String, Severity>,
+    default: Severity,
+) -> bool {
+    report
+        .findings
+        .iter()
+        .any(|f| f.severity >= fail_on.get(&f.path()).copied().unwrap_or(default))
         || report.problems.iter().any(|p| p.kind.is_error())
 }
 
@@ -35,48 +50,98 @@ fn use_color(c: Color) -> bool {
     }
 }
 
-/// The paths to walk and standard input (for `-`), or an error message.
+/// The width human output wraps its text at: `COLUMNS` when set, else the terminal's
+/// width (read with the `terminal_size` crate, which clap and miette already depend on:
+/// it asks the terminal through `ioctl`/the console API, with no unsafe code of ours),
+/// else 100 for pipes and files.
+fn width(to_terminal: bool) -> usize {
+    if let Some(n) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|n| *n >= 20)
+    {
+        return n;
+    }
+    if to_terminal
+        && std::io::stdout().is_terminal()
+        && let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size()
+        && w >= 20
+    {
+        return usize::from(w);
+    }
+    100
+}
+
+/// The paths to walk and standard input (for `-`, or `--stdin-filename` alone, as
+/// ruff reads it), or an error message.
 fn inputs(args: &CheckArgs) -> Result<(Vec<PathBuf>, Option<StdinInput>), String> {
+    let dash = args.paths.iter().any(|p| p.as_os_str() == "-");
+    if args.stdin_filename.is_some() && !dash && !args.paths.is_empty() {
+        return Err(
+            "`--stdin-filename` names standard input, but no `-` is among the paths: add `-` to check standard input"
+                .into(),
+        );
+    }
+    let read_stdin = dash || args.stdin_filename.is_some();
     let mut paths = Vec::new();
-    let mut stdin = None;
     for p in &args.paths {
         if p.as_os_str() == "-" {
-            let limit = args.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE);
-            let mut bytes = Vec::new();
-            std::io::stdin()
-                .lock()
-                .take(limit + 1)
-                .read_to_end(&mut bytes)
-                .map_err(|e| format!("cannot read standard input: {e}"))?;
-            let name = args
-                .stdin_filename
-                .clone()
-                .unwrap_or_else(|| PathBuf::from("<stdin>"));
-            stdin = Some(StdinInput { name, bytes });
+            continue;
         } else if let Err(e) = std::fs::metadata(p) {
             return Err(format!("cannot read `{}`: {e}", display(p)));
         } else {
             paths.push(p.clone());
         }
     }
+    if !read_stdin && paths.is_empty() {
+        paths.push(PathBuf::from("."));
+    }
+    let stdin = if read_stdin {
+        let limit = args.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE);
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .lock()
+            .take(limit + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(
+                "standard input is empty, so there is nothing to check (did the command before the pipe fail?)"
+                    .into(),
+            );
+        }
+        let name = args
+            .stdin_filename
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("<stdin>"));
+        Some(StdinInput { name, bytes })
+    } else {
+        None
+    };
     Ok((paths, stdin))
 }
 
-/// The configuration, the enabled rules and the baseline.
-fn prepare(
-    args: &CheckArgs,
-    start: &std::path::Path,
+fn selectors(v: &[String]) -> Vec<Selector> {
+    v.iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .map(|s| Selector(s.to_string()))
+        .collect()
+}
+
+/// The configurations of the run: discovered per file, given, or none; with the command
+/// line's selection and thresholds on top.
+pub fn configurations(
+    config: Option<&Path>,
+    isolated: bool,
+    overrides: Overrides,
     shipped: &RuleSet,
-) -> Result<(Config, RuleSet), setup::SetupError> {
-    let source = match (&args.config, args.isolated) {
-        (_, true) => ConfigSource::None,
-        (Some(p), false) => ConfigSource::File(p),
-        (None, false) => ConfigSource::Discover(start),
-    };
-    let config = setup::load_config(source)?;
-    let all = setup::load_rules(shipped, &config, &args.rules_dirs)?;
-    let rules = setup::enabled_rules(&all, &config)?;
-    Ok((config, rules))
+) -> Result<Configs, SetupError> {
+    match (config, isolated) {
+        (_, true) => Configs::single(None, shipped, overrides),
+        (Some(p), false) => Configs::single(Some(p), shipped, overrides),
+        (None, false) => Configs::discover(shipped, overrides),
+    }
 }
 
 pub fn run(args: CheckArgs, shipped: &RuleSet) -> u8 {
@@ -87,19 +152,35 @@ pub fn run(args: CheckArgs, shipped: &RuleSet) -> u8 {
             return exit::USAGE;
         }
     };
-    // One configuration per run: the one closest to the first path (or given).
-    let start = paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
-    let (config, rules) = match prepare(&args, &start, shipped) {
-        Ok(p) => p,
+    let overrides = Overrides {
+        select: args.select.as_deref().map(selectors),
+        extend_select: selectors(&args.extend_select),
+        ignore: selectors(&args.ignore),
+        fail_on: args.fail_on.map(FailOn::severity),
+        max_file_size: args.max_file_size,
+        rules_dirs: args.rules_dirs.clone(),
+    };
+    let configs = match configurations(args.config.as_deref(), args.isolated, overrides, shipped) {
+        Ok(c) => c,
         Err(e) => return report_setup_error(&e),
     };
-    let fail_on = args
-        .fail_on
-        .map(FailOn::severity)
-        .or(config.fail_on)
-        .unwrap_or(Severity::Low);
     if args.show_config {
-        write::stdout(&super::show_config::render(&config, &rules, fail_on));
+        // The configuration of the first path (or of standard input's name).
+        let start = paths
+            .first()
+            .cloned()
+            .or_else(|| stdin.as_ref().map(|s| s.name.clone()))
+            .unwrap_or_else(|| PathBuf::from("."));
+        let scope = configs.for_path(&start);
+        if let Some(e) = configs.take_errors().first() {
+            return report_setup_error(e);
+        }
+        write::stdout(&super::show_config::render(
+            &scope.config,
+            &scope.rules,
+            scope.fail_on,
+            scope.max_file_size,
+        ));
         return exit::CLEAN;
     }
     let baseline = match &args.baseline {
@@ -112,23 +193,49 @@ pub fn run(args: CheckArgs, shipped: &RuleSet) -> u8 {
     let opts = ScanOptions {
         paths,
         stdin,
-        max_file_size: args
-            .max_file_size
-            .or(config.max_file_size)
-            .unwrap_or(DEFAULT_MAX_FILE_SIZE),
+        max_file_size: args.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
         kind: args.kind,
         follow_links: args.follow_links,
-        no_ignore_files: args.no_ignore,
-        config: Arc::new(config),
+        no_ignore_files: args.no_ignore_files,
+        config: Arc::new(crate::config::Config::defaults()),
         no_ignores: args.no_ignores,
         baseline,
+        force_exclude: args.force_exclude,
     };
-    let report = scan::scan(&opts, &rules);
-    emit(&args, &report, fail_on)
+    let scanned = match scan::scan_with(&opts, &configs) {
+        Ok(s) => s,
+        Err(e) => return report_setup_error(&e),
+    };
+    let default_fail_on = configs
+        .scopes()
+        .first()
+        .map_or(Severity::Low, |s| s.fail_on);
+    emit(&args, scanned, default_fail_on)
+}
+
+/// The directory SARIF, GitHub and GitLab paths are relative to: the repository root
+/// above the working directory (what those platforms resolve paths against), or the
+/// working directory outside a repository.
+fn report_root() -> PathBuf {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
+    configs::repository_root(&cwd).unwrap_or(cwd)
+}
+
+/// Should a GitHub step summary be written, and where?
+fn step_summary_path(args: &CheckArgs) -> Option<PathBuf> {
+    let path = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty())?;
+    let github = args.format == Format::Github
+        || args.output.iter().any(|o| o.format == Format::Github)
+        || std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true");
+    github.then(|| PathBuf::from(path))
 }
 
 /// Print or write what the report should become, and say how the gate went.
-fn emit(args: &CheckArgs, report: &Report, fail_on: Severity) -> u8 {
+fn emit(args: &CheckArgs, scanned: scan::Scanned, default_fail_on: Severity) -> u8 {
+    let scan::Scanned {
+        mut report,
+        fail_on,
+    } = scanned;
     if args.show_files {
         let mut s = String::new();
         for f in &report.files {
@@ -138,7 +245,8 @@ fn emit(args: &CheckArgs, report: &Report, fail_on: Severity) -> u8 {
         return exit::CLEAN;
     }
     if let Some(path) = &args.write_baseline {
-        let doc = crate::suppress::baseline::render(&report.findings);
+        let root = crate::suppress::baseline::root_for(path);
+        let doc = crate::suppress::baseline::render_at(&report.findings, &root);
         if let Err(e) = write::atomic(path, &doc) {
             eprintln!("error: cannot write `{}`: {e}", display(path));
             return exit::USAGE;
@@ -150,26 +258,67 @@ fn emit(args: &CheckArgs, report: &Report, fail_on: Severity) -> u8 {
         );
         return exit::CLEAN;
     }
+    // The gate sees every finding; --min-severity only hides some from the outputs.
+    let failed = fails_per_file(&report, &fail_on, default_fail_on);
+    if let Some(min) = args.min_severity.map(FailOn::severity) {
+        let before = report.findings.len();
+        report.findings.retain(|f| f.severity >= min);
+        report.suppressed.retain(|s| s.finding.severity >= min);
+        let hidden = before - report.findings.len();
+        if hidden > 0 {
+            report.notes.push(format!(
+                "{hidden} finding{} below {min} not shown (--min-severity); the gate (--fail-on) still counts {}",
+                if hidden == 1 { "" } else { "s" },
+                if hidden == 1 { "it" } else { "them" },
+            ));
+        }
+    }
     let color = use_color(args.color);
+    let root = report_root();
     let options = |to_terminal: bool| RenderOptions {
         color: to_terminal && color,
-        width: if to_terminal && color { 120 } else { 100 },
+        width: width(to_terminal),
+        links: to_terminal && color && supports_hyperlinks::on(supports_hyperlinks::Stream::Stdout),
         sarif_category: args.sarif_category.clone(),
-        root: std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")),
+        root: root.clone(),
         include_suppressed: args.include_suppressed,
+        summary: !args.quiet,
     };
-    write::stdout(&report::render(args.format, report, &options(true)));
-    for note in &report.notes {
-        eprintln!("note: {note}");
+    let main = if args.statistics {
+        report::statistics(args.format, &report)
+    } else {
+        report::render(args.format, &report, &options(true))
+    };
+    write::stdout(&main);
+    if !args.quiet {
+        for note in &report.notes {
+            eprintln!("note: {note}");
+        }
     }
     for out in &args.output {
-        let text = report::render(out.format, report, &options(false));
-        if let Err(e) = write::atomic(&out.path, &text) {
+        let text = report::render(out.format, &report, &options(false));
+        if out.is_stdout() {
+            write::stdout(&text);
+        } else if let Err(e) = write::atomic(&out.path, &text) {
             eprintln!("error: cannot write `{}`: {e}", display(&out.path));
             return exit::USAGE;
         }
     }
-    if !args.exit_zero && fails(report, fail_on) {
+    if let Some(path) = step_summary_path(args) {
+        let md = report::github::step_summary(&report, &root);
+        let appended = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .and_then(|mut f| f.write_all(md.as_bytes()));
+        if let Err(e) = appended {
+            eprintln!(
+                "warning: cannot write the step summary `{}`: {e}",
+                display(&path)
+            );
+        }
+    }
+    if !args.exit_zero && failed {
         exit::FINDINGS
     } else {
         exit::CLEAN

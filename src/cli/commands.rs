@@ -2,18 +2,38 @@
 
 use std::path::{Path, PathBuf};
 
+use super::args::CustomRules;
 use super::{exit, report_setup_error, write};
 use crate::analyze::{Context, analyze};
 use crate::discover::{self, DEFAULT_MAX_FILE_SIZE};
 use crate::model::MASK;
 use crate::model::file_kind::FileKind;
+use crate::model::rule::Severity;
 use crate::report::one_line;
 use crate::rules::RuleSet;
+use crate::scan::setup::{self, ConfigSource, SetupError};
 use crate::source::{SourceFile, display};
 
+/// The shipped rules plus the custom ones `rules` and `explain` should see: the
+/// `rules-dir` of the configuration (the closest camguard.toml above the working
+/// directory, or `--config`) and `--rules`.
+pub fn with_custom(custom: &CustomRules, shipped: &RuleSet) -> Result<RuleSet, SetupError> {
+    let source = match (&custom.config, custom.isolated) {
+        (_, true) => ConfigSource::None,
+        (Some(p), false) => ConfigSource::File(p),
+        (None, false) => ConfigSource::Discover(Path::new(".")),
+    };
+    let config = setup::load_config(source)?;
+    setup::load_rules(shipped, &config, &custom.rules_dirs)
+}
+
 /// `camguard rules`.
-pub fn rules(format: super::args::ListFormat, rules: &RuleSet) -> u8 {
+pub fn rules(format: super::args::ListFormat, custom: &CustomRules, shipped: &RuleSet) -> u8 {
     use super::args::ListFormat;
+    let rules = match with_custom(custom, shipped) {
+        Ok(r) => r,
+        Err(e) => return report_setup_error(&e),
+    };
     let infos = rules.infos();
     let text = match format {
         ListFormat::Human => crate::report::rules::list_human(&infos),
@@ -25,10 +45,22 @@ pub fn rules(format: super::args::ListFormat, rules: &RuleSet) -> u8 {
 }
 
 /// `camguard explain CODE_OR_NAME`.
-pub fn explain(id: &str, rules: &RuleSet) -> u8 {
+pub fn explain(id: &str, custom: &CustomRules, shipped: &RuleSet) -> u8 {
+    let rules = match with_custom(custom, shipped) {
+        Ok(r) => r,
+        Err(e) => return report_setup_error(&e),
+    };
     match rules.find(id) {
         Some(r) => {
-            write::stdout(&crate::report::rules::explain(&r.info));
+            let mut checks: Vec<Severity> = r
+                .checks()
+                .iter()
+                .filter_map(|c| c.severity)
+                .filter(|s| *s != r.severity)
+                .collect();
+            checks.sort_by(|a, b| b.cmp(a));
+            checks.dedup();
+            write::stdout(&crate::report::rules::explain(&r.info, &checks));
             exit::CLEAN
         }
         None => {

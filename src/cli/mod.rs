@@ -39,9 +39,9 @@ fn report_setup_error(e: &SetupError) -> u8 {
 pub fn run(cli: Cli) -> u8 {
     let rules = RuleSet::shipped();
     match cli.command {
-        Command::Check(args) => check::run(args, &rules),
-        Command::Rules { format } => commands::rules(format, &rules),
-        Command::Explain { rule } => commands::explain(&rule, &rules),
+        Command::Check(args) => check::run(*args, &rules),
+        Command::Rules { format, custom } => commands::rules(format, &custom, &rules),
+        Command::Explain { rule, custom } => commands::explain(&rule, &custom, &rules),
         Command::Settings { paths, kind } => commands::settings(&paths, kind),
         Command::TestRules { dir } => commands::test_rules(&dir),
         Command::Completions { shell } => {

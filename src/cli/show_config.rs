@@ -1,12 +1,49 @@
-//! `check --show-config`: the configuration in effect and the rules it enables.
+//! `check --show-config`: the configuration in effect, as a `camguard.toml` camguard reads
+//! back, with the rules it enables as comments.
 
-use crate::config::Config;
+use crate::config::{Config, KindMapping};
 use crate::model::rule::Severity;
 use crate::rules::RuleSet;
 use crate::source::display;
 
-/// `--show-config`: the effective configuration.
-pub fn render(config: &Config, rules: &RuleSet, fail_on: Severity) -> String {
+/// A TOML basic string.
+fn string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn array<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
+    let v: Vec<String> = items.into_iter().map(string).collect();
+    format!("[{}]", v.join(", "))
+}
+
+/// A bare key where TOML allows one, a quoted key otherwise.
+fn key(k: &str) -> String {
+    if !k.is_empty()
+        && k.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        k.to_string()
+    } else {
+        string(k)
+    }
+}
+
+/// `--show-config`: the effective configuration (`fail_on` and `max_file_size` after the
+/// command line), then the enabled rules.
+pub fn render(config: &Config, rules: &RuleSet, fail_on: Severity, max_file_size: u64) -> String {
     let mut s = String::new();
     s.push_str(&format!(
         "# configuration: {}\n",
@@ -15,51 +52,75 @@ pub fn render(config: &Config, rules: &RuleSet, fail_on: Severity) -> String {
             .as_ref()
             .map_or("(none: defaults)".to_string(), |p| display(p))
     ));
-    s.push_str(&format!("fail-on = \"{fail_on}\"\n"));
+    s.push_str(&format!("fail-on = {}\n", string(fail_on.as_str())));
     s.push_str(&format!("require-reason = {}\n", config.require_reason));
-    let sel: Vec<String> = config
-        .select
-        .iter()
-        .map(|x| format!("\"{}\"", x.0))
-        .collect();
-    let ign: Vec<String> = config
-        .ignore
-        .iter()
-        .map(|x| format!("\"{}\"", x.0))
-        .collect();
     s.push_str(&format!(
-        "select = [{}]\nignore = [{}]\n",
-        sel.join(", "),
-        ign.join(", ")
+        "select = {}\n",
+        array(config.select.iter().map(|x| x.0.as_str()))
     ));
-    let ex: Vec<String> = config
-        .exclude
-        .iter()
-        .map(|(_, g)| format!("\"{g}\""))
-        .collect();
-    s.push_str(&format!("exclude = [{}]\n", ex.join(", ")));
-    if let Some(m) = config.max_file_size {
-        s.push_str(&format!("max-file-size = {m}\n"));
-    }
-    for ig in &config.ignores {
-        let rules: Vec<String> = ig.rules.iter().map(|x| format!("\"{}\"", x.0)).collect();
+    s.push_str(&format!(
+        "exclude = {}\n",
+        array(config.exclude.iter().map(|(_, g)| g.as_str()))
+    ));
+    s.push_str(&format!("max-file-size = {max_file_size}\n"));
+    let dirs: Vec<String> = config.rules_dirs.iter().map(|d| display(d)).collect();
+    if !dirs.is_empty() {
         s.push_str(&format!(
-            "[[ignore]] rules = [{}], path = \"{}\"{}, reason = {:?}{}\n",
-            rules.join(", "),
-            ig.path_text,
-            ig.key
-                .as_ref()
-                .map_or(String::new(), |k| format!(", key = \"{k}\"")),
-            ig.reason,
-            ig.expires
-                .as_ref()
-                .map_or(String::new(), |e| format!(", expires = {e}")),
+            "rules-dir = {}\n",
+            array(dirs.iter().map(String::as_str))
         ));
+    }
+    // `ignore` holds plain selectors and scoped exceptions in one array: TOML cannot
+    // extend an inline array with `[[ignore]]` tables, so both are written inline.
+    let mut ignore: Vec<String> = config.ignore.iter().map(|x| string(&x.0)).collect();
+    for ig in &config.ignores {
+        let mut fields = vec![
+            format!("rules = {}", array(ig.rules.iter().map(|x| x.0.as_str()))),
+            format!("path = {}", string(&ig.path_text)),
+        ];
+        if let Some(k) = &ig.key {
+            fields.push(format!("key = {}", string(k)));
+        }
+        fields.push(format!("reason = {}", string(&ig.reason)));
+        if let Some(e) = &ig.expires {
+            fields.push(format!("expires = {e}"));
+        }
+        ignore.push(format!("{{ {} }}", fields.join(", ")));
+    }
+    if ignore.is_empty() {
+        s.push_str("ignore = []\n");
+    } else {
+        s.push_str("ignore = [\n");
+        for i in ignore {
+            s.push_str(&format!("  {i},\n"));
+        }
+        s.push_str("]\n");
+    }
+    if !config.severity.is_empty() {
+        s.push_str("\n[severity]\n");
+        for (sel, sev) in &config.severity {
+            s.push_str(&format!("{} = {}\n", key(&sel.0), string(sev.as_str())));
+        }
+    }
+    for k in &config.kinds {
+        s.push_str("\n[[kind]]\n");
+        match k {
+            KindMapping::Glob(g, kind) => s.push_str(&format!(
+                "glob = {}\nkind = {}\n",
+                string(g.glob().glob()),
+                string(kind.id())
+            )),
+            KindMapping::Image(g, p) => s.push_str(&format!(
+                "image = {}\nproduct = {}\n",
+                string(g.glob().glob()),
+                string(p.id())
+            )),
+        }
     }
     s.push_str("\n# enabled rules (severity after overrides)\n");
     for r in &rules.rules {
         let sev = config.severity_for(&r.code, &r.name).unwrap_or(r.severity);
-        s.push_str(&format!("{:<8} {:<9} {}\n", r.code, sev.as_str(), r.name));
+        s.push_str(&format!("# {:<8} {:<9} {}\n", r.code, sev.as_str(), r.name));
     }
     s
 }

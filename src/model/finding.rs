@@ -67,13 +67,14 @@ impl Finding {
         )
     }
 
-    /// What identifies the finding across runs: rule, file, key and value, but no line
-    /// numbers, so that edits elsewhere in the file keep it. Every format uses it.
-    fn identity(&self) -> String {
+    /// What identifies the finding across runs: rule, file (relative to `root`, so not
+    /// to the working directory), key and value, but no line numbers, so that edits
+    /// elsewhere in the file keep it. Every format uses it.
+    fn identity(&self, root: &std::path::Path) -> String {
         format!(
             "{}|{}|{}|{}",
             self.rule.code,
-            self.path(),
+            crate::source::relative_to_base(root, &self.file.path),
             self.key,
             self.value_hash
         )
@@ -143,12 +144,16 @@ impl FindingBuilder {
 /// The fingerprint of each finding, in order: its identity hashed, and where two findings
 /// share an identity (the same setting in two services of one file), an occurrence number,
 /// so that every fingerprint is unique and stays stable when lines move.
-pub fn fingerprints<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Vec<String> {
+/// Paths are taken relative to `root` (the repository root).
+pub fn fingerprints<'a>(
+    findings: impl IntoIterator<Item = &'a Finding>,
+    root: &std::path::Path,
+) -> Vec<String> {
     let mut seen = std::collections::HashSet::new();
     findings
         .into_iter()
         .map(|f| {
-            let base = f.identity();
+            let base = f.identity(root);
             let mut fp = stable_hash(&base);
             let mut n = 1;
             while !seen.insert(fp.clone()) {
@@ -201,9 +206,10 @@ mod tests {
                 .build()
         };
         let (a, b) = (f(0), f(5));
-        let fps = fingerprints([&a, &b]);
+        let root = std::path::Path::new("/repo");
+        let fps = fingerprints([&a, &b], root);
         assert_ne!(fps[0], fps[1]);
         // The first occurrence does not depend on where it is.
-        assert_eq!(fingerprints([&b])[0], fps[0]);
+        assert_eq!(fingerprints([&b], root)[0], fps[0]);
     }
 }

@@ -1,10 +1,13 @@
 //! GitLab Code Quality report (JSON array of issues).
 
+use std::path::Path;
+
 use serde_json::{Value, json};
 
 use crate::model::finding::{fingerprints, stable_hash};
 use crate::model::report::Report;
 use crate::model::rule::Severity;
+use crate::source::relative_to_base;
 
 fn severity(s: Severity) -> &'static str {
     match s {
@@ -15,9 +18,16 @@ fn severity(s: Severity) -> &'static str {
     }
 }
 
-pub fn render(report: &Report) -> String {
+/// Paths are relative to `root`, the repository root (GitLab resolves them against the
+/// project directory).
+pub fn render(report: &Report, root: &Path) -> String {
+    let rel = |p: &str| relative_to_base(root, Path::new(p));
     let mut issues: Vec<Value> = Vec::new();
-    for (f, fp) in report.findings.iter().zip(fingerprints(&report.findings)) {
+    for (f, fp) in report
+        .findings
+        .iter()
+        .zip(fingerprints(&report.findings, root))
+    {
         let s = f.file.text.position(f.span.start);
         let e = f.file.text.position(f.span.end);
         issues.push(json!({
@@ -28,7 +38,7 @@ pub fn render(report: &Report) -> String {
             "fingerprint": fp,
             "severity": severity(f.severity),
             "location": {
-                "path": f.path(),
+                "path": rel(&f.path()),
                 "positions": {
                     "begin": {"line": s.line, "column": s.column},
                     "end": {"line": e.line, "column": e.column},
@@ -46,9 +56,9 @@ pub fn render(report: &Report) -> String {
             "description": format!("camguard could not check this file: {}", p.message),
             "check_name": format!("camguard {}", p.kind.as_str()),
             "categories": ["Bug Risk"],
-            "fingerprint": stable_hash(&format!("problem|{}|{}", p.path, p.message)),
+            "fingerprint": stable_hash(&format!("problem|{}|{}", rel(&p.path), p.message)),
             "severity": "major",
-            "location": {"path": p.path, "lines": {"begin": line}},
+            "location": {"path": rel(&p.path), "lines": {"begin": line}},
         }));
     }
     let mut s = serde_json::to_string_pretty(&issues).unwrap_or_else(|_| "[]".into());

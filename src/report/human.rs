@@ -4,7 +4,8 @@ use std::collections::HashMap;
 use std::fmt;
 
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, SourceCode,
+    SourceSpan, SpanContents,
 };
 
 use super::{counts, masked_text, masks_for};
@@ -20,8 +21,74 @@ struct Diag {
     severity: miette::Severity,
     help: Option<String>,
     url: Option<String>,
-    source: Option<NamedSource<String>>,
+    source: Option<Named>,
     labels: Vec<LabeledSpan>,
+}
+
+/// A file's text for miette, whose header column counts characters (as every other
+/// format and editors do), not bytes as miette's own sources do.
+#[derive(Debug)]
+struct Named {
+    name: String,
+    text: String,
+}
+
+impl Named {
+    fn new(name: &str, text: String) -> Named {
+        Named {
+            name: name.to_string(),
+            text,
+        }
+    }
+}
+
+struct CharColumns<'a> {
+    inner: Box<dyn SpanContents<'a> + 'a>,
+    name: &'a str,
+    column: usize,
+}
+
+impl<'a> SpanContents<'a> for CharColumns<'a> {
+    fn data(&self) -> &'a [u8] {
+        self.inner.data()
+    }
+    fn span(&self) -> &SourceSpan {
+        self.inner.span()
+    }
+    fn name(&self) -> Option<&str> {
+        Some(self.name)
+    }
+    fn line(&self) -> usize {
+        self.inner.line()
+    }
+    fn column(&self) -> usize {
+        self.column
+    }
+    fn line_count(&self) -> usize {
+        self.inner.line_count()
+    }
+}
+
+impl SourceCode for Named {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self.text.read_span(span, before, after)?;
+        let at = inner.span().offset().min(self.text.len());
+        let mut start = self.text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        while start < at && !self.text.is_char_boundary(start) {
+            start += 1;
+        }
+        let column = self.text.get(start..at).map_or(0, |p| p.chars().count());
+        Ok(Box::new(CharColumns {
+            inner,
+            name: &self.name,
+            column,
+        }))
+    }
 }
 
 impl fmt::Display for Diag {
@@ -65,6 +132,10 @@ impl Diagnostic for Diag {
 pub struct Style {
     pub color: bool,
     pub width: usize,
+    /// Rule codes as OSC 8 links to the rule's documentation (instead of the URL).
+    pub links: bool,
+    /// End with the summary line.
+    pub summary: bool,
 }
 
 fn miette_severity(s: Severity) -> miette::Severity {
@@ -99,12 +170,12 @@ struct Sources<'a> {
 }
 
 impl Sources<'_> {
-    fn get(&mut self, path: &str, text: &str) -> NamedSource<String> {
+    fn get(&mut self, path: &str, text: &str) -> Named {
         let masked = self
             .cache
             .entry(path.to_string())
             .or_insert_with(|| masked_text(text, masks_for(&self.report.secret_spans, path)));
-        NamedSource::new(path, masked.clone())
+        Named::new(path, masked.clone())
     }
 }
 
@@ -150,7 +221,7 @@ fn problem_diag(p: &Problem, sources: &mut Sources<'_>) -> Diag {
             src.push_str(&text);
             src.push('\n');
             (
-                Some(NamedSource::new(&p.path, src)),
+                Some(Named::new(&p.path, src)),
                 vec![LabeledSpan::new_primary_with_span(
                     Some("here".into()),
                     (start, len),
@@ -187,9 +258,12 @@ fn handler(style: Style) -> GraphicalReportHandler {
     } else {
         GraphicalTheme::unicode_nocolor()
     };
+    // Long words (URLs) are never broken: a terminal can still open a URL it wraps.
     GraphicalReportHandler::new_themed(theme)
-        .with_links(false)
+        .with_links(style.links)
+        .with_link_display_text("")
         .with_width(style.width)
+        .with_break_words(false)
         .with_context_lines(1)
 }
 
@@ -243,7 +317,51 @@ pub fn render(report: &Report, style: Style, suppressed: usize) -> String {
         let _ = h.render_report(&mut out, &d);
         out.push('\n');
     }
-    out.push_str(&summary(report, suppressed));
-    out.push('\n');
+    if style.summary {
+        out.push_str(&summary(report, suppressed));
+        out.push('\n');
+    }
+    out
+}
+
+/// `--format concise`: one line per problem and finding, `path:line:col: CODE message
+/// (severity)` (columns in characters), then the summary line.
+pub fn concise(report: &Report, with_summary: bool) -> String {
+    let mut out = String::new();
+    for p in &report.problems {
+        let at = match (&p.file, p.span) {
+            (Some(f), Some(s)) => {
+                let pos = f.text.position(s.start);
+                format!(":{}:{}", pos.line, pos.column)
+            }
+            _ => String::new(),
+        };
+        out.push_str(&format!(
+            "{}{at}: camguard::{} {}\n",
+            p.path,
+            p.kind.as_str(),
+            super::one_line(&p.message)
+        ));
+    }
+    for f in &report.findings {
+        let pos = f.file.text.position(f.span.start);
+        let where_ = match &f.component {
+            Some(c) if !f.message.contains(&format!("`{c}`")) => format!(" [{c}]"),
+            _ => String::new(),
+        };
+        out.push_str(&format!(
+            "{}:{}:{}: {} {}{where_} ({})\n",
+            f.path(),
+            pos.line,
+            pos.column,
+            f.rule.code,
+            super::one_line(&f.message),
+            f.severity,
+        ));
+    }
+    if with_summary {
+        out.push_str(&summary(report, report.suppressed.len()));
+        out.push('\n');
+    }
     out
 }

@@ -54,7 +54,10 @@ pub fn finding_json(f: &Finding, fingerprint: &str) -> Value {
     })
 }
 
-pub fn render(report: &Report) -> String {
+/// Fingerprints take paths relative to `root` (the repository root), so they equal the
+/// SARIF and GitLab ones wherever camguard runs; `path` is as found (relative to the
+/// working directory).
+pub fn render(report: &Report, root: &std::path::Path) -> String {
     let by_sev: serde_json::Map<String, Value> = super::counts(report)
         .into_iter()
         .map(|(s, n)| (s.as_str().to_string(), json!(n)))
@@ -91,7 +94,7 @@ pub fn render(report: &Report) -> String {
         "findings": report
             .findings
             .iter()
-            .zip(fingerprints(&report.findings))
+            .zip(fingerprints(&report.findings, root))
             .map(|(f, fp)| finding_json(f, &fp))
             .collect::<Vec<_>>(),
         "problems": problems,

@@ -1,7 +1,6 @@
-//! JUnit XML: one test case per rule and file with findings (failures), one passing
-//! case per clean file, and an error case per file that could not be checked.
-
-use std::collections::BTreeMap;
+//! JUnit XML: one failing test case per finding (named by rule and position, so that a
+//! CI's test history follows each one), one passing case per clean file, and an error
+//! case per file that could not be checked.
 
 use crate::model::report::Report;
 
@@ -23,39 +22,30 @@ pub fn escape(s: &str) -> String {
 }
 
 pub fn render(report: &Report) -> String {
-    let mut groups: BTreeMap<(String, String), Vec<&crate::model::finding::Finding>> =
-        BTreeMap::new();
-    for f in &report.findings {
-        groups
-            .entry((f.path(), f.rule.code.clone()))
-            .or_default()
-            .push(f);
-    }
     let mut cases = String::new();
     let mut failures = 0;
-    for ((path, _), fs) in &groups {
+    let mut failing_files = std::collections::BTreeSet::new();
+    for f in &report.findings {
         failures += 1;
-        let rule = &fs[0].rule;
-        let details: Vec<String> = fs
-            .iter()
-            .map(|f| {
-                let at = f.file.text.position(f.span.start);
-                format!(
-                    "{path}:{}:{}: [{}] {}",
-                    at.line, at.column, f.severity, f.message
-                )
-            })
-            .collect();
+        let path = f.path();
+        let at = f.file.text.position(f.span.start);
+        let detail = format!(
+            "{path}:{}:{}: [{}] {}",
+            at.line, at.column, f.severity, f.message
+        );
         cases.push_str(&format!(
-            "    <testcase classname=\"{}\" name=\"{} {}\">\n      <failure message=\"{}\" type=\"{}\">{}\n{}</failure>\n    </testcase>\n",
-            escape(path),
-            escape(&rule.code),
-            escape(&rule.name),
-            escape(&fs[0].message),
-            fs.iter().map(|f| f.severity).max().map_or("low", |s| s.as_str()),
-            escape(&details.join("\n")),
-            escape(&rule.docs),
+            "    <testcase classname=\"{}\" name=\"{} {} at {}:{}\">\n      <failure message=\"{}\" type=\"{}\">{}\n{}</failure>\n    </testcase>\n",
+            escape(&path),
+            escape(&f.rule.code),
+            escape(&f.rule.name),
+            at.line,
+            at.column,
+            escape(&f.message),
+            f.severity.as_str(),
+            escape(&detail),
+            escape(&f.rule.docs),
         ));
+        failing_files.insert(path);
     }
     let mut errors = 0;
     for p in report.problems.iter().filter(|p| p.kind.is_error()) {
@@ -70,9 +60,7 @@ pub fn render(report: &Report) -> String {
     }
     let mut passed = 0;
     for f in &report.files {
-        if !groups.keys().any(|(p, _)| p == &f.path)
-            && !report.problems.iter().any(|p| p.path == f.path)
-        {
+        if !failing_files.contains(&f.path) && !report.problems.iter().any(|p| p.path == f.path) {
             passed += 1;
             cases.push_str(&format!(
                 "    <testcase classname=\"{}\" name=\"camguard\"/>\n",

@@ -17,6 +17,8 @@ use std::path::PathBuf;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     Human,
+    /// One line per finding: `path:line:col: CODE message`.
+    Concise,
     Json,
     Sarif,
     Github,
@@ -30,12 +32,31 @@ pub struct RenderOptions {
     /// Human output: colours and the line width.
     pub color: bool,
     pub width: usize,
+    /// Human output: rule codes as OSC 8 links to their documentation.
+    pub links: bool,
     /// SARIF `automationDetails.id`.
     pub sarif_category: Option<String>,
-    /// The directory SARIF URIs are relative to.
+    /// The directory SARIF, GitHub and GitLab paths (and every fingerprint) are
+    /// relative to: the repository root.
     pub root: PathBuf,
     /// SARIF: emit suppressed findings with their suppression.
     pub include_suppressed: bool,
+    /// Human, concise and GitHub output end with the summary line (not with `--quiet`).
+    pub summary: bool,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions {
+            color: false,
+            width: 100,
+            links: false,
+            sarif_category: None,
+            root: std::env::current_dir().unwrap_or_default(),
+            include_suppressed: false,
+            summary: true,
+        }
+    }
 }
 
 /// Render the report in one format.
@@ -46,10 +67,13 @@ pub fn render(format: Format, report: &Report, opts: &RenderOptions) -> String {
             human::Style {
                 color: opts.color,
                 width: opts.width,
+                links: opts.links,
+                summary: opts.summary,
             },
             report.suppressed.len(),
         ),
-        Format::Json => json::render(report),
+        Format::Concise => human::concise(report, opts.summary),
+        Format::Json => json::render(report, &opts.root),
         Format::Sarif => sarif::render(
             report,
             &sarif::SarifOptions {
@@ -58,10 +82,56 @@ pub fn render(format: Format, report: &Report, opts: &RenderOptions) -> String {
                 include_suppressed: opts.include_suppressed,
             },
         ),
-        Format::Github => github::render(report),
-        Format::Gitlab => gitlab::render(report),
+        Format::Github => github::render(report, &opts.root, opts.summary),
+        Format::Gitlab => gitlab::render(report, &opts.root),
         Format::Junit => junit::render(report),
     }
+}
+
+/// `--statistics`: how many findings each rule has (JSON for `--format json`, a table
+/// otherwise), most frequent first.
+pub fn statistics(format: Format, report: &Report) -> String {
+    let mut per: BTreeMap<&str, (usize, &str, Vec<Severity>)> = BTreeMap::new();
+    for f in &report.findings {
+        let e = per
+            .entry(f.rule.code.as_str())
+            .or_insert((0, f.rule.name.as_str(), Vec::new()));
+        e.0 += 1;
+        if !e.2.contains(&f.severity) {
+            e.2.push(f.severity);
+        }
+    }
+    let mut rows: Vec<(&str, usize, &str, Vec<Severity>)> = per
+        .into_iter()
+        .map(|(code, (n, name, mut sevs))| {
+            sevs.sort_by(|a, b| b.cmp(a));
+            (code, n, name, sevs)
+        })
+        .collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    if format == Format::Json {
+        let v: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|(code, n, name, sevs)| {
+                serde_json::json!({"code": code, "name": name, "count": n, "severities": sevs})
+            })
+            .collect();
+        let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+        s.push('\n');
+        return s;
+    }
+    let mut s = String::new();
+    for (code, n, name, sevs) in &rows {
+        let sevs: Vec<&str> = sevs.iter().map(|s| s.as_str()).collect();
+        s.push_str(&format!("{n:>6}  {code:<8} {name} [{}]\n", sevs.join(", ")));
+    }
+    s.push_str(&format!(
+        "{:>6}  findings in {} file{}\n",
+        report.findings.len(),
+        report.files.len(),
+        if report.files.len() == 1 { "" } else { "s" }
+    ));
+    s
 }
 
 use crate::model::report::Report;

@@ -50,10 +50,17 @@ fn cwe_list(r: &RuleInfo) -> String {
     cwe.join(", ")
 }
 
-/// `camguard explain`: the whole explanation of one rule.
-pub fn explain(r: &RuleInfo) -> String {
+/// `camguard explain`: the whole explanation of one rule; `checks` are the other
+/// severities some of its checks report at.
+pub fn explain(r: &RuleInfo, checks: &[crate::model::rule::Severity]) -> String {
+    let others = if checks.is_empty() {
+        String::new()
+    } else {
+        let s: Vec<&str> = checks.iter().map(|s| s.as_str()).collect();
+        format!("\nSome checks report at: {}", s.join(", "))
+    };
     format!(
-        "{} {} ({})\n{}\n\nProducts: {}\nCWE: {}\nDocs: {}\n\n{}\n",
+        "{} {} ({})\n{}\n\nProducts: {}\nCWE: {}\nDocs: {}{others}\n\n{}\n",
         r.code,
         r.name,
         r.severity,

@@ -3,6 +3,11 @@
 //! One run per invocation, the full rule table, one location per result with all four
 //! region fields in UTF-16 code units, repository-relative URIs under `%SRCROOT%`, and
 //! line-independent `partialFingerprints`. Secrets are masked in messages and snippets.
+//!
+//! GitHub code scanning reads `security-severity` from the rule descriptor only (its
+//! "SARIF support" page lists it under `reportingDescriptor`, not `result`), so a finding
+//! whose severity differs from its rule's (a per-check severity, a `[severity]` override)
+//! points at a descriptor of that severity: `DC001/critical` beside `DC001`.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -14,7 +19,7 @@ use crate::model::MASK;
 use crate::model::finding::{Finding, fingerprints};
 use crate::model::report::{Report, SuppressionKind};
 use crate::model::rule::{RuleInfo, Severity};
-use crate::source::{Span, relative_path};
+use crate::source::{Span, relative_to_base};
 
 /// GitHub code scanning accepts at most this many results per run.
 pub const MAX_RESULTS: usize = 25_000;
@@ -71,7 +76,17 @@ fn first_paragraph(md: &str) -> String {
         .join(" ")
 }
 
-fn rule_json(rule: &RuleInfo) -> Value {
+/// The descriptor id for a rule at a severity: the rule's code at its own severity,
+/// `CODE/severity` otherwise.
+pub fn descriptor_id(rule: &RuleInfo, severity: Severity) -> String {
+    if severity == rule.severity {
+        rule.code.clone()
+    } else {
+        format!("{}/{}", rule.code, severity)
+    }
+}
+
+fn rule_json(rule: &RuleInfo, severity: Severity) -> Value {
     let full = first_paragraph(&rule.explanation);
     let cwe: Vec<String> = rule.cwe.iter().map(|c| format!("CWE-{c}")).collect();
     let help_text = format!(
@@ -87,18 +102,18 @@ fn rule_json(rule: &RuleInfo) -> Value {
         rule.docs
     );
     json!({
-        "id": rule.code,
+        "id": descriptor_id(rule, severity),
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": if full.is_empty() { rule.summary.clone() } else { full }},
         "help": {"text": help_text, "markdown": help_md},
         "helpUri": rule.docs,
-        "defaultConfiguration": {"level": level(rule.severity)},
+        "defaultConfiguration": {"level": level(severity)},
         "properties": {
             "tags": tags(rule),
             "precision": "high",
-            "problem.severity": level(rule.severity),
-            "security-severity": security_severity(rule.severity),
+            "problem.severity": level(severity),
+            "security-severity": security_severity(severity),
             "cwe": cwe,
         },
     })
@@ -118,9 +133,10 @@ pub fn encode_uri_path(p: &str) -> String {
     out
 }
 
-/// The path of a file relative to the root, with `/` separators, percent-encoded.
+/// The path of a file (as found: relative to the working directory, or absolute)
+/// relative to the root, with `/` separators, percent-encoded.
 pub fn relative_uri(root: &Path, display: &str) -> String {
-    encode_uri_path(&relative_path(root, display))
+    encode_uri_path(&relative_to_base(root, Path::new(display)))
 }
 
 struct Ctx<'a> {
@@ -201,7 +217,7 @@ impl Ctx<'_> {
             _ => f.message.clone(),
         };
         let mut r = json!({
-            "ruleId": f.rule.code,
+            "ruleId": descriptor_id(&f.rule, f.severity),
             "ruleIndex": rule_index,
             "level": level(f.severity),
             "message": {"text": message},
@@ -274,46 +290,79 @@ pub fn render(report: &Report, opts: &SarifOptions<'_>) -> String {
         masked: Default::default(),
         redacted: false,
     };
-    let rules = &report.rules;
-    let rule_index = |code: &str| rules.iter().position(|r| r.code == code);
-    // Findings of rules not in the set (should not happen) are appended to the table.
-    let mut table: Vec<Arc<RuleInfo>> = rules.clone();
-    let mut results = Vec::new();
+    // The rule table: every enabled rule at its own severity, then the severity variants
+    // results need (sorted), then rules of findings not in the set (should not happen).
+    let mut table: Vec<(Arc<RuleInfo>, Severity)> = report
+        .rules
+        .iter()
+        .map(|r| (r.clone(), r.severity))
+        .collect();
+    let mut variants: Vec<(String, Arc<RuleInfo>, Severity)> = report
+        .findings
+        .iter()
+        .chain(report.suppressed.iter().map(|s| &s.finding))
+        .filter(|f| f.severity != f.rule.severity)
+        .map(|f| {
+            (
+                descriptor_id(&f.rule, f.severity),
+                f.rule.clone(),
+                f.severity,
+            )
+        })
+        .collect();
+    variants.sort_by(|a, b| a.0.cmp(&b.0));
+    variants.dedup_by(|a, b| a.0 == b.0);
+    table.extend(variants.into_iter().map(|(_, r, s)| (r, s)));
+    let mut index: std::collections::HashMap<String, usize> = table
+        .iter()
+        .enumerate()
+        .map(|(i, (r, s))| (descriptor_id(r, *s), i))
+        .collect();
     let fps = fingerprints(
         report
             .findings
             .iter()
             .chain(report.suppressed.iter().map(|s| &s.finding)),
+        &opts.root,
     );
     let (fps, suppressed_fps) = fps.split_at(report.findings.len());
-    for (f, fp) in report.findings.iter().zip(fps).take(MAX_RESULTS) {
-        let idx = match rule_index(&f.rule.code) {
-            Some(i) => i,
+    // Findings and (on request) suppressed findings, in one order.
+    let mut entries: Vec<(&Finding, &String, Option<&crate::model::report::Suppressed>)> = report
+        .findings
+        .iter()
+        .zip(fps)
+        .map(|(f, fp)| (f, fp, None))
+        .collect();
+    if opts.include_suppressed {
+        entries.extend(
+            report
+                .suppressed
+                .iter()
+                .zip(suppressed_fps)
+                .map(|(s, fp)| (&s.finding, fp, Some(s))),
+        );
+        entries.sort_by_cached_key(|(f, _, s)| (f.sort_key(), s.is_some()));
+    }
+    let mut results = Vec::new();
+    for (f, fp, sup) in entries.into_iter().take(MAX_RESULTS) {
+        let id = descriptor_id(&f.rule, f.severity);
+        let idx = match index.get(&id) {
+            Some(i) => *i,
             None => {
-                table.push(f.rule.clone());
+                table.push((f.rule.clone(), f.severity));
+                index.insert(id, table.len() - 1);
                 table.len() - 1
             }
         };
-        results.push(ctx.result(f, idx, fp));
-    }
-    if opts.include_suppressed {
-        for (sup, fp) in report.suppressed.iter().zip(suppressed_fps) {
-            let f = &sup.finding;
-            let idx = match rule_index(&f.rule.code) {
-                Some(i) => i,
-                None => {
-                    table.push(f.rule.clone());
-                    table.len() - 1
-                }
-            };
-            let mut r = ctx.result(f, idx, fp);
+        let mut r = ctx.result(f, idx, fp);
+        if let Some(sup) = sup {
             let kind = match sup.kind {
                 SuppressionKind::InSource => "inSource",
                 _ => "external",
             };
             r["suppressions"] = json!([{"kind": kind, "justification": sup.justification}]);
-            results.push(r);
         }
+        results.push(r);
     }
     let notifications = notifications(report, &opts.root);
     let root_uri = root_uri(&opts.root);
@@ -321,10 +370,11 @@ pub fn render(report: &Report, opts: &SarifOptions<'_>) -> String {
         "tool": {
             "driver": {
                 "name": "camguard",
+                "fullName": concat!("camguard ", env!("CARGO_PKG_VERSION")),
                 "semanticVersion": env!("CARGO_PKG_VERSION"),
                 "version": env!("CARGO_PKG_VERSION"),
                 "informationUri": env!("CARGO_PKG_HOMEPAGE"),
-                "rules": table.iter().map(|r| rule_json(r)).collect::<Vec<_>>(),
+                "rules": table.iter().map(|(r, s)| rule_json(r, *s)).collect::<Vec<_>>(),
             }
         },
         "originalUriBaseIds": {"%SRCROOT%": {"uri": root_uri}},
@@ -363,9 +413,16 @@ mod tests {
     #[test]
     fn uris_are_relative_and_encoded() {
         let root = Path::new("/repo");
-        assert_eq!(relative_uri(root, "a/b c.yaml"), "a/b%20c.yaml");
-        assert_eq!(relative_uri(root, "./a/../x.yml"), "x.yml");
+        assert_eq!(relative_uri(root, "/repo/a/b c.yaml"), "a/b%20c.yaml");
+        assert_eq!(relative_uri(root, "/repo/./a/../x.yml"), "x.yml");
         assert_eq!(relative_uri(root, "/repo/deploy/.env"), "deploy/.env");
-        assert_eq!(relative_uri(root, "../shared/x.yml"), "../shared/x.yml");
+        assert_eq!(relative_uri(root, "/shared/x.yml"), "../shared/x.yml");
+        // Relative paths are relative to the working directory, not to the root.
+        let cwd = std::env::current_dir().unwrap();
+        assert_eq!(relative_uri(&cwd, "a/b.yaml"), "a/b.yaml");
+        if let Some(parent) = cwd.parent() {
+            let name = cwd.file_name().unwrap().to_string_lossy();
+            assert_eq!(relative_uri(parent, "a.yaml"), format!("{name}/a.yaml"));
+        }
     }
 }

@@ -88,6 +88,11 @@ pub(super) struct Checked {
 }
 
 impl Checked {
+    /// The display path of the file.
+    pub(super) fn path(&self) -> &str {
+        &self.file.path
+    }
+
     /// Move what the report keeps into it.
     pub(super) fn add_to(self, report: &mut Report) {
         for (p, span) in self.secret_spans {

@@ -2,6 +2,8 @@
 //! over files, into one sorted [`Report`]. [`setup`] prepares what a scan needs (the
 //! configuration, the rules, the baseline); [`file`] checks one file.
 
+pub mod charts;
+pub mod configs;
 pub mod file;
 pub mod setup;
 
@@ -16,9 +18,9 @@ use crate::discover::{self, WalkOptions};
 use crate::model::file_kind::FileKind;
 use crate::model::report::Report;
 use crate::rules::RuleSet;
-use crate::source::relative_to_base;
 use crate::suppress::Suppressor;
 use crate::suppress::baseline::Baseline;
+use configs::{Configs, Scope};
 
 pub use crate::discover::DEFAULT_MAX_FILE_SIZE;
 pub use file::{FileOutcome, check_source};
@@ -46,6 +48,9 @@ pub struct ScanOptions {
     pub no_ignores: bool,
     /// Report only findings that are not in this baseline (read from the path).
     pub baseline: Option<(Arc<Baseline>, PathBuf)>,
+    /// `--force-exclude`: the configuration's `exclude` applies to files named on the
+    /// command line too.
+    pub force_exclude: bool,
 }
 
 impl Default for ScanOptions {
@@ -60,6 +65,7 @@ impl Default for ScanOptions {
             config: Arc::new(Config::defaults()),
             no_ignores: false,
             baseline: None,
+            force_exclude: false,
         }
     }
 }
@@ -90,57 +96,145 @@ fn scan_roots(opts: &ScanOptions) -> Vec<PathBuf> {
     roots
 }
 
-/// Scan everything the options name with these (enabled) rules.
+/// Scan everything the options name with these (enabled) rules and `opts.config`.
 pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Report {
-    let mut report = Report {
-        rules: rules.infos(),
-        ..Report::default()
-    };
-    let base = opts.config.base_dir_abs();
+    let fail_on = opts
+        .config
+        .fail_on
+        .unwrap_or(crate::model::rule::Severity::Low);
+    let scope = Scope::new(
+        opts.config.clone(),
+        rules.clone(),
+        fail_on,
+        opts.max_file_size,
+    );
+    match scan_with(opts, &Configs::fixed(scope)) {
+        Ok(r) => r.report,
+        Err(_) => unreachable!("a fixed configuration has no configuration errors"),
+    }
+}
+
+/// A scan and, per file, the gate of the configuration that applied to it.
+pub struct Scanned {
+    pub report: Report,
+    /// Display path -> the `fail-on` of its configuration.
+    pub fail_on: std::collections::HashMap<String, crate::model::rule::Severity>,
+}
+
+/// Scan everything the options name, each file with the configuration that applies to it.
+/// Fails when a configuration file found on the way does not load.
+pub fn scan_with(opts: &ScanOptions, configs: &Configs) -> Result<Scanned, setup::SetupError> {
+    let mut report = Report::default();
     let walk = WalkOptions {
         follow_links: opts.follow_links,
         no_ignore: opts.no_ignore_files,
-        kinds: opts.config.kind_globs(),
-        base: base.clone(),
+        by_config: Some(Arc::new(|p: &std::path::Path| {
+            configs.for_path(p).kind_of(p)
+        })),
+        ..WalkOptions::default()
     };
-    let mut inputs: Vec<file::Input> = discover::discover(&opts.paths, &walk, &mut report.problems)
-        .into_iter()
-        .filter(|c| c.explicit || !opts.config.excluded(&relative_to_base(&base, &c.path)))
-        .map(file::Input::File)
-        .collect();
-    if let Some(s) = &opts.stdin {
-        inputs.push(file::Input::Stdin(s.clone()));
+    let found = discover::discover(&opts.paths, &walk, &mut report.problems);
+    let (found, template_notes) = charts::skip_templates(found, opts.kind.is_some());
+    report.notes.extend(template_notes);
+    let mut inputs: Vec<(file::Input, Arc<Scope>)> = Vec::new();
+    for c in found {
+        let scope = configs.for_path(&c.path);
+        if (!c.explicit || opts.force_exclude) && scope.excluded(&c.path) {
+            continue;
+        }
+        inputs.push((file::Input::File(c), scope));
     }
-    let ctx = Context {
-        max_file_size: opts.max_file_size,
-        images: Arc::new(opts.config.image_products()),
-        roots: Arc::new(scan_roots(opts)),
-    };
-    let suppressor = Suppressor {
-        disabled: opts.no_ignores,
-        config: &opts.config,
-        rules,
-        baseline: opts.baseline.as_ref().map(|(b, p)| (b.as_ref(), p.clone())),
-    };
+    if let Some(s) = &opts.stdin {
+        inputs.push((file::Input::Stdin(s.clone()), configs.for_path(&s.name)));
+    }
+    if let Some(e) = configs.take_errors().into_iter().next() {
+        return Err(e);
+    }
+    let roots = Arc::new(scan_roots(opts));
+    // Per scope: the options, context and suppressor its files are checked with.
+    let scopes = configs.scopes();
+    let per_scope: Vec<(ScanOptions, Context)> = scopes
+        .iter()
+        .map(|s| {
+            let o = ScanOptions {
+                paths: Vec::new(),
+                stdin: None,
+                max_file_size: s.max_file_size,
+                config: s.config.clone(),
+                baseline: None,
+                ..opts.clone()
+            };
+            let ctx = Context {
+                max_file_size: s.max_file_size,
+                images: s.images.clone(),
+                roots: roots.clone(),
+            };
+            (o, ctx)
+        })
+        .collect();
+    let suppressors: Vec<Suppressor<'_>> = scopes
+        .iter()
+        .map(|s| Suppressor {
+            disabled: opts.no_ignores,
+            config: &s.config,
+            rules: &s.rules,
+            baseline: None,
+        })
+        .collect();
+    let index = |s: &Arc<Scope>| scopes.iter().position(|x| Arc::ptr_eq(x, s)).unwrap_or(0);
     let outcomes: Vec<_> = inputs
         .into_par_iter()
-        .filter_map(|i| file::process(i, opts, rules, &ctx, &suppressor))
+        .filter_map(|(i, scope)| {
+            let n = index(&scope);
+            let (o, ctx) = &per_scope[n];
+            file::process(i, o, &scopes[n].rules, ctx, &suppressors[n]).map(|r| (n, r))
+        })
         .collect();
-    for o in outcomes {
+    let mut files_of: Vec<Vec<String>> = vec![Vec::new(); scopes.len()];
+    let mut fail_on = std::collections::HashMap::new();
+    let mut scope_of = std::collections::HashMap::new();
+    for (n, o) in outcomes {
         match o {
-            Ok(out) => out.add_to(&mut report),
+            Ok(out) => {
+                let path = out.path().to_string();
+                files_of[n].push(path.clone());
+                fail_on.insert(path.clone(), scopes[n].fail_on);
+                scope_of.insert(path, n);
+                out.add_to(&mut report);
+            }
             Err(p) => report.problems.push(p),
         }
     }
     for f in report.findings.iter_mut() {
-        if let Some(s) = opts.config.severity_for(&f.rule.code, &f.rule.name) {
+        let n = scope_of.get(&f.path()).copied().unwrap_or(0);
+        if let Some(s) = scopes[n].config.severity_for(&f.rule.code, &f.rule.name) {
             f.severity = s;
         }
     }
+    report.rules = union_of_rules(&scopes);
     sort_and_dedup(&mut report);
-    suppressor.report(&mut report);
+    if !opts.no_ignores {
+        for (n, s) in scopes.iter().enumerate() {
+            files_of[n].sort();
+            crate::suppress::ignores::apply(&mut report, &s.config, &files_of[n]);
+        }
+    }
+    if let Some((b, path)) = &opts.baseline {
+        crate::suppress::apply_baseline(&mut report, b, path);
+    }
     sort_and_dedup(&mut report);
-    report
+    Ok(Scanned { report, fail_on })
+}
+
+/// The rules any scope enabled, by code (SARIF's rule table).
+fn union_of_rules(scopes: &[Arc<Scope>]) -> Vec<Arc<crate::model::rule::RuleInfo>> {
+    let mut seen = std::collections::BTreeMap::new();
+    for s in scopes {
+        for r in &s.rules.rules {
+            seen.entry(r.code.clone()).or_insert_with(|| r.info.clone());
+        }
+    }
+    seen.into_values().collect()
 }
 
 /// Sort everything by position so that output never depends on threads; of equal

@@ -62,6 +62,14 @@ pub fn load_rules(
         .map(|d| config.base_dir().join(d))
         .collect();
     dirs.extend(extra.iter().cloned());
+    // The same directory named twice (`rules-dir` and `--rules`) is read once.
+    let mut seen = Vec::new();
+    dirs.retain(|d| {
+        let id = std::fs::canonicalize(d).unwrap_or_else(|_| d.clone());
+        let new = !seen.contains(&id);
+        seen.push(id);
+        new
+    });
     if dirs.is_empty() {
         return Ok(shipped.clone());
     }

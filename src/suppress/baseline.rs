@@ -38,6 +38,50 @@ pub fn entry(f: &Finding) -> Entry {
     }
 }
 
+/// The directory a baseline's paths are relative to: the repository (the closest
+/// directory holding `.git`) above the baseline file, or the file's own directory.
+pub fn root_for(baseline: &Path) -> std::path::PathBuf {
+    let abs = if baseline.is_absolute() {
+        baseline.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|d| d.join(baseline))
+            .unwrap_or_else(|_| baseline.to_path_buf())
+    };
+    let dir = abs.parent().map(Path::to_path_buf).unwrap_or_default();
+    dir.ancestors()
+        .find(|d| d.join(".git").exists())
+        .map(Path::to_path_buf)
+        .unwrap_or(dir)
+}
+
+/// A display path (relative to the working directory, or absolute) relative to `root`.
+pub fn relative(root: &Path, display: &str) -> String {
+    crate::source::relative_to_base(root, Path::new(display))
+}
+
+/// The entry of a finding, its path relative to `root`.
+pub fn entry_at(f: &Finding, root: &Path) -> Entry {
+    Entry {
+        path: relative(root, &f.path()),
+        ..entry(f)
+    }
+}
+
+/// The baseline document for these findings, paths relative to `root` (sorted, one
+/// entry per finding).
+pub fn render_at(findings: &[Finding], root: &Path) -> String {
+    let mut entries: Vec<Entry> = findings.iter().map(|f| entry_at(f, root)).collect();
+    entries.sort();
+    let b = Baseline {
+        version: 1,
+        findings: entries,
+    };
+    let mut s = serde_json::to_string_pretty(&b).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
 /// The baseline document for these findings (sorted, one entry per finding).
 pub fn render(findings: &[Finding]) -> String {
     let mut entries: Vec<Entry> = findings.iter().map(entry).collect();
@@ -72,9 +116,26 @@ pub fn load(path: &Path) -> Result<Baseline, String> {
     Ok(b)
 }
 
+/// [`apply`], with entry paths relative to `root`.
+pub fn apply_at(
+    b: &Baseline,
+    findings: Vec<Finding>,
+    root: &Path,
+) -> (Vec<Finding>, Vec<Finding>, Vec<Entry>) {
+    split(b, findings, |f| entry_at(f, root))
+}
+
 /// Split findings into new ones and baselined ones; also return the entries that
 /// matched nothing (fixed since the baseline was written).
 pub fn apply(b: &Baseline, findings: Vec<Finding>) -> (Vec<Finding>, Vec<Finding>, Vec<Entry>) {
+    split(b, findings, entry)
+}
+
+fn split(
+    b: &Baseline,
+    findings: Vec<Finding>,
+    entry: impl Fn(&Finding) -> Entry,
+) -> (Vec<Finding>, Vec<Finding>, Vec<Entry>) {
     let mut counts: BTreeMap<&Entry, usize> = BTreeMap::new();
     for e in &b.findings {
         *counts.entry(e).or_default() += 1;

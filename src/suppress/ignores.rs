@@ -5,9 +5,10 @@ use crate::config::Config;
 use crate::model::report::{Report, Suppressed, SuppressionKind};
 use crate::source::{display, relative_to_base};
 
-/// Set aside the findings that `[[ignore]]` entries of the configuration match, and
-/// note the entries that expired or matched nothing.
-pub fn apply(report: &mut Report, config: &Config) {
+/// Set aside the findings in `files` (the display paths, sorted, of the scanned files
+/// this configuration applies to) that its `[[ignore]]` entries match, and note the
+/// entries that expired, or that matched nothing although a file they name was scanned.
+pub fn apply(report: &mut Report, config: &Config, files: &[String]) {
     if config.ignores.is_empty() {
         return;
     }
@@ -16,6 +17,10 @@ pub fn apply(report: &mut Report, config: &Config) {
     let mut used = vec![false; config.ignores.len()];
     let findings = std::mem::take(&mut report.findings);
     for f in findings {
+        if files.binary_search(&f.path()).is_err() {
+            report.findings.push(f);
+            continue;
+        }
         let rel = relative_to_base(&base, &f.file.path);
         let hit = config.ignores.iter().enumerate().find(|(_, ig)| {
             ig.expires.as_deref().is_none_or(|e| e >= today.as_str())
@@ -50,7 +55,12 @@ pub fn apply(report: &mut Report, config: &Config) {
                 rules.join(", "),
                 ig.path_text
             ));
-        } else if !used[i] {
+        } else if !used[i]
+            && files.iter().any(|p| {
+                ig.path
+                    .is_match(relative_to_base(&base, std::path::Path::new(p)))
+            })
+        {
             report.notes.push(format!(
                 "{cfg}: the ignore of {} in `{}` matched no finding; remove it",
                 rules.join(", "),

@@ -36,20 +36,37 @@ impl Suppressor<'_> {
     }
 
     /// The whole report, once every file is checked: configured ignores (unless
-    /// disabled), then the baseline (always: it was asked for on the command line).
+    /// disabled) for every scanned file, then the baseline (always: it was asked for on
+    /// the command line).
     pub fn report(&self, report: &mut Report) {
         if !self.disabled {
-            ignores::apply(report, self.config);
+            let mut files: Vec<String> = report.files.iter().map(|f| f.path.clone()).collect();
+            files.sort();
+            ignores::apply(report, self.config, &files);
         }
         if let Some((b, path)) = &self.baseline {
-            apply_baseline(report, b, &display(path));
+            apply_baseline(report, b, path);
         }
     }
 }
 
-fn apply_baseline(report: &mut Report, b: &baseline::Baseline, shown: &str) {
+/// Set aside the findings the baseline at `path` knows; note its entries that match
+/// nothing although their file was scanned (fixed). Entry paths are relative to the
+/// baseline's repository ([`baseline::root_for`]), wherever camguard runs.
+pub fn apply_baseline(report: &mut Report, b: &baseline::Baseline, path: &std::path::Path) {
+    let shown = display(path);
+    let root = baseline::root_for(path);
+    let scanned: std::collections::HashSet<String> = report
+        .files
+        .iter()
+        .map(|f| baseline::relative(&root, &f.path))
+        .collect();
     let findings = std::mem::take(&mut report.findings);
-    let (new, known, fixed) = baseline::apply(b, findings);
+    let (new, known, fixed) = baseline::apply_at(b, findings, &root);
+    let fixed: Vec<baseline::Entry> = fixed
+        .into_iter()
+        .filter(|e| scanned.contains(&e.path))
+        .collect();
     report.findings = new;
     report
         .suppressed

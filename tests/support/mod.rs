@@ -12,6 +12,10 @@ pub fn camguard_in(dir: &Path) -> Command {
     let mut c = Command::cargo_bin("camguard").expect("binary builds");
     c.current_dir(dir)
         .env_remove("NO_COLOR")
+        .env_remove("COLUMNS")
+        .env_remove("FORCE_HYPERLINK")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .env_remove("GITHUB_ACTIONS")
         .timeout(Duration::from_secs(120));
     c
 }

@@ -1,0 +1,386 @@
+//! Which configuration applies to each file. Like ruff, camguard does not merge
+//! configuration files: each file is checked with the closest `camguard.toml` /
+//! `.camguard.toml` above it (up to the repository root), so that `check a b` and
+//! `check b a` give the same result in a monorepo. `--config FILE` applies one file to
+//! everything, `--isolated` none. The command line's rule selection, thresholds and
+//! rule directories apply on top of whichever configuration a file gets.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use globset::GlobMatcher;
+
+use super::setup::{self, SetupError};
+use crate::config::{self, Config, Selector};
+use crate::model::rule::Severity;
+use crate::model::settings::Product;
+use crate::rules::RuleSet;
+use crate::source::relative_to_base;
+
+/// What the command line sets for every configuration.
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    /// `--select`: replaces the configuration's `select`.
+    pub select: Option<Vec<Selector>>,
+    /// `--extend-select`: enabled on top of the selection, even if the configuration
+    /// ignores them.
+    pub extend_select: Vec<Selector>,
+    /// `--ignore`: disabled on top of the configuration's `ignore`.
+    pub ignore: Vec<Selector>,
+    /// `--fail-on`.
+    pub fail_on: Option<Severity>,
+    /// `--max-file-size`.
+    pub max_file_size: Option<u64>,
+    /// `--rules DIR`.
+    pub rules_dirs: Vec<PathBuf>,
+}
+
+impl Overrides {
+    /// Selectors written on the command line, for the check that each matches a rule.
+    fn selectors(&self) -> impl Iterator<Item = &Selector> {
+        self.select
+            .iter()
+            .flatten()
+            .chain(&self.extend_select)
+            .chain(&self.ignore)
+    }
+}
+
+/// One configuration as it applies: the file, the rules it enables, its thresholds.
+#[derive(Debug)]
+pub struct Scope {
+    pub config: Arc<Config>,
+    /// The enabled rules.
+    pub rules: RuleSet,
+    /// The absolute directory the configuration's paths are relative to.
+    pub base: PathBuf,
+    pub fail_on: Severity,
+    pub max_file_size: u64,
+    pub images: Arc<Vec<(GlobMatcher, Product)>>,
+    kinds: Vec<(GlobMatcher, crate::model::file_kind::FileKind)>,
+}
+
+impl Scope {
+    /// A scope for a configuration and the rules it enables.
+    pub fn new(config: Arc<Config>, rules: RuleSet, fail_on: Severity, max: u64) -> Scope {
+        Scope {
+            base: config.base_dir_abs(),
+            images: Arc::new(config.image_products()),
+            kinds: config.kind_globs(),
+            config,
+            rules,
+            fail_on,
+            max_file_size: max,
+        }
+    }
+
+    /// The path relative to the configuration's directory, as its globs see it.
+    pub fn relative(&self, path: &Path) -> String {
+        relative_to_base(&self.base, path)
+    }
+
+    pub fn excluded(&self, path: &Path) -> bool {
+        !self.config.exclude.is_empty() && self.config.excluded(&self.relative(path))
+    }
+
+    /// The kind `[[kind]] glob` entries give this file.
+    pub fn kind_of(&self, path: &Path) -> Option<crate::model::file_kind::FileKind> {
+        if self.kinds.is_empty() {
+            return None;
+        }
+        let rel = self.relative(path);
+        self.kinds
+            .iter()
+            .find(|(g, _)| g.is_match(&rel))
+            .map(|(_, k)| *k)
+    }
+}
+
+enum Mode {
+    /// One scope for every file (`--config`, `--isolated`, or a library caller).
+    Fixed(Arc<Scope>),
+    /// The closest configuration file above each file.
+    Discover {
+        /// Per directory: the configuration file that applies there.
+        dirs: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
+        /// Per configuration file: its scope, or `None` when it failed to load.
+        scopes: Mutex<HashMap<PathBuf, Option<Arc<Scope>>>>,
+        /// For files with no configuration above them.
+        defaults: Arc<Scope>,
+    },
+}
+
+/// The configurations of one run.
+pub struct Configs {
+    mode: Mode,
+    shipped: RuleSet,
+    overrides: Overrides,
+    errors: Mutex<Vec<SetupError>>,
+}
+
+impl Configs {
+    /// One scope for everything.
+    pub fn fixed(scope: Scope) -> Configs {
+        Configs {
+            mode: Mode::Fixed(Arc::new(scope)),
+            shipped: RuleSet::default(),
+            overrides: Overrides::default(),
+            errors: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// `--config FILE` (`Some`) or `--isolated` (`None`) for every file.
+    pub fn single(
+        path: Option<&Path>,
+        shipped: &RuleSet,
+        overrides: Overrides,
+    ) -> Result<Configs, SetupError> {
+        let config = match path {
+            Some(p) => setup::load_config(setup::ConfigSource::File(p))?,
+            None => Config::defaults(),
+        };
+        let scope = scope_for(config, shipped, &overrides)?;
+        Ok(Configs {
+            mode: Mode::Fixed(Arc::new(scope)),
+            shipped: shipped.clone(),
+            overrides,
+            errors: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// The closest configuration file above each file.
+    pub fn discover(shipped: &RuleSet, overrides: Overrides) -> Result<Configs, SetupError> {
+        let defaults = Arc::new(scope_for(Config::defaults(), shipped, &overrides)?);
+        Ok(Configs {
+            mode: Mode::Discover {
+                dirs: Mutex::new(HashMap::new()),
+                scopes: Mutex::new(HashMap::new()),
+                defaults,
+            },
+            shipped: shipped.clone(),
+            overrides,
+            errors: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// The scope that applies to a file (or, for a directory, to the files in it).
+    pub fn for_path(&self, path: &Path) -> Arc<Scope> {
+        match &self.mode {
+            Mode::Fixed(s) => s.clone(),
+            Mode::Discover {
+                dirs,
+                scopes,
+                defaults,
+            } => {
+                let Some(file) = self.config_file(dirs, path) else {
+                    return defaults.clone();
+                };
+                let mut scopes = scopes.lock().unwrap_or_else(|e| e.into_inner());
+                if let Some(s) = scopes.get(&file) {
+                    return s.clone().unwrap_or_else(|| defaults.clone());
+                }
+                let loaded = setup::load_config(setup::ConfigSource::File(&file))
+                    .and_then(|c| scope_for(c, &self.shipped, &self.overrides));
+                let scope = match loaded {
+                    Ok(s) => Some(Arc::new(s)),
+                    Err(e) => {
+                        self.errors
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .push(e);
+                        None
+                    }
+                };
+                scopes.insert(file, scope.clone());
+                scope.unwrap_or_else(|| defaults.clone())
+            }
+        }
+    }
+
+    /// The configuration file for a path: the closest one walking up from its directory,
+    /// stopping at the repository root (a directory holding `.git`).
+    fn config_file(
+        &self,
+        dirs: &Mutex<HashMap<PathBuf, Option<PathBuf>>>,
+        path: &Path,
+    ) -> Option<PathBuf> {
+        let abs = absolute(path);
+        let start = if abs.is_dir() {
+            abs
+        } else {
+            abs.parent().map(Path::to_path_buf)?
+        };
+        let mut cache = dirs.lock().unwrap_or_else(|e| e.into_inner());
+        let mut visited = Vec::new();
+        let mut dir = Some(start.as_path());
+        let mut found = None;
+        while let Some(d) = dir {
+            if let Some(hit) = cache.get(d) {
+                found = hit.clone();
+                break;
+            }
+            visited.push(d.to_path_buf());
+            if let Some(f) = config::FILE_NAMES
+                .iter()
+                .map(|n| d.join(n))
+                .find(|c| c.is_file())
+            {
+                found = Some(f);
+                break;
+            }
+            if d.join(".git").exists() {
+                break;
+            }
+            dir = d.parent();
+        }
+        for v in visited {
+            cache.insert(v, found.clone());
+        }
+        found
+    }
+
+    /// Every scope used so far (the fixed one, or the defaults and each configuration
+    /// file that loaded), sorted by configuration path.
+    pub fn scopes(&self) -> Vec<Arc<Scope>> {
+        match &self.mode {
+            Mode::Fixed(s) => vec![s.clone()],
+            Mode::Discover {
+                scopes, defaults, ..
+            } => {
+                let scopes = scopes.lock().unwrap_or_else(|e| e.into_inner());
+                let mut out: Vec<(PathBuf, Arc<Scope>)> = scopes
+                    .iter()
+                    .filter_map(|(p, s)| Some((p.clone(), s.clone()?)))
+                    .collect();
+                out.sort_by(|a, b| a.0.cmp(&b.0));
+                let mut v = vec![defaults.clone()];
+                v.extend(out.into_iter().map(|(_, s)| s));
+                v
+            }
+        }
+    }
+
+    /// The errors of configuration files found while walking (the first only: later
+    /// ones are often the same mistake).
+    pub fn take_errors(&self) -> Vec<SetupError> {
+        std::mem::take(&mut *self.errors.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+}
+
+/// A path made absolute (against the working directory) and lexically normalised.
+pub fn absolute(path: &Path) -> PathBuf {
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|d| d.join(path))
+            .unwrap_or_else(|_| path.to_path_buf())
+    };
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// The repository root above a directory (the closest directory holding `.git`).
+pub fn repository_root(dir: &Path) -> Option<PathBuf> {
+    let abs = absolute(dir);
+    abs.ancestors()
+        .find(|d| d.join(".git").exists())
+        .map(Path::to_path_buf)
+}
+
+/// Is a rule enabled, given the configuration's selection and then the command line's?
+/// Within one level `ignore` wins over `select`; the command line comes after the
+/// configuration, so `--extend-select` enables a rule the configuration ignores.
+pub fn enabled(config: &Config, o: &Overrides, code: &str, name: &str) -> bool {
+    let m = |sels: &[Selector]| sels.iter().any(|s| s.matches(code, name));
+    let select = o.select.as_deref().unwrap_or(&config.select);
+    let mut on = select.is_empty() || m(select);
+    if o.select.is_none() {
+        on = on && !m(&config.ignore);
+    }
+    on = on || m(&o.extend_select);
+    on && !m(&o.ignore)
+}
+
+/// Load the rules a configuration names and build its scope.
+fn scope_for(config: Config, shipped: &RuleSet, o: &Overrides) -> Result<Scope, SetupError> {
+    let all = setup::load_rules(shipped, &config, &o.rules_dirs)?;
+    let infos = all.infos();
+    let mut unknown = config.unknown_selectors(&infos);
+    for s in o.selectors() {
+        if !infos.iter().any(|r| s.matches(&r.code, &r.name)) {
+            return Err(SetupError::Message(format!(
+                "`{}` matches no rule (see `camguard rules`)",
+                s.0
+            )));
+        }
+    }
+    if !unknown.is_empty() {
+        unknown.truncate(20);
+        return Err(SetupError::Source(unknown));
+    }
+    let rules = RuleSet {
+        rules: all
+            .rules
+            .iter()
+            .filter(|r| enabled(&config, o, &r.code, &r.name))
+            .cloned()
+            .collect(),
+    };
+    let fail_on = o.fail_on.or(config.fail_on).unwrap_or(Severity::Low);
+    let max = o
+        .max_file_size
+        .or(config.max_file_size)
+        .unwrap_or(crate::discover::DEFAULT_MAX_FILE_SIZE);
+    Ok(Scope::new(Arc::new(config), rules, fail_on, max))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(text: &str) -> Config {
+        config::parse(Path::new("camguard.toml"), text).unwrap()
+    }
+
+    #[test]
+    fn the_command_line_selects_after_the_configuration() {
+        let c = cfg("select = [\"C8\"]\nignore = [\"C8001\"]\n");
+        let none = Overrides::default();
+        assert!(enabled(&c, &none, "C8002", "x"));
+        assert!(!enabled(&c, &none, "C8001", "x"));
+        assert!(!enabled(&c, &none, "ES001", "x"));
+        let extend = Overrides {
+            extend_select: vec![Selector("C8001".into()), Selector("ES".into())],
+            ..Overrides::default()
+        };
+        assert!(enabled(&c, &extend, "C8001", "x"));
+        assert!(enabled(&c, &extend, "ES001", "x"));
+        let select = Overrides {
+            select: Some(vec![Selector("ES001".into())]),
+            ignore: vec![Selector("C8002".into())],
+            ..Overrides::default()
+        };
+        assert!(enabled(&c, &select, "ES001", "x"));
+        assert!(!enabled(&c, &select, "C8002", "x"));
+        assert!(!enabled(&c, &select, "C8003", "x"));
+        let all = Overrides {
+            select: Some(vec![Selector("ALL".into())]),
+            ..Overrides::default()
+        };
+        assert!(
+            enabled(&c, &all, "C8001", "x"),
+            "--select replaces the level"
+        );
+    }
+}
