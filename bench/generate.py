@@ -3,6 +3,7 @@
 configuration files (issue 6, performance).
 
     python3 bench/generate.py --size small|medium|large --seed 42 --out bench/tree-large
+    python3 bench/generate.py --profile dense --size medium --seed 42 --out bench/tree-dense-medium
 
 The tree is a monorepo of "deployments" under ``teams/team-NNN/[domain/]svc-NNNN/``.
 Each deployment has an archetype (Camunda 7 Spring Boot app, Camunda 7 Run, Camunda 8
@@ -23,6 +24,18 @@ nothing. Each configuration file is then made insecure with probability
 settings that make sense for its kind. Each injection kind names the camguard rule it
 is expected to trigger (INJECTIONS below); the per-file list is written to the
 manifest ``<out>.manifest.json`` next to (outside) the tree.
+
+Profiles (``--profile``): ``sparse`` (the default, above) and ``dense``, the finding-dense
+tree of issue 16: configuration files are made insecure with probability 0.90 (2-6
+injections each), Helm full values and noise-only repositories are rarer, and about a
+third of the deployments are "real-*" ones: real published configurations (Camunda Run
+default.yml with demo/demo and CORS "*", C8 Run application.yaml with an unprotected API,
+the camunda-distributions compose files with Elasticsearch security off, Helm test values,
+Optimize, Elasticsearch and OpenSearch examples), byte copies of tests/corpus/ files in
+bench/templates/real/ with a one-line header comment, listed under ``real_files`` in the
+manifest. Dense sizes: small ~450 files / 2.5 MB, medium ~4,200 files / 23.5 MB, large
+four times medium. Dense deployment i uses the seed string ``f"{seed}:dense:{i}"``; the
+sparse profile's output is unchanged byte for byte.
 
 Determinism: deployment i uses ``random.Random(f"{seed}:{i}")`` (string seeds are hashed
 with SHA-512, independent of PYTHONHASHSEED), so a given seed and size always produce
@@ -271,10 +284,11 @@ def drop_pair(pairs, key):
 
 
 def pick_injections(rng, ctx, candidates):
-    """With probability rate, pick 1-3 injection kinds from candidates."""
+    """With probability rate, pick injection kinds from candidates: 1-3 of them in the
+    sparse profile, 2-6 in the dense one (capped by the number of candidates)."""
     if not candidates or rng.random() >= ctx.rate:
         return []
-    n = min(len(candidates), rng.choice([1, 1, 1, 2, 2, 3]))
+    n = min(len(candidates), rng.choice(ctx.per_file))
     return sorted(rng.sample(sorted(candidates), n))
 
 
@@ -282,10 +296,11 @@ def pick_injections(rng, ctx, candidates):
 # deployment context
 
 class Ctx:
-    def __init__(self, rng: random.Random, index: int, rate: float):
+    def __init__(self, rng: random.Random, index: int, rate: float, per_file=(1, 1, 1, 2, 2, 3)):
         self.rng = rng
         self.index = index
         self.rate = rate
+        self.per_file = list(per_file)
         self.team = f"team-{rng.randint(1, max(8, 1 + index // 6)):03d}"
         self.domain = rng.choice(DOMAINS)
         self.svc = f"{rng.choice(NOUNS)}-{rng.choice(SUFFIXES)}"
@@ -1125,10 +1140,100 @@ ARCHETYPES = [  # (name, weight)
 ]
 
 
+# The finding-dense profile (issue 16): most configuration files are insecure, with several
+# findings each, as on a first adoption in a monorepo. Beside the synthetic archetypes (made
+# insecure with probability 0.9, 2-6 injections each) it has "real-*" deployments: real
+# published configurations from the test corpus (bench/templates/real/, see SOURCES.md), most
+# of them insecure by design (development defaults), copied with a one-line header comment.
+DENSE_ARCHETYPES = [  # (name, weight)
+    ("c7-spring", 12), ("c7-run", 6), ("c8", 12), ("helm", 6), ("optimize", 4),
+    ("elasticsearch", 4), ("opensearch", 3), ("tomcat", 4), ("noise", 2),
+    ("real-c7run", 14), ("real-c7-spring", 10), ("real-c8", 14), ("real-compose", 14),
+    ("real-helm", 8), ("real-optimize", 4), ("real-search", 5),
+]
+
+# real archetype -> variants; a variant lists (template under bench/templates/real/, path in
+# the deployment). Templates are byte copies of tests/corpus/ files (same relative path).
+_RUN = "camunda/camunda-bpm-platform/distro/run/assembly/resources/"
+_GCP = "Noordsestern/camunda-7-gcp/configuration/"
+_KC7 = "camunda-community-hub/camunda-platform-7-keycloak/examples/"
+_BOOT = "camunda/camunda-bpm-examples/spring-boot-starter/"
+_DIST = "camunda/camunda-distributions/docker-compose/versions/"
+_HELM8 = "camunda/camunda-platform-helm/charts/camunda-platform-8.8/"
+_HELM7 = "camunda/camunda-platform-helm/charts/camunda-platform-8.7/"
+_SCEN = "test/integration/scenarios/chart-full-setup/values/"
+REAL = {
+    "real-c7run": [
+        [(_RUN + "default.yml", "configuration/default.yml"), (_RUN + "production.yml", "configuration/production.yml")],
+        [(_RUN + "default.yml", "configuration/default.yml")],
+        [(_GCP + "default.yml", "configuration/default.yml"), (_GCP + "production.yml", "configuration/production.yml")],
+        [(_KC7 + "run/docker/config/default.yml", "configuration/default.yml")],
+    ],
+    "real-c7-spring": [
+        [(_BOOT + "example-invoice/src/main/resources/application.yaml", "src/main/resources/application.yaml")],
+        [(_BOOT + "example-web/src/main/resources/application.yml", "src/main/resources/application.yml")],
+        [(_KC7 + "jwt/src/main/resources/application.yaml", "src/main/resources/application.yaml")],
+        [(_KC7 + "sso-kubernetes/src/main/resources/application.yaml", "src/main/resources/application.yaml")],
+    ],
+    "real-c8": [
+        [("camunda/camunda/c8run/configuration/application.yaml", "configuration/application.yaml")],
+        [("camunda/camunda/c8run/configuration/application.yaml", "configuration/application.yaml"),
+         ("camunda/camunda/c8run/configuration/default.yaml", "configuration/default.yaml")],
+        [("camunda/camunda/dist/src/main/config/application.yaml", "config/application.yaml")],
+        [(_DIST + "camunda-8.8/.orchestration/application.yaml", "config/application.yaml")],
+        [(_DIST + "camunda-8.9/configuration/application-opensearch.yaml", "config/application-opensearch.yaml")],
+    ],
+    "real-compose": [
+        [(_DIST + "camunda-8.8/docker-compose.yaml", "docker-compose.yaml"), (_DIST + "camunda-8.8/.env", ".env")],
+        [(_DIST + "camunda-8.8/docker-compose.yaml", "docker-compose.yaml"),
+         (_DIST + "camunda-8.8/.orchestration/application.yaml", ".orchestration/application.yaml"),
+         (_DIST + "camunda-8.8/.env", ".env")],
+        [(_DIST + "camunda-8.7/docker-compose-core.yaml", "docker-compose-core.yaml"), (_DIST + "camunda-8.7/.env", ".env")],
+        [(_DIST + "camunda-8.7/docker-compose.yaml", "docker-compose.yaml"), (_DIST + "camunda-8.7/.env", ".env")],
+        [("camunda/camunda-optimize-examples/rpa-monitoring/ui-path/docker-compose.yml", "docker-compose.yml")],
+    ],
+    "real-helm": [
+        [(_HELM8 + "values-local.yaml", "helm/values-local.yaml")],
+        [(_HELM8 + "values-local.yaml", "helm/values-local.yaml"),
+         (_HELM8 + _SCEN + "identity/keycloak.yaml", "helm/values-keycloak.yaml")],
+        [(_HELM8 + _SCEN + "features/orchestration-tls.yaml", "helm/values-tls.yaml")],
+        [(_HELM7 + _SCEN + "persistence/elasticsearch-self-signed.yaml", "helm/values-es.yaml"),
+         (_HELM7 + _SCEN + "features/zeebe-tls.yaml", "helm/values-zeebe-tls.yaml")],
+    ],
+    "real-optimize": [
+        [("camunda/camunda-optimize-examples/sso-plugin/optimize-sso-keycloak/optimize/environment-config.yaml",
+          "optimize/environment-config.yaml")],
+        [("camunda/camunda-optimize-examples/optimize-sso-keycloak-example/optimize-config/environment-config.yaml",
+          "optimize/environment-config.yaml")],
+        [("camunda/camunda/optimize/client/demo-data/environment-config.yaml", "optimize/environment-config.yaml")],
+    ],
+    "real-search": [
+        [("elastic/elasticsearch/docs/reference/setup/install/docker/docker-compose.yml", "docker-compose.yml"),
+         ("elastic/elasticsearch/docs/reference/setup/install/docker/.env", ".env")],
+        [("opensearch-project/opensearch-build/docker/release/dockercomposefiles/docker-compose-2.x.yml",
+          "docker-compose.yml"),
+         ("opensearch-project/security/config/opensearch.yml.example", "config/opensearch.yml")],
+    ],
+}
+
+PROFILES = {
+    # name: (archetypes, default insecure rate, injections per insecure file, seed prefix)
+    "sparse": (ARCHETYPES, 0.10, (1, 1, 1, 2, 2, 3), ""),
+    "dense": (DENSE_ARCHETYPES, 0.90, (2, 3, 4, 5, 6), "dense:"),
+}
+# Deployments per size and profile. Dense: small ~450 files (callgrind), medium ~4,200 files
+# and ~23.5 MB (issue 16), large four times medium.
+PROFILE_SIZES = {"sparse": SIZES, "dense": {"small": 100, "medium": 1000, "large": 4000}}
+
+
 class Generator:
-    def __init__(self, seed: int, rate: float):
+    def __init__(self, seed: int, rate: float, profile: str = "sparse"):
         self.seed = seed
         self.rate = rate
+        self.profile = profile
+        self.archetypes, _, self.per_file, self.seed_prefix = PROFILES[profile]
+        self.real_templates: dict[str, str] = {}
+        self.real: dict[str, str] = {}  # path -> template, for real-* files
         self.helm = HelmTemplate((TEMPLATES / "helm-values-8.8.yaml").read_text())
         self.xml = XmlTemplates()
         self.files: dict[str, str] = {}
@@ -1157,14 +1262,16 @@ class Generator:
             self.add(f"{base}/monitoring/dashboard.json", dashboard_json(ctx))
 
     def deployment(self, i: int):
-        rng = random.Random(f"{self.seed}:{i}")
-        ctx = Ctx(rng, i, self.rate)
-        names = [a for a, _ in ARCHETYPES]
-        arch = rng.choices(names, weights=[w for _, w in ARCHETYPES])[0]
+        rng = random.Random(f"{self.seed}:{self.seed_prefix}{i}")
+        ctx = Ctx(rng, i, self.rate, self.per_file)
+        names = [a for a, _ in self.archetypes]
+        arch = rng.choices(names, weights=[w for _, w in self.archetypes])[0]
         base = f"teams/{ctx.team}/" + (f"{ctx.domain}/" if rng.random() < 0.5 else "") + ctx.svc_id
         inj = lambda cands: pick_injections(rng, ctx, cands)
 
-        if arch == "c7-spring":
+        if arch in REAL:
+            self.real_deployment(ctx, base, arch)
+        elif arch == "c7-spring":
             res = f"{base}/src/main/resources"
             fmt = "properties" if rng.random() < 0.35 else "yaml"
             j = inj(C7_INJ_APP)
@@ -1239,6 +1346,16 @@ class Generator:
             self.add(f"{base}/.github/workflows/release.yml", workflow_text(ctx))
         self.noise(ctx, base)
 
+    def real_deployment(self, ctx: Ctx, base: str, arch: str):
+        """Real published files, each with a header comment naming the deployment."""
+        for template, dest in ctx.rng.choice(REAL[arch]):
+            if template not in self.real_templates:
+                self.real_templates[template] = (TEMPLATES / "real" / template).read_text()
+            header = f"# {ctx.svc_id} ({ctx.team}, {ctx.env}): copied from {template}\n"
+            path = f"{base}/{dest}"
+            self.add(path, header + self.real_templates[template], [])
+            self.real[path] = template
+
     def compose_env(self, ctx: Ctx, base: str, flavour: str | None):
         rng = ctx.rng
         if flavour is not None:
@@ -1254,13 +1371,21 @@ def main():
     ap.add_argument("--size", choices=sorted(SIZES), required=True)
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--out", required=True)
-    ap.add_argument("--insecure-rate", type=float, default=0.10,
-                    help="probability that a configuration file receives injections (default 0.10)")
+    ap.add_argument("--profile", choices=sorted(PROFILES), default="sparse",
+                    help="sparse (default): 10%% of configuration files insecure, 1-3 injections each; "
+                         "dense: 90%% insecure, 2-6 injections each, plus real published insecure "
+                         "configurations")
+    ap.add_argument("--insecure-rate", type=float, default=None,
+                    help="probability that a configuration file receives injections "
+                         "(default 0.10 sparse, 0.90 dense)")
     ap.add_argument("--manifest", help="manifest path (default: <out>.manifest.json, outside the tree)")
     args = ap.parse_args()
 
-    gen = Generator(args.seed, args.insecure_rate)
-    for i in range(SIZES[args.size]):
+    if args.insecure_rate is None:
+        args.insecure_rate = PROFILES[args.profile][1]
+    deployments = PROFILE_SIZES[args.profile][args.size]
+    gen = Generator(args.seed, args.insecure_rate, args.profile)
+    for i in range(deployments):
         gen.deployment(i)
 
     out = Path(args.out)
@@ -1283,7 +1408,8 @@ def main():
         by_ext[name if name in (".env", "web.xml", "README.md") else (name.rsplit(".", 1)[-1] if "." in name else name)] += 1
     manifest = {
         "generator": "bench/generate.py", "size": args.size, "seed": args.seed,
-        "insecure_rate": args.insecure_rate, "deployments": SIZES[args.size],
+        **({"profile": args.profile} if args.profile != "sparse" else {}),
+        "insecure_rate": args.insecure_rate, "deployments": deployments,
         "files": len(gen.files), "bytes": total,
         "config_files": len(gen.config),
         "config_bytes": sum(len(gen.files[p].encode("utf-8")) for p in gen.config),
@@ -1295,12 +1421,15 @@ def main():
         "injected_files": {k: gen.injected[k] for k in sorted(gen.injected)},
         "configuration_files": sorted(gen.config),
     }
+    if gen.real:
+        manifest["real_files"] = {k: gen.real[k] for k in sorted(gen.real)}
     mpath = Path(args.manifest) if args.manifest else out.parent / (out.name + ".manifest.json")
     mpath.write_text(json.dumps(manifest, indent=1) + "\n")
     kinds = " ".join(f"{k}={v}" for k, v in sorted(per_kind.items()))
     print(f"{out}: {len(gen.files)} files ({len(gen.config)} configuration, the rest noise), "
           f"{total} bytes ({total / 1e6:.1f} MB), "
-          f"{len(gen.injected)} files with {sum(per_kind.values())} injections [{kinds}]; manifest {mpath}")
+          f"{len(gen.injected)} files with {sum(per_kind.values())} injections [{kinds}]"
+          + (f", {len(gen.real)} real insecure-by-design files" if gen.real else "") + f"; manifest {mpath}")
 
 
 if __name__ == "__main__":

@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # Performance benchmark of camguard (issue 6).
 #
-#   bench/run.sh            small, medium and large trees (seed 42)
-#   bench/run.sh --quick    small tree only
+#   bench/run.sh                    small, medium and large trees (seed 42), sparse profile
+#   bench/run.sh --quick            small tree only
+#   bench/run.sh --profile dense    finding-dense trees (bench/tree-dense-SIZE: 90% of the
+#                                   configuration files insecure with 2-6 injections, plus
+#                                   real insecure-by-design configurations)
+#   bench/run.sh --format sarif     report format camguard writes (default json)
 #
 # Needs: cargo, python3 (3.11), hyperfine (apt-get install -y hyperfine),
 # GNU time for peak RSS (apt-get install -y time), and network access to PyPI the first
 # time (semgrep is installed into bench/.venv). Results: bench/results/*.json (hyperfine
-# exports), bench/results/*.rss.txt (/usr/bin/time -v), bench/results/summary.md.
+# exports), bench/results/*.rss.txt (/usr/bin/time -v), bench/results/summary.md
+# (bench/results/dense/ for --profile dense).
 #
 # Environment: CARGO_TARGET_DIR (default ./target), NICE (default "nice"; set NICE= to
 # build and run at normal priority), RUNS_SMALL/RUNS_MEDIUM/RUNS_LARGE (hyperfine runs
@@ -15,16 +20,32 @@
 # (defaults 3/2/1).
 set -euo pipefail
 
-usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; }
 
 QUICK=0
-for arg in "$@"; do
-  case "$arg" in
+PROFILE=sparse
+FORMAT=json
+while [ $# -gt 0 ]; do
+  case "$1" in
     --quick) QUICK=1 ;;
+    --profile) PROFILE="${2:?--profile needs sparse or dense}"; shift ;;
+    --profile=*) PROFILE="${1#--profile=}" ;;
+    --format) FORMAT="${2:?--format needs a format}"; shift ;;
+    --format=*) FORMAT="${1#--format=}" ;;
     -h|--help) usage; exit 0 ;;
-    *) echo "run.sh: unknown argument: $arg" >&2; usage >&2; exit 2 ;;
+    *) echo "run.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
   esac
+  shift
 done
+case "$PROFILE" in
+  sparse) TREE_PREFIX=bench/tree- ;;
+  dense) TREE_PREFIX=bench/tree-dense- ;;
+  *) echo "run.sh: unknown profile: $PROFILE (sparse or dense)" >&2; exit 2 ;;
+esac
+case "$FORMAT" in
+  json|sarif|human) ;;
+  *) echo "run.sh: unknown format: $FORMAT (json, sarif or human)" >&2; exit 2 ;;
+esac
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
@@ -32,6 +53,7 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 NICE="${NICE-nice}"
 SEED=42
 RESULTS=bench/results
+[ "$PROFILE" = sparse ] || RESULTS="bench/results/$PROFILE"
 mkdir -p "$RESULTS"
 if [ "$QUICK" = 1 ]; then SIZES=(small); else SIZES=(small medium large); fi
 declare -A RUNS=([small]="${RUNS_SMALL:-10}" [medium]="${RUNS_MEDIUM:-5}" [large]="${RUNS_LARGE:-3}")
@@ -73,11 +95,11 @@ SEMGREP_ARGS=(scan --metrics=off --disable-version-check --no-git-ignore --max-t
 
 # ---- trees ---------------------------------------------------------------------------
 for s in "${SIZES[@]}"; do
-  tree="bench/tree-$s"
-  manifest="bench/tree-$s.manifest.json"
+  tree="$TREE_PREFIX$s"
+  manifest="$TREE_PREFIX$s.manifest.json"
   if [ ! -d "$tree" ] || [ ! -f "$manifest" ] || [ bench/generate.py -nt "$manifest" ]; then
     echo "== generating $tree"
-    python3 bench/generate.py --size "$s" --seed "$SEED" --out "$tree"
+    python3 bench/generate.py --profile "$PROFILE" --size "$s" --seed "$SEED" --out "$tree"
   fi
 done
 
@@ -90,8 +112,8 @@ declare -A FILES BYTES T_CHECK T_PARSE T_SG RSS SG_RESULTS CG_FINDINGS
 
 # ---- per tree ------------------------------------------------------------------------
 for s in "${SIZES[@]}"; do
-  tree="bench/tree-$s"
-  manifest="bench/tree-$s.manifest.json"
+  tree="$TREE_PREFIX$s"
+  manifest="$TREE_PREFIX$s.manifest.json"
   FILES[$s]=$(json_get "$manifest" 'd["files"]')
   BYTES[$s]=$(json_get "$manifest" 'd["bytes"]')
   echo "== $tree: ${FILES[$s]} files, ${BYTES[$s]} bytes"
@@ -100,7 +122,7 @@ for s in "${SIZES[@]}"; do
   CG_FINDINGS[$s]=$(json_get "$RESULTS/camguard-$s.findings.json" 'd["summary"]["findings"]')
 
   hyperfine -N --warmup 1 --runs "${RUNS[$s]}" --export-json "$RESULTS/camguard-check-$s.json" \
-    -n "camguard check $s" "$CAMGUARD check $tree --format json --exit-zero"
+    -n "camguard check $s" "$CAMGUARD check $tree --format $FORMAT --exit-zero"
   T_CHECK[$s]=$(median "$RESULTS/camguard-check-$s.json")
 
   if [ -n "$PARSE_ONLY" ]; then
@@ -110,7 +132,7 @@ for s in "${SIZES[@]}"; do
   fi
 
   if [ "$HAVE_TIME" = 1 ]; then
-    /usr/bin/time -v "$CAMGUARD" check "$tree" --format json --exit-zero \
+    /usr/bin/time -v "$CAMGUARD" check "$tree" --format "$FORMAT" --exit-zero \
       > /dev/null 2> "$RESULTS/camguard-check-$s.rss.txt"
     RSS[$s]=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$RESULTS/camguard-check-$s.rss.txt")
   fi
@@ -135,8 +157,8 @@ done
 # ---- thread scaling (large tree; the largest measured tree with --quick) ---------------
 BIG="${SIZES[-1]}"
 hyperfine -N --warmup 1 --runs "${RUNS[$BIG]}" --export-json "$RESULTS/threads-$BIG.json" \
-  -n "RAYON_NUM_THREADS=1" "env RAYON_NUM_THREADS=1 $CAMGUARD check bench/tree-$BIG --format json --exit-zero" \
-  -n "default threads" "$CAMGUARD check bench/tree-$BIG --format json --exit-zero"
+  -n "RAYON_NUM_THREADS=1" "env RAYON_NUM_THREADS=1 $CAMGUARD check $TREE_PREFIX$BIG --format $FORMAT --exit-zero" \
+  -n "default threads" "$CAMGUARD check $TREE_PREFIX$BIG --format $FORMAT --exit-zero"
 T_1=$(json_get "$RESULTS/threads-$BIG.json" 'd["results"][0]["median"]')
 T_N=$(json_get "$RESULTS/threads-$BIG.json" 'd["results"][1]["median"]')
 
@@ -146,10 +168,10 @@ import json, sys
 m = json.load(open(sys.argv[1]))
 files = [p for p in m["configuration_files"] if p.endswith("/config/application.yaml")] or \
         [p for p in m["configuration_files"] if p.endswith("application.yaml")]
-print(sys.argv[2] + "/" + files[0])' "bench/tree-small.manifest.json" bench/tree-small)
+print(sys.argv[2] + "/" + files[0])' "${TREE_PREFIX}small.manifest.json" "${TREE_PREFIX}small")
 echo "== single file: $ONE ($(wc -c < "$ONE") bytes)"
 hyperfine -N --warmup 3 --runs 30 --export-json "$RESULTS/single-file-camguard.json" \
-  -n "camguard check one file" "$CAMGUARD check $ONE --format json --exit-zero"
+  -n "camguard check one file" "$CAMGUARD check $ONE --format $FORMAT --exit-zero"
 hyperfine --warmup 1 --runs 5 --export-json "$RESULTS/single-file-semgrep.json" \
   -n "semgrep one file" "$SEMGREP ${SEMGREP_ARGS[*]} $ONE > /dev/null"
 T_ONE_CG=$(median "$RESULTS/single-file-camguard.json")
@@ -157,7 +179,7 @@ T_ONE_SG=$(median "$RESULTS/single-file-semgrep.json")
 
 # ---- summary -------------------------------------------------------------------------
 {
-  echo "## camguard benchmark ($(date -u +%Y-%m-%d), seed $SEED$([ "$QUICK" = 1 ] && echo ', --quick'))"
+  echo "## camguard benchmark ($(date -u +%Y-%m-%d), seed $SEED, profile $PROFILE, --format $FORMAT$([ "$QUICK" = 1 ] && echo ', --quick'))"
   echo
   echo "- machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ //'), $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo) RAM"
   echo "- camguard $("$CAMGUARD" --version 2>/dev/null | awk '{print $NF}') ($(git rev-parse --short HEAD 2>/dev/null || echo '?')), semgrep $("$SEMGREP" --version 2>/dev/null), $(hyperfine --version)"
