@@ -32,7 +32,7 @@ third of the deployments are "real-*" ones: real published configurations (Camun
 default.yml with demo/demo and CORS "*", C8 Run application.yaml with an unprotected API,
 the camunda-distributions compose files with Elasticsearch security off, Helm test values,
 Optimize, Elasticsearch and OpenSearch examples), byte copies of tests/corpus/ files in
-bench/templates/real/ with a one-line header comment, listed under ``real_files`` in the
+tests/corpus/ (see tests/corpus/SOURCES.md), listed under ``real_files`` in the
 manifest. Dense sizes: small ~450 files / 2.5 MB, medium ~4,200 files / 23.5 MB, large
 four times medium. Dense deployment i uses the seed string ``f"{seed}:dense:{i}"``; the
 sparse profile's output is unchanged byte for byte.
@@ -62,6 +62,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
+# Real published configurations: the test corpus (tests/corpus/SOURCES.md names their origins).
+CORPUS = HERE.parent / "tests" / "corpus"
 
 # Number of deployments per size. large gives >= 10,000 files and ~100 MB.
 SIZES = {"small": 52, "medium": 525, "large": 2100}
@@ -1143,7 +1145,7 @@ ARCHETYPES = [  # (name, weight)
 # The finding-dense profile (issue 16): most configuration files are insecure, with several
 # findings each, as on a first adoption in a monorepo. Beside the synthetic archetypes (made
 # insecure with probability 0.9, 2-6 injections each) it has "real-*" deployments: real
-# published configurations from the test corpus (bench/templates/real/, see SOURCES.md), most
+# published configurations from the test corpus (tests/corpus/, see SOURCES.md), most
 # of them insecure by design (development defaults), copied with a one-line header comment.
 DENSE_ARCHETYPES = [  # (name, weight)
     ("c7-spring", 12), ("c7-run", 6), ("c8", 12), ("helm", 6), ("optimize", 4),
@@ -1152,7 +1154,7 @@ DENSE_ARCHETYPES = [  # (name, weight)
     ("real-helm", 8), ("real-optimize", 4), ("real-search", 5),
 ]
 
-# real archetype -> variants; a variant lists (template under bench/templates/real/, path in
+# real archetype -> variants; a variant lists (template under tests/corpus/, path in
 # the deployment). Templates are byte copies of tests/corpus/ files (same relative path).
 _RUN = "camunda/camunda-bpm-platform/distro/run/assembly/resources/"
 _GCP = "Noordsestern/camunda-7-gcp/configuration/"
@@ -1350,7 +1352,7 @@ class Generator:
         """Real published files, each with a header comment naming the deployment."""
         for template, dest in ctx.rng.choice(REAL[arch]):
             if template not in self.real_templates:
-                self.real_templates[template] = (TEMPLATES / "real" / template).read_text()
+                self.real_templates[template] = (CORPUS / template).read_text()
             header = f"# {ctx.svc_id} ({ctx.team}, {ctx.env}): copied from {template}\n"
             path = f"{base}/{dest}"
             self.add(path, header + self.real_templates[template], [])
