@@ -2,6 +2,7 @@
 //! over files, into one sorted [`Report`]. [`setup`] prepares what a scan needs (the
 //! configuration, the rules, the baseline); [`file`] checks one file.
 
+pub mod deployments;
 pub mod file;
 pub mod setup;
 
@@ -46,6 +47,13 @@ pub struct ScanOptions {
     pub no_ignores: bool,
     /// Report only findings that are not in this baseline (read from the path).
     pub baseline: Option<(Arc<Baseline>, PathBuf)>,
+}
+
+impl ScanOptions {
+    /// What the deployments stage needs from the configuration.
+    pub fn deploy_options(&self) -> crate::deploy::Options {
+        crate::deploy::Options::default()
+    }
 }
 
 impl Default for ScanOptions {
@@ -103,11 +111,13 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Report {
         kinds: opts.config.kind_globs(),
         base: base.clone(),
     };
-    let mut inputs: Vec<file::Input> = discover::discover(&opts.paths, &walk, &mut report.problems)
-        .into_iter()
-        .filter(|c| c.explicit || !opts.config.excluded(&relative_to_base(&base, &c.path)))
-        .map(file::Input::File)
-        .collect();
+    let candidates: Vec<discover::Candidate> =
+        discover::discover(&opts.paths, &walk, &mut report.problems)
+            .into_iter()
+            .filter(|c| c.explicit || !opts.config.excluded(&relative_to_base(&base, &c.path)))
+            .collect();
+    let plan = crate::deploy::Plan::new(candidates.iter().map(|c| (c.path.as_path(), c.kind)));
+    let mut inputs: Vec<file::Input> = candidates.into_iter().map(file::Input::File).collect();
     if let Some(s) = &opts.stdin {
         inputs.push(file::Input::Stdin(s.clone()));
     }
@@ -122,15 +132,22 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Report {
         rules,
         baseline: opts.baseline.as_ref().map(|(b, p)| (b.as_ref(), p.clone())),
     };
+    // Phase 1, every file in parallel; files whose deployments span others are held.
     let outcomes: Vec<_> = inputs
         .into_par_iter()
-        .filter_map(|i| file::process(i, opts, rules, &ctx, &suppressor))
+        .filter_map(|i| file::process(i, opts, rules, &ctx, &suppressor, &plan))
         .collect();
+    let mut held = Vec::new();
     for o in outcomes {
         match o {
-            Ok(out) => out.add_to(&mut report),
+            Ok(file::Processed::Checked(out)) => out.add_to(&mut report),
+            Ok(file::Processed::Held(a)) => held.push(a),
             Err(p) => report.problems.push(p),
         }
+    }
+    // Phase 2, the deployments across the held files.
+    for out in deployments::check_held(held, rules, &opts.deploy_options(), &suppressor) {
+        out.add_to(&mut report);
     }
     for f in report.findings.iter_mut() {
         if let Some(s) = opts.config.severity_for(&f.rule.code, &f.rule.name) {

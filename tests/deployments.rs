@@ -1,0 +1,220 @@
+//! Deployments, not files (issue 14): camguard judges the configuration each process really
+//! gets. Every layering rule of docs/deployments.md has a pair of fixtures under
+//! `fixtures/deployments/`: insecure only through the layering (a scan of each file on its
+//! own misses the finding) and secure only through the layering (a scan of each file on its
+//! own reports one that the deployment does not). Expected findings are the `# expect:` /
+//! `# ok:` annotations of the fixtures, as for the rule fixtures.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use camguard::model::finding::Finding;
+use camguard::rule_test::{expectations, files_below, oks};
+use camguard::rules::RuleSet;
+use camguard::scan::{ScanOptions, scan};
+
+/// Relative to the package root, where cargo runs integration tests (env_file paths of
+/// compose files are not followed when absolute).
+fn root() -> PathBuf {
+    PathBuf::from("fixtures/deployments")
+}
+
+fn rules() -> &'static RuleSet {
+    static RULES: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
+    RULES.get_or_init(RuleSet::shipped)
+}
+
+fn findings(paths: Vec<PathBuf>) -> Vec<Finding> {
+    let opts = ScanOptions {
+        paths,
+        ..ScanOptions::default()
+    };
+    let report = scan(&opts, rules());
+    let errors: Vec<_> = report
+        .problems
+        .iter()
+        .filter(|p| p.kind.is_error())
+        .map(|p| format!("{}: {}", p.path, p.message))
+        .collect();
+    assert!(errors.is_empty(), "problems: {errors:#?}");
+    report.findings
+}
+
+/// (file name, line, code)
+type Hit = (String, usize, String);
+
+fn hit(f: &Finding) -> Hit {
+    let name = f
+        .file
+        .path
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    (
+        name,
+        f.file.text.position(f.span.start).line,
+        f.rule.code.clone(),
+    )
+}
+
+fn hits(found: &[Finding], codes: &[&str]) -> BTreeSet<Hit> {
+    found
+        .iter()
+        .filter(|f| codes.contains(&f.rule.code.as_str()))
+        .map(hit)
+        .collect()
+}
+
+/// The annotations of every file of a case: (expected, marked ok).
+fn annotated(dir: &Path, codes: &[&str]) -> (BTreeSet<Hit>, BTreeSet<Hit>) {
+    let mut expect = BTreeSet::new();
+    let mut ok = BTreeSet::new();
+    for f in files_below(dir) {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let name = f.file_name().unwrap().to_string_lossy().into_owned();
+        for (line, code) in expectations(&text) {
+            if codes.contains(&code.as_str()) {
+                expect.insert((name.clone(), line, code));
+            }
+        }
+        for (line, code) in oks(&text) {
+            ok.insert((name.clone(), line, code));
+        }
+    }
+    (expect, ok)
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Layering {
+    /// Insecure only through the layering: file by file, an expected finding is missed.
+    Insecure,
+    /// Secure only through the layering: file by file, a finding of the code is reported.
+    Secure,
+    /// Neither: the case shows where a finding points or that none is invented.
+    Placement,
+}
+
+/// Check one case directory for these rule codes.
+#[track_caller]
+fn case(rel: &str, codes: &[&str], layering: Layering) {
+    let dir = root().join(rel);
+    let (expect, ok) = annotated(&dir, codes);
+    let together = findings(vec![dir.clone()]);
+    let got = hits(&together, codes);
+    assert_eq!(
+        got, expect,
+        "{rel}: findings of {codes:?} (left) differ from the annotations (right)"
+    );
+    for h in &ok {
+        assert!(!got.contains(h), "{rel}: {h:?} is marked ok but fired");
+    }
+    let alone: BTreeSet<Hit> = files_below(&dir)
+        .into_iter()
+        .flat_map(|f| hits(&findings(vec![f]), codes))
+        .collect();
+    match layering {
+        Layering::Insecure => {
+            assert!(
+                !expect.is_empty(),
+                "{rel}: an insecure case needs an expectation"
+            );
+            assert!(
+                !expect.is_subset(&alone),
+                "{rel}: file by file finds {alone:?} already; the case does not need the layering"
+            );
+        }
+        Layering::Secure => {
+            assert!(expect.is_empty(), "{rel}: a secure case expects nothing");
+            assert!(
+                !alone.is_empty(),
+                "{rel}: file by file finds nothing either; the case does not need the layering"
+            );
+        }
+        Layering::Placement => {}
+    }
+}
+
+#[test]
+fn spring_properties_take_precedence_over_yaml() {
+    case(
+        "spring/properties-over-yaml-insecure",
+        &["C7001"],
+        Layering::Insecure,
+    );
+    case(
+        "spring/properties-over-yaml-secure",
+        &["C8001"],
+        Layering::Secure,
+    );
+}
+
+#[test]
+fn spring_profile_files_override_the_base() {
+    case("spring/profile-insecure", &["C7001"], Layering::Insecure);
+    case("spring/profile-secure", &["C8001"], Layering::Secure);
+}
+
+#[test]
+fn spring_on_profile_documents_apply_only_with_their_profile() {
+    // One file: the pair shows the document rules rather than a layering of files.
+    case(
+        "spring/on-profile-insecure",
+        &["C8001"],
+        Layering::Placement,
+    );
+    case("spring/on-profile-secure", &["C8001"], Layering::Placement);
+}
+
+#[test]
+fn an_overlay_is_judged_only_on_what_it_sets() {
+    let absent = ["C7003", "C7007", "C7013", "C7017"];
+    case("spring/overlay-complete-base", &absent, Layering::Placement);
+    case(
+        "spring/overlay-incomplete-base",
+        &["C7003"],
+        Layering::Placement,
+    );
+    case(
+        "spring/overlay-without-base",
+        &["C7001", "C7003", "C7013", "C7017"],
+        Layering::Placement,
+    );
+}
+
+/// Is this a Spring Boot profile file (`application-{profile}.*`)?
+fn is_overlay(f: &Finding) -> bool {
+    let name = f
+        .file
+        .path
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .to_ascii_lowercase();
+    name.starts_with("application-")
+        && [".yaml", ".yml", ".properties"]
+            .iter()
+            .any(|e| name.ends_with(e))
+}
+
+#[test]
+fn no_absent_key_finding_on_an_overlay_in_the_corpus_or_the_fixtures() {
+    let found = findings(vec![
+        PathBuf::from("tests/corpus"),
+        PathBuf::from("fixtures"),
+    ]);
+    assert!(
+        found.iter().any(|f| f.label.contains("is not set here")),
+        "no absent-key finding at all"
+    );
+    let on_overlays: Vec<String> = found
+        .iter()
+        .filter(|f| f.label.contains("is not set here") && is_overlay(f))
+        .map(|f| format!("{} {}: {}", f.rule.code, f.path(), f.message))
+        .collect();
+    assert!(
+        on_overlays.is_empty(),
+        "absent-key findings on profile overlays:\n{}",
+        on_overlays.join("\n")
+    );
+}
