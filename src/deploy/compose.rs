@@ -16,7 +16,7 @@ use std::sync::Arc;
 use super::interpolate::{Interpolated, interpolate};
 use super::merge::{Candidate, merge};
 use crate::analyze::collect::{Collector, spring_products};
-use crate::analyze::env::{push_env, reader_for};
+use crate::analyze::env::{EnvReader, push_env, reader_for, style_for};
 use crate::model::MASK;
 use crate::model::analysis::Analysis;
 use crate::model::deployment::{Deployment, DeploymentKind, Layer};
@@ -193,14 +193,18 @@ impl Ctx<'_> {
 
     /// Interpolate one setting's value from the `.env`, pointing the setting at the `.env`
     /// line when the whole value is one variable from it.
-    fn resolve(&self, s: &mut Setting) {
+    fn resolve(&self, s: &mut Setting, env_file: bool) {
         if s.placeholders != Placeholders::Compose {
             return;
         }
         let Value::Text { text, quoted } = &s.value else {
             return;
         };
-        if !text.contains('$') {
+        // In an env_file, a single-quoted value is literal (§4.4).
+        let single_quoted = env_file
+            && s.value_span.start > 0
+            && s.file.text.text().as_bytes().get(s.value_span.start - 1) == Some(&b'\'');
+        if !text.contains('$') || single_quoted {
             s.placeholders = self.placeholders();
             return;
         }
@@ -223,10 +227,10 @@ impl Ctx<'_> {
             .filter_map(|r| self.lookup(&r.name))
             .collect();
         let trimmed = raw.trim();
+        // The whole value is the variable's (`${V}`, `${V:-d}` with V set, ...).
         let whole = found.len() == 1
             && !i.used_default
-            && (trimmed == format!("${{{}}}", found[0].name)
-                || trimmed == format!("${}", found[0].name));
+            && found[0].value.as_deref() == Some(i.text.as_str());
         s.value = Value::Text {
             text: i.text.clone(),
             quoted,
@@ -308,9 +312,7 @@ fn service(
     let first = parts[0];
     let mut template = Component::new(first.file.clone(), Vec::new(), first.anchor);
     template.name = first.name.clone();
-    template.style = first.style;
     template.partial = true;
-    template.sections = Vec::new();
     for p in parts {
         for pr in &p.products {
             if !template.products.contains(pr) {
@@ -319,6 +321,9 @@ fn service(
         }
         template.ports.extend(p.ports.iter().cloned());
     }
+    // The image (usually in the base file only) decides how the environment is read.
+    let reader = reader_for(&template.products);
+    template.style = style_for(reader);
     let ctx = Ctx {
         vars,
         dotenv,
@@ -338,15 +343,21 @@ fn service(
     // (bucket, part, file) -> settings, in precedence order.
     let mut groups: Vec<((Bucket, usize, FileRef), Vec<Setting>)> = Vec::new();
     for (pi, p) in parts.iter().enumerate() {
+        let reread = reader_for(&p.products) != reader;
         for s in &p.settings {
             let b = bucket(p, s);
             let key = (b, pi, s.file.clone());
+            let settings = if reread && s.form == Form::EnvVar {
+                read_again(s, reader, &template)
+            } else {
+                vec![s.clone()]
+            };
             match groups
                 .iter_mut()
                 .find(|(k, _)| k.0 == b && k.1 == pi && Arc::ptr_eq(&k.2, &s.file))
             {
-                Some((_, v)) => v.push(s.clone()),
-                None => groups.push((key, vec![s.clone()])),
+                Some((_, v)) => v.extend(settings),
+                None => groups.push((key, settings)),
             }
         }
         let passed = pass_through(p, &ctx, &template);
@@ -386,7 +397,7 @@ fn service(
         };
         for mut s in settings {
             if b != Bucket::Config {
-                ctx.resolve(&mut s);
+                ctx.resolve(&mut s, b == Bucket::EnvFile);
             }
             candidates.push(Candidate {
                 layer,
@@ -422,6 +433,29 @@ fn service(
         effective,
         notes: Vec::new(),
     }
+}
+
+/// An environment variable read again by the deployment's reader: an override file's service
+/// without `image:` was read as a Spring application's (`analyze::env`).
+fn read_again(s: &Setting, reader: EnvReader, template: &Component) -> Vec<Setting> {
+    let mut scratch = Component::new(s.file.clone(), Vec::new(), template.anchor);
+    scratch.style = template.style;
+    let mut col = Collector {
+        component: &mut scratch,
+        form: Form::EnvVar,
+        placeholders: s.placeholders,
+        file: s.file.clone(),
+        map: SpanMap::Identity,
+    };
+    push_env(
+        &mut col,
+        reader,
+        &s.key,
+        s.value.clone(),
+        s.key_span,
+        s.value_span,
+    );
+    scratch.settings
 }
 
 /// `environment` entries without a value: the `.env` variable of that name, or unknown.

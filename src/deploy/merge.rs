@@ -48,7 +48,17 @@ fn overridden_label(old: &Setting, by: &Layer) -> String {
         crate::model::settings::Value::display(&old.value)
     };
     let shown: String = shown.chars().take(60).collect();
-    format!("`{shown}` here is overridden by {}", by.what)
+    // The snippet shows the paths; the label names the file.
+    let path = by.file.display_path();
+    let name = by
+        .file
+        .path
+        .file_name()
+        .map_or_else(|| path.clone(), |n| n.to_string_lossy().into_owned());
+    format!(
+        "`{shown}` here is overridden by {}",
+        by.what.replace(&path, &name)
+    )
 }
 
 /// Merge the candidates (in any order) into `template`'s settings.
