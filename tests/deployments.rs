@@ -5,6 +5,8 @@
 //! own reports one that the deployment does not). Expected findings are the `# expect:` /
 //! `# ok:` annotations of the fixtures, as for the rule fixtures.
 
+mod support;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -109,6 +111,11 @@ enum Layering {
     Insecure,
     /// Secure only through the layering: file by file, a finding of the code is reported.
     Secure,
+    /// Within one file (Kubernetes `$(VAR)`, Spring documents): evaluating each component
+    /// on its own, as camguard did before deployments, misses an expected finding.
+    InsecureInFile,
+    /// Within one file: evaluating each component on its own reports a finding.
+    SecureInFile,
     /// Neither: the case shows where a finding points or that none is invented.
     Placement,
 }
@@ -127,17 +134,34 @@ fn case(rel: &str, codes: &[&str], layering: Layering) {
     for h in &ok {
         assert!(!got.contains(h), "{rel}: {h:?} is marked ok but fired");
     }
-    // File by file: each file scanned alone, and each component of each file evaluated as
-    // camguard did before it assembled deployments.
-    let alone: BTreeSet<Hit> = files_below(&dir)
+    // File by file: each component of each file evaluated as camguard did before it
+    // assembled deployments, and (across files) each file scanned alone.
+    let before: BTreeSet<Hit> = files_below(&dir)
         .into_iter()
-        .flat_map(|f| {
-            let mut h = hits(&findings(vec![f.clone()]), codes);
-            h.extend(hits(&components_alone(&f), codes));
-            h
-        })
+        .flat_map(|f| hits(&components_alone(&f), codes))
         .collect();
+    let mut alone = before.clone();
+    for f in files_below(&dir) {
+        alone.extend(hits(&findings(vec![f]), codes));
+    }
     match layering {
+        Layering::InsecureInFile => {
+            assert!(
+                !expect.is_empty(),
+                "{rel}: an insecure case needs an expectation"
+            );
+            assert!(
+                !expect.is_subset(&before),
+                "{rel}: found before deployments too: {before:?}"
+            );
+        }
+        Layering::SecureInFile => {
+            assert!(expect.is_empty(), "{rel}: a secure case expects nothing");
+            assert!(
+                !before.is_empty(),
+                "{rel}: nothing found before deployments either"
+            );
+        }
         Layering::Insecure => {
             assert!(
                 !expect.is_empty(),
@@ -326,5 +350,74 @@ fn an_unresolved_variable_is_judged_by_the_default_and_says_what_it_depends_on()
         f.message.contains("assumes the default `false`"),
         "{}",
         f.message
+    );
+}
+
+#[test]
+fn kubernetes_env_from_value_from_and_expansion() {
+    use Layering::*;
+    for (dir, code, l) in [
+        ("env-from-insecure", "C8001", Insecure),
+        ("env-from-prefix-insecure", "C8001", Insecure),
+        ("env-over-env-from", "C8001", Placement),
+        ("env-over-env-from", "C8002", Placement),
+        ("config-map-key-insecure", "C8001", Insecure),
+        ("secret-key-insecure", "C8004", Insecure),
+        ("secret-key-secure", "C7002", Secure),
+        ("string-data-insecure", "C8004", InsecureInFile),
+        ("string-data-secure", "C8004", Placement),
+        ("expansion-insecure", "C8001", InsecureInFile),
+        ("expansion-secure", "C8009", SecureInFile),
+        ("expansion-literal", "C8001", Placement),
+        ("expansion-literal", "C8002", Placement),
+        ("missing-secret", "C7002", Placement),
+    ] {
+        case(&format!("k8s/{dir}"), &[code], l);
+    }
+}
+
+#[test]
+fn a_secret_value_is_masked_and_an_absent_secret_is_named() {
+    let found = findings(vec![root().join("k8s/missing-secret")]);
+    let f = found
+        .iter()
+        .find(|f| f.rule.code == "C7002")
+        .expect("C7002");
+    assert!(
+        f.message
+            .contains("key `auth` of Secret `not-in-the-tree`, which is not in the scanned tree"),
+        "{}",
+        f.message
+    );
+    let out = support::camguard()
+        .args([
+            "check",
+            "fixtures/deployments/k8s/secret-key-insecure",
+            "--color",
+            "never",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("C8004"), "{text}");
+    assert!(
+        !text.contains("ZGVtbw=="),
+        "the Secret's data reached the output:\n{text}"
+    );
+    // Also the value that stringData overrides.
+    let out = support::camguard()
+        .args([
+            "check",
+            "fixtures/deployments/k8s/string-data-insecure",
+            "--color",
+            "never",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("C8004"), "{text}");
+    assert!(
+        !text.contains("UTd2IXBMMiN6Ujl4"),
+        "overridden Secret data in the output:\n{text}"
     );
 }

@@ -108,9 +108,9 @@ pub fn k8s_container(doc: &Node, container: &Node) -> Option<Wiring> {
         let Some(name) = name_node.as_str() else {
             continue;
         };
-        let (source, span) = if let Some(v) = item.get("valueFrom") {
+        let (source, span) = if let Some((k, v)) = item.get_entry("valueFrom") {
             match key_ref(v) {
-                Some(s) => (s, v.span),
+                Some(s) => (s, k.span),
                 None => continue,
             }
         } else {
@@ -153,8 +153,9 @@ pub fn k8s_container(doc: &Node, container: &Node) -> Option<Wiring> {
     Some(w)
 }
 
-/// A ConfigMap's `data` or a Secret's `data` (base64) and `stringData`; `stringData`
-/// wins over `data` for the same key (K8S-SEC, docs/deployments.md §5).
+/// A ConfigMap's `data` or a Secret's `data` (base64) and `stringData`, in that order: for
+/// the same key the last entry wins, so `stringData` wins over `data` (K8S-SEC,
+/// docs/deployments.md §5).
 pub fn k8s_object(kind: &str, doc: &Node) -> Option<K8sObject> {
     let kind = match kind {
         "ConfigMap" => ObjectKind::ConfigMap,
@@ -190,8 +191,8 @@ pub fn k8s_object(kind: &str, doc: &Node) -> Option<K8sObject> {
             } else {
                 Some(text.to_string())
             };
-            // stringData is read after data: a later entry of the same key replaces it.
-            o.entries.retain(|e| e.key != key);
+            // stringData is read after data: the later entry of a key wins (every entry is
+            // kept, so that the value of each is masked in output).
             o.entries.push(ObjectEntry {
                 key: key.to_string(),
                 value,
@@ -228,9 +229,8 @@ mod tests {
             "kind: Secret\nmetadata:\n  name: s\ndata:\n  pw: c3Ryb25n\n  other: b2s=\nstringData:\n  pw: demo\n",
         );
         let o = k8s_object("Secret", &d).unwrap();
-        let pw: Vec<_> = o.entries.iter().filter(|e| e.key == "pw").collect();
-        assert_eq!(pw.len(), 1);
-        assert_eq!(pw[0].value.as_deref(), Some("demo"));
+        let pw = o.entries.iter().rfind(|e| e.key == "pw").unwrap();
+        assert_eq!(pw.value.as_deref(), Some("demo"));
         let other = o.entries.iter().find(|e| e.key == "other").unwrap();
         assert_eq!(other.value.as_deref(), Some("ok"));
     }

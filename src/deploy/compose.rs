@@ -302,6 +302,38 @@ impl Ctx<'_> {
     }
 }
 
+/// The settings of a service's parts, grouped by (bucket, part, file), in precedence order.
+type Groups = Vec<((Bucket, usize, FileRef), Vec<Setting>)>;
+
+fn groups(parts: &[&Component], ctx: &Ctx<'_>, template: &Component) -> Groups {
+    let reader = reader_for(&template.products);
+    let mut groups: Groups = Vec::new();
+    let mut add = |key: (Bucket, usize, FileRef), settings: Vec<Setting>| match groups
+        .iter_mut()
+        .find(|(k, _)| k.0 == key.0 && k.1 == key.1 && Arc::ptr_eq(&k.2, &key.2))
+    {
+        Some((_, v)) => v.extend(settings),
+        None => groups.push((key, settings)),
+    };
+    for (pi, p) in parts.iter().enumerate() {
+        let reread = reader_for(&p.products) != reader;
+        for s in &p.settings {
+            let settings = if reread && s.form == Form::EnvVar {
+                read_again(s, reader, template)
+            } else {
+                vec![s.clone()]
+            };
+            add((bucket(p, s), pi, s.file.clone()), settings);
+        }
+        let passed = pass_through(p, ctx, template);
+        if !passed.is_empty() {
+            add((Bucket::Environment, pi, p.file.clone()), passed);
+        }
+    }
+    groups.sort_by_key(|((b, pi, _), _)| (*b, *pi));
+    groups
+}
+
 fn service(
     project: &str,
     name: &str,
@@ -322,8 +354,7 @@ fn service(
         template.ports.extend(p.ports.iter().cloned());
     }
     // The image (usually in the base file only) decides how the environment is read.
-    let reader = reader_for(&template.products);
-    template.style = style_for(reader);
+    template.style = style_for(reader_for(&template.products));
     let ctx = Ctx {
         vars,
         dotenv,
@@ -340,40 +371,8 @@ fn service(
             precedence: 0,
         });
     }
-    // (bucket, part, file) -> settings, in precedence order.
-    let mut groups: Vec<((Bucket, usize, FileRef), Vec<Setting>)> = Vec::new();
-    for (pi, p) in parts.iter().enumerate() {
-        let reread = reader_for(&p.products) != reader;
-        for s in &p.settings {
-            let b = bucket(p, s);
-            let key = (b, pi, s.file.clone());
-            let settings = if reread && s.form == Form::EnvVar {
-                read_again(s, reader, &template)
-            } else {
-                vec![s.clone()]
-            };
-            match groups
-                .iter_mut()
-                .find(|(k, _)| k.0 == b && k.1 == pi && Arc::ptr_eq(&k.2, &s.file))
-            {
-                Some((_, v)) => v.extend(settings),
-                None => groups.push((key, settings)),
-            }
-        }
-        let passed = pass_through(p, &ctx, &template);
-        if !passed.is_empty() {
-            match groups
-                .iter_mut()
-                .find(|(k, _)| k.0 == Bucket::Environment && k.1 == pi)
-            {
-                Some((_, v)) => v.extend(passed),
-                None => groups.push(((Bucket::Environment, pi, p.file.clone()), passed)),
-            }
-        }
-    }
-    groups.sort_by_key(|((b, pi, _), _)| (*b, *pi));
     let mut candidates = Vec::new();
-    for ((b, pi, file), settings) in groups {
+    for ((b, pi, file), settings) in groups(parts, &ctx, &template) {
         let path = file.display_path();
         let what = match b {
             Bucket::Config => format!("inline config of service `{name}` in {path}"),
@@ -412,27 +411,29 @@ fn service(
         ps.retain(|p| !effective.products.contains(p));
         effective.products.extend(ps);
     }
-    let version = parts
-        .iter()
-        .rev()
-        .find_map(|p| p.wiring.as_ref().and_then(|w| w.image.clone()))
-        .and_then(|(image, _)| {
-            let i = interpolate(&image, &|n| ctx.lookup(n).and_then(|v| v.value.as_deref()));
-            (i.unset.is_empty() && i.error.is_none())
-                .then_some(i.text)
-                .and_then(|t| super::image_tag(&t))
-        });
     Deployment {
         name: format!("{project} service {name}"),
         kind: DeploymentKind::ComposeService,
         products: effective.products.clone(),
-        version,
+        version: version(parts, &ctx),
         environment: Default::default(),
         environment_reason: None,
         layers,
         effective,
         notes: Vec::new(),
     }
+}
+
+/// The tag of the service's image, interpolated from the `.env`.
+fn version(parts: &[&Component], ctx: &Ctx<'_>) -> Option<String> {
+    let (image, _) = parts
+        .iter()
+        .rev()
+        .find_map(|p| p.wiring.as_ref().and_then(|w| w.image.clone()))?;
+    let i = interpolate(&image, &|n| ctx.lookup(n).and_then(|v| v.value.as_deref()));
+    (i.unset.is_empty() && i.error.is_none())
+        .then_some(i.text)
+        .and_then(|t| super::image_tag(&t))
 }
 
 /// An environment variable read again by the deployment's reader: an override file's service

@@ -82,29 +82,41 @@ fn valid_name(n: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }
 
-/// The deployment of one container component with wiring.
-pub fn container(a: &Analysis, c: &Component, w: &Wiring, objects: &Objects<'_>) -> Deployment {
-    let ns = w.namespace.as_deref();
-    let mut layers: Vec<Layer> = Vec::new();
-    let mut notes = Vec::new();
-    let mut env: Vec<Var> = Vec::new();
-    let set = |env: &mut Vec<Var>, v: Var| {
-        env.retain(|x| x.name != v.name);
-        env.push(v);
-    };
-    for ef in &w.env_from {
+/// The container's environment as kubelet builds it.
+struct Env<'a, 'o> {
+    a: &'a Analysis,
+    objects: &'a Objects<'o>,
+    ns: Option<&'a str>,
+    layers: Vec<Layer>,
+    notes: Vec<String>,
+    vars: Vec<Var>,
+}
+
+impl Env<'_, '_> {
+    /// A variable defined again replaces the earlier one.
+    fn set(&mut self, v: Var) {
+        self.vars.retain(|x| x.name != v.name);
+        self.vars.push(v);
+    }
+
+    fn get(&self, name: &str) -> Option<&Var> {
+        self.vars.iter().find(|v| v.name == name)
+    }
+
+    /// One `envFrom` source: a layer of its own.
+    fn env_from(&mut self, ef: &crate::model::wiring::EnvFrom) {
         let what = format!("envFrom {} `{}`", ef.kind.id(), ef.name);
-        let Some((obj, file)) = objects.find(ef.kind, &ef.name, ns) else {
-            notes.push(if ef.optional {
+        let Some((obj, file)) = self.objects.find(ef.kind, &ef.name, self.ns) else {
+            self.notes.push(if ef.optional {
                 format!("{what} (optional) is not in the scanned tree: the variables it may set are unknown")
             } else {
                 format!("{what} is not in the scanned tree: the variables it sets are unknown")
             });
-            continue;
+            return;
         };
-        let layer = layers.len();
-        layers.push(Layer {
-            file: (*file).clone(),
+        let layer = self.layers.len();
+        self.layers.push(Layer {
+            file: file.clone(),
             what: format!("{what} ({})", file.display_path()),
             precedence: layer as u32 + 1,
         });
@@ -113,35 +125,119 @@ pub fn container(a: &Analysis, c: &Component, w: &Wiring, objects: &Objects<'_>)
             if !valid_name(&name) {
                 continue;
             }
-            set(
-                &mut env,
-                Var {
-                    name,
-                    value: e.value.clone(),
-                    file: (*file).clone(),
-                    key_span: e.key_span,
-                    value_span: e.value_span,
-                    layer,
-                    related: vec![Related {
-                        file: a.file.clone(),
-                        span: ef.span,
-                        label: format!("`envFrom` reads {} `{}`", ef.kind.id(), ef.name),
-                    }],
-                    unknown: e.value.is_none().then(|| {
-                        format!(
-                            "key `{}` of {} `{}`, which is not valid base64 text",
-                            e.key,
-                            ef.kind.id(),
-                            ef.name
-                        )
-                    }),
-                    secret: ef.kind == ObjectKind::Secret,
-                },
-            );
+            let unknown = e
+                .value
+                .is_none()
+                .then(|| format!("key `{}` of {what}, which is not valid base64 text", e.key));
+            self.set(Var {
+                name,
+                value: e.value.clone(),
+                file: file.clone(),
+                key_span: e.key_span,
+                value_span: e.value_span,
+                layer,
+                related: vec![Related {
+                    file: self.a.file.clone(),
+                    span: ef.span,
+                    label: format!("`envFrom` reads {} `{}`", ef.kind.id(), ef.name),
+                }],
+                unknown,
+                secret: ef.kind == ObjectKind::Secret,
+            });
         }
     }
-    let env_layer = layers.len();
-    layers.push(Layer {
+
+    /// `value:` with `$(VAR)` expanded from what is defined so far.
+    fn value(&self, text: &str, base: Var) -> Var {
+        let ex = expand(text, &|n| self.get(n).and_then(|v| v.value.as_deref()));
+        let mut v = Var {
+            value: Some(ex.text),
+            ..base
+        };
+        for (name, defined) in &ex.refs {
+            let Some(src) = self.get(name) else {
+                continue;
+            };
+            if !defined {
+                v.unknown = Some(format!(
+                    "`$({name})`, whose value is {}",
+                    src.unknown.as_deref().unwrap_or("unknown")
+                ));
+            }
+            v.secret |= src.secret;
+            v.related.push(Related {
+                file: src.file.clone(),
+                span: src.value_span,
+                label: format!("`$({name})` is read from here"),
+            });
+        }
+        v
+    }
+
+    /// `valueFrom` a key of a ConfigMap or Secret; `None` when the variable is not set.
+    fn key(&mut self, e: &crate::model::wiring::EnvEntry, base: Var) -> Option<Var> {
+        let EnvSource::Key {
+            kind,
+            name,
+            key,
+            optional,
+        } = &e.source
+        else {
+            return None;
+        };
+        let what = format!("key `{key}` of {} `{name}`", kind.id());
+        let secret = *kind == ObjectKind::Secret;
+        let Some((obj, file)) = self.objects.find(*kind, name, self.ns) else {
+            return Some(Var {
+                unknown: Some(format!("{what}, which is not in the scanned tree")),
+                secret,
+                ..base
+            });
+        };
+        let Some(entry) = obj.entries.iter().rfind(|x| &x.key == key) else {
+            if !optional {
+                self.notes.push(format!(
+                    "{what} is missing in {}: the pod does not start without it",
+                    file.display_path()
+                ));
+            }
+            return None;
+        };
+        Some(Var {
+            value: entry.value.clone(),
+            file: file.clone(),
+            key_span: entry.key_span,
+            value_span: entry.value_span,
+            related: vec![Related {
+                file: self.a.file.clone(),
+                span: e.span,
+                label: format!("`{}` reads {what}", e.name),
+            }],
+            unknown: entry
+                .value
+                .is_none()
+                .then(|| format!("{what}, which is not valid base64 text")),
+            secret,
+            ..base
+        })
+    }
+}
+
+/// The deployment of one container component with wiring.
+pub fn container(a: &Analysis, c: &Component, w: &Wiring, objects: &Objects<'_>) -> Deployment {
+    let mut env = Env {
+        a,
+        objects,
+        ns: w.namespace.as_deref(),
+        layers: Vec::new(),
+        notes: Vec::new(),
+        vars: Vec::new(),
+    };
+    for ef in &w.env_from {
+        env.env_from(ef);
+    }
+    let env_layer = env.layers.len();
+    env.layers.push(Layer {
         file: a.file.clone(),
         what: format!(
             "env of container `{}` in {}",
@@ -163,82 +259,15 @@ pub fn container(a: &Analysis, c: &Component, w: &Wiring, objects: &Objects<'_>)
             secret: false,
         };
         let v = match &e.source {
-            EnvSource::Platform => continue,
-            EnvSource::Value(text) => {
-                let ex = expand(text, &|n| {
-                    env.iter()
-                        .find(|v| v.name == n)
-                        .and_then(|v| v.value.as_deref())
-                });
-                let mut v = Var {
-                    value: Some(ex.text),
-                    ..base
-                };
-                for (name, defined) in &ex.refs {
-                    let Some(src) = env.iter().find(|x| &x.name == name) else {
-                        continue;
-                    };
-                    if !defined {
-                        v.unknown = Some(format!(
-                            "`$({name})`, whose value is {}",
-                            src.unknown.as_deref().unwrap_or("unknown")
-                        ));
-                    }
-                    v.secret |= src.secret;
-                    v.related.push(Related {
-                        file: src.file.clone(),
-                        span: src.value_span,
-                        label: format!("`$({name})` is read from here"),
-                    });
-                }
-                v
-            }
-            EnvSource::Key {
-                kind,
-                name,
-                key,
-                optional,
-            } => {
-                let what = format!("key `{key}` of {} `{name}`", kind.id());
-                match objects.find(*kind, name, ns) {
-                    None => Var {
-                        unknown: Some(format!("{what}, which is not in the scanned tree")),
-                        secret: *kind == ObjectKind::Secret,
-                        ..base
-                    },
-                    Some((obj, file)) => match obj.entries.iter().find(|x| &x.key == key) {
-                        None if *optional => continue,
-                        None => {
-                            notes.push(format!(
-                                "{what} is missing in {}: the pod does not start without it",
-                                file.display_path()
-                            ));
-                            continue;
-                        }
-                        Some(entry) => Var {
-                            value: entry.value.clone(),
-                            file: (*file).clone(),
-                            key_span: entry.key_span,
-                            value_span: entry.value_span,
-                            related: vec![Related {
-                                file: a.file.clone(),
-                                span: e.span,
-                                label: format!("`{}` reads {what}", e.name),
-                            }],
-                            unknown: entry
-                                .value
-                                .is_none()
-                                .then(|| format!("{what}, which is not valid base64 text")),
-                            secret: *kind == ObjectKind::Secret,
-                            ..base
-                        },
-                    },
-                }
-            }
+            EnvSource::Platform => None,
+            EnvSource::Value(text) => Some(env.value(text, base)),
+            EnvSource::Key { .. } => env.key(e, base),
         };
-        set(&mut env, v);
+        if let Some(v) = v {
+            env.set(v);
+        }
     }
-    effective(c, w, layers, env, notes)
+    effective(c, w, env.layers, env.vars, env.notes)
 }
 
 fn effective(

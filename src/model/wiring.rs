@@ -83,6 +83,7 @@ pub struct K8sObject {
     pub namespace: Option<String>,
     /// The span of the object's name.
     pub span: Span,
+    /// In order; for the same key the last one wins (a Secret's `stringData` after `data`).
     pub entries: Vec<ObjectEntry>,
 }
 

@@ -306,7 +306,9 @@ impl Ctx<'_, '_> {
         };
         let other = hit.other.as_ref().map(|(k, _, _)| k.as_str());
         if let Some(depends) = &hit.unknown {
-            return self.unknown(s, key, secret, depends);
+            // The default is the rule's, not the value: masked only for a secret key.
+            let secret_key = is_secret_key(&s.key) || is_secret_key(&self.check.key.raw);
+            return self.unknown(s, key, secret_key, depends);
         }
         let message = self.message(&key, &shown, other);
         let span = match self.check.span {
