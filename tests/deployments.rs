@@ -421,3 +421,145 @@ fn a_secret_value_is_masked_and_an_absent_secret_is_named() {
         "overridden Secret data in the output:\n{text}"
     );
 }
+
+fn deployments_json(path: &str) -> serde_json::Value {
+    let out = support::camguard()
+        .args(["deployments", path, "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON")
+}
+
+#[test]
+fn the_deployments_command_shows_layers_origins_and_what_was_overridden() {
+    let v = deployments_json("fixtures/deployments/compose/var-insecure");
+    let ds = v["deployments"].as_array().unwrap();
+    assert_eq!(ds.len(), 1, "{v:#}");
+    let d = &ds[0];
+    assert_eq!(d["kind"], "compose-service");
+    assert_eq!(d["version"], "8.8.0");
+    assert_eq!(d["environment"], "production");
+    let layers: Vec<(u64, String)> = d["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["precedence"].as_u64().unwrap(),
+                l["path"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        layers,
+        [
+            (
+                0,
+                "fixtures/deployments/compose/var-insecure/.env".to_string()
+            ),
+            (
+                1,
+                "fixtures/deployments/compose/var-insecure/docker-compose.yaml".to_string()
+            )
+        ]
+    );
+    let s = d["settings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["key"] == "CAMUNDA_SECURITY_AUTHENTICATION_UNPROTECTEDAPI")
+        .expect("the setting");
+    assert_eq!(s["value"], "true");
+    assert_eq!(s["path"], "fixtures/deployments/compose/var-insecure/.env");
+    assert_eq!(s["line"], 3);
+    assert_eq!(s["related"][0]["line"], 7);
+
+    // What a profile file overrode, in precedence order.
+    let v = deployments_json("fixtures/deployments/spring/profile-secure");
+    let d = &v["deployments"][0];
+    assert_eq!(d["kind"], "spring-app");
+    assert!(
+        d["name"].as_str().unwrap().ends_with("(profiles prod)"),
+        "{d:#}"
+    );
+    let whats: Vec<&str> = d["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["what"].as_str().unwrap())
+        .collect();
+    assert!(
+        whats[0].ends_with("application.yaml") && whats[1].ends_with("(profile prod)"),
+        "{whats:?}"
+    );
+    let s = d["settings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["key"] == "camunda.security.authentication.unprotected-api")
+        .expect("the setting");
+    assert_eq!(s["value"], "false");
+    assert!(
+        s["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("application-prod.yaml")
+    );
+    let label = s["related"][0]["label"].as_str().unwrap();
+    assert!(
+        label.contains("`true` here is overridden by application-prod.yaml"),
+        "{label}"
+    );
+}
+
+#[test]
+fn the_deployments_command_masks_secrets_and_names_unknowns() {
+    let out = support::camguard()
+        .args([
+            "deployments",
+            "fixtures/deployments/k8s",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    for secret in ["Q7v!pL2#zR9x", "ZGVtbw==", "UTd2IXBMMiN6Ujl4"] {
+        assert!(!text.contains(secret), "`{secret}` leaked:\n{text}");
+    }
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let missing = v["deployments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["path"].as_str().unwrap().contains("missing-secret"))
+        .unwrap();
+    let s = &missing["settings"][0];
+    assert_eq!(s["value"], serde_json::Value::Null);
+    assert!(
+        s["unknown"]
+            .as_str()
+            .unwrap()
+            .contains("Secret `not-in-the-tree`"),
+        "{s:#}"
+    );
+    let human = support::camguard()
+        .args(["deployments", "fixtures/deployments/k8s/missing-secret"])
+        .output()
+        .unwrap();
+    let h = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        h.contains("CAMUNDA_BPM_RUN_AUTH_ENABLED = (unknown)"),
+        "{h}"
+    );
+    assert!(
+        h.contains("depends on key `auth` of Secret `not-in-the-tree`"),
+        "{h}"
+    );
+    assert!(h.ends_with("1 deployment\n"), "{h}");
+}

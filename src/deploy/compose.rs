@@ -384,10 +384,11 @@ fn service(
             ),
         };
         let layer = layers.len();
+        let precedence = layers.iter().filter(|l| l.precedence > 0).count() as u32 + 1;
         layers.push(Layer {
             file,
             what,
-            precedence: layer as u32 + 1,
+            precedence,
         });
         let source = match b {
             Bucket::Config => layer,

@@ -177,6 +177,17 @@ impl RuleSet {
         self.rules.iter().find(|r| r.builtin() == Some(b))
     }
 
+    /// Does a check of some rule read this key (its key or a `when` key)? What
+    /// `camguard deployments` calls security-relevant.
+    pub fn mentions(&self, match_key: &str, style: crate::model::settings::KeyStyle) -> bool {
+        self.rules.iter().flat_map(|r| r.checks()).any(|c| {
+            c.key.captures(match_key, style).is_some()
+                || c.when
+                    .iter()
+                    .any(|w| w.key.captures(match_key, style).is_some())
+        })
+    }
+
     pub fn find(&self, code_or_name: &str) -> Option<&Arc<Rule>> {
         self.rules
             .iter()

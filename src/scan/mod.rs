@@ -104,28 +104,7 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Report {
         rules: rules.infos(),
         ..Report::default()
     };
-    let base = opts.config.base_dir_abs();
-    let walk = WalkOptions {
-        follow_links: opts.follow_links,
-        no_ignore: opts.no_ignore_files,
-        kinds: opts.config.kind_globs(),
-        base: base.clone(),
-    };
-    let candidates: Vec<discover::Candidate> =
-        discover::discover(&opts.paths, &walk, &mut report.problems)
-            .into_iter()
-            .filter(|c| c.explicit || !opts.config.excluded(&relative_to_base(&base, &c.path)))
-            .collect();
-    let plan = crate::deploy::Plan::new(candidates.iter().map(|c| (c.path.as_path(), c.kind)));
-    let mut inputs: Vec<file::Input> = candidates.into_iter().map(file::Input::File).collect();
-    if let Some(s) = &opts.stdin {
-        inputs.push(file::Input::Stdin(s.clone()));
-    }
-    let ctx = Context {
-        max_file_size: opts.max_file_size,
-        images: Arc::new(opts.config.image_products()),
-        roots: Arc::new(scan_roots(opts)),
-    };
+    let (inputs, plan, ctx) = prepare(opts, &mut report.problems);
     let suppressor = Suppressor {
         disabled: opts.no_ignores,
         config: &opts.config,
@@ -158,6 +137,67 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Report {
     suppressor.report(&mut report);
     sort_and_dedup(&mut report);
     report
+}
+
+/// The inputs (walked, classified by name, configured exclusions applied), which of them
+/// wait for others (`deploy::Plan`), and what analysis needs.
+fn prepare(
+    opts: &ScanOptions,
+    problems: &mut Vec<crate::model::problem::Problem>,
+) -> (Vec<file::Input>, crate::deploy::Plan, Context) {
+    let base = opts.config.base_dir_abs();
+    let walk = WalkOptions {
+        follow_links: opts.follow_links,
+        no_ignore: opts.no_ignore_files,
+        kinds: opts.config.kind_globs(),
+        base: base.clone(),
+    };
+    let candidates: Vec<discover::Candidate> = discover::discover(&opts.paths, &walk, problems)
+        .into_iter()
+        .filter(|c| c.explicit || !opts.config.excluded(&relative_to_base(&base, &c.path)))
+        .collect();
+    let plan = crate::deploy::Plan::new(candidates.iter().map(|c| (c.path.as_path(), c.kind)));
+    let mut inputs: Vec<file::Input> = candidates.into_iter().map(file::Input::File).collect();
+    if let Some(s) = &opts.stdin {
+        inputs.push(file::Input::Stdin(s.clone()));
+    }
+    let ctx = Context {
+        max_file_size: opts.max_file_size,
+        images: Arc::new(opts.config.image_products()),
+        roots: Arc::new(scan_roots(opts)),
+    };
+    (inputs, plan, ctx)
+}
+
+/// The deployments of everything the options name, for `camguard deployments`: every file
+/// analysed and assembled together (no rules run), sorted by name.
+pub fn deployments(
+    opts: &ScanOptions,
+) -> (
+    Vec<crate::model::deployment::Deployment>,
+    Vec<crate::model::problem::Problem>,
+) {
+    let mut problems = Vec::new();
+    let (inputs, _, ctx) = prepare(opts, &mut problems);
+    let mut analyses = Vec::new();
+    let outcomes: Vec<_> = inputs
+        .into_par_iter()
+        .filter_map(|i| file::analyze_input(i, opts, &ctx))
+        .collect();
+    for o in outcomes {
+        match o {
+            Ok(a) => {
+                problems.extend(a.problems.iter().cloned());
+                analyses.push(a);
+            }
+            Err(p) => problems.push(p),
+        }
+    }
+    let refs: Vec<&crate::model::analysis::Analysis> = analyses.iter().collect();
+    let mut out = crate::deploy::assemble(&refs, &opts.deploy_options()).deployments;
+    out.sort_by(|a, b| (&a.name, a.kind).cmp(&(&b.name, b.kind)));
+    problems.sort_by_cached_key(|p| p.sort_key());
+    (out, problems)
 }
 
 /// Sort everything by position so that output never depends on threads; of equal
