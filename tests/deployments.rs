@@ -111,11 +111,12 @@ enum Layering {
     Insecure,
     /// Secure only through the layering: file by file, a finding of the code is reported.
     Secure,
-    /// Within one file (Kubernetes `$(VAR)`, Spring documents): evaluating each component
-    /// on its own, as camguard did before deployments, misses an expected finding.
-    InsecureInFile,
-    /// Within one file: evaluating each component on its own reports a finding.
-    SecureInFile,
+    /// Evaluating each component on its own, as camguard did before deployments, misses an
+    /// expected finding; the layering is within one file (Kubernetes `$(VAR)`, Spring
+    /// documents) or with a file that is read, not scanned (a chart's defaults).
+    InsecureBefore,
+    /// Evaluating each component on its own, as before deployments, reports a finding.
+    SecureBefore,
     /// Neither: the case shows where a finding points or that none is invented.
     Placement,
 }
@@ -145,7 +146,7 @@ fn case(rel: &str, codes: &[&str], layering: Layering) {
         alone.extend(hits(&findings(vec![f]), codes));
     }
     match layering {
-        Layering::InsecureInFile => {
+        Layering::InsecureBefore => {
             assert!(
                 !expect.is_empty(),
                 "{rel}: an insecure case needs an expectation"
@@ -155,7 +156,7 @@ fn case(rel: &str, codes: &[&str], layering: Layering) {
                 "{rel}: found before deployments too: {before:?}"
             );
         }
-        Layering::SecureInFile => {
+        Layering::SecureBefore => {
             assert!(expect.is_empty(), "{rel}: a secure case expects nothing");
             assert!(
                 !before.is_empty(),
@@ -364,10 +365,10 @@ fn kubernetes_env_from_value_from_and_expansion() {
         ("config-map-key-insecure", "C8001", Insecure),
         ("secret-key-insecure", "C8004", Insecure),
         ("secret-key-secure", "C7002", Secure),
-        ("string-data-insecure", "C8004", InsecureInFile),
+        ("string-data-insecure", "C8004", InsecureBefore),
         ("string-data-secure", "C8004", Placement),
-        ("expansion-insecure", "C8001", InsecureInFile),
-        ("expansion-secure", "C8009", SecureInFile),
+        ("expansion-insecure", "C8001", InsecureBefore),
+        ("expansion-secure", "C8009", SecureBefore),
         ("expansion-literal", "C8001", Placement),
         ("expansion-literal", "C8002", Placement),
         ("missing-secret", "C7002", Placement),
@@ -562,4 +563,52 @@ fn the_deployments_command_masks_secrets_and_names_unknowns() {
         "{h}"
     );
     assert!(h.ends_with("1 deployment\n"), "{h}");
+}
+
+#[test]
+fn helm_values_over_the_chart_defaults_of_their_version() {
+    use Layering::*;
+    for (dir, code, l) in [
+        ("demo-users-insecure", "HELM002", InsecureBefore),
+        ("users-replaced", "HELM002", Placement),
+        ("users-null", "HELM002", Placement),
+        ("ingress-tls-insecure", "HELM003", InsecureBefore),
+        ("ingress-tls-secure", "HELM003", Placement),
+        ("elasticsearch-8.8", "HELM007", InsecureBefore),
+        ("elasticsearch-8.9", "HELM007", Placement),
+        ("overlay-f", "HELM003", Placement),
+    ] {
+        case(&format!("helm/{dir}"), &[code], l);
+    }
+    // A finding on a default says whose default it is.
+    let found = findings(vec![root().join("helm/ingress-tls-insecure")]);
+    let f = found.iter().find(|f| f.rule.code == "HELM003").unwrap();
+    assert!(
+        f.message.contains("the default of chart camunda-platform 13.12.7 (charts/camunda-platform-8.8/values.yaml line 168)"),
+        "{}",
+        f.message
+    );
+}
+
+#[test]
+fn the_chart_version_comes_from_chart_lock_or_the_nearest_generated_one() {
+    let locked = deployments_json("fixtures/deployments/helm/chart-lock");
+    let d = &locked["deployments"][0];
+    assert_eq!(d["kind"], "helm-release");
+    assert_eq!(d["version"], "13.12.7");
+    assert_eq!(d["notes"].as_array().unwrap().len(), 0, "{d:#}");
+    assert!(
+        d["layers"][0]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("Chart.lock")
+    );
+    let constraint = deployments_json("fixtures/deployments/helm/constraint");
+    let d = &constraint["deployments"][0];
+    assert_eq!(d["version"], "13.1.x");
+    let notes = d["notes"].to_string();
+    assert!(
+        notes.contains("the defaults of 13.12.7, the generated version of the same line"),
+        "{notes}"
+    );
 }

@@ -22,6 +22,7 @@ fn fuzz_regressions_replay_without_panics() {
         "check_file",
         "interpolate",
         "expand",
+        "helm_merge",
     ] {
         let Ok(entries) = std::fs::read_dir(root.join(target)) else {
             continue;
@@ -40,6 +41,7 @@ fn fuzz_regressions_replay_without_panics() {
                 "rule_file" => fuzzing::rule_file(&text),
                 "interpolate" => fuzzing::interpolate(&text),
                 "expand" => fuzzing::expand(&text),
+                "helm_merge" => fuzzing::helm_merge(&text),
                 _ => fuzzing::check_file(&data),
             });
             if let Err(e) = run {

@@ -277,6 +277,11 @@ pub fn analyze(file: FileRef, kind: FileKind, ctx: &Context) -> Analysis {
             for d in &docs {
                 helm::analyze(&mut a, d);
             }
+            if let Some(chart) = wiring::helm_chart(&a.file, ctx)
+                && let Some(whole) = a.components.first_mut()
+            {
+                whole.wiring = Some(Box::new(chart));
+            }
         }
         FileKind::Xml => xml::analyze(&mut a),
         FileKind::K8s => {

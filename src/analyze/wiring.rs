@@ -6,9 +6,10 @@
 use base64::Engine;
 
 use crate::model::wiring::{
-    EnvEntry, EnvFrom, EnvSource, K8sObject, ObjectEntry, ObjectKind, Wiring,
+    ChartRef, EnvEntry, EnvFrom, EnvSource, K8sObject, ObjectEntry, ObjectKind, Wiring,
 };
-use crate::syntax::yaml::{Node, NodeKind};
+use crate::source::FileRef;
+use crate::syntax::yaml::{self, Node, NodeKind};
 
 fn image(node: &Node) -> Option<(String, crate::source::Span)> {
     let i = node.get("image")?;
@@ -204,6 +205,71 @@ pub fn k8s_object(kind: &str, doc: &Node) -> Option<K8sObject> {
     Some(o)
 }
 
+/// The camunda-platform chart a values file is for: its own `Chart.yaml` beside it (the
+/// chart's directory), or an umbrella chart's dependency on it, in the values file's
+/// directory or the one above; `Chart.lock` gives the exact version of a dependency.
+pub fn helm_chart(values: &FileRef, ctx: &super::Context) -> Option<Wiring> {
+    let dir = values.path.parent()?;
+    for d in [Some(dir), dir.parent()].into_iter().flatten() {
+        let Ok(chart) = ctx.read_related(&d.join("Chart.yaml")) else {
+            continue;
+        };
+        let docs = yaml::parse(chart.text.text()).docs;
+        let root = docs.first()?;
+        let found = if root.get("name").and_then(Node::as_str) == Some(CHART) {
+            let v = root.get("version")?;
+            Some(ChartRef {
+                version: v.as_str()?.to_string(),
+                exact: true,
+                key: None,
+                file: chart.clone(),
+                span: v.span,
+            })
+        } else {
+            dependency(root, &chart, false)
+        };
+        let Some(mut found) = found else { continue };
+        if found.key.is_some()
+            && let Ok(lock) = ctx.read_related(&d.join("Chart.lock"))
+            && let Some(root) = yaml::parse(lock.text.text()).docs.first()
+            && let Some(locked) = dependency(root, &lock, true)
+        {
+            found.version = locked.version;
+            found.exact = true;
+            found.file = locked.file;
+            found.span = locked.span;
+        }
+        return Some(Wiring {
+            chart: Some(found),
+            ..Wiring::default()
+        });
+    }
+    None
+}
+
+const CHART: &str = "camunda-platform";
+
+/// The camunda-platform entry of a `dependencies:` list.
+fn dependency(root: &Node, file: &FileRef, exact: bool) -> Option<ChartRef> {
+    let deps = root.get("dependencies")?.as_seq()?;
+    let dep = deps
+        .iter()
+        .find(|d| d.get("name").and_then(Node::as_str) == Some(CHART))?;
+    let v = dep.get("version")?;
+    let key = dep
+        .get("alias")
+        .and_then(Node::as_str)
+        .unwrap_or(CHART)
+        .to_string();
+    Some(ChartRef {
+        version: v.as_str()?.to_string(),
+        exact,
+        key: Some(key),
+        file: file.clone(),
+        span: v.span,
+    })
+}
+
 /// Standard base64 (whitespace ignored) into UTF-8 text.
 pub fn decode_base64(text: &str) -> Option<String> {
     let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
@@ -216,7 +282,6 @@ pub fn decode_base64(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::syntax::yaml;
 
     fn doc(text: &str) -> Node {
         yaml::parse(text).docs.remove(0)

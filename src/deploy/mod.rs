@@ -15,6 +15,7 @@
 pub mod compose;
 pub mod environment;
 pub mod expand;
+pub mod helm;
 pub mod interpolate;
 pub mod k8s;
 pub mod merge;
@@ -51,6 +52,7 @@ pub struct Assembly {
 enum Family {
     Spring,
     Compose,
+    Helm,
 }
 
 fn is_dotenv(path: &Path) -> bool {
@@ -66,6 +68,7 @@ fn family(path: &Path, kind: Option<FileKind>) -> Option<(Family, PathBuf)> {
         }
         FileKind::Compose => Some((Family::Compose, dir)),
         FileKind::Env if is_dotenv(path) => Some((Family::Compose, dir)),
+        FileKind::HelmValues => Some((Family::Helm, dir)),
         _ => None,
     }
 }
@@ -114,6 +117,40 @@ fn references_objects(c: &Component) -> bool {
                 .iter()
                 .any(|e| matches!(e.source, EnvSource::Key { .. }))
     })
+}
+
+fn chart_of(c: &Component) -> Option<&crate::model::wiring::ChartRef> {
+    c.wiring.as_ref().and_then(|w| w.chart.as_ref())
+}
+
+fn is_values_yaml(a: &Analysis) -> bool {
+    a.file
+        .path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| {
+            n.eq_ignore_ascii_case("values.yaml") || n.eq_ignore_ascii_case("values.yml")
+        })
+}
+
+/// The releases of the values files of one directory, each lowest first. An umbrella
+/// chart's `values.yaml` is always applied (it is the parent chart's values), each other
+/// file is one `-f` over it. In the chart's own directory `values.yaml` is the defaults
+/// themselves: each other file is one release over the embedded defaults.
+fn helm_releases(analyses: &[&Analysis], files: &[usize]) -> Vec<Vec<usize>> {
+    let umbrella = analyses[files[0]]
+        .components
+        .first()
+        .and_then(chart_of)
+        .is_some_and(|c| c.key.is_some());
+    let base = files.iter().copied().find(|&i| is_values_yaml(analyses[i]));
+    let others = files.iter().copied().filter(|&i| Some(i) != base);
+    match (umbrella, base) {
+        (true, Some(b)) => std::iter::once(vec![b])
+            .chain(others.map(|o| vec![b, o]))
+            .collect(),
+        _ => others.map(|o| vec![o]).collect(),
+    }
 }
 
 /// The tag of an image reference (`camunda/camunda:8.8.0` -> `8.8.0`).
@@ -187,6 +224,38 @@ pub fn assemble(analyses: &[&Analysis], opts: &Options) -> Assembly {
                 if c.name.is_some() {
                     claimed.insert((i, ci));
                 }
+            }
+        }
+    }
+    // Helm releases: values files of one directory with the chart they are for.
+    let mut charts: BTreeMap<(PathBuf, String), Vec<usize>> = BTreeMap::new();
+    for &i in &order {
+        let a = analyses[i];
+        if a.kind != FileKind::HelmValues {
+            continue;
+        }
+        if let Some(chart) = a.components.first().and_then(chart_of) {
+            let dir = a
+                .file
+                .path
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default();
+            charts
+                .entry((dir, chart.file.display_path()))
+                .or_default()
+                .push(i);
+        }
+    }
+    for files in charts.into_values() {
+        for release in helm_releases(analyses, &files) {
+            let members: Vec<&Analysis> = release.iter().map(|&i| analyses[i]).collect();
+            let Some(chart) = members[0].components.first().and_then(chart_of) else {
+                continue;
+            };
+            if let Some(d) = helm::release(&members, chart) {
+                claimed.extend(release.iter().map(|&i| (i, 0)));
+                out.deployments.push(d);
             }
         }
     }

@@ -131,6 +131,9 @@ pub struct Via {
     pub unknown: Option<String>,
     /// Replaces the label of a finding on the value (already masked).
     pub note: Option<String>,
+    /// The value is a default no layer overrides, and whose: `the default of chart
+    /// camunda-platform 13.12.7 (charts/camunda-platform-8.8/values.yaml line 168)`.
+    pub default_of: Option<String>,
 }
 
 impl Setting {

@@ -20,6 +20,25 @@ pub struct Wiring {
     pub env_from: Vec<EnvFrom>,
     /// Kubernetes: the `env` list in order, literal values and references (§5).
     pub env: Vec<EnvEntry>,
+    /// Helm values: the camunda-platform chart they are for, from `Chart.yaml` /
+    /// `Chart.lock` beside them (§6).
+    pub chart: Option<ChartRef>,
+}
+
+/// The camunda-platform chart a values file configures.
+#[derive(Clone, Debug)]
+pub struct ChartRef {
+    /// As written: an exact version (`Chart.lock`, the chart's own `Chart.yaml`) or a
+    /// constraint (`13.x.x`, `~13.1.0`) of a dependency.
+    pub version: String,
+    /// From `Chart.lock` or the chart itself: exact.
+    pub exact: bool,
+    /// Umbrella chart: the key its values for camunda-platform are under (the dependency's
+    /// alias or name). `None` for the chart's own directory.
+    pub key: Option<String>,
+    /// Where the version is written.
+    pub file: crate::source::FileRef,
+    pub span: Span,
 }
 
 /// A Kubernetes object that holds configuration.

@@ -310,7 +310,11 @@ impl Ctx<'_, '_> {
             let secret_key = is_secret_key(&s.key) || is_secret_key(&self.check.key.raw);
             return self.unknown(s, key, secret_key, depends);
         }
-        let message = self.message(&key, &shown, other);
+        let mut message = self.message(&key, &shown, other);
+        let default_of = s.via.as_ref().and_then(|v| v.default_of.as_deref());
+        if let Some(d) = default_of {
+            message.push_str(&format!(" ({d}, which no values file overrides)"));
+        }
         let span = match self.check.span {
             SpanTarget::Key => s.key_span,
             SpanTarget::Value => hit.span.unwrap_or_else(|| s.primary_span()),
@@ -318,6 +322,8 @@ impl Ctx<'_, '_> {
         let note = s.via.as_ref().and_then(|v| v.note.clone());
         let label = if let Some(note) = note.filter(|_| self.check.span == SpanTarget::Value) {
             note
+        } else if let Some(d) = default_of {
+            format!("`{key}` is not set here, so {d} applies: `{shown}`")
         } else if hit.from_placeholder_default {
             format!("`{shown}` is the placeholder's default")
         } else if self.check.span == SpanTarget::Key {

@@ -165,3 +165,32 @@ pub fn expand(text: &str) {
         "expansion without variables grew"
     );
 }
+
+/// Helm value merging (`deploy::helm`): the chart defaults that survive a values file never
+/// collide with a key the file sets (or a key above or below it), and every span they get
+/// lies in the file.
+pub fn helm_merge(text: &str) {
+    let file = SourceFile::new("values.yaml", text.to_string());
+    let a = analyze(file.clone(), FileKind::HelmValues, &Context::default());
+    let Some(user) = a.components.first() else {
+        return;
+    };
+    let (defaults, _) = camguard::deploy::helm::defaults_for("13.12.7").expect("embedded");
+    let kept = camguard::deploy::helm::surviving_defaults(defaults, &user.settings, user);
+    let within = |inner: &str, outer: &str| {
+        inner == outer
+            || (inner.starts_with(outer) && matches!(inner.as_bytes()[outer.len()], b'.' | b'['))
+    };
+    for d in &kept {
+        assert_span(text, d.key_span, "default anchor");
+        for u in &user.settings {
+            let u_list = u.key.split('[').next().unwrap_or(&u.key);
+            assert!(
+                !within(&d.key, &u.key) && !within(&u.key, &d.key) && !within(&d.key, u_list),
+                "default `{}` survives the values key `{}`",
+                d.key,
+                u.key
+            );
+        }
+    }
+}
