@@ -612,3 +612,131 @@ fn the_chart_version_comes_from_chart_lock_or_the_nearest_generated_one() {
         "{notes}"
     );
 }
+
+/// (file name, line, code, severity) of a `camguard check` run (configuration discovered).
+fn checked(path: &str) -> BTreeSet<(String, u64, String, String)> {
+    let out = support::camguard()
+        .args(["check", path, "--format", "json", "--exit-zero"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let p = f["path"].as_str().unwrap();
+            (
+                p.rsplit('/').next().unwrap().to_string(),
+                f["location"]["start_line"].as_u64().unwrap(),
+                f["code"].as_str().unwrap().to_string(),
+                f["severity"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn development_deployments_follow_the_rules_environment_policy() {
+    let e = "fixtures/deployments/environments";
+    let by_name = checked(&format!("{e}/dev-name"));
+    assert!(
+        by_name.contains(&(
+            "docker-compose.dev.yml".into(),
+            9,
+            "C8001".into(),
+            "low".into()
+        )),
+        "{by_name:?}"
+    );
+    let prod = checked(&format!("{e}/prod-name"));
+    assert!(
+        prod.contains(&(
+            "docker-compose.yml".into(),
+            7,
+            "C8001".into(),
+            "critical".into()
+        )),
+        "{prod:?}"
+    );
+    // Configured paths: development, and production winning over a development name.
+    let configured = checked(&format!("{e}/configured"));
+    assert!(
+        configured.contains(&("docker-compose.yml".into(), 7, "C8001".into(), "low".into())),
+        "{configured:?}"
+    );
+    assert!(
+        configured.contains(&(
+            "docker-compose.dev.yml".into(),
+            7,
+            "C8001".into(),
+            "critical".into()
+        )),
+        "{configured:?}"
+    );
+    let profile = checked(&format!("{e}/spring-profile"));
+    assert!(
+        profile.contains(&(
+            "application-dev.yaml".into(),
+            6,
+            "C8001".into(),
+            "low".into()
+        )),
+        "{profile:?}"
+    );
+    // A lowered finding says so.
+    let out = support::camguard()
+        .args([
+            "check",
+            &format!("{e}/dev-name"),
+            "--format",
+            "json",
+            "--exit-zero",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("[development deployment, the name"), "{text}");
+    assert!(
+        text.contains("critical lowered to low by the rule]"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_rule_cannot_lower_production() {
+    let rule = r#"
+code = "T001"
+name = "t"
+severity = "high"
+products = ["camunda8"]
+summary = "s"
+docs = "https://docs.camunda.io/"
+explanation = "e"
+[environments]
+production = "low"
+[[check]]
+key = "a"
+is = true
+message = "m"
+"#;
+    let errors = camguard::rules::load::parse_rule(rule).expect_err("refused");
+    assert!(
+        errors
+            .iter()
+            .any(|(_, m)| m.contains("production findings are never lowered")),
+        "{errors:?}"
+    );
+    let ok = rule.replace("production = \"low\"", "development = \"off\"");
+    let (r, _, _) = camguard::rules::load::parse_rule(&ok).unwrap();
+    use camguard::model::deployment::Environment;
+    use camguard::model::rule::Severity;
+    assert_eq!(
+        r.severity_in(Environment::Development, Severity::High),
+        None
+    );
+    assert_eq!(
+        r.severity_in(Environment::Production, Severity::High),
+        Some(Severity::High)
+    );
+}

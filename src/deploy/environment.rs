@@ -49,6 +49,29 @@ impl Environments {
             .map(|(_, e)| *e)
     }
 
+    /// The environment of a file judged on its own (no deployment claims it), and why.
+    pub fn of_path(&self, path: &Path) -> (Environment, Option<String>) {
+        match self.configured(path) {
+            Some(Environment::Production) => (Environment::Production, None),
+            Some(e) => (
+                e,
+                Some(format!(
+                    "{} is configured as {} in camguard.toml",
+                    crate::source::display(path),
+                    e.id()
+                )),
+            ),
+            None if development_name(path) => (
+                Environment::Development,
+                Some(format!(
+                    "the name {} says it is for local development",
+                    crate::source::display(path)
+                )),
+            ),
+            None => (Environment::Production, None),
+        }
+    }
+
     /// Set the environment of a deployment (and why, when it is not production).
     pub fn classify(&self, d: &mut Deployment) {
         let files: Vec<&Path> = d.layers.iter().map(|l| l.file.path.as_path()).collect();

@@ -51,7 +51,7 @@ impl SpringFile<'_> {
     fn documents(&self) -> Vec<Range<usize>> {
         let c = self.component();
         if c.documents.is_empty() {
-            vec![0..c.settings.len()]
+            std::iter::once(0..c.settings.len()).collect()
         } else {
             c.documents.clone()
         }

@@ -69,7 +69,7 @@ pub fn human(deployments: &[Deployment], problems: &[Problem], relevant: Relevan
         }
         for s in settings {
             let (path, line, col) = at(&s.file, s.primary_span());
-            let value = shown_value(s).map_or_else(|| "(unknown)".to_string(), |v| v);
+            let value = shown_value(s).unwrap_or_else(|| "(unknown)".to_string());
             out.push_str(&format!("    {} = {value}    {path}:{line}:{col}\n", s.key));
             if let Some(u) = s.unknown() {
                 out.push_str(&format!("      depends on {u}\n"));

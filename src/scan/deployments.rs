@@ -10,28 +10,74 @@ use rayon::prelude::*;
 use super::file::{Checked, FileOutcome, builtins, drop_generic_duplicates};
 use crate::deploy::{self, Assembly};
 use crate::model::analysis::Analysis;
-use crate::model::deployment::Deployment;
+use crate::model::deployment::{Deployment, Environment};
 use crate::model::finding::Finding;
 use crate::rules::{RuleSet, eval};
 use crate::suppress::Suppressor;
 
 /// The findings of the declarative rules over an assembly: each deployment's effective
 /// component and each component no deployment claims.
-pub fn evaluate(assembly: &Assembly, analyses: &[&Analysis], rules: &RuleSet) -> Vec<Finding> {
+pub fn evaluate(
+    assembly: &Assembly,
+    analyses: &[&Analysis],
+    rules: &RuleSet,
+    opts: &deploy::Options,
+) -> Vec<Finding> {
     let mut findings: Vec<Finding> = assembly
         .deployments
         .iter()
         .flat_map(|d| deployment(d, rules))
         .collect();
     for &(a, c) in &assembly.unclaimed {
-        findings.extend(eval::evaluate(rules, &analyses[a].components[c]));
+        findings.extend(unclaimed(analyses[a], c, rules, opts));
     }
     findings
 }
 
-/// The findings of one deployment.
+/// The findings of one deployment, in its environment.
 pub fn deployment(d: &Deployment, rules: &RuleSet) -> Vec<Finding> {
-    eval::evaluate(rules, &d.effective)
+    let found = eval::evaluate(rules, &d.effective);
+    in_environment(found, d.environment, d.environment_reason.as_deref(), rules)
+}
+
+/// The findings of a component judged on its own, in the environment of its file.
+fn unclaimed(a: &Analysis, c: usize, rules: &RuleSet, opts: &deploy::Options) -> Vec<Finding> {
+    let found = eval::evaluate(rules, &a.components[c]);
+    let (env, why) = opts.environments.of_path(&a.file.path);
+    in_environment(found, env, why.as_deref(), rules)
+}
+
+/// Apply the rules' `[environments]` policies to findings of a deployment that is not
+/// production. A lowered finding says so; production findings are never touched.
+fn in_environment(
+    findings: Vec<Finding>,
+    env: Environment,
+    why: Option<&str>,
+    rules: &RuleSet,
+) -> Vec<Finding> {
+    if env == Environment::Production {
+        return findings;
+    }
+    findings
+        .into_iter()
+        .filter_map(|mut f| {
+            let Some(rule) = rules.rules.iter().find(|r| r.code == f.rule.code) else {
+                return Some(f);
+            };
+            let lowered = rule.severity_in(env, f.severity)?;
+            if lowered < f.severity {
+                f.message.push_str(&format!(
+                    " [{} deployment, {}: {} lowered to {} by the rule]",
+                    env.id(),
+                    why.unwrap_or("configured"),
+                    f.severity,
+                    lowered
+                ));
+                f.severity = lowered;
+            }
+            Some(f)
+        })
+        .collect()
 }
 
 /// Assemble, check and suppress the held files; one [`Checked`] per file.
@@ -59,10 +105,7 @@ pub(super) fn check_held(
             .par_iter()
             .map(|&(a, c)| {
                 let a = refs[a];
-                (
-                    a.file.display_path(),
-                    eval::evaluate(rules, &a.components[c]),
-                )
+                (a.file.display_path(), unclaimed(a, c, rules, opts))
             })
             .collect::<Vec<_>>(),
     );

@@ -37,7 +37,7 @@ pub fn check_source(
 /// components no deployment claims, the builtins.
 pub fn check_analysis(analysis: Analysis, rules: &RuleSet, opts: &deploy::Options) -> FileOutcome {
     let assembly = deploy::assemble(&[&analysis], opts);
-    let mut findings = super::deployments::evaluate(&assembly, &[&analysis], rules);
+    let mut findings = super::deployments::evaluate(&assembly, &[&analysis], rules, opts);
     findings.extend(builtins(&analysis, rules));
     drop_generic_duplicates(&mut findings);
     FileOutcome {

@@ -52,7 +52,12 @@ pub struct ScanOptions {
 impl ScanOptions {
     /// What the deployments stage needs from the configuration.
     pub fn deploy_options(&self) -> crate::deploy::Options {
-        crate::deploy::Options::default()
+        crate::deploy::Options {
+            environments: crate::deploy::Environments {
+                entries: self.config.environments.clone(),
+                base: self.config.base_dir_abs(),
+            },
+        }
     }
 }
 
