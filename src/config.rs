@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use globset::{Glob, GlobMatcher};
 
+use crate::model::deployment::Environment;
 use crate::model::file_kind::FileKind;
 pub use crate::model::rule::Selector;
 use crate::model::rule::{RuleInfo, Severity};
@@ -52,6 +53,9 @@ pub struct Config {
     pub require_reason: bool,
     pub rules_dirs: Vec<PathBuf>,
     pub max_file_size: Option<u64>,
+    /// `[[environment]]`: path globs (relative to the file) and the environment of the
+    /// deployments whose files they match.
+    pub environments: Vec<(GlobMatcher, Environment)>,
     /// Every rule selector written, with its span, checked once all rules are loaded.
     pub selector_spans: Vec<(String, Span)>,
     pub source: Option<Arc<str>>,
@@ -373,10 +377,11 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<ConfigError>> {
                 ),
             },
             "kind" => kind_mappings(&mut r, v, &mut c),
+            "environment" => environments(&mut r, v, &mut c),
             _ => r.err(
                 *kspan,
                 format!(
-                    "unknown key `{k}` (known: select, ignore, severity, fail-on, exclude, kind, require-reason, rules-dir, max-file-size)"
+                    "unknown key `{k}` (known: select, ignore, severity, fail-on, exclude, kind, environment, require-reason, rules-dir, max-file-size)"
                 ),
             ),
         }
@@ -387,6 +392,43 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<ConfigError>> {
         Ok(c)
     } else {
         Err(wrap(r.errors))
+    }
+}
+
+/// `[[environment]]` tables: `name` (`production`, `development`) and `paths` (globs).
+fn environments(r: &mut Reader<'_>, v: &Toml, c: &mut Config) {
+    let tables: Vec<&Toml> = match &v.kind {
+        Kind::Array(items) => items.iter().collect(),
+        _ => vec![v],
+    };
+    for t in tables {
+        for (k, kspan, _) in t.entries() {
+            if !matches!(k.as_str(), "name" | "paths") {
+                r.err(
+                    *kspan,
+                    format!("unknown `[[environment]]` field `{k}` (known: name, paths)"),
+                );
+            }
+        }
+        let name = t.get("name");
+        let Some(env) = name.and_then(|n| n.as_str()).and_then(Environment::from_id) else {
+            let known: Vec<_> = Environment::ALL.iter().map(|e| e.id()).collect();
+            r.err(
+                name.map_or(t.span, |n| n.span),
+                format!("`name` must be one of {}", known.join(", ")),
+            );
+            continue;
+        };
+        let Some(paths) = t.get("paths") else {
+            r.err(t.span, "`[[environment]]` needs `paths`, a list of globs");
+            continue;
+        };
+        for (g, span) in r.strings(paths, "paths") {
+            match glob(&g) {
+                Ok(m) => c.environments.push((m, env)),
+                Err(e) => r.err(span, format!("invalid glob: {e}")),
+            }
+        }
     }
 }
 

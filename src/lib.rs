@@ -10,6 +10,8 @@
 //!   the report.
 //! - [`discover`]: walk, classify and read files. [`config`]: `camguard.toml`.
 //! - [`analyze`]: syntax trees into the model's components and settings.
+//! - [`deploy`]: components of several files into the deployments that really run,
+//!   with the effective settings of each.
 //! - [`rules`]: load rule files and evaluate them into findings.
 //! - [`suppress`]: every way a finding is set aside (inline comments, configured ignores,
 //!   the baseline).
@@ -20,6 +22,7 @@
 pub mod analyze;
 pub mod cli;
 pub mod config;
+pub mod deploy;
 pub mod discover;
 pub mod model;
 pub mod report;

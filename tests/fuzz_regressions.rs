@@ -20,6 +20,9 @@ fn fuzz_regressions_replay_without_panics() {
         "toml_config",
         "rule_file",
         "check_file",
+        "interpolate",
+        "expand",
+        "helm_merge",
     ] {
         let Ok(entries) = std::fs::read_dir(root.join(target)) else {
             continue;
@@ -36,6 +39,9 @@ fn fuzz_regressions_replay_without_panics() {
                 "xml" => fuzzing::xml(&text),
                 "toml_config" => fuzzing::toml_config(&text),
                 "rule_file" => fuzzing::rule_file(&text),
+                "interpolate" => fuzzing::interpolate(&text),
+                "expand" => fuzzing::expand(&text),
+                "helm_merge" => fuzzing::helm_merge(&text),
                 _ => fuzzing::check_file(&data),
             });
             if let Err(e) = run {

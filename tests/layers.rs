@@ -13,6 +13,11 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("discover", &["model", "source"]),
     ("config", &["model", "source", "syntax"]),
     ("analyze", &["discover", "model", "source", "syntax"]),
+    // Deployments turn variables of other files into settings with analyze's readers.
+    (
+        "deploy",
+        &["analyze", "discover", "model", "source", "syntax"],
+    ),
     // Rule files are TOML: the loader reads them with `syntax::toml_tree`.
     ("rules", &["model", "source", "syntax"]),
     (
@@ -23,14 +28,15 @@ const ALLOWED: &[(&str, &[&str])] = &[
     (
         "scan",
         &[
-            "analyze", "config", "discover", "model", "rules", "source", "suppress", "syntax",
+            "analyze", "config", "deploy", "discover", "model", "rules", "source", "suppress",
+            "syntax",
         ],
     ),
     (
         "rule_test",
         &[
-            "analyze", "config", "discover", "model", "rules", "scan", "source", "suppress",
-            "syntax",
+            "analyze", "config", "deploy", "discover", "model", "rules", "scan", "source",
+            "suppress", "syntax",
         ],
     ),
     (
@@ -38,6 +44,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         &[
             "analyze",
             "config",
+            "deploy",
             "discover",
             "model",
             "report",

@@ -46,6 +46,7 @@ impl Collector<'_> {
             form,
             placeholders: self.placeholders,
             file: self.file.clone(),
+            via: None,
         });
     }
 
@@ -69,6 +70,7 @@ impl Collector<'_> {
         self.component.sections.push(Section {
             match_key,
             span: self.map.span(span),
+            file: None,
         });
     }
 

@@ -195,6 +195,7 @@ pub fn analyze(a: &mut Analysis, root: &Node, ctx: &super::Context) {
         if let Some(p) = svc.get("ports") {
             c.ports = ports(p);
         }
+        c.wiring = Some(Box::new(super::wiring::compose_service(svc)));
         {
             let mut col = Collector {
                 component: &mut c,

@@ -53,6 +53,7 @@ pub fn analyze(a: &mut Analysis, doc: &Node, ctx: &super::Context) {
         }
         return;
     }
+    a.objects.extend(super::wiring::k8s_object(kind, doc));
     if kind == "ConfigMap" {
         config_map(a, &name, doc);
         return;
@@ -75,6 +76,7 @@ pub fn analyze(a: &mut Analysis, doc: &Node, ctx: &super::Context) {
             c.name = Some(format!("{kind}/{name}/{cname}"));
             c.style = style_for(reader);
             c.partial = true;
+            c.wiring = super::wiring::k8s_container(doc, container).map(Box::new);
             if let Some(env) = container.get("env") {
                 let mut col = Collector {
                     component: &mut c,
@@ -85,7 +87,7 @@ pub fn analyze(a: &mut Analysis, doc: &Node, ctx: &super::Context) {
                 };
                 container_env(&mut col, reader, env);
             }
-            if !c.settings.is_empty() {
+            if !c.settings.is_empty() || c.wiring.is_some() {
                 if c.style == crate::model::settings::KeyStyle::Relaxed {
                     let mut ps = crate::analyze::collect::spring_products(&c, false);
                     ps.retain(|p| !c.products.contains(p));

@@ -7,6 +7,7 @@ pub mod embedded;
 pub mod env;
 pub mod helm;
 pub mod k8s;
+pub mod wiring;
 pub mod xml;
 
 use std::path::Path;
@@ -183,7 +184,12 @@ pub fn config_component(
                 map,
             };
             for d in &docs {
+                let start = col.component.settings.len();
                 col.yaml("", d);
+                if docs.len() > 1 {
+                    let end = col.component.settings.len();
+                    col.component.documents.push(start..end);
+                }
             }
         }
     }
@@ -270,6 +276,11 @@ pub fn analyze(file: FileRef, kind: FileKind, ctx: &Context) -> Analysis {
             let docs = parse_yaml(&mut a);
             for d in &docs {
                 helm::analyze(&mut a, d);
+            }
+            if let Some(chart) = wiring::helm_chart(&a.file, ctx)
+                && let Some(whole) = a.components.first_mut()
+            {
+                whole.wiring = Some(Box::new(chart));
             }
         }
         FileKind::Xml => xml::analyze(&mut a),

@@ -38,6 +38,15 @@ pub enum Command {
         #[arg(long, value_parser = parse_kind)]
         kind: Option<FileKind>,
     },
+    /// Print each deployment (the processes the files configure), its layers in precedence
+    /// order, and each security-relevant setting with where it comes from.
+    Deployments {
+        /// Files or directories to read.
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = crate::report::deployments::DeploymentsFormat::Human)]
+        format: crate::report::deployments::DeploymentsFormat,
+    },
     /// Print the full explanation of a rule.
     Explain {
         /// Rule code (C8001) or name (unprotected-api).

@@ -139,3 +139,35 @@ pub fn settings(paths: &[PathBuf], kind: Option<FileKind>) -> u8 {
     write::stdout(&out);
     exit::CLEAN
 }
+
+/// `camguard deployments`: the deployments of the paths, with the configuration found as
+/// `check` finds it.
+pub fn deployments(
+    paths: &[PathBuf],
+    format: crate::report::deployments::DeploymentsFormat,
+    rules: &RuleSet,
+) -> u8 {
+    use crate::report::deployments::{DeploymentsFormat, human, json};
+    use crate::scan::setup::{ConfigSource, load_config};
+    let start = paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
+    let config = match load_config(ConfigSource::Discover(&start)) {
+        Ok(c) => c,
+        Err(e) => return report_setup_error(&e),
+    };
+    let opts = crate::scan::ScanOptions {
+        paths: paths.to_vec(),
+        config: std::sync::Arc::new(config),
+        ..crate::scan::ScanOptions::default()
+    };
+    let (deployments, problems) = crate::scan::deployments(&opts);
+    let relevant = |d: &crate::model::deployment::Deployment,
+                    s: &crate::model::settings::Setting| {
+        s.is_secret() || s.unknown().is_some() || rules.mentions(&s.match_key, d.effective.style)
+    };
+    let text = match format {
+        DeploymentsFormat::Human => human(&deployments, &problems, &relevant),
+        DeploymentsFormat::Json => json(&deployments, &problems, &relevant),
+    };
+    write::stdout(&text);
+    exit::CLEAN
+}

@@ -43,6 +43,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Rules { format, custom } => commands::rules(format, &custom, &rules),
         Command::Explain { rule, custom } => commands::explain(&rule, &custom, &rules),
         Command::Settings { paths, kind } => commands::settings(&paths, kind),
+        Command::Deployments { paths, format } => commands::deployments(&paths, format, &rules),
         Command::TestRules { dir } => commands::test_rules(&dir),
         Command::Completions { shell } => {
             let mut cmd = Cli::command();

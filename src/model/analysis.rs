@@ -6,6 +6,7 @@ use std::sync::Arc;
 use super::file_kind::FileKind;
 use super::problem::Problem;
 use super::settings::Component;
+use super::wiring::{K8sObject, ObjectKind};
 use crate::source::{FileRef, Span};
 
 /// A comment, kept for inline suppressions.
@@ -34,6 +35,8 @@ pub struct Analysis {
     pub duplicates: Vec<Duplicate>,
     /// Facts about XML files, for the XML builtins.
     pub xml: Option<XmlFacts>,
+    /// Kubernetes ConfigMaps and Secrets, which containers of any file may reference.
+    pub objects: Vec<K8sObject>,
 }
 
 impl Analysis {
@@ -46,6 +49,7 @@ impl Analysis {
             comments: Vec::new(),
             duplicates: Vec::new(),
             xml: None,
+            objects: Vec::new(),
         }
     }
 
@@ -65,6 +69,12 @@ impl Analysis {
                 (path, s.value_span)
             })
             .collect();
+        // Every value of a Secret is one, whatever its key is called.
+        for o in self.objects.iter().filter(|o| o.kind == ObjectKind::Secret) {
+            for e in o.entries.iter().filter(|e| !e.value_span.is_empty()) {
+                spans.push((self.file.display_path(), e.value_span));
+            }
+        }
         spans.sort();
         spans.dedup();
         spans

@@ -3,6 +3,7 @@
 //! and every renderer can use it.
 
 pub mod analysis;
+pub mod deployment;
 pub mod file_kind;
 pub mod finding;
 pub mod keys;
@@ -11,6 +12,7 @@ pub mod report;
 pub mod rule;
 pub mod settings;
 pub mod value;
+pub mod wiring;
 
 /// The text shown instead of a secret value, in every output.
 pub const MASK: &str = "********";

@@ -8,8 +8,10 @@ use std::fmt;
 
 use serde::Serialize;
 
+pub use super::finding::Related;
 use super::keys;
 pub use super::value::{Placeholders, Value};
+pub use super::wiring::Wiring;
 use crate::source::Span;
 
 pub use crate::source::{FileRef, SourceFile};
@@ -113,11 +115,40 @@ pub struct Setting {
     pub file: FileRef,
     /// [`keys::is_secret_key`] of the key, computed once.
     pub secret: bool,
+    /// Where the value came from when a deployment assembled it from several layers
+    /// (`None` for a setting as one file wrote it).
+    pub via: Option<Box<Via>>,
+}
+
+/// How the deployments stage arrived at a setting's value: the layers it overrode or
+/// that fed it, and what it depends on when it could not be resolved.
+#[derive(Clone, Debug, Default)]
+pub struct Via {
+    /// Secondary locations (the compose line behind a `.env` value, an overridden layer).
+    pub related: Vec<Related>,
+    /// The value could not be resolved: what it depends on (a `${VAR}` defined nowhere in
+    /// the scanned tree, a ConfigMap that is not in it). Checks treat it as unknown.
+    pub unknown: Option<String>,
+    /// Replaces the label of a finding on the value (already masked).
+    pub note: Option<String>,
+    /// The value is a default no layer overrides, and whose: `the default of chart
+    /// camunda-platform 13.12.7 (charts/camunda-platform-8.8/values.yaml line 168)`.
+    pub default_of: Option<String>,
 }
 
 impl Setting {
     pub fn is_secret(&self) -> bool {
         self.secret
+    }
+
+    /// What an unresolved value depends on, if it is one.
+    pub fn unknown(&self) -> Option<&str> {
+        self.via.as_ref().and_then(|v| v.unknown.as_deref())
+    }
+
+    /// The deployments stage's record of this setting, created on first use.
+    pub fn via_mut(&mut self) -> &mut Via {
+        self.via.get_or_insert_with(Box::default)
     }
 
     /// The span a finding on this setting underlines.
@@ -136,6 +167,8 @@ impl Setting {
 pub struct Section {
     pub match_key: String,
     pub span: Span,
+    /// The file of the span when it is not the component's (a deployment's layer).
+    pub file: Option<FileRef>,
 }
 
 /// The settings one running process sees.
@@ -155,6 +188,12 @@ pub struct Component {
     pub partial: bool,
     /// Ports a compose service publishes on the host.
     pub ports: Vec<PublishedPort>,
+    /// Ranges of `settings` that came from each YAML document of a multi-document file
+    /// (empty for a file of one document).
+    pub documents: Vec<std::ops::Range<usize>>,
+    /// What the component takes from other files (compose `env_file`, Kubernetes
+    /// `envFrom`), for the deployments stage.
+    pub wiring: Option<Box<Wiring>>,
 }
 
 /// A port published by a compose service.
@@ -197,6 +236,8 @@ impl Component {
             anchor,
             partial: false,
             ports: Vec::new(),
+            documents: Vec::new(),
+            wiring: None,
         }
     }
 
@@ -210,6 +251,12 @@ impl Component {
 
     /// The span of the closest enclosing section of an absent key, or the anchor.
     pub fn anchor_for(&self, match_key: &str) -> Span {
+        self.anchor_at(match_key).1
+    }
+
+    /// The file and span of the closest enclosing section of an absent key, or the anchor
+    /// (a deployment's sections may lie in any of its layers).
+    pub fn anchor_at(&self, match_key: &str) -> (&FileRef, Span) {
         let mut best: Option<&Section> = None;
         for s in &self.sections {
             if keys::is_prefix(&s.match_key, match_key, self.style)
@@ -218,6 +265,9 @@ impl Component {
                 best = Some(s);
             }
         }
-        best.map(|s| s.span).unwrap_or(self.anchor)
+        match best {
+            Some(s) => (s.file.as_ref().unwrap_or(&self.file), s.span),
+            None => (&self.file, self.anchor),
+        }
     }
 }

@@ -23,6 +23,8 @@ struct Diag {
     url: Option<String>,
     source: Option<Named>,
     labels: Vec<LabeledSpan>,
+    /// Related locations in other files (a deployment's other layers), one per file.
+    related: Vec<Diag>,
 }
 
 /// A file's text for miette, whose header column counts characters (as every other
@@ -99,9 +101,19 @@ impl fmt::Display for Diag {
 
 impl std::error::Error for Diag {}
 
+impl Diag {
+    /// A related location of another diagnostic (its code holds the file, for grouping).
+    fn related_only(&self) -> bool {
+        self.severity == miette::Severity::Advice
+            && self.help.is_none()
+            && self.url.is_none()
+            && self.message == "related location"
+    }
+}
+
 impl Diagnostic for Diag {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new(&self.code))
+        (!self.related_only()).then(|| Box::new(&self.code) as Box<dyn fmt::Display>)
     }
     fn severity(&self) -> Option<miette::Severity> {
         Some(self.severity)
@@ -124,6 +136,13 @@ impl Diagnostic for Diag {
             None
         } else {
             Some(Box::new(self.labels.clone().into_iter()))
+        }
+    }
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
+        if self.related.is_empty() {
+            None
+        } else {
+            Some(Box::new(self.related.iter().map(|d| d as &dyn Diagnostic)))
         }
     }
 }
@@ -183,12 +202,25 @@ fn finding_diag(f: &Finding, sources: &mut Sources<'_>) -> Diag {
     let path = f.path();
     let mut labels = vec![label(f.span, &f.label)];
     let mut source = sources.get(&path, f.file.text.text());
+    let mut related: Vec<Diag> = Vec::new();
     for r in &f.related {
-        if r.file.display_path() == path {
-            labels.push(LabeledSpan::new_with_span(
-                Some(r.label.clone()),
-                (r.span.start, r.span.len()),
-            ));
+        let at = LabeledSpan::new_with_span(Some(r.label.clone()), (r.span.start, r.span.len()));
+        let other = r.file.display_path();
+        if other == path {
+            labels.push(at);
+        } else if let Some(d) = related.iter_mut().find(|d| d.code == other) {
+            d.labels.push(at);
+        } else {
+            related.push(Diag {
+                code: other.clone(),
+                message: "related location".to_string(),
+                severity: miette::Severity::Advice,
+                help: None,
+                url: None,
+                source: Some(sources.get(&other, r.file.text.text())),
+                labels: vec![at],
+                related: Vec::new(),
+            });
         }
     }
     if f.file.display_path() != path {
@@ -206,6 +238,7 @@ fn finding_diag(f: &Finding, sources: &mut Sources<'_>) -> Diag {
         url: Some(f.rule.docs.clone()),
         source: Some(source),
         labels,
+        related,
     }
 }
 
@@ -249,6 +282,7 @@ fn problem_diag(p: &Problem, sources: &mut Sources<'_>) -> Diag {
         url: None,
         source,
         labels,
+        related: Vec::new(),
     }
 }
 

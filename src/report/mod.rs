@@ -1,6 +1,7 @@
 //! Output formats. None of them knows a parser: they read the report (findings,
 //! problems, the source text to quote) and rule metadata.
 
+pub mod deployments;
 pub mod github;
 pub mod gitlab;
 pub mod human;

@@ -56,6 +56,8 @@ struct Hit {
     span: Option<Span>,
     from_placeholder_default: bool,
     other: Option<(String, Span, crate::source::FileRef)>,
+    /// The value is unknown and the condition holds for the default: what it depends on.
+    unknown: Option<String>,
 }
 
 enum Subject<'a> {
@@ -132,10 +134,28 @@ fn test_text(cond: &Condition, text: &str, lenient: bool) -> bool {
 fn holds(
     cond: &Condition,
     subject: &Subject<'_>,
+    default: Option<&Literal>,
     caps: &[String],
     index: &Index<'_>,
 ) -> Option<Hit> {
     let lenient = index.style() == KeyStyle::Relaxed;
+    if let Subject::Present(s) = subject
+        && let Some(depends) = s.unknown()
+    {
+        // A value the deployment could not resolve never passes a check that the
+        // default would fail (docs/deployments.md, issue 14).
+        return match cond {
+            Condition::Present => Some(Hit::default()),
+            Condition::Absent | Condition::Literal | Condition::SameAs(_) => None,
+            _ => {
+                let d = default?;
+                holds(cond, &Subject::Default(d), None, caps, index).map(|h| Hit {
+                    unknown: Some(depends.to_string()),
+                    ..h
+                })
+            }
+        };
+    }
     match subject {
         Subject::Default(l) => {
             let text = l.to_string();
@@ -203,13 +223,20 @@ fn when_holds(w: &When, caps: &[String], index: &Index<'_>) -> bool {
     if found.is_empty() {
         return match (&w.condition, &w.default) {
             (Condition::Absent, _) => true,
-            (c, Some(d)) => holds(c, &Subject::Default(d), caps, index).is_some(),
+            (c, Some(d)) => holds(c, &Subject::Default(d), None, caps, index).is_some(),
             _ => false,
         };
     }
-    found
-        .iter()
-        .any(|(s, c)| holds(&w.condition, &Subject::Present(s), c, index).is_some())
+    found.iter().any(|(s, c)| {
+        holds(
+            &w.condition,
+            &Subject::Present(s),
+            w.default.as_ref(),
+            c,
+            index,
+        )
+        .is_some()
+    })
 }
 
 struct Ctx<'a, 'b> {
@@ -278,12 +305,26 @@ impl Ctx<'_, '_> {
             s.value.display()
         };
         let other = hit.other.as_ref().map(|(k, _, _)| k.as_str());
-        let message = self.message(&key, &shown, other);
+        if let Some(depends) = &hit.unknown {
+            // The default is the rule's, not the value: masked only for a secret key.
+            let secret_key = is_secret_key(&s.key) || is_secret_key(&self.check.key.raw);
+            return self.unknown(s, key, secret_key, depends);
+        }
+        let mut message = self.message(&key, &shown, other);
+        let default_of = s.via.as_ref().and_then(|v| v.default_of.as_deref());
+        if let Some(d) = default_of {
+            message.push_str(&format!(" ({d}, which no values file overrides)"));
+        }
         let span = match self.check.span {
             SpanTarget::Key => s.key_span,
             SpanTarget::Value => hit.span.unwrap_or_else(|| s.primary_span()),
         };
-        let label = if hit.from_placeholder_default {
+        let note = s.via.as_ref().and_then(|v| v.note.clone());
+        let label = if let Some(note) = note.filter(|_| self.check.span == SpanTarget::Value) {
+            note
+        } else if let Some(d) = default_of {
+            format!("`{key}` is not set here, so {d} applies: `{shown}`")
+        } else if hit.from_placeholder_default {
             format!("`{shown}` is the placeholder's default")
         } else if self.check.span == SpanTarget::Key {
             format!("`{key}` set here")
@@ -305,10 +346,32 @@ impl Ctx<'_, '_> {
                 format!("same value as `{other_key}`"),
             );
         }
-        f.build()
+        with_layers(f, s).build()
     }
 
-    fn absent(&self, caps: &[String], anchor: Span) -> Finding {
+    /// A setting whose value is unknown, judged by the default the check assumes.
+    fn unknown(&self, s: &Setting, key: String, secret: bool, depends: &str) -> Finding {
+        let default = self
+            .check
+            .default
+            .as_ref()
+            .map(|d| d.to_string())
+            .unwrap_or_default();
+        let shown = if secret { MASK.to_string() } else { default };
+        let message = format!(
+            "{} (the value depends on {depends}; camguard cannot resolve it and assumes the default `{shown}`)",
+            self.message(&key, &shown, None)
+        );
+        let span = match self.check.span {
+            SpanTarget::Key => s.key_span,
+            SpanTarget::Value => s.primary_span(),
+        };
+        let label = format!("the value is unknown, so the default `{shown}` is assumed");
+        let f = self.finding(&s.file, key, message, span, label, "<unknown>");
+        with_layers(f, s).build()
+    }
+
+    fn absent(&self, caps: &[String], file: &crate::source::FileRef, anchor: Span) -> Finding {
         let key = self.check.key.bind(caps).raw;
         let default = self.check.default.as_ref().map(|d| d.to_string());
         let shown = match (&default, is_secret_key(&key)) {
@@ -321,7 +384,6 @@ impl Ctx<'_, '_> {
             Some(_) => format!("`{key}` is not set here, so it defaults to `{shown}`"),
             None => format!("`{key}` is not set here"),
         };
-        let file = &self.index.component.file;
         self.finding(file, key, message, anchor, label, "<absent>")
             .build()
     }
@@ -334,7 +396,13 @@ fn run_check(rule: &Arc<Rule>, check: &Check, index: &Index<'_>, out: &mut Vec<F
         if !check.when.iter().all(|w| when_holds(w, caps, index)) {
             continue;
         }
-        if let Some(hit) = holds(&check.condition, &Subject::Present(s), caps, index) {
+        if let Some(hit) = holds(
+            &check.condition,
+            &Subject::Present(s),
+            check.default.as_ref(),
+            caps,
+            index,
+        ) {
             out.push(ctx.present(s, caps, hit));
         }
     }
@@ -343,7 +411,8 @@ fn run_check(rule: &Arc<Rule>, check: &Check, index: &Index<'_>, out: &mut Vec<F
         return;
     }
     // Where could the key be absent? Once per binding of its wildcards, or once.
-    let places: Vec<(Vec<String>, Span)> = if check.key.has_wildcards() {
+    let component = index.component;
+    let places: Vec<(Vec<String>, &crate::source::FileRef, Span)> = if check.key.has_wildcards() {
         let Some(parent) = check.key.parent() else {
             return;
         };
@@ -354,16 +423,17 @@ fn run_check(rule: &Arc<Rule>, check: &Check, index: &Index<'_>, out: &mut Vec<F
             .filter_map(|sec| {
                 parent
                     .captures(&sec.match_key, index.style())
-                    .map(|c| (c, sec.span))
+                    .map(|c| (c, sec.file.as_ref().unwrap_or(&component.file), sec.span))
             })
             .collect()
     } else if matches.is_empty() {
         let mk = match_key(&check.key.raw, index.style());
-        vec![(Vec::new(), index.component.anchor_for(&mk))]
+        let (file, span) = component.anchor_at(&mk);
+        vec![(Vec::new(), file, span)]
     } else {
         Vec::new()
     };
-    for (caps, anchor) in places {
+    for (caps, file, anchor) in places {
         let concrete = check.key.bind(&caps);
         if !index.find(&concrete).is_empty() {
             continue;
@@ -373,13 +443,23 @@ fn run_check(rule: &Arc<Rule>, check: &Check, index: &Index<'_>, out: &mut Vec<F
         }
         let fires = match (&check.condition, &check.default) {
             (Condition::Absent, _) => true,
-            (c, Some(d)) => holds(c, &Subject::Default(d), &caps, index).is_some(),
+            (c, Some(d)) => holds(c, &Subject::Default(d), None, &caps, index).is_some(),
             _ => false,
         };
         if fires {
-            out.push(ctx.absent(&caps, anchor));
+            out.push(ctx.absent(&caps, file, anchor));
         }
     }
+}
+
+/// The layers a deployment's setting overrode or that fed it, as related locations.
+fn with_layers(mut f: FindingBuilder, s: &Setting) -> FindingBuilder {
+    if let Some(via) = &s.via {
+        for r in &via.related {
+            f = f.related(&r.file, r.span, r.label.clone());
+        }
+    }
+    f
 }
 
 /// Evaluate every declarative rule that applies to the component.

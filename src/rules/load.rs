@@ -10,6 +10,7 @@ use super::{
     Applies, Check, Condition, KeyPattern, LazyRegex, Literal, Logic, Rule, RuleInfo, RuleSet,
     Severity, SpanTarget, When,
 };
+use crate::model::deployment::Environment;
 use crate::model::settings::Product;
 use crate::source::Span;
 use crate::syntax::toml_tree::{self, Kind, Toml};
@@ -575,6 +576,51 @@ fn cwe(f: &mut Fields<'_, '_>) -> Vec<u32> {
     cwe
 }
 
+/// `[environments]`: `development = "low"` (a severity, never above the rule's) or
+/// `"off"`. Production cannot be listed: its findings are never lowered.
+fn environments(f: &mut Fields<'_, '_>) -> Vec<(Environment, Option<Severity>)> {
+    let mut out = Vec::new();
+    let Some(t) = f.get("environments") else {
+        return out;
+    };
+    if !matches!(t.kind, Kind::Table(_)) {
+        f.err(
+            t.span,
+            "`environments` must be a table of ENVIRONMENT = \"severity\" or \"off\"",
+        );
+        return out;
+    }
+    for (k, kspan, v) in t.entries() {
+        let env = match Environment::from_id(k) {
+            Some(Environment::Production) => {
+                f.err(
+                    *kspan,
+                    "production findings are never lowered: list only other environments",
+                );
+                continue;
+            }
+            Some(e) => e,
+            None => {
+                let known: Vec<_> = Environment::ALL[1..].iter().map(|e| e.id()).collect();
+                f.err(
+                    *kspan,
+                    format!("unknown environment `{k}` (known: {})", known.join(", ")),
+                );
+                continue;
+            }
+        };
+        match &v.kind {
+            Kind::Str(s) if s == "off" => out.push((env, None)),
+            Kind::Str(s) => match Severity::parse(s) {
+                Some(sev) => out.push((env, Some(sev))),
+                None => f.err(v.span, "must be one of critical, high, medium, low, off"),
+            },
+            _ => f.err(v.span, "must be a severity or \"off\""),
+        }
+    }
+    out
+}
+
 /// Validate a parsed rule file.
 fn rule_from_doc(doc: &toml_tree::Toml) -> Result<(Rule, Span, Span), Errors> {
     let mut errors = Errors::new();
@@ -610,6 +656,7 @@ fn rule_from_doc(doc: &toml_tree::Toml) -> Result<(Rule, Span, Span), Errors> {
         })
     });
     let generic = f.flag("generic");
+    let environments = environments(&mut f);
     let check_tables = tables(&mut f, "check");
     f.finish("rule");
     let mut checks = Vec::new();
@@ -656,6 +703,7 @@ fn rule_from_doc(doc: &toml_tree::Toml) -> Result<(Rule, Span, Span), Errors> {
                 Rule {
                     info: Arc::new(info),
                     logic,
+                    environments,
                 },
                 code.1,
                 name.1,

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use regex::Regex;
 use std::sync::OnceLock;
 
+pub use crate::model::deployment::Environment;
 pub use crate::model::rule::{Applies, RuleInfo, Severity};
 pub use pattern::KeyPattern;
 
@@ -127,6 +128,9 @@ pub enum Logic {
 pub struct Rule {
     pub info: Arc<RuleInfo>,
     pub logic: Logic,
+    /// `[environments]`: how findings on a deployment of another environment than
+    /// production fire (`None`: not at all). Production always gets the rule's severity.
+    pub environments: Vec<(Environment, Option<Severity>)>,
 }
 
 impl std::ops::Deref for Rule {
@@ -138,6 +142,18 @@ impl std::ops::Deref for Rule {
 }
 
 impl Rule {
+    /// The severity of this rule's finding of `severity` on a deployment of `env`: `None`
+    /// when the rule does not fire there. Never lower for production.
+    pub fn severity_in(&self, env: Environment, severity: Severity) -> Option<Severity> {
+        if env == Environment::Production {
+            return Some(severity);
+        }
+        match self.environments.iter().find(|(e, _)| *e == env) {
+            Some((_, s)) => s.map(|s| s.min(severity)),
+            None => Some(severity),
+        }
+    }
+
     pub fn checks(&self) -> &[Check] {
         match &self.logic {
             Logic::Checks(c) => c,
@@ -175,6 +191,17 @@ impl RuleSet {
     /// The first rule implemented by this builtin.
     pub fn with_builtin(&self, b: builtin::Builtin) -> Option<&Arc<Rule>> {
         self.rules.iter().find(|r| r.builtin() == Some(b))
+    }
+
+    /// Does a check of some rule read this key (its key or a `when` key)? What
+    /// `camguard deployments` calls security-relevant.
+    pub fn mentions(&self, match_key: &str, style: crate::model::settings::KeyStyle) -> bool {
+        self.rules.iter().flat_map(|r| r.checks()).any(|c| {
+            c.key.captures(match_key, style).is_some()
+                || c.when
+                    .iter()
+                    .any(|w| w.key.captures(match_key, style).is_some())
+        })
     }
 
     pub fn find(&self, code_or_name: &str) -> Option<&Arc<Rule>> {

@@ -5,13 +5,14 @@ use std::sync::Arc;
 
 use super::{ScanOptions, StdinInput};
 use crate::analyze::{Context, analyze};
+use crate::deploy;
 use crate::discover::{self, Candidate};
 use crate::model::analysis::Analysis;
 use crate::model::file_kind::FileKind;
 use crate::model::finding::Finding;
 use crate::model::problem::{Problem, ProblemKind};
 use crate::model::report::{Report, ScannedFile, Suppressed};
-use crate::rules::{RuleSet, Severity, builtin, eval};
+use crate::rules::{RuleSet, Severity, builtin};
 use crate::source::{SourceFile, Span, display};
 use crate::suppress::Suppressor;
 
@@ -29,22 +30,15 @@ pub fn check_source(
     rules: &RuleSet,
     ctx: &Context,
 ) -> FileOutcome {
-    let analysis = analyze(file, kind, ctx);
-    let mut findings = Vec::new();
-    for c in &analysis.components {
-        findings.extend(eval::evaluate(rules, c));
-    }
-    for rule in &rules.rules {
-        let Some(b) = rule.builtin() else { continue };
-        let applies = analysis
-            .components
-            .iter()
-            .any(|c| rule.applies_to(&c.products))
-            || (analysis.components.is_empty() && rule.applies_to(&[]));
-        if applies {
-            findings.extend(builtin::run(b, &rule.info, &analysis));
-        }
-    }
+    check_analysis(analyze(file, kind, ctx), rules, &deploy::Options::default())
+}
+
+/// Check one analysed file that needs no other: the deployments it forms alone, the
+/// components no deployment claims, the builtins.
+pub fn check_analysis(analysis: Analysis, rules: &RuleSet, opts: &deploy::Options) -> FileOutcome {
+    let assembly = deploy::assemble(&[&analysis], opts);
+    let mut findings = super::deployments::evaluate(&assembly, &[&analysis], rules, opts);
+    findings.extend(builtins(&analysis, rules));
     drop_generic_duplicates(&mut findings);
     FileOutcome {
         analysis,
@@ -53,9 +47,26 @@ pub fn check_source(
     }
 }
 
+/// The checks written in Rust, over one analysed file.
+pub(super) fn builtins(analysis: &Analysis, rules: &RuleSet) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for rule in &rules.rules {
+        let Some(b) = rule.builtin() else { continue };
+        let applies = analysis
+            .components
+            .iter()
+            .any(|c| rule.applies_to(&c.products))
+            || (analysis.components.is_empty() && rule.applies_to(&[]));
+        if applies {
+            findings.extend(builtin::run(b, &rule.info, analysis));
+        }
+    }
+    findings
+}
+
 /// Findings of catch-all rules give way to a specific rule's finding on the same span,
 /// unless the specific one is less severe.
-fn drop_generic_duplicates(findings: &mut Vec<Finding>) {
+pub(super) fn drop_generic_duplicates(findings: &mut Vec<Finding>) {
     if !findings.iter().any(|f| f.rule.generic) {
         return;
     }
@@ -104,7 +115,7 @@ impl Checked {
         report.suppressed.extend(self.suppressed);
     }
 
-    fn from_outcome(out: FileOutcome) -> Self {
+    pub(super) fn from_outcome(out: FileOutcome) -> Self {
         let FileOutcome {
             analysis,
             findings,
@@ -135,14 +146,45 @@ pub(super) enum Input {
     Stdin(StdinInput),
 }
 
-/// Check one input; `None` for a walked file camguard does not recognise.
+/// What the first pass over one input yields.
+pub(super) enum Processed {
+    Checked(Checked),
+    /// Analysed, but its deployments need other files (`deploy::Plan`).
+    Held(Analysis),
+}
+
+/// Check one input, or hold it for the deployments that span files; `None` for a walked
+/// file camguard does not recognise.
 pub(super) fn process(
     input: Input,
     opts: &ScanOptions,
     rules: &RuleSet,
     ctx: &Context,
     suppressor: &Suppressor<'_>,
-) -> Option<Result<Checked, Problem>> {
+    plan: &deploy::Plan,
+) -> Option<Result<Processed, Problem>> {
+    let analysis = match analyze_input(input, opts, ctx)? {
+        Ok(a) => a,
+        Err(p) => return Some(Err(p)),
+    };
+    if plan.holds(&analysis) {
+        return Some(Ok(Processed::Held(analysis)));
+    }
+    let mut out = check_analysis(analysis, rules, &opts.deploy_options());
+    let findings = std::mem::take(&mut out.findings);
+    let (kept, suppressed) = suppressor.file(&out.analysis, findings);
+    out.findings = kept;
+    out.suppressed = suppressed;
+    Some(Ok(Processed::Checked(Checked::from_outcome(out))))
+}
+
+/// Read, classify and analyse one input; `None` for a walked file camguard does not
+/// recognise.
+pub(super) fn analyze_input(
+    input: Input,
+    opts: &ScanOptions,
+    ctx: &Context,
+) -> Option<Result<Analysis, Problem>> {
     let (path, text, kind_by_name, explicit) = match input {
         Input::File(c) => {
             let text = match discover::read_text(&c.path, opts.max_file_size) {
@@ -186,10 +228,5 @@ pub(super) fn process(
         return None;
     };
     let file = SourceFile::new(display(&path), text);
-    let mut out = check_source(file, kind, rules, ctx);
-    let findings = std::mem::take(&mut out.findings);
-    let (kept, suppressed) = suppressor.file(&out.analysis, findings);
-    out.findings = kept;
-    out.suppressed = suppressed;
-    Some(Ok(Checked::from_outcome(out)))
+    Some(Ok(analyze(file, kind, ctx)))
 }

@@ -4,6 +4,7 @@
 
 pub mod charts;
 pub mod configs;
+pub mod deployments;
 pub mod file;
 pub mod setup;
 
@@ -51,6 +52,18 @@ pub struct ScanOptions {
     /// `--force-exclude`: the configuration's `exclude` applies to files named on the
     /// command line too.
     pub force_exclude: bool,
+}
+
+impl ScanOptions {
+    /// What the deployments stage needs from the configuration.
+    pub fn deploy_options(&self) -> crate::deploy::Options {
+        crate::deploy::Options {
+            environments: crate::deploy::Environments {
+                entries: self.config.environments.clone(),
+                base: self.config.base_dir_abs(),
+            },
+        }
+    }
 }
 
 impl Default for ScanOptions {
@@ -134,6 +147,7 @@ pub fn scan_with(opts: &ScanOptions, configs: &Configs) -> Result<Scanned, setup
         ..WalkOptions::default()
     };
     let found = discover::discover(&opts.paths, &walk, &mut report.problems);
+    let plan = crate::deploy::Plan::new(found.iter().map(|c| (c.path.as_path(), c.kind)));
     let (found, template_notes) = charts::skip_templates(found, opts.kind.is_some());
     report.notes.extend(template_notes);
     let mut inputs: Vec<(file::Input, Arc<Scope>)> = Vec::new();
@@ -182,28 +196,45 @@ pub fn scan_with(opts: &ScanOptions, configs: &Configs) -> Result<Scanned, setup
         })
         .collect();
     let index = |s: &Arc<Scope>| scopes.iter().position(|x| Arc::ptr_eq(x, s)).unwrap_or(0);
+    // Phase 1, every file in parallel; files whose deployments span others are held.
     let outcomes: Vec<_> = inputs
         .into_par_iter()
         .filter_map(|(i, scope)| {
             let n = index(&scope);
             let (o, ctx) = &per_scope[n];
-            file::process(i, o, &scopes[n].rules, ctx, &suppressors[n]).map(|r| (n, r))
+            file::process(i, o, &scopes[n].rules, ctx, &suppressors[n], &plan).map(|r| (n, r))
         })
         .collect();
     let mut files_of: Vec<Vec<String>> = vec![Vec::new(); scopes.len()];
     let mut fail_on = std::collections::HashMap::new();
     let mut scope_of = std::collections::HashMap::new();
+    let mut held: Vec<Vec<crate::model::analysis::Analysis>> =
+        (0..scopes.len()).map(|_| Vec::new()).collect();
+    let mut checked = Vec::new();
     for (n, o) in outcomes {
         match o {
-            Ok(out) => {
-                let path = out.path().to_string();
-                files_of[n].push(path.clone());
-                fail_on.insert(path.clone(), scopes[n].fail_on);
-                scope_of.insert(path, n);
-                out.add_to(&mut report);
-            }
+            Ok(file::Processed::Checked(out)) => checked.push((n, out)),
+            Ok(file::Processed::Held(a)) => held[n].push(a),
             Err(p) => report.problems.push(p),
         }
+    }
+    // Phase 2, the deployments across the held files (of one configuration scope).
+    for (n, files) in held.into_iter().enumerate() {
+        let o = &per_scope[n].0;
+        let out = deployments::check_held(
+            files,
+            &scopes[n].rules,
+            &o.deploy_options(),
+            &suppressors[n],
+        );
+        checked.extend(out.into_iter().map(|c| (n, c)));
+    }
+    for (n, out) in checked {
+        let path = out.path().to_string();
+        files_of[n].push(path.clone());
+        fail_on.insert(path.clone(), scopes[n].fail_on);
+        scope_of.insert(path, n);
+        out.add_to(&mut report);
     }
     for f in report.findings.iter_mut() {
         let n = scope_of.get(&f.path()).copied().unwrap_or(0);
@@ -235,6 +266,75 @@ fn union_of_rules(scopes: &[Arc<Scope>]) -> Vec<Arc<crate::model::rule::RuleInfo
         }
     }
     seen.into_values().collect()
+}
+
+/// The inputs (walked, classified by name, configured exclusions applied), which of them
+/// wait for others (`deploy::Plan`), and what analysis needs.
+fn prepare(
+    opts: &ScanOptions,
+    problems: &mut Vec<crate::model::problem::Problem>,
+) -> (Vec<file::Input>, crate::deploy::Plan, Context) {
+    let base = opts.config.base_dir_abs();
+    let walk = WalkOptions {
+        follow_links: opts.follow_links,
+        no_ignore: opts.no_ignore_files,
+        kinds: opts.config.kind_globs(),
+        base: base.clone(),
+        by_config: None,
+    };
+    let found = discover::discover(&opts.paths, &walk, problems);
+    let (found, _) = charts::skip_templates(found, opts.kind.is_some());
+    let candidates: Vec<discover::Candidate> = found
+        .into_iter()
+        .filter(|c| {
+            c.explicit
+                || !opts
+                    .config
+                    .excluded(&crate::source::relative_to_base(&base, &c.path))
+        })
+        .collect();
+    let plan = crate::deploy::Plan::new(candidates.iter().map(|c| (c.path.as_path(), c.kind)));
+    let mut inputs: Vec<file::Input> = candidates.into_iter().map(file::Input::File).collect();
+    if let Some(s) = &opts.stdin {
+        inputs.push(file::Input::Stdin(s.clone()));
+    }
+    let ctx = Context {
+        max_file_size: opts.max_file_size,
+        images: Arc::new(opts.config.image_products()),
+        roots: Arc::new(scan_roots(opts)),
+    };
+    (inputs, plan, ctx)
+}
+
+/// The deployments of everything the options name, for `camguard deployments`: every file
+/// analysed and assembled together (no rules run), sorted by name.
+pub fn deployments(
+    opts: &ScanOptions,
+) -> (
+    Vec<crate::model::deployment::Deployment>,
+    Vec<crate::model::problem::Problem>,
+) {
+    let mut problems = Vec::new();
+    let (inputs, _, ctx) = prepare(opts, &mut problems);
+    let mut analyses = Vec::new();
+    let outcomes: Vec<_> = inputs
+        .into_par_iter()
+        .filter_map(|i| file::analyze_input(i, opts, &ctx))
+        .collect();
+    for o in outcomes {
+        match o {
+            Ok(a) => {
+                problems.extend(a.problems.iter().cloned());
+                analyses.push(a);
+            }
+            Err(p) => problems.push(p),
+        }
+    }
+    let refs: Vec<&crate::model::analysis::Analysis> = analyses.iter().collect();
+    let mut out = crate::deploy::assemble(&refs, &opts.deploy_options()).deployments;
+    out.sort_by(|a, b| (&a.name, a.kind).cmp(&(&b.name, b.kind)));
+    problems.sort_by_cached_key(|p| p.sort_key());
+    (out, problems)
 }
 
 /// Sort everything by position so that output never depends on threads; of equal

@@ -120,3 +120,77 @@ pub fn check_file(data: &[u8]) {
         analyzed(&text, kind);
     }
 }
+
+/// Variables from the first line (`A=1;B=`) and the value from the rest of the input.
+fn vars_and_value(text: &str) -> (Vec<(&str, &str)>, &str) {
+    let (vars, value) = text.split_once('\n').unwrap_or(("", text));
+    let vars = vars
+        .split(';')
+        .filter_map(|kv| kv.split_once('='))
+        .collect();
+    (vars, value)
+}
+
+/// Compose `${VAR}` interpolation (`deploy::interpolate`): never panics, leaves text
+/// without `$` alone, and each `$` adds at most one variable's value.
+pub fn interpolate(text: &str) {
+    let (vars, value) = vars_and_value(text);
+    let lookup = |n: &str| vars.iter().find(|(k, _)| *k == n).map(|(_, v)| *v);
+    let i = camguard::deploy::interpolate::interpolate(value, &lookup);
+    let longest = vars.iter().map(|(_, v)| v.len()).max().unwrap_or(0);
+    assert!(
+        i.text.len() <= value.len() + value.matches('$').count() * longest,
+        "interpolation grew beyond its variables"
+    );
+    if !value.contains('$') {
+        assert_eq!(i.text, value);
+        assert!(i.refs.is_empty() && i.error.is_none());
+    }
+}
+
+/// Kubernetes `$(VAR)` expansion (`deploy::expand`): never panics, leaves text without `$`
+/// alone, keeps unknown references, and each `$(` adds at most one variable's value.
+pub fn expand(text: &str) {
+    let (vars, value) = vars_and_value(text);
+    let lookup = |n: &str| vars.iter().find(|(k, _)| *k == n).map(|(_, v)| *v);
+    let e = camguard::deploy::expand::expand(value, &lookup);
+    let longest = vars.iter().map(|(_, v)| v.len()).max().unwrap_or(0);
+    assert!(e.text.len() <= value.len() + value.matches("$(").count() * longest);
+    if !value.contains('$') {
+        assert_eq!(e.text, value);
+    }
+    let none = camguard::deploy::expand::expand(value, &|_| None);
+    assert!(
+        none.text.len() <= value.len(),
+        "expansion without variables grew"
+    );
+}
+
+/// Helm value merging (`deploy::helm`): the chart defaults that survive a values file never
+/// collide with a key the file sets (or a key above or below it), and every span they get
+/// lies in the file.
+pub fn helm_merge(text: &str) {
+    let file = SourceFile::new("values.yaml", text.to_string());
+    let a = analyze(file.clone(), FileKind::HelmValues, &Context::default());
+    let Some(user) = a.components.first() else {
+        return;
+    };
+    let (defaults, _) = camguard::deploy::helm::defaults_for("13.12.7").expect("embedded");
+    let kept = camguard::deploy::helm::surviving_defaults(defaults, &user.settings, user);
+    let within = |inner: &str, outer: &str| {
+        inner == outer
+            || (inner.starts_with(outer) && matches!(inner.as_bytes()[outer.len()], b'.' | b'['))
+    };
+    for d in &kept {
+        assert_span(text, d.key_span, "default anchor");
+        for u in &user.settings {
+            let u_list = u.key.split('[').next().unwrap_or(&u.key);
+            assert!(
+                !within(&d.key, &u.key) && !within(&u.key, &d.key) && !within(&d.key, u_list),
+                "default `{}` survives the values key `{}`",
+                d.key,
+                u.key
+            );
+        }
+    }
+}

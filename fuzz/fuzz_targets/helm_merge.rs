@@ -1,0 +1,12 @@
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+#[path = "../../tests/support/fuzzing.rs"]
+mod fuzzing;
+
+// A values file merged over the embedded defaults of chart 13.12.7.
+fuzz_target!(|data: &[u8]| {
+    if let Ok(text) = std::str::from_utf8(data) {
+        fuzzing::helm_merge(text);
+    }
+});

@@ -1,0 +1,12 @@
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+#[path = "../../tests/support/fuzzing.rs"]
+mod fuzzing;
+
+// The first line holds variables (`A=1;B=`), the rest is the value.
+fuzz_target!(|data: &[u8]| {
+    if let Ok(text) = std::str::from_utf8(data) {
+        fuzzing::interpolate(text);
+    }
+});

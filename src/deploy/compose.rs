@@ -1,0 +1,526 @@
+//! Docker Compose projects: one deployment per service (docs/deployments.md §4).
+//!
+//! A project is the base file of a directory (`compose.yaml`, `compose.yml`,
+//! `docker-compose.yml`, `docker-compose.yaml`: the first found) with its override file
+//! (`compose.override.yml`, ...: the first found), merged service by service ([CGO]
+//! `cli/options.go`, [DD-MERGE]); every other compose file of the directory is a project
+//! of its own (it is used with `-f`). The `.env` beside the compose files feeds `${VAR}`
+//! interpolation only (§4.3); the container's environment is, lowest first, each
+//! `env_file` (the last file wins, §4.4), then `environment` (§4.5: it wins even when
+//! empty or unresolved), and `-D` options of `JAVA_TOOL_OPTIONS` / `JAVA_OPTS` beat both
+//! (Java system properties are above OS environment variables, §1.1). Inline `configs`
+//! mounted as an `application.yaml` are config data, below all of them.
+
+use std::sync::Arc;
+
+use super::interpolate::{Interpolated, interpolate};
+use super::merge::{Candidate, merge};
+use crate::analyze::collect::{Collector, spring_products};
+use crate::analyze::env::{EnvReader, push_env, reader_for, style_for};
+use crate::model::MASK;
+use crate::model::analysis::Analysis;
+use crate::model::deployment::{Deployment, DeploymentKind, Layer};
+use crate::model::settings::{Component, Form, KeyStyle, Placeholders, Related, Setting, Value};
+use crate::source::{FileRef, Span, SpanMap};
+
+const BASE: [&str; 4] = [
+    "compose.yaml",
+    "compose.yml",
+    "docker-compose.yml",
+    "docker-compose.yaml",
+];
+const OVERRIDE: [&str; 4] = [
+    "compose.override.yml",
+    "compose.override.yaml",
+    "docker-compose.override.yml",
+    "docker-compose.override.yaml",
+];
+
+/// A variable of the project's `.env`, resolved.
+pub struct Var {
+    pub name: String,
+    /// `None` when it depends on a variable of the shell.
+    pub value: Option<String>,
+    pub file: FileRef,
+    pub key_span: Span,
+    pub value_span: Span,
+    pub secret: bool,
+}
+
+/// The variables of a `.env` file, each interpolated from the ones before it
+/// (single-quoted values are literal; §4.4, [CGO] `dotenv/godotenv.go`).
+pub fn dotenv_vars(a: &Analysis) -> Vec<Var> {
+    let mut vars: Vec<Var> = Vec::new();
+    let Some(c) = a.components.first() else {
+        return vars;
+    };
+    let src = a.file.text.text();
+    for s in &c.settings {
+        let raw = match &s.value {
+            Value::Text { text, .. } => text.clone(),
+            _ => String::new(),
+        };
+        let literal =
+            s.value_span.start > 0 && src.as_bytes().get(s.value_span.start - 1) == Some(&b'\'');
+        let value = if literal || !raw.contains('$') {
+            Some(raw)
+        } else {
+            let i = interpolate(&raw, &|n| {
+                vars.iter()
+                    .rev()
+                    .find(|v| v.name == n)
+                    .and_then(|v| v.value.as_deref())
+            });
+            (i.unset.is_empty() && i.error.is_none()).then_some(i.text)
+        };
+        vars.retain(|v| v.name != s.key);
+        vars.push(Var {
+            name: s.key.clone(),
+            value,
+            file: s.file.clone(),
+            key_span: s.key_span,
+            value_span: s.value_span,
+            secret: s.secret,
+        });
+    }
+    vars
+}
+
+fn file_name(a: &Analysis) -> String {
+    a.file
+        .path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
+/// The projects of a directory: lists of indices into `files` (base first).
+pub fn projects(files: &[&Analysis]) -> Vec<Vec<usize>> {
+    let names: Vec<String> = files.iter().map(|a| file_name(a)).collect();
+    let find = |set: &[&str]| set.iter().find_map(|n| names.iter().position(|x| x == n));
+    let mut out = Vec::new();
+    let mut used = vec![false; files.len()];
+    if let Some(b) = find(&BASE) {
+        let mut p = vec![b];
+        used[b] = true;
+        if let Some(o) = find(&OVERRIDE) {
+            p.push(o);
+            used[o] = true;
+        }
+        out.push(p);
+    }
+    for (i, u) in used.iter().enumerate() {
+        if !u {
+            out.push(vec![i]);
+        }
+    }
+    out
+}
+
+/// Which bucket of a service's configuration a setting belongs to.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Bucket {
+    Config,
+    EnvFile,
+    Environment,
+    SystemProperties,
+}
+
+fn bucket(c: &Component, s: &Setting) -> Bucket {
+    match s.form {
+        Form::Yaml | Form::Properties | Form::Xml => Bucket::Config,
+        Form::SystemProperty => Bucket::SystemProperties,
+        Form::EnvVar if Arc::ptr_eq(&s.file, &c.file) => Bucket::Environment,
+        Form::EnvVar => Bucket::EnvFile,
+    }
+}
+
+/// The deployments of one project.
+pub fn deployments(files: &[&Analysis], dotenv: Option<&Analysis>) -> Vec<Deployment> {
+    let vars = dotenv.map(dotenv_vars).unwrap_or_default();
+    let mut names: Vec<&str> = Vec::new();
+    for a in files {
+        for c in &a.components {
+            if let Some(n) = c.name.as_deref()
+                && !names.contains(&n)
+            {
+                names.push(n);
+            }
+        }
+    }
+    let project = files
+        .iter()
+        .map(|a| a.file.display_path())
+        .collect::<Vec<_>>()
+        .join(" + ");
+    names
+        .into_iter()
+        .map(|name| {
+            let parts: Vec<&Component> = files
+                .iter()
+                .filter_map(|a| {
+                    a.components
+                        .iter()
+                        .find(|c| c.name.as_deref() == Some(name))
+                })
+                .collect();
+            service(&project, name, &parts, dotenv, &vars)
+        })
+        .collect()
+}
+
+struct Ctx<'a> {
+    vars: &'a [Var],
+    dotenv: Option<&'a Analysis>,
+    relaxed: bool,
+}
+
+impl Ctx<'_> {
+    fn lookup(&self, name: &str) -> Option<&Var> {
+        self.vars.iter().find(|v| v.name == name)
+    }
+
+    fn nowhere(&self) -> String {
+        match self.dotenv {
+            Some(a) => format!(
+                "not set in {} nor anywhere else in the scanned tree",
+                a.file.display_path()
+            ),
+            None => "no .env beside the compose file in the scanned tree sets it".to_string(),
+        }
+    }
+
+    /// Interpolate one setting's value from the `.env`, pointing the setting at the `.env`
+    /// line when the whole value is one variable from it.
+    fn resolve(&self, s: &mut Setting, env_file: bool) {
+        if s.placeholders != Placeholders::Compose {
+            return;
+        }
+        let Value::Text { text, quoted } = &s.value else {
+            return;
+        };
+        // In an env_file, a single-quoted value is literal (§4.4).
+        let single_quoted = env_file
+            && s.value_span.start > 0
+            && s.file.text.text().as_bytes().get(s.value_span.start - 1) == Some(&b'\'');
+        if !text.contains('$') || single_quoted {
+            s.placeholders = self.placeholders();
+            return;
+        }
+        let raw = text.clone();
+        let quoted = *quoted;
+        let i = interpolate(&raw, &|n| self.lookup(n).and_then(|v| v.value.as_deref()));
+        if let Some(why) = self.unknown(&i) {
+            s.via_mut().unknown = Some(why);
+            return;
+        }
+        let origin = Related {
+            file: s.file.clone(),
+            span: s.primary_span(),
+            label: String::new(),
+        };
+        let found: Vec<&Var> = i
+            .refs
+            .iter()
+            .filter(|r| r.found)
+            .filter_map(|r| self.lookup(&r.name))
+            .collect();
+        let trimmed = raw.trim();
+        // The whole value is the variable's (`${V}`, `${V:-d}` with V set, ...).
+        let whole = found.len() == 1
+            && !i.used_default
+            && found[0].value.as_deref() == Some(i.text.as_str());
+        s.value = Value::Text {
+            text: i.text.clone(),
+            quoted,
+        };
+        s.placeholders = self.placeholders();
+        if whole {
+            let v = found[0];
+            s.file = v.file.clone();
+            s.key_span = v.key_span;
+            s.value_span = v.value_span;
+            s.secret |= v.secret;
+            let label = format!("`{}` takes `{trimmed}` from {}", s.key, short(&v.file));
+            s.via_mut().related.push(Related { label, ..origin });
+            return;
+        }
+        for v in &found {
+            s.via_mut().related.push(Related {
+                file: v.file.clone(),
+                span: v.value_span,
+                label: format!("`${{{}}}` is read from here", v.name),
+            });
+        }
+        if i.used_default {
+            let missing: Vec<&str> = i
+                .refs
+                .iter()
+                .filter(|r| !r.found)
+                .map(|r| r.name.as_str())
+                .collect();
+            let shown = if s.secret { MASK.to_string() } else { i.text };
+            let why = if missing.is_empty() {
+                String::new()
+            } else {
+                format!(": `{}` is {}", missing.join("`, `"), self.nowhere())
+            };
+            s.via_mut().note = Some(format!(
+                "`{shown}` comes from the placeholder's default{why}"
+            ));
+        }
+    }
+
+    fn placeholders(&self) -> Placeholders {
+        if self.relaxed {
+            Placeholders::Spring
+        } else {
+            Placeholders::None
+        }
+    }
+
+    fn unknown(&self, i: &Interpolated) -> Option<String> {
+        if let Some(e) = &i.error {
+            let shell = if i.unset.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", self.nowhere())
+            };
+            return Some(format!(
+                "Compose does not accept the value as written: {e}{shell}"
+            ));
+        }
+        if i.unset.is_empty() {
+            return None;
+        }
+        Some(format!(
+            "`${{{}}}`, which the shell running `docker compose` would have to set ({})",
+            i.unset.join("}`, `${"),
+            self.nowhere()
+        ))
+    }
+}
+
+/// The settings of a service's parts, grouped by (bucket, part, file), in precedence order.
+type Groups = Vec<((Bucket, usize, FileRef), Vec<Setting>)>;
+
+fn groups(parts: &[&Component], ctx: &Ctx<'_>, template: &Component) -> Groups {
+    let reader = reader_for(&template.products);
+    let mut groups: Groups = Vec::new();
+    let mut add = |key: (Bucket, usize, FileRef), settings: Vec<Setting>| match groups
+        .iter_mut()
+        .find(|(k, _)| k.0 == key.0 && k.1 == key.1 && Arc::ptr_eq(&k.2, &key.2))
+    {
+        Some((_, v)) => v.extend(settings),
+        None => groups.push((key, settings)),
+    };
+    for (pi, p) in parts.iter().enumerate() {
+        let reread = reader_for(&p.products) != reader;
+        for s in &p.settings {
+            let settings = if reread && s.form == Form::EnvVar {
+                read_again(s, reader, template)
+            } else {
+                vec![s.clone()]
+            };
+            add((bucket(p, s), pi, s.file.clone()), settings);
+        }
+        let passed = pass_through(p, ctx, template);
+        if !passed.is_empty() {
+            add((Bucket::Environment, pi, p.file.clone()), passed);
+        }
+    }
+    groups.sort_by_key(|((b, pi, _), _)| (*b, *pi));
+    groups
+}
+
+fn service(
+    project: &str,
+    name: &str,
+    parts: &[&Component],
+    dotenv: Option<&Analysis>,
+    vars: &[Var],
+) -> Deployment {
+    let first = parts[0];
+    let mut template = Component::new(first.file.clone(), Vec::new(), first.anchor);
+    template.name = first.name.clone();
+    template.partial = true;
+    for p in parts {
+        for pr in &p.products {
+            if !template.products.contains(pr) {
+                template.products.push(*pr);
+            }
+        }
+        template.ports.extend(p.ports.iter().cloned());
+    }
+    // The image (usually in the base file only) decides how the environment is read.
+    template.style = style_for(reader_for(&template.products));
+    let ctx = Ctx {
+        vars,
+        dotenv,
+        relaxed: template.style == KeyStyle::Relaxed,
+    };
+    let mut layers: Vec<Layer> = Vec::new();
+    if let Some(d) = dotenv {
+        layers.push(Layer {
+            file: d.file.clone(),
+            what: format!(
+                "{} (variables for `${{...}}` in the compose file; reaches no container by itself)",
+                d.file.display_path()
+            ),
+            precedence: 0,
+        });
+    }
+    let mut candidates = Vec::new();
+    for ((b, pi, file), settings) in groups(parts, &ctx, &template) {
+        let path = file.display_path();
+        let what = match b {
+            Bucket::Config => format!("inline config of service `{name}` in {path}"),
+            Bucket::EnvFile => format!("env_file {path}"),
+            Bucket::Environment => format!("environment of service `{name}` in {path}"),
+            Bucket::SystemProperties => format!(
+                "-D options (JAVA_TOOL_OPTIONS, JAVA_OPTS) of service `{name}` in {}",
+                parts[pi].file.display_path()
+            ),
+        };
+        let layer = layers.len();
+        let precedence = layers.iter().filter(|l| l.precedence > 0).count() as u32 + 1;
+        layers.push(Layer {
+            file,
+            what,
+            precedence,
+        });
+        let source = match b {
+            Bucket::Config => layer,
+            Bucket::EnvFile | Bucket::Environment => 1_000_000,
+            Bucket::SystemProperties => 2_000_000,
+        };
+        for mut s in settings {
+            if b != Bucket::Config {
+                ctx.resolve(&mut s, b == Bucket::EnvFile);
+            }
+            candidates.push(Candidate {
+                layer,
+                source,
+                setting: s,
+            });
+        }
+    }
+    let mut effective = merge(template, candidates, Vec::new(), &layers);
+    if effective.style == KeyStyle::Relaxed {
+        let mut ps = spring_products(&effective, false);
+        ps.retain(|p| !effective.products.contains(p));
+        effective.products.extend(ps);
+    }
+    Deployment {
+        name: format!("{project} service {name}"),
+        kind: DeploymentKind::ComposeService,
+        products: effective.products.clone(),
+        version: version(parts, &ctx),
+        environment: Default::default(),
+        environment_reason: None,
+        layers,
+        effective,
+        notes: Vec::new(),
+    }
+}
+
+/// The tag of the service's image, interpolated from the `.env`.
+fn version(parts: &[&Component], ctx: &Ctx<'_>) -> Option<String> {
+    let (image, _) = parts
+        .iter()
+        .rev()
+        .find_map(|p| p.wiring.as_ref().and_then(|w| w.image.clone()))?;
+    let i = interpolate(&image, &|n| ctx.lookup(n).and_then(|v| v.value.as_deref()));
+    (i.unset.is_empty() && i.error.is_none())
+        .then_some(i.text)
+        .and_then(|t| super::image_tag(&t))
+}
+
+/// An environment variable read again by the deployment's reader: an override file's service
+/// without `image:` was read as a Spring application's (`analyze::env`).
+fn read_again(s: &Setting, reader: EnvReader, template: &Component) -> Vec<Setting> {
+    let mut scratch = Component::new(s.file.clone(), Vec::new(), template.anchor);
+    scratch.style = template.style;
+    let mut col = Collector {
+        component: &mut scratch,
+        form: Form::EnvVar,
+        placeholders: s.placeholders,
+        file: s.file.clone(),
+        map: SpanMap::Identity,
+    };
+    push_env(
+        &mut col,
+        reader,
+        &s.key,
+        s.value.clone(),
+        s.key_span,
+        s.value_span,
+    );
+    scratch.settings
+}
+
+/// `environment` entries without a value: the `.env` variable of that name, or unknown.
+fn pass_through(c: &Component, ctx: &Ctx<'_>, template: &Component) -> Vec<Setting> {
+    let Some(w) = &c.wiring else {
+        return Vec::new();
+    };
+    let reader = reader_for(&template.products);
+    let mut scratch = Component::new(c.file.clone(), Vec::new(), c.anchor);
+    scratch.style = template.style;
+    for (name, span) in &w.pass_through {
+        let before = scratch.settings.len();
+        match ctx.lookup(name) {
+            Some(v) if v.value.is_some() => {
+                let mut col = Collector {
+                    component: &mut scratch,
+                    form: Form::EnvVar,
+                    placeholders: ctx.placeholders(),
+                    file: v.file.clone(),
+                    map: SpanMap::Identity,
+                };
+                let value = Value::text(v.value.clone().unwrap_or_default());
+                push_env(&mut col, reader, name, value, v.key_span, v.value_span);
+                for s in &mut scratch.settings[before..] {
+                    s.secret |= v.secret;
+                    s.via_mut().related.push(Related {
+                        file: c.file.clone(),
+                        span: *span,
+                        label: format!("`{name}` is passed through from {}", short(&v.file)),
+                    });
+                }
+            }
+            _ => {
+                let mut col = Collector {
+                    component: &mut scratch,
+                    form: Form::EnvVar,
+                    placeholders: Placeholders::Compose,
+                    file: c.file.clone(),
+                    map: SpanMap::Identity,
+                };
+                push_env(
+                    &mut col,
+                    reader,
+                    name,
+                    Value::text(format!("${{{name}}}")),
+                    *span,
+                    *span,
+                );
+                for s in &mut scratch.settings[before..] {
+                    s.via_mut().unknown = Some(format!(
+                        "`{name}`, passed through from the shell running `docker compose` ({})",
+                        ctx.nowhere()
+                    ));
+                }
+            }
+        }
+    }
+    scratch.settings
+}
+
+/// A file's name, for labels next to a snippet that already shows the path.
+fn short(f: &FileRef) -> String {
+    f.path
+        .file_name()
+        .map_or_else(|| f.display_path(), |n| n.to_string_lossy().into_owned())
+}

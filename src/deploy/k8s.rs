@@ -1,0 +1,349 @@
+//! Kubernetes containers: `envFrom` and `valueFrom` resolved against the ConfigMaps and
+//! Secrets of every file of the scan, `$(VAR)` expanded (docs/deployments.md §5).
+//!
+//! The environment is built as kubelet builds it ([KUBELET] `makeEnvironmentVariables`):
+//! every `envFrom` source in order (a later source wins for the same key, `prefix`
+//! prepended, keys that are no variable name skipped), then `env` in order, each `value`
+//! expanded from what is defined so far; `env` wins over `envFrom` ([K8S-API]). A
+//! reference to an object or key that is not in the scanned tree is unknown, never absent.
+
+use std::collections::HashMap;
+
+use super::expand::expand;
+use super::merge::{Candidate, merge};
+use crate::analyze::collect::{Collector, spring_products};
+use crate::analyze::env::{push_env, reader_for};
+use crate::model::analysis::Analysis;
+use crate::model::deployment::{Deployment, DeploymentKind, Layer};
+use crate::model::settings::{Component, Form, KeyStyle, Placeholders, Related, Value};
+use crate::model::wiring::{EnvSource, K8sObject, ObjectKind, Wiring};
+use crate::source::{FileRef, Span, SpanMap};
+
+/// Every ConfigMap and Secret of the scan, by kind and name.
+#[derive(Default)]
+pub struct Objects<'a> {
+    by_name: HashMap<(ObjectKind, &'a str), Vec<(&'a K8sObject, &'a FileRef)>>,
+}
+
+impl<'a> Objects<'a> {
+    pub fn new(analyses: &[&'a Analysis]) -> Self {
+        let mut o = Objects::default();
+        for a in analyses {
+            for obj in &a.objects {
+                o.by_name
+                    .entry((obj.kind, obj.name.as_str()))
+                    .or_default()
+                    .push((obj, &a.file));
+            }
+        }
+        o
+    }
+
+    /// The object a reference names: in the workload's namespace, else one without a
+    /// namespace (or any, when the workload names none). The first in path order.
+    fn find(
+        &self,
+        kind: ObjectKind,
+        name: &str,
+        ns: Option<&str>,
+    ) -> Option<(&'a K8sObject, &'a FileRef)> {
+        let all = self.by_name.get(&(kind, name))?;
+        all.iter()
+            .find(|(o, _)| o.namespace.as_deref() == ns)
+            .or_else(|| {
+                all.iter()
+                    .find(|(o, _)| o.namespace.is_none() || ns.is_none())
+            })
+            .copied()
+    }
+}
+
+/// A variable of the container's environment, as far as it is known.
+#[derive(Clone)]
+struct Var {
+    name: String,
+    /// `None`: unknown.
+    value: Option<String>,
+    file: FileRef,
+    key_span: Span,
+    value_span: Span,
+    layer: usize,
+    related: Vec<Related>,
+    unknown: Option<String>,
+    secret: bool,
+}
+
+/// Kubernetes accepts these as variable names ([K8S-CM]: keys that are not are skipped).
+fn valid_name(n: &str) -> bool {
+    let mut chars = n.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '-' || c == '.')
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
+/// The container's environment as kubelet builds it.
+struct Env<'a, 'o> {
+    a: &'a Analysis,
+    objects: &'a Objects<'o>,
+    ns: Option<&'a str>,
+    layers: Vec<Layer>,
+    notes: Vec<String>,
+    vars: Vec<Var>,
+}
+
+impl Env<'_, '_> {
+    /// A variable defined again replaces the earlier one.
+    fn set(&mut self, v: Var) {
+        self.vars.retain(|x| x.name != v.name);
+        self.vars.push(v);
+    }
+
+    fn get(&self, name: &str) -> Option<&Var> {
+        self.vars.iter().find(|v| v.name == name)
+    }
+
+    /// One `envFrom` source: a layer of its own.
+    fn env_from(&mut self, ef: &crate::model::wiring::EnvFrom) {
+        let what = format!("envFrom {} `{}`", ef.kind.id(), ef.name);
+        let Some((obj, file)) = self.objects.find(ef.kind, &ef.name, self.ns) else {
+            self.notes.push(if ef.optional {
+                format!("{what} (optional) is not in the scanned tree: the variables it may set are unknown")
+            } else {
+                format!("{what} is not in the scanned tree: the variables it sets are unknown")
+            });
+            return;
+        };
+        let layer = self.layers.len();
+        self.layers.push(Layer {
+            file: file.clone(),
+            what: format!("{what} ({})", file.display_path()),
+            precedence: layer as u32 + 1,
+        });
+        for e in &obj.entries {
+            let name = format!("{}{}", ef.prefix, e.key);
+            if !valid_name(&name) {
+                continue;
+            }
+            let unknown = e
+                .value
+                .is_none()
+                .then(|| format!("key `{}` of {what}, which is not valid base64 text", e.key));
+            self.set(Var {
+                name,
+                value: e.value.clone(),
+                file: file.clone(),
+                key_span: e.key_span,
+                value_span: e.value_span,
+                layer,
+                related: vec![Related {
+                    file: self.a.file.clone(),
+                    span: ef.span,
+                    label: format!("`envFrom` reads {} `{}`", ef.kind.id(), ef.name),
+                }],
+                unknown,
+                secret: ef.kind == ObjectKind::Secret,
+            });
+        }
+    }
+
+    /// `value:` with `$(VAR)` expanded from what is defined so far.
+    fn value(&self, text: &str, base: Var) -> Var {
+        let ex = expand(text, &|n| self.get(n).and_then(|v| v.value.as_deref()));
+        let mut v = Var {
+            value: Some(ex.text),
+            ..base
+        };
+        for (name, defined) in &ex.refs {
+            let Some(src) = self.get(name) else {
+                continue;
+            };
+            if !defined {
+                v.unknown = Some(format!(
+                    "`$({name})`, whose value is {}",
+                    src.unknown.as_deref().unwrap_or("unknown")
+                ));
+            }
+            v.secret |= src.secret;
+            v.related.push(Related {
+                file: src.file.clone(),
+                span: src.value_span,
+                label: format!("`$({name})` is read from here"),
+            });
+        }
+        v
+    }
+
+    /// `valueFrom` a key of a ConfigMap or Secret; `None` when the variable is not set.
+    fn key(&mut self, e: &crate::model::wiring::EnvEntry, base: Var) -> Option<Var> {
+        let EnvSource::Key {
+            kind,
+            name,
+            key,
+            optional,
+        } = &e.source
+        else {
+            return None;
+        };
+        let what = format!("key `{key}` of {} `{name}`", kind.id());
+        let secret = *kind == ObjectKind::Secret;
+        let Some((obj, file)) = self.objects.find(*kind, name, self.ns) else {
+            return Some(Var {
+                unknown: Some(format!("{what}, which is not in the scanned tree")),
+                secret,
+                ..base
+            });
+        };
+        let Some(entry) = obj.entries.iter().rfind(|x| &x.key == key) else {
+            if !optional {
+                self.notes.push(format!(
+                    "{what} is missing in {}: the pod does not start without it",
+                    file.display_path()
+                ));
+            }
+            return None;
+        };
+        Some(Var {
+            value: entry.value.clone(),
+            file: file.clone(),
+            key_span: entry.key_span,
+            value_span: entry.value_span,
+            related: vec![Related {
+                file: self.a.file.clone(),
+                span: e.span,
+                label: format!("`{}` reads {what}", e.name),
+            }],
+            unknown: entry
+                .value
+                .is_none()
+                .then(|| format!("{what}, which is not valid base64 text")),
+            secret,
+            ..base
+        })
+    }
+}
+
+/// The deployment of one container component with wiring.
+pub fn container(a: &Analysis, c: &Component, w: &Wiring, objects: &Objects<'_>) -> Deployment {
+    let mut env = Env {
+        a,
+        objects,
+        ns: w.namespace.as_deref(),
+        layers: Vec::new(),
+        notes: Vec::new(),
+        vars: Vec::new(),
+    };
+    for ef in &w.env_from {
+        env.env_from(ef);
+    }
+    let env_layer = env.layers.len();
+    env.layers.push(Layer {
+        file: a.file.clone(),
+        what: format!(
+            "env of container `{}` in {}",
+            c.name.as_deref().unwrap_or("?"),
+            a.file.display_path()
+        ),
+        precedence: env_layer as u32 + 1,
+    });
+    for e in &w.env {
+        let base = Var {
+            name: e.name.clone(),
+            value: None,
+            file: a.file.clone(),
+            key_span: e.name_span,
+            value_span: e.span,
+            layer: env_layer,
+            related: Vec::new(),
+            unknown: None,
+            secret: false,
+        };
+        let v = match &e.source {
+            EnvSource::Platform => None,
+            EnvSource::Value(text) => Some(env.value(text, base)),
+            EnvSource::Key { .. } => env.key(e, base),
+        };
+        if let Some(v) = v {
+            env.set(v);
+        }
+    }
+    effective(c, w, env.layers, env.vars, env.notes)
+}
+
+fn effective(
+    c: &Component,
+    w: &Wiring,
+    layers: Vec<Layer>,
+    env: Vec<Var>,
+    notes: Vec<String>,
+) -> Deployment {
+    let reader = reader_for(&c.products);
+    let mut scratch = Component::new(c.file.clone(), Vec::new(), c.anchor);
+    scratch.style = c.style;
+    let mut candidates = Vec::new();
+    for v in env {
+        let before = scratch.settings.len();
+        let mut col = Collector {
+            component: &mut scratch,
+            form: Form::EnvVar,
+            placeholders: Placeholders::Spring,
+            file: v.file.clone(),
+            map: SpanMap::Identity,
+        };
+        let value = Value::text(v.value.clone().unwrap_or_default());
+        push_env(&mut col, reader, &v.name, value, v.key_span, v.value_span);
+        for mut s in scratch.settings.drain(before..) {
+            s.secret |= v.secret;
+            if !v.related.is_empty() || v.unknown.is_some() {
+                let via = s.via_mut();
+                via.related.extend(v.related.iter().cloned());
+                via.unknown.clone_from(&v.unknown);
+            }
+            let source = if s.form == Form::SystemProperty { 1 } else { 0 };
+            candidates.push(Candidate {
+                layer: v.layer,
+                source,
+                setting: s,
+            });
+        }
+    }
+    let mut template = Component::new(c.file.clone(), c.products.clone(), c.anchor);
+    template.name = c.name.clone();
+    template.style = c.style;
+    template.partial = true;
+    let mut eff = merge(template, candidates, Vec::new(), &layers);
+    if eff.style == KeyStyle::Relaxed {
+        let mut ps = spring_products(&eff, false);
+        ps.retain(|p| !eff.products.contains(p));
+        eff.products.extend(ps);
+    }
+    Deployment {
+        name: format!(
+            "{} container {}",
+            c.file.display_path(),
+            c.name.as_deref().unwrap_or("?")
+        ),
+        kind: DeploymentKind::K8sContainer,
+        products: eff.products.clone(),
+        version: w.image.as_ref().and_then(|(i, _)| super::image_tag(i)),
+        environment: Default::default(),
+        environment_reason: None,
+        layers,
+        effective: eff,
+        notes,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn variable_names() {
+        assert!(valid_name("CAMUNDA_X"));
+        assert!(valid_name("a.b-c"));
+        assert!(!valid_name("1A"));
+        assert!(!valid_name("A=B"));
+        assert!(!valid_name(""));
+    }
+}

@@ -1,0 +1,326 @@
+//! The deployments stage: from per-file components to the processes that really run
+//! (issue 14; the precedence rules and their sources are in docs/deployments.md).
+//!
+//! [`assemble`] groups the analysed files into [`Deployment`]s: a Spring Boot application
+//! directory (`application.*` and its profile files), each service of a Docker Compose
+//! project (override file, `.env` interpolation, `env_file`s), each Kubernetes container
+//! with `envFrom` / `valueFrom` (ConfigMaps and Secrets of any file). Rules then evaluate
+//! each deployment's effective component; components no deployment claims are checked on
+//! their own, as before.
+//!
+//! [`Plan`] tells the scan, from the paths alone (and for Kubernetes from the analysis),
+//! which files need another file to be judged: only those are kept until every file is
+//! analysed, the others are assembled and checked on their own worker thread.
+
+pub mod compose;
+pub mod environment;
+pub mod expand;
+pub mod helm;
+pub mod interpolate;
+pub mod k8s;
+pub mod merge;
+pub mod spring;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use crate::model::analysis::Analysis;
+use crate::model::deployment::Deployment;
+use crate::model::file_kind::FileKind;
+use crate::model::settings::Component;
+use crate::model::wiring::EnvSource;
+
+pub use environment::Environments;
+
+/// What the stage needs besides the files.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// `[[environment]]` of the configuration.
+    pub environments: Environments,
+}
+
+/// The deployments of some files, and the components no deployment claims.
+#[derive(Debug, Default)]
+pub struct Assembly {
+    pub deployments: Vec<Deployment>,
+    /// (index of the analysis, index of the component) of every component judged alone.
+    pub unclaimed: Vec<(usize, usize)>,
+}
+
+/// The families of files that form deployments together.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Family {
+    Spring,
+    Compose,
+    Helm,
+}
+
+fn is_dotenv(path: &Path) -> bool {
+    path.file_name().is_some_and(|n| n == ".env")
+}
+
+/// The family and directory of a file, from its path and kind.
+fn family(path: &Path, kind: Option<FileKind>) -> Option<(Family, PathBuf)> {
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    match kind? {
+        FileKind::SpringYaml | FileKind::SpringProperties => {
+            spring::name_parts(path).map(|_| (Family::Spring, dir))
+        }
+        FileKind::Compose => Some((Family::Compose, dir)),
+        FileKind::Env if is_dotenv(path) => Some((Family::Compose, dir)),
+        FileKind::HelmValues => Some((Family::Helm, dir)),
+        _ => None,
+    }
+}
+
+/// Which files must wait for others before they can be judged.
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// Members per (family, directory), and whether a compose file is among them.
+    groups: HashMap<(Family, PathBuf), (usize, bool)>,
+}
+
+impl Plan {
+    /// From every path the scan will read, with its kind by name when known.
+    pub fn new<'a>(paths: impl IntoIterator<Item = (&'a Path, Option<FileKind>)>) -> Plan {
+        let mut groups: HashMap<(Family, PathBuf), (usize, bool)> = HashMap::new();
+        for (p, kind) in paths {
+            if let Some(key) = family(p, kind) {
+                let e = groups.entry(key).or_default();
+                e.0 += 1;
+                e.1 |= kind == Some(FileKind::Compose);
+            }
+        }
+        Plan { groups }
+    }
+
+    /// Must this analysed file wait for the others?
+    pub fn holds(&self, a: &Analysis) -> bool {
+        if a.kind == FileKind::K8s {
+            return !a.objects.is_empty() || a.components.iter().any(references_objects);
+        }
+        let Some(key) = family(&a.file.path, Some(a.kind)) else {
+            return false;
+        };
+        match self.groups.get(&key) {
+            Some((n, compose)) => *n >= 2 && (key.0 != Family::Compose || *compose),
+            None => false,
+        }
+    }
+}
+
+/// Does a container take variables from ConfigMaps or Secrets?
+fn references_objects(c: &Component) -> bool {
+    c.wiring.as_ref().is_some_and(|w| {
+        !w.env_from.is_empty()
+            || w.env
+                .iter()
+                .any(|e| matches!(e.source, EnvSource::Key { .. }))
+    })
+}
+
+fn chart_of(c: &Component) -> Option<&crate::model::wiring::ChartRef> {
+    c.wiring.as_ref().and_then(|w| w.chart.as_ref())
+}
+
+fn is_values_yaml(a: &Analysis) -> bool {
+    a.file
+        .path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| {
+            n.eq_ignore_ascii_case("values.yaml") || n.eq_ignore_ascii_case("values.yml")
+        })
+}
+
+/// The releases of the values files of one directory, each lowest first. An umbrella
+/// chart's `values.yaml` is always applied (it is the parent chart's values), each other
+/// file is one `-f` over it. In the chart's own directory `values.yaml` is the defaults
+/// themselves: each other file is one release over the embedded defaults.
+fn helm_releases(analyses: &[&Analysis], files: &[usize]) -> Vec<Vec<usize>> {
+    let umbrella = analyses[files[0]]
+        .components
+        .first()
+        .and_then(chart_of)
+        .is_some_and(|c| c.key.is_some());
+    let base = files.iter().copied().find(|&i| is_values_yaml(analyses[i]));
+    let others = files.iter().copied().filter(|&i| Some(i) != base);
+    match (umbrella, base) {
+        (true, Some(b)) => std::iter::once(vec![b])
+            .chain(others.map(|o| vec![b, o]))
+            .collect(),
+        _ => others.map(|o| vec![o]).collect(),
+    }
+}
+
+/// The tag of an image reference (`camunda/camunda:8.8.0` -> `8.8.0`).
+pub fn image_tag(image: &str) -> Option<String> {
+    let no_digest = image.split('@').next().unwrap_or(image);
+    let last = no_digest.rsplit('/').next().unwrap_or(no_digest);
+    let (_, tag) = last.split_once(':')?;
+    (!tag.is_empty()).then(|| tag.to_string())
+}
+
+/// Assemble the deployments of these analysed files. The output does not depend on the
+/// order of the input (files are grouped by path).
+pub fn assemble(analyses: &[&Analysis], opts: &Options) -> Assembly {
+    let mut order: Vec<usize> = (0..analyses.len()).collect();
+    order.sort_by(|&a, &b| analyses[a].file.path.cmp(&analyses[b].file.path));
+    let mut claimed: HashSet<(usize, usize)> = HashSet::new();
+    let mut out = Assembly::default();
+
+    // Spring Boot application directories.
+    let mut apps: BTreeMap<PathBuf, Vec<spring::SpringFile<'_>>> = BTreeMap::new();
+    // Compose directories: compose files and the `.env`.
+    let mut compose_dirs: BTreeMap<PathBuf, (Vec<usize>, Option<usize>)> = BTreeMap::new();
+    for &i in &order {
+        let a = analyses[i];
+        if let Some((dir, profile, rank)) = spring::classify(a) {
+            apps.entry(dir).or_default().push(spring::SpringFile {
+                index: i,
+                analysis: a,
+                profile,
+                rank,
+            });
+            continue;
+        }
+        let dir = a
+            .file
+            .path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        match a.kind {
+            FileKind::Compose => compose_dirs.entry(dir).or_default().0.push(i),
+            FileKind::Env if is_dotenv(&a.file.path) => {
+                compose_dirs.entry(dir).or_default().1 = Some(i);
+            }
+            _ => {}
+        }
+    }
+    for (dir, mut files) in apps {
+        for f in &files {
+            claimed.insert((f.index, 0));
+        }
+        out.deployments
+            .extend(spring::deployments(&dir, &mut files));
+    }
+    for (files, dotenv) in compose_dirs.into_values() {
+        if files.is_empty() {
+            continue;
+        }
+        let dotenv = dotenv.map(|i| {
+            claimed.insert((i, 0));
+            analyses[i]
+        });
+        let refs: Vec<&Analysis> = files.iter().map(|&i| analyses[i]).collect();
+        for project in compose::projects(&refs) {
+            let members: Vec<&Analysis> = project.iter().map(|&p| refs[p]).collect();
+            out.deployments
+                .extend(compose::deployments(&members, dotenv));
+        }
+        for &i in &files {
+            for (ci, c) in analyses[i].components.iter().enumerate() {
+                if c.name.is_some() {
+                    claimed.insert((i, ci));
+                }
+            }
+        }
+    }
+    // Helm releases: values files of one directory with the chart they are for.
+    let mut charts: BTreeMap<(PathBuf, String), Vec<usize>> = BTreeMap::new();
+    for &i in &order {
+        let a = analyses[i];
+        if a.kind != FileKind::HelmValues {
+            continue;
+        }
+        if let Some(chart) = a.components.first().and_then(chart_of) {
+            let dir = a
+                .file
+                .path
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default();
+            charts
+                .entry((dir, chart.file.display_path()))
+                .or_default()
+                .push(i);
+        }
+    }
+    for files in charts.into_values() {
+        for release in helm_releases(analyses, &files) {
+            let members: Vec<&Analysis> = release.iter().map(|&i| analyses[i]).collect();
+            let Some(chart) = members[0].components.first().and_then(chart_of) else {
+                continue;
+            };
+            if let Some(d) = helm::release(&members, chart) {
+                claimed.extend(release.iter().map(|&i| (i, 0)));
+                out.deployments.push(d);
+            }
+        }
+    }
+    // Kubernetes containers, against the objects of every file.
+    let objects = k8s::Objects::new(analyses);
+    for &i in &order {
+        let a = analyses[i];
+        if a.kind != FileKind::K8s {
+            continue;
+        }
+        for (ci, c) in a.components.iter().enumerate() {
+            if let Some(w) = &c.wiring {
+                claimed.insert((i, ci));
+                out.deployments.push(k8s::container(a, c, w, &objects));
+            }
+        }
+    }
+    for d in &mut out.deployments {
+        opts.environments.classify(d);
+    }
+    for &i in &order {
+        for ci in 0..analyses[i].components.len() {
+            if !claimed.contains(&(i, ci)) {
+                out.unclaimed.push((i, ci));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn image_tags() {
+        assert_eq!(image_tag("camunda/camunda:8.8.0").as_deref(), Some("8.8.0"));
+        assert_eq!(image_tag("registry:5000/camunda/zeebe").as_deref(), None);
+        assert_eq!(
+            image_tag("registry:5000/a/b:1.2@sha256:00").as_deref(),
+            Some("1.2")
+        );
+    }
+
+    #[test]
+    fn plan_groups_by_directory() {
+        let plan = Plan::new([
+            (Path::new("a/application.yaml"), Some(FileKind::SpringYaml)),
+            (
+                Path::new("a/application-dev.yaml"),
+                Some(FileKind::SpringYaml),
+            ),
+            (Path::new("b/application.yaml"), Some(FileKind::SpringYaml)),
+            (Path::new("c/.env"), Some(FileKind::Env)),
+            (Path::new("d/.env"), Some(FileKind::Env)),
+            (Path::new("d/docker-compose.yml"), Some(FileKind::Compose)),
+        ]);
+        let held = |p: &str, k| {
+            let a = Analysis::new(crate::source::SourceFile::new(p, ""), k);
+            plan.holds(&a)
+        };
+        assert!(held("a/application.yaml", FileKind::SpringYaml));
+        assert!(!held("b/application.yaml", FileKind::SpringYaml));
+        assert!(!held("c/.env", FileKind::Env));
+        assert!(held("d/.env", FileKind::Env));
+        assert!(held("d/docker-compose.yml", FileKind::Compose));
+    }
+}

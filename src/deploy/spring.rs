@@ -1,0 +1,398 @@
+//! Spring Boot application directories: `application.{yaml,yml,properties}` and the
+//! profile files `application-{profile}.*` beside them (docs/deployments.md §1.2, §1.3).
+//!
+//! One deployment runs the profiles the base files activate (`spring.profiles.active`,
+//! after `spring.profiles.include`), or `default` when they activate none. Every other
+//! profile file is judged as one more deployment: the base files with that profile active
+//! (a profile given on the command line replaces the declared ones, [PR] L56-L58). A
+//! directory with profile files and no base file gives one deployment per profile, judged
+//! only on what it sets (`partial`: no findings about absent keys).
+//!
+//! Within one deployment, lowest first: each base file (`.yaml`, `.yml`, then `.properties`,
+//! which takes precedence in the same location, [SB] L42), document by document (a
+//! `spring.config.activate.on-profile` document only when its profiles are active, [SB]
+//! L617-L618), then the files of each active profile in order (the last profile wins, [SB]
+//! L235-L237).
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use super::merge::{Candidate, SectionCandidate, merge};
+use crate::analyze::collect::spring_products;
+use crate::model::analysis::Analysis;
+use crate::model::deployment::{Deployment, DeploymentKind, Environment, Layer};
+use crate::model::file_kind::FileKind;
+use crate::model::settings::{Component, KeyStyle, Setting};
+use crate::model::value::Effective;
+use crate::source::display;
+
+const ON_PROFILE: &str = "springconfigactivateonprofile";
+const ACTIVE: &str = "springprofilesactive";
+const INCLUDE: &str = "springprofilesinclude";
+
+/// A Spring Boot config data file of an application directory.
+pub struct SpringFile<'a> {
+    /// Index of the analysis in the assembly's input.
+    pub index: usize,
+    pub analysis: &'a Analysis,
+    /// `None` for `application.*`.
+    pub profile: Option<String>,
+    /// 0 `.yaml`, 1 `.yml`, 2 `.properties` (lowest precedence first).
+    pub rank: u8,
+}
+
+impl SpringFile<'_> {
+    fn component(&self) -> &Component {
+        &self.analysis.components[0]
+    }
+
+    /// The setting ranges of its documents.
+    fn documents(&self) -> Vec<Range<usize>> {
+        let c = self.component();
+        if c.documents.is_empty() {
+            std::iter::once(0..c.settings.len()).collect()
+        } else {
+            c.documents.clone()
+        }
+    }
+}
+
+/// The directory, profile and rank of a Spring Boot config file named `application*`.
+pub fn classify(a: &Analysis) -> Option<(PathBuf, Option<String>, u8)> {
+    if !matches!(a.kind, FileKind::SpringYaml | FileKind::SpringProperties) {
+        return None;
+    }
+    if a.components.len() != 1 || a.components[0].name.is_some() {
+        return None;
+    }
+    let (dir, profile, rank) = name_parts(&a.file.path)?;
+    Some((dir, profile, rank))
+}
+
+/// `dir/application-prod.yml` -> (`dir`, `Some("prod")`, 1).
+pub fn name_parts(path: &Path) -> Option<(PathBuf, Option<String>, u8)> {
+    let name = path.file_name()?.to_str()?;
+    let (stem, ext) = name.rsplit_once('.')?;
+    let rank = match ext.to_ascii_lowercase().as_str() {
+        "yaml" => 0,
+        "yml" => 1,
+        "properties" => 2,
+        _ => return None,
+    };
+    let profile = if stem.eq_ignore_ascii_case("application") {
+        None
+    } else {
+        let p = stem.get(..12)?;
+        if !p.eq_ignore_ascii_case("application-") || stem.len() == 12 {
+            return None;
+        }
+        Some(stem[12..].to_string())
+    };
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    Some((dir, profile, rank))
+}
+
+/// The profile names a value lists (`a, b` or a YAML list).
+fn names(s: &Setting) -> Option<Vec<String>> {
+    let items: Vec<String> = match s.value.effective(s.placeholders) {
+        Effective::Text { text, .. } => text.split(',').map(|p| p.trim().to_string()).collect(),
+        Effective::List(items) => items
+            .into_iter()
+            .map(|(t, _)| t.trim().to_string())
+            .collect(),
+        Effective::Null => Vec::new(),
+        Effective::Indirect => return None,
+    };
+    Some(items.into_iter().filter(|p| !p.is_empty()).collect())
+}
+
+/// Does a profile expression (`prod`, `!dev`, `prod & cloud`, `(a | b) & !c`) hold?
+pub fn profile_matches(expr: &str, active: &[String]) -> bool {
+    let tokens: Vec<String> = tokenize(expr);
+    let mut pos = 0;
+    let v = or_expr(&tokens, &mut pos, active, 0);
+    v && pos == tokens.len()
+}
+
+fn tokenize(expr: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    for c in expr.chars() {
+        if matches!(c, '!' | '&' | '|' | '(' | ')') || c.is_whitespace() {
+            if !word.is_empty() {
+                out.push(std::mem::take(&mut word));
+            }
+            if !c.is_whitespace() {
+                out.push(c.to_string());
+            }
+        } else {
+            word.push(c);
+        }
+    }
+    if !word.is_empty() {
+        out.push(word);
+    }
+    out
+}
+
+fn or_expr(t: &[String], pos: &mut usize, active: &[String], depth: usize) -> bool {
+    let mut v = and_expr(t, pos, active, depth);
+    while t.get(*pos).is_some_and(|x| x == "|") {
+        *pos += 1;
+        v |= and_expr(t, pos, active, depth);
+    }
+    v
+}
+
+fn and_expr(t: &[String], pos: &mut usize, active: &[String], depth: usize) -> bool {
+    let mut v = unary(t, pos, active, depth);
+    while t.get(*pos).is_some_and(|x| x == "&") {
+        *pos += 1;
+        v &= unary(t, pos, active, depth);
+    }
+    v
+}
+
+fn unary(t: &[String], pos: &mut usize, active: &[String], depth: usize) -> bool {
+    if depth > 32 {
+        *pos = t.len() + 1;
+        return false;
+    }
+    match t.get(*pos).map(String::as_str) {
+        Some("!") => {
+            *pos += 1;
+            !unary(t, pos, active, depth + 1)
+        }
+        Some("(") => {
+            *pos += 1;
+            let v = or_expr(t, pos, active, depth + 1);
+            if t.get(*pos).is_some_and(|x| x == ")") {
+                *pos += 1;
+            } else {
+                *pos = t.len() + 1;
+            }
+            v
+        }
+        Some(name) if !matches!(name, "&" | "|" | ")") => {
+            *pos += 1;
+            active.iter().any(|a| a == name)
+        }
+        _ => {
+            *pos = t.len() + 1;
+            false
+        }
+    }
+}
+
+/// The `spring.config.activate.on-profile` of a document, if it has one.
+fn on_profile<'a>(c: &'a Component, doc: &Range<usize>) -> Option<&'a Setting> {
+    c.settings[doc.clone()]
+        .iter()
+        .find(|s| s.match_key == ON_PROFILE)
+}
+
+/// Is a document active with these profiles?
+fn document_active(c: &Component, doc: &Range<usize>, profiles: &[String]) -> bool {
+    match on_profile(c, doc) {
+        None => true,
+        Some(s) => match names(s) {
+            Some(exprs) => exprs.iter().any(|e| profile_matches(e, profiles)),
+            None => false,
+        },
+    }
+}
+
+/// The profiles the base files activate: `spring.profiles.include`, then
+/// `spring.profiles.active` (highest source wins for each), from documents that are not
+/// profile-specific ([PR] L35-L36, L99).
+fn declared_profiles(bases: &[&SpringFile<'_>]) -> Option<Vec<String>> {
+    let mut active: Option<Vec<String>> = None;
+    let mut include: Vec<String> = Vec::new();
+    for f in bases {
+        let c = f.component();
+        for doc in f.documents() {
+            if on_profile(c, &doc).is_some() {
+                continue;
+            }
+            for s in &c.settings[doc] {
+                if s.match_key == ACTIVE {
+                    active = names(s).or(active);
+                } else if s.match_key == INCLUDE {
+                    include = names(s).unwrap_or(include);
+                }
+            }
+        }
+    }
+    if active.is_none() && include.is_empty() {
+        return None;
+    }
+    let mut out = include;
+    for p in active.unwrap_or_default() {
+        if !out.contains(&p) {
+            out.push(p);
+        }
+    }
+    Some(out)
+}
+
+/// The deployments of one application directory.
+pub fn deployments(dir: &Path, files: &mut [SpringFile<'_>]) -> Vec<Deployment> {
+    files.sort_by(|a, b| (&a.profile, a.rank).cmp(&(&b.profile, b.rank)));
+    let bases: Vec<&SpringFile<'_>> = files.iter().filter(|f| f.profile.is_none()).collect();
+    let mut profiles: BTreeMap<&str, Vec<&SpringFile<'_>>> = BTreeMap::new();
+    for f in files.iter() {
+        if let Some(p) = &f.profile {
+            profiles.entry(p.as_str()).or_default().push(f);
+        }
+    }
+    let mut out = Vec::new();
+    let mut judged: Vec<String> = Vec::new();
+    if !bases.is_empty() {
+        let declared = declared_profiles(&bases);
+        let active = declared
+            .clone()
+            .unwrap_or_else(|| vec!["default".to_string()]);
+        out.push(app(dir, &bases, &profiles, &active, declared.is_some()));
+        judged = active;
+    }
+    for p in profiles.keys() {
+        if !judged.iter().any(|j| j == p) {
+            out.push(app(dir, &bases, &profiles, &[(*p).to_string()], true));
+        }
+    }
+    out
+}
+
+fn app(
+    dir: &Path,
+    bases: &[&SpringFile<'_>],
+    profiles: &BTreeMap<&str, Vec<&SpringFile<'_>>>,
+    active: &[String],
+    declared: bool,
+) -> Deployment {
+    let mut files: Vec<(&SpringFile<'_>, Option<&str>)> =
+        bases.iter().map(|f| (*f, None)).collect();
+    for p in active {
+        for f in profiles.get(p.as_str()).into_iter().flatten() {
+            files.push((*f, Some(p.as_str())));
+        }
+    }
+    let defining = files[0].0;
+    let mut layers: Vec<Layer> = Vec::new();
+    let mut candidates = Vec::new();
+    let mut sections = Vec::new();
+    for (f, profile) in &files {
+        let c = f.component();
+        let docs = f.documents();
+        let first_layer = layers.len();
+        for (n, doc) in docs.iter().enumerate() {
+            if !document_active(c, doc, active) {
+                continue;
+            }
+            let path = c.file.display_path();
+            let what = match (profile, docs.len(), on_profile(c, doc)) {
+                (Some(p), 1, _) => format!("{path} (profile {p})"),
+                (_, 1, _) => path,
+                (_, _, Some(s)) => format!(
+                    "{path} (document {}, on-profile {})",
+                    n + 1,
+                    s.value.display()
+                ),
+                (_, _, None) => format!("{path} (document {})", n + 1),
+            };
+            let layer = layers.len();
+            layers.push(Layer {
+                file: c.file.clone(),
+                what,
+                precedence: layer as u32 + 1,
+            });
+            candidates.extend(c.settings[doc.clone()].iter().map(|s| Candidate {
+                layer,
+                source: layer,
+                setting: s.clone(),
+            }));
+        }
+        if layers.len() > first_layer {
+            let foreign = !std::sync::Arc::ptr_eq(&c.file, &defining.component().file);
+            sections.extend(c.sections.iter().map(|s| {
+                let mut section = s.clone();
+                if foreign {
+                    section.file = Some(c.file.clone());
+                }
+                SectionCandidate {
+                    layer: first_layer,
+                    source: first_layer,
+                    section,
+                }
+            }));
+        }
+    }
+    let dc = defining.component();
+    let mut template = Component::new(dc.file.clone(), Vec::new(), dc.anchor);
+    template.style = KeyStyle::Relaxed;
+    template.partial = bases.is_empty();
+    let mut effective = merge(template, candidates, sections, &layers);
+    effective.products = spring_products(&effective, false);
+    let shown_dir = match display(dir).as_str() {
+        "" => ".".to_string(),
+        d => d.to_string(),
+    };
+    let which = if bases.is_empty() {
+        format!("profile {}, without a base file", active.join(", "))
+    } else if !declared && active == ["default"] {
+        "no profile active".to_string()
+    } else {
+        format!("profiles {}", active.join(", "))
+    };
+    let dev = active
+        .iter()
+        .find(|p| super::environment::development_word(p));
+    Deployment {
+        name: format!("{shown_dir}/application ({which})"),
+        kind: DeploymentKind::SpringApp,
+        products: effective.products.clone(),
+        version: None,
+        environment: if dev.is_some() {
+            Environment::Development
+        } else {
+            Environment::Production
+        },
+        environment_reason: dev.map(|p| format!("the active Spring profile `{p}`")),
+        layers,
+        effective,
+        notes: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn profile_expressions() {
+        let active = vec!["prod".to_string(), "cloud".to_string()];
+        assert!(profile_matches("prod", &active));
+        assert!(!profile_matches("dev", &active));
+        assert!(profile_matches("!dev", &active));
+        assert!(profile_matches("prod & cloud", &active));
+        assert!(!profile_matches("prod & !cloud", &active));
+        assert!(profile_matches("(dev | prod) & cloud", &active));
+        assert!(!profile_matches("prod &", &active));
+        assert!(!profile_matches("((((", &active));
+    }
+
+    #[test]
+    fn file_names() {
+        assert_eq!(
+            name_parts(Path::new("a/application-Prod.yml")),
+            Some((PathBuf::from("a"), Some("Prod".into()), 1))
+        );
+        assert_eq!(
+            name_parts(Path::new("application.properties")),
+            Some((PathBuf::new(), None, 2))
+        );
+        assert_eq!(name_parts(Path::new("application-.yaml")), None);
+        assert_eq!(name_parts(Path::new("applications.yaml")), None);
+    }
+}

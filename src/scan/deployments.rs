@@ -1,0 +1,146 @@
+//! The second pass of a scan: files whose deployments span several files (a Spring Boot
+//! profile file and its base, a compose file and its `.env`, a container and the Secret
+//! it reads) are assembled together once every file is analysed, then checked, and their
+//! findings go to the files they point at, each with that file's inline suppressions.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use super::file::{Checked, FileOutcome, builtins, drop_generic_duplicates};
+use crate::deploy::{self, Assembly};
+use crate::model::analysis::Analysis;
+use crate::model::deployment::{Deployment, Environment};
+use crate::model::finding::Finding;
+use crate::rules::{RuleSet, eval};
+use crate::suppress::Suppressor;
+
+/// The findings of the declarative rules over an assembly: each deployment's effective
+/// component and each component no deployment claims.
+pub fn evaluate(
+    assembly: &Assembly,
+    analyses: &[&Analysis],
+    rules: &RuleSet,
+    opts: &deploy::Options,
+) -> Vec<Finding> {
+    let mut findings: Vec<Finding> = assembly
+        .deployments
+        .iter()
+        .flat_map(|d| deployment(d, rules))
+        .collect();
+    for &(a, c) in &assembly.unclaimed {
+        findings.extend(unclaimed(analyses[a], c, rules, opts));
+    }
+    findings
+}
+
+/// The findings of one deployment, in its environment.
+pub fn deployment(d: &Deployment, rules: &RuleSet) -> Vec<Finding> {
+    let found = eval::evaluate(rules, &d.effective);
+    in_environment(found, d.environment, d.environment_reason.as_deref(), rules)
+}
+
+/// The findings of a component judged on its own, in the environment of its file.
+fn unclaimed(a: &Analysis, c: usize, rules: &RuleSet, opts: &deploy::Options) -> Vec<Finding> {
+    let found = eval::evaluate(rules, &a.components[c]);
+    let (env, why) = opts.environments.of_path(&a.file.path);
+    in_environment(found, env, why.as_deref(), rules)
+}
+
+/// Apply the rules' `[environments]` policies to findings of a deployment that is not
+/// production. A lowered finding says so; production findings are never touched.
+fn in_environment(
+    findings: Vec<Finding>,
+    env: Environment,
+    why: Option<&str>,
+    rules: &RuleSet,
+) -> Vec<Finding> {
+    if env == Environment::Production {
+        return findings;
+    }
+    findings
+        .into_iter()
+        .filter_map(|mut f| {
+            let Some(rule) = rules.rules.iter().find(|r| r.code == f.rule.code) else {
+                return Some(f);
+            };
+            let lowered = rule.severity_in(env, f.severity)?;
+            if lowered < f.severity {
+                f.message.push_str(&format!(
+                    " [{} deployment, {}: {} lowered to {} by the rule]",
+                    env.id(),
+                    why.unwrap_or("configured"),
+                    f.severity,
+                    lowered
+                ));
+                f.severity = lowered;
+            }
+            Some(f)
+        })
+        .collect()
+}
+
+/// Assemble, check and suppress the held files; one [`Checked`] per file.
+pub(super) fn check_held(
+    mut held: Vec<Analysis>,
+    rules: &RuleSet,
+    opts: &deploy::Options,
+    suppressor: &Suppressor<'_>,
+) -> Vec<Checked> {
+    if held.is_empty() {
+        return Vec::new();
+    }
+    held.sort_by(|a, b| a.file.path.cmp(&b.file.path));
+    let refs: Vec<&Analysis> = held.iter().collect();
+    let assembly = deploy::assemble(&refs, opts);
+    // (the file a finding belongs to when its own file is not one of the held ones)
+    let mut found: Vec<(String, Vec<Finding>)> = assembly
+        .deployments
+        .par_iter()
+        .map(|d| (d.effective.file.display_path(), deployment(d, rules)))
+        .collect();
+    found.extend(
+        assembly
+            .unclaimed
+            .par_iter()
+            .map(|&(a, c)| {
+                let a = refs[a];
+                (a.file.display_path(), unclaimed(a, c, rules, opts))
+            })
+            .collect::<Vec<_>>(),
+    );
+    found.extend(
+        refs.par_iter()
+            .map(|a| (a.file.display_path(), builtins(a, rules)))
+            .collect::<Vec<_>>(),
+    );
+    let index: HashMap<String, usize> = refs
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.file.display_path(), i))
+        .collect();
+    let mut per_file: Vec<Vec<Finding>> = vec![Vec::new(); refs.len()];
+    for (owner, findings) in found {
+        for f in findings {
+            let i = index
+                .get(&f.path())
+                .or_else(|| index.get(&owner))
+                .copied()
+                .unwrap_or(0);
+            per_file[i].push(f);
+        }
+    }
+    drop(refs);
+    held.into_par_iter()
+        .zip(per_file)
+        .map(|(analysis, mut findings)| {
+            drop_generic_duplicates(&mut findings);
+            let (kept, suppressed) = suppressor.file(&analysis, findings);
+            Checked::from_outcome(FileOutcome {
+                analysis,
+                findings: kept,
+                suppressed,
+            })
+        })
+        .collect()
+}

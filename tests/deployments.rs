@@ -1,0 +1,742 @@
+//! Deployments, not files (issue 14): camguard judges the configuration each process really
+//! gets. Every layering rule of docs/deployments.md has a pair of fixtures under
+//! `fixtures/deployments/`: insecure only through the layering (a scan of each file on its
+//! own misses the finding) and secure only through the layering (a scan of each file on its
+//! own reports one that the deployment does not). Expected findings are the `# expect:` /
+//! `# ok:` annotations of the fixtures, as for the rule fixtures.
+
+mod support;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use camguard::analyze::{Context, analyze};
+use camguard::discover;
+use camguard::model::finding::Finding;
+use camguard::rule_test::{expectations, files_below, oks};
+use camguard::rules::RuleSet;
+use camguard::rules::eval;
+use camguard::scan::{ScanOptions, scan};
+use camguard::source::SourceFile;
+
+/// Relative to the package root, where cargo runs integration tests (env_file paths of
+/// compose files are not followed when absolute).
+fn root() -> PathBuf {
+    PathBuf::from("fixtures/deployments")
+}
+
+fn rules() -> &'static RuleSet {
+    static RULES: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
+    RULES.get_or_init(RuleSet::shipped)
+}
+
+fn findings(paths: Vec<PathBuf>) -> Vec<Finding> {
+    let opts = ScanOptions {
+        paths,
+        ..ScanOptions::default()
+    };
+    let report = scan(&opts, rules());
+    let errors: Vec<_> = report
+        .problems
+        .iter()
+        .filter(|p| p.kind.is_error())
+        .map(|p| format!("{}: {}", p.path, p.message))
+        .collect();
+    assert!(errors.is_empty(), "problems: {errors:#?}");
+    report.findings
+}
+
+/// The findings of each component of one file, evaluated on its own.
+fn components_alone(path: &Path) -> Vec<Finding> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let Some(kind) = discover::classify_name(path).or_else(|| discover::sniff(&text)) else {
+        return Vec::new();
+    };
+    let file = SourceFile::new(path.to_path_buf(), text);
+    let a = analyze(file, kind, &Context::default());
+    a.components
+        .iter()
+        .flat_map(|c| eval::evaluate(rules(), c))
+        .collect()
+}
+
+/// (file name, line, code)
+type Hit = (String, usize, String);
+
+fn hit(f: &Finding) -> Hit {
+    let name = f
+        .file
+        .path
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    (
+        name,
+        f.file.text.position(f.span.start).line,
+        f.rule.code.clone(),
+    )
+}
+
+fn hits(found: &[Finding], codes: &[&str]) -> BTreeSet<Hit> {
+    found
+        .iter()
+        .filter(|f| codes.contains(&f.rule.code.as_str()))
+        .map(hit)
+        .collect()
+}
+
+/// The annotations of every file of a case: (expected, marked ok).
+fn annotated(dir: &Path, codes: &[&str]) -> (BTreeSet<Hit>, BTreeSet<Hit>) {
+    let mut expect = BTreeSet::new();
+    let mut ok = BTreeSet::new();
+    for f in files_below(dir) {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let name = f.file_name().unwrap().to_string_lossy().into_owned();
+        for (line, code) in expectations(&text) {
+            if codes.contains(&code.as_str()) {
+                expect.insert((name.clone(), line, code));
+            }
+        }
+        for (line, code) in oks(&text) {
+            ok.insert((name.clone(), line, code));
+        }
+    }
+    (expect, ok)
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Layering {
+    /// Insecure only through the layering: file by file, an expected finding is missed.
+    Insecure,
+    /// Secure only through the layering: file by file, a finding of the code is reported.
+    Secure,
+    /// Evaluating each component on its own, as camguard did before deployments, misses an
+    /// expected finding; the layering is within one file (Kubernetes `$(VAR)`, Spring
+    /// documents) or with a file that is read, not scanned (a chart's defaults).
+    InsecureBefore,
+    /// Evaluating each component on its own, as before deployments, reports a finding.
+    SecureBefore,
+    /// Neither: the case shows where a finding points or that none is invented.
+    Placement,
+}
+
+/// Check one case directory for these rule codes.
+#[track_caller]
+fn case(rel: &str, codes: &[&str], layering: Layering) {
+    let dir = root().join(rel);
+    let (expect, ok) = annotated(&dir, codes);
+    let together = findings(vec![dir.clone()]);
+    let got = hits(&together, codes);
+    assert_eq!(
+        got, expect,
+        "{rel}: findings of {codes:?} (left) differ from the annotations (right)"
+    );
+    for h in &ok {
+        assert!(!got.contains(h), "{rel}: {h:?} is marked ok but fired");
+    }
+    // File by file: each component of each file evaluated as camguard did before it
+    // assembled deployments, and (across files) each file scanned alone.
+    let before: BTreeSet<Hit> = files_below(&dir)
+        .into_iter()
+        .flat_map(|f| hits(&components_alone(&f), codes))
+        .collect();
+    let mut alone = before.clone();
+    for f in files_below(&dir) {
+        alone.extend(hits(&findings(vec![f]), codes));
+    }
+    match layering {
+        Layering::InsecureBefore => {
+            assert!(
+                !expect.is_empty(),
+                "{rel}: an insecure case needs an expectation"
+            );
+            assert!(
+                !expect.is_subset(&before),
+                "{rel}: found before deployments too: {before:?}"
+            );
+        }
+        Layering::SecureBefore => {
+            assert!(expect.is_empty(), "{rel}: a secure case expects nothing");
+            assert!(
+                !before.is_empty(),
+                "{rel}: nothing found before deployments either"
+            );
+        }
+        Layering::Insecure => {
+            assert!(
+                !expect.is_empty(),
+                "{rel}: an insecure case needs an expectation"
+            );
+            assert!(
+                !expect.is_subset(&alone),
+                "{rel}: file by file finds {alone:?} already; the case does not need the layering"
+            );
+        }
+        Layering::Secure => {
+            assert!(expect.is_empty(), "{rel}: a secure case expects nothing");
+            assert!(
+                !alone.is_empty(),
+                "{rel}: file by file finds nothing either; the case does not need the layering"
+            );
+        }
+        Layering::Placement => {}
+    }
+}
+
+#[test]
+fn spring_properties_take_precedence_over_yaml() {
+    case(
+        "spring/properties-over-yaml-insecure",
+        &["C7001"],
+        Layering::Insecure,
+    );
+    case(
+        "spring/properties-over-yaml-secure",
+        &["C8001"],
+        Layering::Secure,
+    );
+}
+
+#[test]
+fn spring_profile_files_override_the_base() {
+    case("spring/profile-insecure", &["C7001"], Layering::Insecure);
+    case("spring/profile-secure", &["C8001"], Layering::Secure);
+}
+
+#[test]
+fn spring_on_profile_documents_apply_only_with_their_profile() {
+    // One file: the pair shows the document rules rather than a layering of files.
+    case(
+        "spring/on-profile-insecure",
+        &["C8001"],
+        Layering::Placement,
+    );
+    case("spring/on-profile-secure", &["C8001"], Layering::Placement);
+}
+
+#[test]
+fn an_overlay_is_judged_only_on_what_it_sets() {
+    let absent = ["C7003", "C7007", "C7013", "C7017"];
+    case("spring/overlay-complete-base", &absent, Layering::Placement);
+    case(
+        "spring/overlay-incomplete-base",
+        &["C7003"],
+        Layering::Placement,
+    );
+    case(
+        "spring/overlay-without-base",
+        &["C7001", "C7003", "C7013", "C7017"],
+        Layering::Placement,
+    );
+}
+
+/// Is this a Spring Boot profile file (`application-{profile}.*`)?
+fn is_overlay(f: &Finding) -> bool {
+    let name = f
+        .file
+        .path
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .to_ascii_lowercase();
+    name.starts_with("application-")
+        && [".yaml", ".yml", ".properties"]
+            .iter()
+            .any(|e| name.ends_with(e))
+}
+
+#[test]
+fn no_absent_key_finding_on_an_overlay_in_the_corpus_or_the_fixtures() {
+    let found = findings(vec![
+        PathBuf::from("tests/corpus"),
+        PathBuf::from("fixtures"),
+    ]);
+    assert!(
+        found.iter().any(|f| f.label.contains("is not set here")),
+        "no absent-key finding at all"
+    );
+    let on_overlays: Vec<String> = found
+        .iter()
+        .filter(|f| f.label.contains("is not set here") && is_overlay(f))
+        .map(|f| format!("{} {}: {}", f.rule.code, f.path(), f.message))
+        .collect();
+    assert!(
+        on_overlays.is_empty(),
+        "absent-key findings on profile overlays:\n{}",
+        on_overlays.join("\n")
+    );
+}
+
+#[test]
+fn compose_interpolation_from_the_env_file_beside_it() {
+    use Layering::*;
+    for (dir, code, l) in [
+        ("var-insecure", "C8001", Insecure),
+        ("var-secure", "C7002", Secure),
+        ("default-empty-insecure", "C8001", Insecure),
+        ("default-empty-secure", "C8001", Secure),
+        ("default-unset-insecure", "C7002", Insecure),
+        ("default-unset-secure", "C8001", Secure),
+        ("required-insecure", "C8001", Insecure),
+        ("required-secure", "C7002", Secure),
+        ("required-unset-insecure", "C8001", Insecure),
+        ("required-unset-secure", "C7002", Secure),
+        ("replace-insecure", "C8001", Insecure),
+        ("replace-secure", "C8011", Secure),
+        ("escaped-dollar", "C8001", Placement),
+        ("dotenv-unused", "C8001", Placement),
+        ("pass-through-insecure", "C8001", Insecure),
+    ] {
+        case(&format!("compose/{dir}"), &[code], l);
+    }
+}
+
+#[test]
+fn compose_env_files_environment_and_override_files() {
+    case(
+        "compose/env-file-order-secure",
+        &["C8001"],
+        Layering::Secure,
+    );
+    // File by file flags the winning value too, and the overridden one as well (see the
+    // secure case): here the deployment reports the winner only.
+    case(
+        "compose/env-file-order-insecure",
+        &["C8001"],
+        Layering::Placement,
+    );
+    case(
+        "compose/environment-over-env-file-secure",
+        &["C7001"],
+        Layering::Secure,
+    );
+    case("compose/override-insecure", &["ES001"], Layering::Insecure);
+    case("compose/override-secure", &["C8001"], Layering::Secure);
+}
+
+#[test]
+fn a_value_from_env_points_at_the_env_line_and_relates_the_compose_line() {
+    let found = findings(vec![root().join("compose/var-insecure")]);
+    let f = found
+        .iter()
+        .find(|f| f.rule.code == "C8001")
+        .expect("C8001");
+    assert_eq!(f.file.path.file_name().unwrap(), ".env");
+    assert_eq!(f.file.text.slice(f.span), "true");
+    let r = &f.related[0];
+    assert!(r.file.display_path().ends_with("docker-compose.yaml"));
+    assert_eq!(r.file.text.slice(r.span), "${UNPROT}");
+    assert!(
+        r.label.contains("takes `${UNPROT}` from .env"),
+        "{}",
+        r.label
+    );
+}
+
+#[test]
+fn an_unresolved_variable_is_judged_by_the_default_and_says_what_it_depends_on() {
+    case("compose/unknown-variable", &["C7002"], Layering::Placement);
+    let found = findings(vec![root().join("compose/unknown-variable")]);
+    let f = found
+        .iter()
+        .find(|f| f.rule.code == "C7002")
+        .expect("C7002");
+    assert!(
+        f.message.contains("depends on `${RUN_AUTH}`"),
+        "{}",
+        f.message
+    );
+    assert!(
+        f.message.contains("assumes the default `false`"),
+        "{}",
+        f.message
+    );
+}
+
+#[test]
+fn kubernetes_env_from_value_from_and_expansion() {
+    use Layering::*;
+    for (dir, code, l) in [
+        ("env-from-insecure", "C8001", Insecure),
+        ("env-from-prefix-insecure", "C8001", Insecure),
+        ("env-over-env-from", "C8001", Placement),
+        ("env-over-env-from", "C8002", Placement),
+        ("config-map-key-insecure", "C8001", Insecure),
+        ("secret-key-insecure", "C8004", Insecure),
+        ("secret-key-secure", "C7002", Secure),
+        ("string-data-insecure", "C8004", InsecureBefore),
+        ("string-data-secure", "C8004", Placement),
+        ("expansion-insecure", "C8001", InsecureBefore),
+        ("expansion-secure", "C8009", SecureBefore),
+        ("expansion-literal", "C8001", Placement),
+        ("expansion-literal", "C8002", Placement),
+        ("missing-secret", "C7002", Placement),
+    ] {
+        case(&format!("k8s/{dir}"), &[code], l);
+    }
+}
+
+#[test]
+fn a_secret_value_is_masked_and_an_absent_secret_is_named() {
+    let found = findings(vec![root().join("k8s/missing-secret")]);
+    let f = found
+        .iter()
+        .find(|f| f.rule.code == "C7002")
+        .expect("C7002");
+    assert!(
+        f.message
+            .contains("key `auth` of Secret `not-in-the-tree`, which is not in the scanned tree"),
+        "{}",
+        f.message
+    );
+    let out = support::camguard()
+        .args([
+            "check",
+            "fixtures/deployments/k8s/secret-key-insecure",
+            "--color",
+            "never",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("C8004"), "{text}");
+    assert!(
+        !text.contains("ZGVtbw=="),
+        "the Secret's data reached the output:\n{text}"
+    );
+    // Also the value that stringData overrides.
+    let out = support::camguard()
+        .args([
+            "check",
+            "fixtures/deployments/k8s/string-data-insecure",
+            "--color",
+            "never",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("C8004"), "{text}");
+    assert!(
+        !text.contains("UTd2IXBMMiN6Ujl4"),
+        "overridden Secret data in the output:\n{text}"
+    );
+}
+
+fn deployments_json(path: &str) -> serde_json::Value {
+    let out = support::camguard()
+        .args(["deployments", path, "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON")
+}
+
+#[test]
+fn the_deployments_command_shows_layers_origins_and_what_was_overridden() {
+    let v = deployments_json("fixtures/deployments/compose/var-insecure");
+    let ds = v["deployments"].as_array().unwrap();
+    assert_eq!(ds.len(), 1, "{v:#}");
+    let d = &ds[0];
+    assert_eq!(d["kind"], "compose-service");
+    assert_eq!(d["version"], "8.8.0");
+    assert_eq!(d["environment"], "production");
+    let layers: Vec<(u64, String)> = d["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["precedence"].as_u64().unwrap(),
+                l["path"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        layers,
+        [
+            (
+                0,
+                "fixtures/deployments/compose/var-insecure/.env".to_string()
+            ),
+            (
+                1,
+                "fixtures/deployments/compose/var-insecure/docker-compose.yaml".to_string()
+            )
+        ]
+    );
+    let s = d["settings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["key"] == "CAMUNDA_SECURITY_AUTHENTICATION_UNPROTECTEDAPI")
+        .expect("the setting");
+    assert_eq!(s["value"], "true");
+    assert_eq!(s["path"], "fixtures/deployments/compose/var-insecure/.env");
+    assert_eq!(s["line"], 3);
+    assert_eq!(s["related"][0]["line"], 7);
+
+    // What a profile file overrode, in precedence order.
+    let v = deployments_json("fixtures/deployments/spring/profile-secure");
+    let d = &v["deployments"][0];
+    assert_eq!(d["kind"], "spring-app");
+    assert!(
+        d["name"].as_str().unwrap().ends_with("(profiles prod)"),
+        "{d:#}"
+    );
+    let whats: Vec<&str> = d["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["what"].as_str().unwrap())
+        .collect();
+    assert!(
+        whats[0].ends_with("application.yaml") && whats[1].ends_with("(profile prod)"),
+        "{whats:?}"
+    );
+    let s = d["settings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["key"] == "camunda.security.authentication.unprotected-api")
+        .expect("the setting");
+    assert_eq!(s["value"], "false");
+    assert!(
+        s["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("application-prod.yaml")
+    );
+    let label = s["related"][0]["label"].as_str().unwrap();
+    assert!(
+        label.contains("`true` here is overridden by application-prod.yaml"),
+        "{label}"
+    );
+}
+
+#[test]
+fn the_deployments_command_masks_secrets_and_names_unknowns() {
+    let out = support::camguard()
+        .args([
+            "deployments",
+            "fixtures/deployments/k8s",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    for secret in ["Q7v!pL2#zR9x", "ZGVtbw==", "UTd2IXBMMiN6Ujl4"] {
+        assert!(!text.contains(secret), "`{secret}` leaked:\n{text}");
+    }
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let missing = v["deployments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["path"].as_str().unwrap().contains("missing-secret"))
+        .unwrap();
+    let s = &missing["settings"][0];
+    assert_eq!(s["value"], serde_json::Value::Null);
+    assert!(
+        s["unknown"]
+            .as_str()
+            .unwrap()
+            .contains("Secret `not-in-the-tree`"),
+        "{s:#}"
+    );
+    let human = support::camguard()
+        .args(["deployments", "fixtures/deployments/k8s/missing-secret"])
+        .output()
+        .unwrap();
+    let h = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        h.contains("CAMUNDA_BPM_RUN_AUTH_ENABLED = (unknown)"),
+        "{h}"
+    );
+    assert!(
+        h.contains("depends on key `auth` of Secret `not-in-the-tree`"),
+        "{h}"
+    );
+    assert!(h.ends_with("1 deployment\n"), "{h}");
+}
+
+#[test]
+fn helm_values_over_the_chart_defaults_of_their_version() {
+    use Layering::*;
+    for (dir, code, l) in [
+        ("demo-users-insecure", "HELM002", InsecureBefore),
+        ("users-replaced", "HELM002", Placement),
+        ("users-null", "HELM002", Placement),
+        ("ingress-tls-insecure", "HELM003", InsecureBefore),
+        ("ingress-tls-secure", "HELM003", Placement),
+        ("elasticsearch-8.8", "HELM007", InsecureBefore),
+        ("elasticsearch-8.9", "HELM007", Placement),
+        ("overlay-f", "HELM003", Placement),
+    ] {
+        case(&format!("helm/{dir}"), &[code], l);
+    }
+    // A finding on a default says whose default it is.
+    let found = findings(vec![root().join("helm/ingress-tls-insecure")]);
+    let f = found.iter().find(|f| f.rule.code == "HELM003").unwrap();
+    assert!(
+        f.message.contains("the default of chart camunda-platform 13.12.7 (charts/camunda-platform-8.8/values.yaml line 168)"),
+        "{}",
+        f.message
+    );
+}
+
+#[test]
+fn the_chart_version_comes_from_chart_lock_or_the_nearest_generated_one() {
+    let locked = deployments_json("fixtures/deployments/helm/chart-lock");
+    let d = &locked["deployments"][0];
+    assert_eq!(d["kind"], "helm-release");
+    assert_eq!(d["version"], "13.12.7");
+    assert_eq!(d["notes"].as_array().unwrap().len(), 0, "{d:#}");
+    assert!(
+        d["layers"][0]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("Chart.lock")
+    );
+    let constraint = deployments_json("fixtures/deployments/helm/constraint");
+    let d = &constraint["deployments"][0];
+    assert_eq!(d["version"], "13.1.x");
+    let notes = d["notes"].to_string();
+    assert!(
+        notes.contains("the defaults of 13.12.7, the generated version of the same line"),
+        "{notes}"
+    );
+}
+
+/// (file name, line, code, severity) of a `camguard check` run (configuration discovered).
+fn checked(path: &str) -> BTreeSet<(String, u64, String, String)> {
+    let out = support::camguard()
+        .args(["check", path, "--format", "json", "--exit-zero"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let p = f["path"].as_str().unwrap();
+            (
+                p.rsplit('/').next().unwrap().to_string(),
+                f["location"]["start_line"].as_u64().unwrap(),
+                f["code"].as_str().unwrap().to_string(),
+                f["severity"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn development_deployments_follow_the_rules_environment_policy() {
+    let e = "fixtures/deployments/environments";
+    let by_name = checked(&format!("{e}/dev-name"));
+    assert!(
+        by_name.contains(&(
+            "docker-compose.dev.yml".into(),
+            9,
+            "C8001".into(),
+            "low".into()
+        )),
+        "{by_name:?}"
+    );
+    let prod = checked(&format!("{e}/prod-name"));
+    assert!(
+        prod.contains(&(
+            "docker-compose.yml".into(),
+            7,
+            "C8001".into(),
+            "critical".into()
+        )),
+        "{prod:?}"
+    );
+    // Configured paths: development, and production winning over a development name.
+    let configured = checked(&format!("{e}/configured"));
+    assert!(
+        configured.contains(&("docker-compose.yml".into(), 7, "C8001".into(), "low".into())),
+        "{configured:?}"
+    );
+    assert!(
+        configured.contains(&(
+            "docker-compose.dev.yml".into(),
+            7,
+            "C8001".into(),
+            "critical".into()
+        )),
+        "{configured:?}"
+    );
+    let profile = checked(&format!("{e}/spring-profile"));
+    assert!(
+        profile.contains(&(
+            "application-dev.yaml".into(),
+            6,
+            "C8001".into(),
+            "low".into()
+        )),
+        "{profile:?}"
+    );
+    // A lowered finding says so.
+    let out = support::camguard()
+        .args([
+            "check",
+            &format!("{e}/dev-name"),
+            "--format",
+            "json",
+            "--exit-zero",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("[development deployment, the name"), "{text}");
+    assert!(
+        text.contains("critical lowered to low by the rule]"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_rule_cannot_lower_production() {
+    let rule = r#"
+code = "T001"
+name = "t"
+severity = "high"
+products = ["camunda8"]
+summary = "s"
+docs = "https://docs.camunda.io/"
+explanation = "e"
+[environments]
+production = "low"
+[[check]]
+key = "a"
+is = true
+message = "m"
+"#;
+    let errors = camguard::rules::load::parse_rule(rule).expect_err("refused");
+    assert!(
+        errors
+            .iter()
+            .any(|(_, m)| m.contains("production findings are never lowered")),
+        "{errors:?}"
+    );
+    let ok = rule.replace("production = \"low\"", "development = \"off\"");
+    let (r, _, _) = camguard::rules::load::parse_rule(&ok).unwrap();
+    use camguard::model::deployment::Environment;
+    use camguard::model::rule::Severity;
+    assert_eq!(
+        r.severity_in(Environment::Development, Severity::High),
+        None
+    );
+    assert_eq!(
+        r.severity_in(Environment::Production, Severity::High),
+        Some(Severity::High)
+    );
+}
