@@ -11,6 +11,7 @@ pub mod report;
 pub mod rule;
 pub mod settings;
 pub mod value;
+pub mod version;
 
 /// The text shown instead of a secret value, in every output.
 pub const MASK: &str = "********";

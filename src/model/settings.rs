@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::keys;
 pub use super::value::{Placeholders, Value};
+use super::version::{KnownVersion, version_line};
 use crate::source::Span;
 
 pub use crate::source::{FileRef, SourceFile};
@@ -155,6 +156,9 @@ pub struct Component {
     pub partial: bool,
     /// Ports a compose service publishes on the host.
     pub ports: Vec<PublishedPort>,
+    /// The versions it is known to run, per product (from its image, its chart or the
+    /// configuration); a product missing here has an unknown version.
+    pub versions: Vec<KnownVersion>,
 }
 
 /// A port published by a compose service.
@@ -197,6 +201,22 @@ impl Component {
             anchor,
             partial: false,
             ports: Vec::new(),
+            versions: Vec::new(),
+        }
+    }
+
+    /// The version of a product this component is known to run.
+    pub fn version_of(&self, p: Product) -> Option<&KnownVersion> {
+        let line = version_line(p);
+        self.versions
+            .iter()
+            .find(|v| version_line(v.product) == line)
+    }
+
+    /// Record a version unless one is already known for its product.
+    pub fn add_version(&mut self, v: KnownVersion) {
+        if self.version_of(v.product).is_none() {
+            self.versions.push(v);
         }
     }
 

@@ -168,6 +168,7 @@ pub fn scan_with(opts: &ScanOptions, configs: &Configs) -> Result<Scanned, setup
                 max_file_size: s.max_file_size,
                 images: s.images.clone(),
                 roots: roots.clone(),
+                camunda_version: s.camunda_version.clone(),
             };
             (o, ctx)
         })
