@@ -92,14 +92,22 @@ pub fn chart_yaml(text: &str, path: &str) -> Option<KnownVersion> {
     })
 }
 
-/// The chart version of a values file, from the `Chart.yaml` in its directory.
+/// The chart version of a values file, from the `Chart.yaml` in its directory. The path
+/// comes from the scanned file's own (never from file content); like every referenced file
+/// it must stay inside the scanned tree and under the size limit.
 pub fn chart_beside(values: &Path, ctx: &Context) -> Option<KnownVersion> {
     let chart = values.parent().unwrap_or(Path::new("")).join("Chart.yaml");
     if !chart.is_file() {
         return None;
     }
-    let file = ctx.read_related(&chart).ok()?;
-    chart_yaml(file.text.text(), &file.display_path())
+    if !ctx.roots.is_empty() {
+        let real = std::fs::canonicalize(&chart).ok()?;
+        if !ctx.roots.iter().any(|r| real.starts_with(r)) {
+            return None;
+        }
+    }
+    let text = crate::discover::read_text(&chart, ctx.max_file_size).ok()?;
+    chart_yaml(&text, &crate::source::display(&chart))
 }
 
 /// Give the components of chart values the Camunda version of their chart.
