@@ -98,16 +98,24 @@ pub struct Coverage {
     pub product: Product,
     /// The releases some check of the rule applies to, merged, in order.
     pub ranges: Vec<Range>,
+    /// Narrower ranges of single checks (distinct, in order), when they differ from `ranges`.
+    pub checks: Vec<Range>,
     /// Some check's default depends on the version.
     pub per_version_defaults: bool,
     pub if_unknown: IfVersionUnknown,
 }
 
 impl Coverage {
-    /// `8.8 or later`, `before 8.8`, `every version`, joined by `; `.
+    /// `8.8 or later`, `before 8.8`, `every version`, joined by `; `, then the narrower
+    /// ranges of some checks: `every version (some checks: before 8.8)`.
     pub fn describe(&self) -> String {
         let d: Vec<String> = self.ranges.iter().map(|r| r.describe()).collect();
-        d.join("; ")
+        let mut s = d.join("; ");
+        if !self.checks.is_empty() {
+            let c: Vec<String> = self.checks.iter().map(|r| r.describe()).collect();
+            s.push_str(&format!(" (some checks: {})", c.join("; ")));
+        }
+        s
     }
 }
 

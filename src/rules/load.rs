@@ -783,6 +783,22 @@ fn coverage(rule: Range, checks: &[Check]) -> Vec<Range> {
     out
 }
 
+/// The ranges of checks narrower than their rule's, distinct and in order.
+fn narrower(rule: Range, checks: &[Check]) -> Vec<Range> {
+    let merged = coverage(rule, checks);
+    let mut out: Vec<Range> = Vec::new();
+    for c in checks {
+        if let Some(v) = &c.versions {
+            let r = rule.intersect(&v.range);
+            if !merged.contains(&r) && !out.contains(&r) {
+                out.push(r);
+            }
+        }
+    }
+    out.sort_by_key(|r| (r.lo.is_some(), r.lo, r.hi.is_none(), r.hi));
+    out
+}
+
 /// Validate a parsed rule file.
 fn rule_from_doc(doc: &toml_tree::Toml) -> Result<(Rule, Span, Span), Errors> {
     let mut errors = Errors::new();
@@ -864,6 +880,7 @@ fn rule_from_doc(doc: &toml_tree::Toml) -> Result<(Rule, Span, Span), Errors> {
     let coverage = versions.product.map(|product| Coverage {
         product,
         ranges: coverage(rule_range, &checks),
+        checks: narrower(rule_range, &checks),
         per_version_defaults: checks.iter().any(|c| {
             !c.defaults_for.is_empty() || c.when.iter().any(|w| !w.defaults_for.is_empty())
         }),
