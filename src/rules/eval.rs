@@ -146,7 +146,9 @@ fn holds(
             let text = l.to_string();
             match cond {
                 Condition::Absent | Condition::Literal | Condition::SameAs(_) => None,
-                Condition::Empty => matches!(l, Literal::Null).then(Hit::default),
+                Condition::Empty => matches!(l, Literal::Null).then(Hit::default).or_else(|| {
+                    matches!(l, Literal::Str(s) if s.trim().is_empty()).then(Hit::default)
+                }),
                 _ => test_text(cond, &text, lenient).then(Hit::default),
             }
         }
