@@ -159,7 +159,9 @@ fn holds(
                 Condition::Literal => {
                     let literal = match &s.value {
                         crate::model::settings::Value::Text { text, .. } => {
-                            !text.trim().is_empty() && !s.value.has_placeholder()
+                            !text.trim().is_empty()
+                                && !s.value.has_placeholder()
+                                && !crate::model::value::is_placeholder_text(text)
                         }
                         _ => false,
                     };
