@@ -56,6 +56,9 @@ pub struct Config {
     /// `[[environment]]`: path globs (relative to the file) and the environment of the
     /// deployments whose files they match.
     pub environments: Vec<(GlobMatcher, Environment)>,
+    /// `camunda-version`: the Camunda version of what is checked, when images and charts
+    /// do not say.
+    pub camunda_version: Option<crate::model::version::Version>,
     /// Every rule selector written, with its span, checked once all rules are loaded.
     pub selector_spans: Vec<(String, Span)>,
     pub source: Option<Arc<str>>,
@@ -378,10 +381,15 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<ConfigError>> {
             },
             "kind" => kind_mappings(&mut r, v, &mut c),
             "environment" => environments(&mut r, v, &mut c),
+            "camunda-version" => match v.as_str().map(parse_camunda_version) {
+                Some(Ok(ver)) => c.camunda_version = Some(ver),
+                Some(Err(e)) => r.err(v.span, e),
+                None => r.err(v.span, "`camunda-version` must be a string such as \"8.7\" or \"8.8.2\""),
+            },
             _ => r.err(
                 *kspan,
                 format!(
-                    "unknown key `{k}` (known: select, ignore, severity, fail-on, exclude, kind, environment, require-reason, rules-dir, max-file-size)"
+                    "unknown key `{k}` (known: select, ignore, severity, fail-on, exclude, kind, environment, require-reason, rules-dir, max-file-size, camunda-version)"
                 ),
             ),
         }
@@ -484,6 +492,16 @@ fn kind_mappings(r: &mut Reader<'_>, v: &Toml, c: &mut Config) {
                 "`[[kind]]` needs either `glob` and `kind`, or `image` and `product`",
             ),
         }
+    }
+}
+
+/// `camunda-version` / `--camunda-version`: a Camunda 7 or 8 version (`8.7`, `8.8.2`, `7.22`).
+pub fn parse_camunda_version(text: &str) -> Result<crate::model::version::Version, String> {
+    match crate::model::version::Version::parse(text) {
+        Some(v) if (v.major == 7 || v.major == 8) && v.minor.is_some() => Ok(v),
+        _ => Err(format!(
+            "invalid camunda-version `{text}`: expected a Camunda 7 or 8 version with its minor, e.g. 8.7 or 8.8.2"
+        )),
     }
 }
 

@@ -118,17 +118,27 @@ pub fn check_fixture(path: &Path, code: &str, rules: &RuleSet) -> FixtureOutcome
         .filter(|(_, c)| c == code)
         .collect();
     let ok = oks(&text).into_iter().filter(|(_, c)| c == code).collect();
-    let opts = ScanOptions {
+    let mut problems: Vec<String> = Vec::new();
+    let mut opts = ScanOptions {
         paths: vec![path.to_path_buf()],
         ..ScanOptions::default()
     };
+    // A `camguard.toml` beside the fixture gives it a configuration (`camunda-version`).
+    let config = path.parent().unwrap_or(Path::new("")).join("camguard.toml");
+    if let Ok(t) = std::fs::read_to_string(&config) {
+        match crate::config::parse(&config, &t) {
+            Ok(c) => opts.config = std::sync::Arc::new(c),
+            Err(errs) => problems.extend(errs.into_iter().map(|e| e.message)),
+        }
+    }
     let report = scan::scan(&opts, rules);
-    let mut problems: Vec<String> = report
-        .problems
-        .iter()
-        .filter(|p| p.kind.is_error())
-        .map(|p| p.message.clone())
-        .collect();
+    problems.extend(
+        report
+            .problems
+            .iter()
+            .filter(|p| p.kind.is_error())
+            .map(|p| p.message.clone()),
+    );
     // A fixture that annotates a rule whose product camguard does not see in it tests
     // nothing: the rule never ran. That fails, instead of passing vacuously.
     let annotated = !expected_is_empty(&text, code);
@@ -219,6 +229,13 @@ pub fn files_below(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// Files beside fixtures that give them context and are not fixtures themselves: the
+/// configuration (`camunda-version`) and a chart's `Chart.yaml` (its version).
+pub fn is_fixture_support(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|n| n == "camguard.toml" || n == "Chart.yaml")
+}
+
 /// A rule's fixtures: `<root>/<product>/<CODE>/{bad,good}/...`.
 #[derive(Debug, Default)]
 pub struct RuleFixtures {
@@ -236,6 +253,8 @@ pub fn fixtures_for(root: &Path, code: &str) -> RuleFixtures {
         out.bad.extend(files_below(&dir.join("bad")));
         out.good.extend(files_below(&dir.join("good")));
     }
+    out.bad.retain(|p| !is_fixture_support(p));
+    out.good.retain(|p| !is_fixture_support(p));
     out.bad.sort();
     out.good.sort();
     out
@@ -266,7 +285,7 @@ pub fn test_dir(dir: &Path) -> Result<DirRun, SetupError> {
     let rules = setup::with_custom(custom)?;
     let fixtures: Vec<PathBuf> = files_below(dir)
         .into_iter()
-        .filter(|p| p.extension().is_none_or(|e| e != "toml"))
+        .filter(|p| p.extension().is_none_or(|e| e != "toml") && !is_fixture_support(p))
         .collect();
     let mut text = String::new();
     let (mut passed, mut failed) = (0, 0);

@@ -174,7 +174,7 @@ fn join(prefix: &str, name: &str) -> String {
 
 /// Which Camunda products a Spring configuration configures, from its keys.
 pub fn spring_products(component: &Component, run_hint: bool) -> Vec<Product> {
-    const C8_PREFIXES: [&str; 14] = [
+    const C8_PREFIXES: [&str; 15] = [
         "camundasecurity",
         "camundaapi",
         "camundadata",
@@ -188,6 +188,7 @@ pub fn spring_products(component: &Component, run_hint: bool) -> Vec<Product> {
         "camundacluster",
         "camundasystem",
         "camundamonitoring",
+        "camundaconnector",
         "zeebe",
     ];
     let mut c7 = false;

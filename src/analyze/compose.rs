@@ -188,6 +188,7 @@ pub fn analyze(a: &mut Analysis, root: &Node, ctx: &super::Context) {
         let reader = reader_for(&products);
         products.push(Product::Compose);
         let mut c = Component::new(file.clone(), products, svc_key.span);
+        super::versions::from_image(&mut c, image);
         c.name = Some(name.to_string());
         c.style = style_for(reader);
         c.partial = true;

@@ -73,6 +73,7 @@ pub fn analyze(a: &mut Analysis, doc: &Node, ctx: &super::Context) {
             let cname = container.get("name").and_then(Node::as_str).unwrap_or("?");
             let anchor = container.get("name").map_or(container.span, |n| n.span);
             let mut c = Component::new(file.clone(), products, anchor);
+            super::versions::from_image(&mut c, image);
             c.name = Some(format!("{kind}/{name}/{cname}"));
             c.style = style_for(reader);
             c.partial = true;

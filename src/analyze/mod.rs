@@ -7,6 +7,7 @@ pub mod embedded;
 pub mod env;
 pub mod helm;
 pub mod k8s;
+pub mod versions;
 pub mod wiring;
 pub mod xml;
 
@@ -207,6 +208,8 @@ pub struct Context {
     pub images: Arc<Vec<(GlobMatcher, Product)>>,
     /// Canonical scan roots: referenced files (compose `env_file`) must stay inside them.
     pub roots: Arc<Vec<std::path::PathBuf>>,
+    /// `camunda-version` / `--camunda-version`: for components whose version nothing else gives.
+    pub camunda_version: Option<crate::model::version::Version>,
 }
 
 impl Default for Context {
@@ -215,6 +218,7 @@ impl Default for Context {
             max_file_size: crate::discover::DEFAULT_MAX_FILE_SIZE,
             images: Arc::new(Vec::new()),
             roots: Arc::new(Vec::new()),
+            camunda_version: None,
         }
     }
 }
@@ -282,6 +286,9 @@ pub fn analyze(file: FileRef, kind: FileKind, ctx: &Context) -> Analysis {
             {
                 whole.wiring = Some(Box::new(chart));
             }
+            if let Some(v) = versions::chart_beside(&file.path, ctx) {
+                versions::apply_chart(&mut a.components, &v);
+            }
         }
         FileKind::Xml => xml::analyze(&mut a),
         FileKind::K8s => {
@@ -301,6 +308,9 @@ pub fn analyze(file: FileRef, kind: FileKind, ctx: &Context) -> Analysis {
                 a.components.push(c);
             }
         }
+    }
+    if let Some(v) = &ctx.camunda_version {
+        versions::apply_configured(&mut a.components, v);
     }
     a
 }

@@ -175,6 +175,10 @@ pub struct CheckArgs {
     /// (`512KiB`, `10MiB`, `10MB`) [default: 10MiB].
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub max_file_size: Option<u64>,
+    /// The Camunda version of what is checked (`8.7`, `8.8.2`, `7.22`), for files whose
+    /// images or chart do not say; replaces `camunda-version` of the configuration.
+    #[arg(long, value_name = "VERSION", value_parser = crate::config::parse_camunda_version)]
+    pub camunda_version: Option<crate::model::version::Version>,
     /// Use this configuration file instead of discovering camguard.toml.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,

@@ -159,6 +159,7 @@ pub fn run(args: CheckArgs, shipped: &RuleSet) -> u8 {
         fail_on: args.fail_on.map(FailOn::severity),
         max_file_size: args.max_file_size,
         rules_dirs: args.rules_dirs.clone(),
+        camunda_version: args.camunda_version.clone(),
     };
     let configs = match configurations(args.config.as_deref(), args.isolated, overrides, shipped) {
         Ok(c) => c,

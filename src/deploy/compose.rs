@@ -343,6 +343,8 @@ fn service(
 ) -> Deployment {
     let first = parts[0];
     let mut template = Component::new(first.file.clone(), Vec::new(), first.anchor);
+    // The versions its image, chart or configuration name.
+    template.versions = first.versions.clone();
     template.name = first.name.clone();
     template.partial = true;
     for p in parts {

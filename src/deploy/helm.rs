@@ -342,6 +342,8 @@ pub fn release(files: &[&Analysis], chart: &ChartRef) -> Option<Deployment> {
             }),
     );
     let mut template = Component::new(top.file.clone(), vec![Product::CamundaHelm], top.anchor);
+    // The versions its image, chart or configuration name.
+    template.versions = top.versions.clone();
     template.style = KeyStyle::Literal;
     template.partial = true;
     let mut effective = merge(template, candidates, Vec::new(), &layers);

@@ -308,6 +308,8 @@ fn effective(
         }
     }
     let mut template = Component::new(c.file.clone(), c.products.clone(), c.anchor);
+    // The versions its image, chart or configuration name.
+    template.versions = c.versions.clone();
     template.name = c.name.clone();
     template.style = c.style;
     template.partial = true;

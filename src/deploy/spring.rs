@@ -330,6 +330,8 @@ fn app(
     }
     let dc = defining.component();
     let mut template = Component::new(dc.file.clone(), Vec::new(), dc.anchor);
+    // The versions its image, chart or configuration name.
+    template.versions = dc.versions.clone();
     template.style = KeyStyle::Relaxed;
     template.partial = bases.is_empty();
     let mut effective = merge(template, candidates, sections, &layers);

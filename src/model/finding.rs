@@ -193,6 +193,7 @@ mod tests {
             tags: Vec::new(),
             explanation: String::new(),
             generic: false,
+            versions: None,
         })
     }
 

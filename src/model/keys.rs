@@ -51,8 +51,10 @@ pub fn env_to_dotted(name: &str) -> String {
     out
 }
 
-const NOT_A_VALUE: [&str; 23] = [
+const NOT_A_VALUE: [&str; 24] = [
     "url",
+    // LDAP `user-password-attribute`: the name of a directory attribute.
+    "attribute",
     "uri",
     "path",
     "file",
@@ -125,6 +127,24 @@ pub fn is_secret_key(key: &str) -> bool {
     let Ok(norm) = std::str::from_utf8(norm_bytes) else {
         return false;
     };
+    // The name of a Kubernetes Secret (`existingSecret`, `EXISTING_SECRET`) and the key names
+    // inside one (`credentialsSecretKeys.password`, `secretKeys.adminPasswordKey`) are not secrets.
+    if norm.starts_with("existing") {
+        return false;
+    }
+    if let Some(parent) = key.rsplit(['.', '/']).nth(1) {
+        let p: String = parent
+            .split('[')
+            .next()
+            .unwrap_or(parent)
+            .bytes()
+            .filter(|b| !matches!(b, b'-' | b'_'))
+            .map(|b| (b as char).to_ascii_lowercase())
+            .collect();
+        if p.ends_with("secretkeys") {
+            return false;
+        }
+    }
     // `logging.level.<logger>`: the last segment is a class name, the value a log level.
     if key
         .get(..14)
@@ -283,6 +303,12 @@ mod tests {
             "ELASTIC_PASSWORD_FILE",
             "global.elasticsearch.auth.secret.existingSecretKey",
             "xpack.security.enabled",
+            "global.identity.auth.identity.existingSecret",
+            "EXISTING_SECRET",
+            "elasticsearch.security.credentialsSecretKeys.password",
+            "auth.secretKeys.adminPasswordKey",
+            "camunda.bpm.run.ldap.user-password-attribute",
+            "camunda.bpm.run.ldap.group-member-attribute",
         ] {
             assert!(!is_secret_key(k), "{k}");
         }

@@ -12,6 +12,7 @@ pub mod report;
 pub mod rule;
 pub mod settings;
 pub mod value;
+pub mod version;
 pub mod wiring;
 
 /// The text shown instead of a secret value, in every output.

@@ -7,6 +7,7 @@ use std::fmt;
 use serde::Serialize;
 
 use super::settings::Product;
+use super::version::Range;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -76,6 +77,46 @@ pub struct RuleInfo {
     /// A catch-all rule: its findings give way to a more specific rule's finding on the
     /// same span (CRED001 yields to the rule about demo users, for example).
     pub generic: bool,
+    /// The versions the rule covers, when it declares any.
+    pub versions: Option<Coverage>,
+}
+
+/// What to do when a version-dependent check meets a component of unknown version.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum IfVersionUnknown {
+    /// Report what holds for some version, and say which version the finding assumed.
+    #[default]
+    Assume,
+    /// Report only what holds whatever the version is.
+    Skip,
+}
+
+/// Which versions of which product a rule covers (for its documentation).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Coverage {
+    /// The product whose version the rule compares.
+    pub product: Product,
+    /// The releases some check of the rule applies to, merged, in order.
+    pub ranges: Vec<Range>,
+    /// Narrower ranges of single checks (distinct, in order), when they differ from `ranges`.
+    pub checks: Vec<Range>,
+    /// Some check's default depends on the version.
+    pub per_version_defaults: bool,
+    pub if_unknown: IfVersionUnknown,
+}
+
+impl Coverage {
+    /// `8.8 or later`, `before 8.8`, `every version`, joined by `; `, then the narrower
+    /// ranges of some checks: `every version (some checks: before 8.8)`.
+    pub fn describe(&self) -> String {
+        let d: Vec<String> = self.ranges.iter().map(|r| r.describe()).collect();
+        let mut s = d.join("; ");
+        if !self.checks.is_empty() {
+            let c: Vec<String> = self.checks.iter().map(|r| r.describe()).collect();
+            s.push_str(&format!(" (some checks: {})", c.join("; ")));
+        }
+        s
+    }
 }
 
 impl RuleInfo {

@@ -11,6 +11,7 @@ use serde::Serialize;
 pub use super::finding::Related;
 use super::keys;
 pub use super::value::{Placeholders, Value};
+use super::version::{KnownVersion, version_line};
 pub use super::wiring::Wiring;
 use crate::source::Span;
 
@@ -194,6 +195,9 @@ pub struct Component {
     /// What the component takes from other files (compose `env_file`, Kubernetes
     /// `envFrom`), for the deployments stage.
     pub wiring: Option<Box<Wiring>>,
+    /// The versions it is known to run, per product (from its image, its chart or the
+    /// configuration); a product missing here has an unknown version.
+    pub versions: Vec<KnownVersion>,
 }
 
 /// A port published by a compose service.
@@ -238,6 +242,22 @@ impl Component {
             ports: Vec::new(),
             documents: Vec::new(),
             wiring: None,
+            versions: Vec::new(),
+        }
+    }
+
+    /// The version of a product this component is known to run.
+    pub fn version_of(&self, p: Product) -> Option<&KnownVersion> {
+        let line = version_line(p);
+        self.versions
+            .iter()
+            .find(|v| version_line(v.product) == line)
+    }
+
+    /// Record a version unless one is already known for its product.
+    pub fn add_version(&mut self, v: KnownVersion) {
+        if self.version_of(v.product).is_none() {
+            self.versions.push(v);
         }
     }
 

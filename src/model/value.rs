@@ -71,10 +71,34 @@ impl Value {
             Value::List(items) => Effective::List(items.clone()),
             Value::Text { text, .. } => match resolve(text, syntax) {
                 None => Effective::Indirect,
+                // A stand-in for a value given elsewhere is not the value.
+                Some((text, _)) if is_placeholder_text(&text) => Effective::Indirect,
                 Some((text, from_default)) => Effective::Text { text, from_default },
             },
         }
     }
+}
+
+/// Text that stands for a value given somewhere else, in any dialect: a whole `$NAME`,
+/// `${...}` or `$(NAME)` (shell, compose, Kubernetes, Helm), a `{{ ... }}` template (Helm
+/// `tpl`, Connectors secrets), a `<...>` placeholder of documentation, or `XXX` / `***`.
+/// Checks never read such a value as the setting's value.
+pub fn is_placeholder_text(text: &str) -> bool {
+    let t = text.trim();
+    let var = |rest: &str| {
+        let mut cs = rest.chars();
+        cs.next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && cs.all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    if let Some(rest) = t.strip_prefix('$') {
+        return var(rest)
+            || (rest.starts_with('{') && rest.ends_with('}') && rest.len() > 2)
+            || (rest.starts_with('(') && rest.ends_with(')') && var(&rest[1..rest.len() - 1]));
+    }
+    (t.starts_with("{{") && t.ends_with("}}"))
+        || (t.len() > 2 && t.starts_with('<') && t.ends_with('>') && !t.contains('\n'))
+        || (t.len() >= 3 && t.chars().all(|c| c == 'x' || c == 'X' || c == '*'))
 }
 
 /// Replace each placeholder by its default. `None` when one has no default.
@@ -184,6 +208,49 @@ mod tests {
 
     fn eff(s: &str, syn: Placeholders) -> Effective {
         Value::text(s).effective(syn)
+    }
+
+    #[test]
+    fn stand_ins_are_not_values() {
+        for p in [
+            "$ES_PASSWORD",
+            "${OPS_PASSWORD}",
+            "$(SECRET)",
+            "{{ .Values.x }}",
+            "{{secrets.TOKEN}}",
+            "<client-secret>",
+            "<Client secret from Step 3>",
+            "XXX",
+            "xxx",
+            "******",
+            " $VAR ",
+        ] {
+            assert!(is_placeholder_text(p), "{p}");
+        }
+        for v in [
+            "$ecretP@ss",
+            "$2a$10$abcdefghijklmnopqrstuv",
+            "p$ssword",
+            "x",
+            "xx",
+            "changeit",
+            "<",
+            "<>",
+            "demo",
+            "xxxy",
+            "{{not closed",
+        ] {
+            assert!(!is_placeholder_text(v), "{v}");
+        }
+        let v = Value::text("<your-smtp-password>");
+        assert_eq!(v.effective(Placeholders::None), Effective::Indirect);
+        assert_eq!(
+            Value::text("changeit").effective(Placeholders::None),
+            Effective::Text {
+                text: "changeit".into(),
+                from_default: false
+            }
+        );
     }
 
     #[test]

@@ -72,6 +72,37 @@ pub fn explain(r: &RuleInfo, checks: &[crate::model::rule::Severity]) -> String 
     )
 }
 
+/// Which versions each rule covers (a section of `docs/rules.md`).
+fn versions_table(rules: &[Arc<RuleInfo>]) -> String {
+    let mut s = String::from(
+        "\n## Versions\n\nWhich releases each rule covers, for the product whose version it compares \
+         (see \"Versions\" in `docs/rule-format.md`). \"every version\" rules do not depend on the version.\n\n\
+         | Code | Version of | Covers | Defaults per version | Version unknown |\n|---|---|---|---|---|\n",
+    );
+    for r in rules {
+        match &r.versions {
+            None => s.push_str(&format!(
+                "| [{}](#{}) | - | every version | - | - |\n",
+                r.code,
+                r.code.to_lowercase()
+            )),
+            Some(v) => s.push_str(&format!(
+                "| [{}](#{}) | {} | {} | {} | {} |\n",
+                r.code,
+                r.code.to_lowercase(),
+                v.product,
+                v.describe(),
+                if v.per_version_defaults { "yes" } else { "-" },
+                match v.if_unknown {
+                    crate::model::rule::IfVersionUnknown::Assume => "reported, with the assumption",
+                    crate::model::rule::IfVersionUnknown::Skip => "not reported",
+                }
+            )),
+        }
+    }
+    s
+}
+
 /// The rule reference page (`docs/rules.md`).
 pub fn markdown(rules: &[Arc<RuleInfo>]) -> String {
     let mut s = String::from(
@@ -89,6 +120,7 @@ pub fn markdown(rules: &[Arc<RuleInfo>]) -> String {
             r.summary.replace('|', "\\|")
         ));
     }
+    s.push_str(&versions_table(rules));
     for r in rules {
         let cwe: Vec<String> = r
             .cwe

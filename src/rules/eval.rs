@@ -4,12 +4,17 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::well_known::is_well_known;
-use super::{Check, Condition, KeyPattern, Literal, Rule, RuleSet, SpanTarget, When};
+use super::{
+    Check, Condition, IfVersionUnknown, KeyPattern, Literal, Rule, RuleSet, SpanTarget,
+    VersionedDefault, When,
+};
 use crate::model::MASK;
 use crate::model::finding::{Finding, FindingBuilder};
 use crate::model::keys::{is_secret_key, match_key};
+use crate::model::settings::Product;
 use crate::model::settings::{Component, KeyStyle, Setting};
 use crate::model::value::{Effective, is_null_text, parse_bool, parse_number};
+use crate::model::version::{KnownVersion, Range, Triple};
 use crate::source::Span;
 
 /// Settings of a component indexed by match key.
@@ -161,7 +166,9 @@ fn holds(
             let text = l.to_string();
             match cond {
                 Condition::Absent | Condition::Literal | Condition::SameAs(_) => None,
-                Condition::Empty => matches!(l, Literal::Null).then(Hit::default),
+                Condition::Empty => matches!(l, Literal::Null).then(Hit::default).or_else(|| {
+                    matches!(l, Literal::Str(s) if s.trim().is_empty()).then(Hit::default)
+                }),
                 _ => test_text(cond, &text, lenient).then(Hit::default),
             }
         }
@@ -172,7 +179,9 @@ fn holds(
                 Condition::Literal => {
                     let literal = match &s.value {
                         crate::model::settings::Value::Text { text, .. } => {
-                            !text.trim().is_empty() && !s.value.has_placeholder()
+                            !text.trim().is_empty()
+                                && !s.value.has_placeholder()
+                                && !crate::model::value::is_placeholder_text(text)
                         }
                         _ => false,
                     };
@@ -462,6 +471,147 @@ fn with_layers(mut f: FindingBuilder, s: &Setting) -> FindingBuilder {
     f
 }
 
+/// The default of a version range: the `default-for` that holds it, else `default`.
+fn default_in(fallback: &Option<Literal>, per: &[VersionedDefault], at: &Range) -> Option<Literal> {
+    per.iter()
+        .find(|d| d.versions.range.contains(at))
+        .map(|d| d.value.clone())
+        .or_else(|| fallback.clone())
+}
+
+/// How a product and a version (or range) read in a message.
+fn product_phrase(p: Product, what: &str) -> String {
+    match p {
+        Product::CamundaHelm => format!("a chart for Camunda {what}"),
+        Product::Camunda8 | Product::Camunda7 | Product::Camunda7Run => format!("Camunda {what}"),
+        Product::Optimize => format!("Optimize {what}"),
+        Product::Elasticsearch => format!("Elasticsearch {what}"),
+        Product::Opensearch => format!("OpenSearch {what}"),
+        Product::Compose => format!("compose {what}"),
+    }
+}
+
+/// Cut the version line at every bound the check mentions: in each piece, every part of
+/// the check either applies or does not, and each default is one value.
+fn scenarios(rule: &Rule, check: &Check, known: Option<&KnownVersion>) -> Vec<Range> {
+    let mut bounds: Vec<Triple> = Vec::new();
+    let mut add = |r: &Range| bounds.extend(r.lo.into_iter().chain(r.hi));
+    if let Some(v) = &rule.versions.versions {
+        add(&v.range);
+    }
+    if let Some(v) = &check.versions {
+        add(&v.range);
+    }
+    for d in check
+        .defaults_for
+        .iter()
+        .chain(check.when.iter().flat_map(|w| w.defaults_for.iter()))
+    {
+        add(&d.versions.range);
+    }
+    bounds.sort();
+    bounds.dedup();
+    let mut pieces = Vec::with_capacity(bounds.len() + 1);
+    let mut lo = None;
+    for b in bounds {
+        pieces.push(Range { lo, hi: Some(b) });
+        lo = Some(b);
+    }
+    pieces.push(Range { lo, hi: None });
+    match known {
+        Some(k) => pieces
+            .iter()
+            .map(|p| p.intersect(&k.version.range()))
+            .filter(|p| !p.is_empty())
+            .collect(),
+        None => pieces,
+    }
+}
+
+/// Adjacent pieces merged, for the message.
+fn describe_pieces(pieces: &[Range]) -> String {
+    let mut merged: Vec<Range> = Vec::new();
+    for p in pieces {
+        match merged.last_mut() {
+            Some(last) if last.hi.is_some() && last.hi == p.lo => last.hi = p.hi,
+            _ => merged.push(*p),
+        }
+    }
+    let d: Vec<String> = merged.iter().map(|r| r.describe()).collect();
+    d.join(" or ")
+}
+
+/// A check whose keys, conditions or defaults depend on the version: evaluated once per
+/// version range that the known version leaves open. A finding that holds in every range
+/// is reported as is; one that holds in some ranges only says which it assumed (or is
+/// dropped, for rules with `if-version-unknown = "skip"`).
+fn run_versioned(rule: &Arc<Rule>, check: &Check, index: &Index<'_>, out: &mut Vec<Finding>) {
+    let Some(product) = rule.versions.product else {
+        return run_check(rule, check, index, out);
+    };
+    let known = index.component.version_of(product);
+    let pieces = scenarios(rule, check, known);
+    let mut applies = rule
+        .versions
+        .versions
+        .as_ref()
+        .map_or(Range::ALL, |v| v.range);
+    if let Some(v) = &check.versions {
+        applies = applies.intersect(&v.range);
+    }
+    // (finding, indices of the pieces it holds in)
+    let mut found: Vec<(Finding, Vec<usize>)> = Vec::new();
+    for (i, piece) in pieces.iter().enumerate() {
+        if !applies.contains(piece) {
+            continue;
+        }
+        let mut resolved = check.clone();
+        resolved.versions = None;
+        resolved.default = default_in(&check.default, &check.defaults_for, piece);
+        resolved.defaults_for.clear();
+        for (w, orig) in resolved.when.iter_mut().zip(&check.when) {
+            w.default = default_in(&orig.default, &orig.defaults_for, piece);
+            w.defaults_for.clear();
+        }
+        let mut here = Vec::new();
+        run_check(rule, &resolved, index, &mut here);
+        for f in here {
+            let same = found
+                .iter_mut()
+                .find(|(g, _)| g.span == f.span && g.key == f.key && Arc::ptr_eq(&g.file, &f.file));
+            match same {
+                Some((_, at)) => at.push(i),
+                None => found.push((f, vec![i])),
+            }
+        }
+    }
+    for (mut f, at) in found {
+        if at.len() == pieces.len() {
+            if let Some(k) = known {
+                f.message.push_str(&format!(
+                    " (on {}, from {})",
+                    product_phrase(product, &k.version.to_string()),
+                    k.source
+                ));
+            }
+        } else {
+            if rule.versions.if_unknown == IfVersionUnknown::Skip {
+                continue;
+            }
+            let held: Vec<Range> = at.iter().map(|i| pieces[*i]).collect();
+            let why = match known {
+                None => "the version is not known".to_string(),
+                Some(k) => format!("{} gives only {}", k.source, k.version),
+            };
+            f.message.push_str(&format!(
+                " (assuming {}; {why})",
+                product_phrase(product, &describe_pieces(&held))
+            ));
+        }
+        out.push(f);
+    }
+}
+
 /// Evaluate every declarative rule that applies to the component.
 pub fn evaluate(rules: &RuleSet, component: &Component) -> Vec<Finding> {
     let index = Index::new(component);
@@ -470,8 +620,13 @@ pub fn evaluate(rules: &RuleSet, component: &Component) -> Vec<Finding> {
         if !rule.applies_to(&component.products) {
             continue;
         }
+        let rule_versioned = rule.versions.versions.is_some();
         for check in rule.checks() {
-            run_check(rule, check, &index, &mut out);
+            if rule_versioned || check.is_versioned() {
+                run_versioned(rule, check, &index, &mut out);
+            } else {
+                run_check(rule, check, &index, &mut out);
+            }
         }
     }
     out

@@ -7,11 +7,13 @@ use std::sync::Arc;
 
 use super::builtin::Builtin;
 use super::{
-    Applies, Check, Condition, KeyPattern, LazyRegex, Literal, Logic, Rule, RuleInfo, RuleSet,
-    Severity, SpanTarget, When,
+    Applies, Check, Condition, IfVersionUnknown, KeyPattern, LazyRegex, Literal, Logic, Rule,
+    RuleInfo, RuleSet, RuleVersions, Severity, SpanTarget, VersionedDefault, When,
 };
 use crate::model::deployment::Environment;
+use crate::model::rule::Coverage;
 use crate::model::settings::Product;
+use crate::model::version::{Range, VersionReq, version_line};
 use crate::source::Span;
 use crate::syntax::toml_tree::{self, Kind, Toml};
 
@@ -401,6 +403,79 @@ fn read_default(f: &mut Fields<'_, '_>) -> Option<Literal> {
     l
 }
 
+/// `versions = ">=8.8"`: a version requirement, with its span.
+fn read_versions(f: &mut Fields<'_, '_>) -> Option<(VersionReq, Span)> {
+    let (text, span) = f.string("versions", false)?;
+    match VersionReq::parse(&text) {
+        Ok(r) => Some((r, span)),
+        Err(e) => {
+            f.err(span, format!("invalid `versions`: {e}"));
+            None
+        }
+    }
+}
+
+/// `[[....default-for]]` tables: a default per version range. Ranges must not overlap,
+/// and each must lie (at least partly) within `within`.
+fn read_defaults_for(f: &mut Fields<'_, '_>, within: Range, what: &str) -> Vec<VersionedDefault> {
+    let mut out: Vec<(VersionedDefault, Span)> = Vec::new();
+    for t in tables(f, "default-for") {
+        let mut df = Fields::new(t, f.errors);
+        let versions = read_versions(&mut df);
+        let value = match df.get("value") {
+            Some(v) => {
+                let l = literal(v);
+                if l.is_none() {
+                    df.err(v.span, "`value` must be a string, number or boolean");
+                }
+                l
+            }
+            None => {
+                df.err(t.span, "`default-for` needs `value`");
+                None
+            }
+        };
+        if versions.is_none() && t.get("versions").is_none() {
+            df.err(t.span, "`default-for` needs `versions`");
+        }
+        df.finish("`default-for`");
+        let (Some((req, span)), Some(value)) = (versions, value) else {
+            continue;
+        };
+        if let Some((prev, _)) = out
+            .iter()
+            .find(|(d, _)| d.versions.range.overlaps(&req.range))
+        {
+            f.err(
+                span,
+                format!(
+                    "`{}` overlaps `{}` of an earlier `default-for`: a version has one default",
+                    req.text, prev.versions.text
+                ),
+            );
+            continue;
+        }
+        if !req.range.overlaps(&within) {
+            f.err(
+                span,
+                format!(
+                    "`{}` is outside the versions the {what} applies to",
+                    req.text
+                ),
+            );
+            continue;
+        }
+        out.push((
+            VersionedDefault {
+                versions: req,
+                value,
+            },
+            span,
+        ));
+    }
+    out.into_iter().map(|(d, _)| d).collect()
+}
+
 fn tables<'a>(f: &mut Fields<'a, '_>, key: &'static str) -> Vec<&'a Toml> {
     match f.get(key) {
         None => Vec::new(),
@@ -422,7 +497,7 @@ fn tables<'a>(f: &mut Fields<'a, '_>, key: &'static str) -> Vec<&'a Toml> {
 
 const PLACEHOLDERS: [&str; 4] = ["{key}", "{value}", "{default}", "{other}"];
 
-fn parse_check(t: &Toml, errors: &mut Errors) -> Option<Check> {
+fn parse_check(t: &Toml, errors: &mut Errors, rule_range: Range) -> Option<Check> {
     let mut f = Fields::new(t, errors);
     let key = key_pattern(&mut f);
     let condition = read_condition(&mut f);
@@ -465,18 +540,35 @@ fn parse_check(t: &Toml, errors: &mut Errors) -> Option<Check> {
             SpanTarget::Value
         }
     };
+    let versions = read_versions(&mut f);
+    let mut range = rule_range;
+    if let Some((req, vspan)) = &versions {
+        if !req.range.overlaps(&rule_range) {
+            f.err(
+                *vspan,
+                format!(
+                    "`{}` is outside the rule's `versions`: the check would never apply",
+                    req.text
+                ),
+            );
+        }
+        range = range.intersect(&req.range);
+    }
+    let defaults_for = read_defaults_for(&mut f, range, "check");
     let mut when = Vec::new();
     for w in tables(&mut f, "when") {
         let mut wf = Fields::new(w, f.errors);
         let k = key_pattern(&mut wf);
         let c = read_condition(&mut wf);
         let d = read_default(&mut wf);
+        let dfor = read_defaults_for(&mut wf, range, "check");
         wf.finish("`when`");
         if let (Some(key), Some(condition)) = (k, c) {
             when.push(When {
                 key,
                 condition,
                 default: d,
+                defaults_for: dfor,
             });
         }
     }
@@ -489,6 +581,8 @@ fn parse_check(t: &Toml, errors: &mut Errors) -> Option<Check> {
         severity,
         span,
         when,
+        versions: versions.map(|(r, _)| r),
+        defaults_for,
     })
 }
 
@@ -621,6 +715,136 @@ fn environments(f: &mut Fields<'_, '_>) -> Vec<(Environment, Option<Severity>)> 
     out
 }
 
+/// The product whose version a versioned rule compares: `version-of`, or the one
+/// product the rule applies to. `None` when nothing in the rule depends on a version.
+fn rule_version_product(
+    errors: &mut Errors,
+    doc: &Toml,
+    applies: &[Applies],
+    version_of: Located,
+    versioned: bool,
+    builtin: bool,
+) -> Option<Option<Product>> {
+    if let Some((_, span)) = &version_of
+        && !versioned
+    {
+        errors.push((
+            *span,
+            "`version-of` has no effect: no check depends on the version".into(),
+        ));
+        return None;
+    }
+    if !versioned {
+        return None;
+    }
+    if builtin {
+        let span = doc.get("versions").map_or(doc.span, |v| v.span);
+        errors.push((
+            span,
+            "`versions` apply to `[[check]]` rules, not to a `builtin`".into(),
+        ));
+        return None;
+    }
+    let mut lines: Vec<Product> = Vec::new();
+    let mut any = false;
+    for a in applies {
+        match a {
+            Applies::Any => any = true,
+            Applies::Product(p) => {
+                let l = version_line(*p);
+                if !lines.contains(&l) {
+                    lines.push(l);
+                }
+            }
+        }
+    }
+    match version_of {
+        Some((p, span)) => match Product::from_id(&p) {
+            Some(prod) if any || lines.contains(&version_line(prod)) => {
+                Some(Some(version_line(prod)))
+            }
+            Some(_) => {
+                errors.push((
+                    span,
+                    format!("`version-of = \"{p}\"` is not one of the rule's `products`"),
+                ));
+                None
+            }
+            None => {
+                let known: Vec<_> = Product::ALL.iter().map(|p| p.id()).collect();
+                errors.push((
+                    span,
+                    format!("unknown product `{p}` (known: {})", known.join(", ")),
+                ));
+                None
+            }
+        },
+        None if lines.len() == 1 && !any => Some(Some(lines[0])),
+        None => {
+            let span = doc.get("products").map_or(doc.span, |v| v.span);
+            errors.push((
+                span,
+                "the rule's checks depend on the version and it applies to several products: say whose version with `version-of`".into(),
+            ));
+            None
+        }
+    }
+}
+
+/// The releases some check of a rule applies to, merged and in order.
+fn coverage(rule: Range, checks: &[Check]) -> Vec<Range> {
+    let mut ranges: Vec<Range> = checks
+        .iter()
+        .map(|c| {
+            c.versions
+                .as_ref()
+                .map_or(rule, |v| rule.intersect(&v.range))
+        })
+        .filter(|r| !r.is_empty())
+        .collect();
+    ranges.sort_by(|a, b| match (a.lo, b.lo) {
+        (None, None) => std::cmp::Ordering::Equal,
+        (None, _) => std::cmp::Ordering::Less,
+        (_, None) => std::cmp::Ordering::Greater,
+        (Some(x), Some(y)) => x.cmp(&y),
+    });
+    let mut out: Vec<Range> = Vec::new();
+    for r in ranges {
+        if let Some(last) = out.last_mut() {
+            let touches = match (last.hi, r.lo) {
+                (None, _) => true,
+                (Some(_), None) => true,
+                (Some(h), Some(l)) => l <= h,
+            };
+            if touches {
+                last.hi = match (last.hi, r.hi) {
+                    (Some(a), Some(b)) => Some(a.max(b)),
+                    _ => None,
+                };
+                continue;
+            }
+        }
+        out.push(r);
+    }
+    out
+}
+
+/// The ranges of checks narrower than their rule's, distinct and in order.
+fn narrower(rule: Range, checks: &[Check]) -> Vec<Range> {
+    let merged = coverage(rule, checks);
+    let mut out: Vec<Range> = Vec::new();
+    for c in checks {
+        if let Some(v) = &c.versions {
+            let r = rule.intersect(&v.range);
+            if !merged.contains(&r) && !out.contains(&r) {
+                out.push(r);
+            }
+        }
+    }
+    out.sort_by_key(|r| (r.lo.is_some(), r.lo, r.hi.is_none(), r.hi));
+    out
+}
+
 /// Validate a parsed rule file.
 fn rule_from_doc(doc: &toml_tree::Toml) -> Result<(Rule, Span, Span), Errors> {
     let mut errors = Errors::new();
@@ -657,14 +881,58 @@ fn rule_from_doc(doc: &toml_tree::Toml) -> Result<(Rule, Span, Span), Errors> {
     });
     let generic = f.flag("generic");
     let environments = environments(&mut f);
+    let rule_versions = read_versions(&mut f);
+    let version_of = f.string("version-of", false);
+    let if_unknown = match f.string("if-version-unknown", false) {
+        None => Some((IfVersionUnknown::Assume, None)),
+        Some((s, span)) => match s.as_str() {
+            "assume" => Some((IfVersionUnknown::Assume, Some(span))),
+            "skip" => Some((IfVersionUnknown::Skip, Some(span))),
+            _ => {
+                f.err(span, "`if-version-unknown` must be \"assume\" or \"skip\"");
+                None
+            }
+        },
+    };
     let check_tables = tables(&mut f, "check");
     f.finish("rule");
+    let rule_range = rule_versions.as_ref().map_or(Range::ALL, |(r, _)| r.range);
     let mut checks = Vec::new();
     for t in &check_tables {
-        if let Some(c) = parse_check(t, &mut errors) {
+        if let Some(c) = parse_check(t, &mut errors, rule_range) {
             checks.push(c);
         }
     }
+    let versioned = rule_versions.is_some() || checks.iter().any(Check::is_versioned);
+    let versions = rule_version_product(
+        &mut errors,
+        doc,
+        &applies,
+        version_of,
+        versioned,
+        builtin_field.is_some(),
+    )
+    .map(|product| RuleVersions {
+        product,
+        versions: rule_versions.as_ref().map(|(r, _)| r.clone()),
+        if_unknown: if_unknown.map_or(IfVersionUnknown::Assume, |(p, _)| p),
+    })
+    .unwrap_or_default();
+    if !versioned && let Some((_, Some(span))) = if_unknown {
+        errors.push((
+            span,
+            "`if-version-unknown` has no effect: no check depends on the version".into(),
+        ));
+    }
+    let coverage = versions.product.map(|product| Coverage {
+        product,
+        ranges: coverage(rule_range, &checks),
+        checks: narrower(rule_range, &checks),
+        per_version_defaults: checks.iter().any(|c| {
+            !c.defaults_for.is_empty() || c.when.iter().any(|w| !w.defaults_for.is_empty())
+        }),
+        if_unknown: versions.if_unknown,
+    });
     let has_checks = !check_tables.is_empty();
     match (&builtin_field, has_checks) {
         (None, false) => errors.push((
@@ -694,6 +962,7 @@ fn rule_from_doc(doc: &toml_tree::Toml) -> Result<(Rule, Span, Span), Errors> {
                 tags,
                 explanation: explanation.0,
                 generic,
+                versions: coverage,
             };
             let logic = match builtin {
                 Some(b) => Logic::Builtin(b),
@@ -704,6 +973,7 @@ fn rule_from_doc(doc: &toml_tree::Toml) -> Result<(Rule, Span, Span), Errors> {
                     info: Arc::new(info),
                     logic,
                     environments,
+                    versions,
                 },
                 code.1,
                 name.1,
@@ -859,6 +1129,101 @@ message = "`{key}` is `{value}`"
     fn toml_syntax_errors_have_spans() {
         let errs = parse_rule("code = \n").unwrap_err();
         assert_eq!(errs.len(), 1);
+    }
+
+    fn error_at<'a>(text: &'a str, errs: &[(Span, String)], needle: &str) -> &'a str {
+        let (span, _) = errs
+            .iter()
+            .find(|(_, m)| m.contains(needle))
+            .unwrap_or_else(|| panic!("no error containing `{needle}`: {errs:?}"));
+        &text[span.range()]
+    }
+
+    #[test]
+    fn versions_load_with_per_version_defaults() {
+        let r = GOOD
+            .replace("[[check]]", "versions = \"<8.8\"\n[[check]]")
+            .replace("message =", "versions = \">=8.6\"\nmessage =")
+            + "[[check.default-for]]\nversions = \"8.6\"\nvalue = true\n[[check.default-for]]\nversions = \">=8.7\"\nvalue = false\n";
+        let (rule, _, _) = parse_rule(&r).unwrap();
+        assert_eq!(rule.versions.product, Some(Product::Camunda8));
+        let c = &rule.checks()[0];
+        assert_eq!(c.defaults_for.len(), 2);
+        assert!(c.is_versioned());
+        let cov = rule.info.versions.as_ref().unwrap();
+        assert_eq!(cov.describe(), "8.6 to 8.7");
+        assert!(cov.per_version_defaults);
+        // Without versions, a rule has no coverage.
+        assert!(parse_rule(GOOD).unwrap().0.info.versions.is_none());
+    }
+
+    #[test]
+    fn version_errors_point_into_the_toml() {
+        let bad = GOOD.replace("[[check]]", "versions = \"~8.8\"\n[[check]]");
+        let errs = parse_rule(&bad).unwrap_err();
+        assert_eq!(error_at(&bad, &errs, "invalid `versions`"), "\"~8.8\"");
+
+        let empty = GOOD.replace("[[check]]", "versions = \">=8.8, <8.7\"\n[[check]]");
+        let errs = parse_rule(&empty).unwrap_err();
+        assert!(
+            errs.iter().any(|(_, m)| m.contains("holds no version")),
+            "{errs:?}"
+        );
+
+        let outside = GOOD
+            .replace("[[check]]", "versions = \"<8.8\"\n[[check]]")
+            .replace("message =", "versions = \">=8.9\"\nmessage =");
+        let errs = parse_rule(&outside).unwrap_err();
+        assert_eq!(error_at(&outside, &errs, "never apply"), "\">=8.9\"");
+
+        let overlap = GOOD.to_string()
+            + "[[check.default-for]]\nversions = \"<8.8\"\nvalue = 1\n[[check.default-for]]\nversions = \">=8.7\"\nvalue = 2\n";
+        let errs = parse_rule(&overlap).unwrap_err();
+        assert_eq!(error_at(&overlap, &errs, "overlaps"), "\">=8.7\"");
+
+        let no_value = GOOD.to_string() + "[[check.default-for]]\nversions = \"<8.8\"\n";
+        let errs = parse_rule(&no_value).unwrap_err();
+        assert!(
+            errs.iter().any(|(_, m)| m.contains("needs `value`")),
+            "{errs:?}"
+        );
+        let in_when = GOOD.to_string()
+            + "[[check.when]]\nkey = \"x\"\nis = 1\n[[check.when.default-for]]\nversions = \"<8.8\"\nvalue = \"a\"\nvalu = 3\n";
+        let errs = parse_rule(&in_when).unwrap_err();
+        assert_eq!(
+            error_at(&in_when, &errs, "unknown `default-for` field"),
+            "valu"
+        );
+
+        let several = GOOD
+            .replace("[\"camunda8\"]", "[\"camunda8\", \"optimize\"]")
+            .replace("[[check]]", "versions = \"<8.8\"\n[[check]]");
+        let errs = parse_rule(&several).unwrap_err();
+        assert_eq!(
+            error_at(&several, &errs, "version-of"),
+            "[\"camunda8\", \"optimize\"]"
+        );
+        let named = several.replace("[[check]]", "version-of = \"optimize\"\n[[check]]");
+        let (rule, _, _) = parse_rule(&named).unwrap();
+        assert_eq!(rule.versions.product, Some(Product::Optimize));
+        let foreign = several.replace("[[check]]", "version-of = \"opensearch\"\n[[check]]");
+        let errs = parse_rule(&foreign).unwrap_err();
+        assert_eq!(error_at(&foreign, &errs, "not one of"), "\"opensearch\"");
+
+        let useless = GOOD.replace("[[check]]", "if-version-unknown = \"skip\"\n[[check]]");
+        let errs = parse_rule(&useless).unwrap_err();
+        assert_eq!(error_at(&useless, &errs, "no effect"), "\"skip\"");
+        let wrong = GOOD.replace(
+            "[[check]]",
+            "versions = \"<8.8\"\nif-version-unknown = \"maybe\"\n[[check]]",
+        );
+        let errs = parse_rule(&wrong).unwrap_err();
+        assert_eq!(error_at(&wrong, &errs, "assume"), "\"maybe\"");
+
+        let builtin = GOOD.split("[[check]]").next().unwrap().to_string()
+            + "builtin = \"duplicate-key\"\nversions = \"<8.8\"\n";
+        let errs = parse_rule(&builtin).unwrap_err();
+        assert_eq!(error_at(&builtin, &errs, "not to a `builtin`"), "\"<8.8\"");
     }
 
     #[test]

@@ -13,7 +13,9 @@ use regex::Regex;
 use std::sync::OnceLock;
 
 pub use crate::model::deployment::Environment;
-pub use crate::model::rule::{Applies, RuleInfo, Severity};
+pub use crate::model::rule::{Applies, IfVersionUnknown, RuleInfo, Severity};
+use crate::model::settings::Product;
+use crate::model::version::VersionReq;
 pub use pattern::KeyPattern;
 
 /// A constant in a rule: a default or a value to compare with.
@@ -98,11 +100,20 @@ pub enum SpanTarget {
     Key,
 }
 
+/// A default that holds for some versions only (`[[check.default-for]]`).
+#[derive(Clone, Debug)]
+pub struct VersionedDefault {
+    pub versions: VersionReq,
+    pub value: Literal,
+}
+
 #[derive(Clone, Debug)]
 pub struct When {
     pub key: KeyPattern,
     pub condition: Condition,
     pub default: Option<Literal>,
+    /// Defaults of some versions; `default` holds for the others.
+    pub defaults_for: Vec<VersionedDefault>,
 }
 
 #[derive(Clone, Debug)]
@@ -114,6 +125,29 @@ pub struct Check {
     pub severity: Option<Severity>,
     pub span: SpanTarget,
     pub when: Vec<When>,
+    /// The versions this check applies to (within the rule's).
+    pub versions: Option<VersionReq>,
+    /// Defaults of some versions; `default` holds for the others.
+    pub defaults_for: Vec<VersionedDefault>,
+}
+
+impl Check {
+    /// Does anything in the check depend on the version?
+    pub fn is_versioned(&self) -> bool {
+        self.versions.is_some()
+            || !self.defaults_for.is_empty()
+            || self.when.iter().any(|w| !w.defaults_for.is_empty())
+    }
+}
+
+/// How a rule's checks depend on the version.
+#[derive(Clone, Debug, Default)]
+pub struct RuleVersions {
+    /// The product whose version the checks compare (`version-of`, or the rule's one product).
+    pub product: Option<Product>,
+    /// `versions` of the rule.
+    pub versions: Option<VersionReq>,
+    pub if_unknown: IfVersionUnknown,
 }
 
 /// What a rule does: declarative checks, or one check written in Rust. A rule cannot
@@ -131,6 +165,7 @@ pub struct Rule {
     /// `[environments]`: how findings on a deployment of another environment than
     /// production fire (`None`: not at all). Production always gets the rule's severity.
     pub environments: Vec<(Environment, Option<Severity>)>,
+    pub versions: RuleVersions,
 }
 
 impl std::ops::Deref for Rule {

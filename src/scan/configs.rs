@@ -34,6 +34,8 @@ pub struct Overrides {
     pub max_file_size: Option<u64>,
     /// `--rules DIR`.
     pub rules_dirs: Vec<PathBuf>,
+    /// `--camunda-version`: replaces the configuration's `camunda-version`.
+    pub camunda_version: Option<crate::model::version::Version>,
 }
 
 impl Overrides {
@@ -58,6 +60,8 @@ pub struct Scope {
     pub fail_on: Severity,
     pub max_file_size: u64,
     pub images: Arc<Vec<(GlobMatcher, Product)>>,
+    /// The Camunda version of components nothing else gives a version.
+    pub camunda_version: Option<crate::model::version::Version>,
     kinds: Vec<(GlobMatcher, crate::model::file_kind::FileKind)>,
 }
 
@@ -67,6 +71,7 @@ impl Scope {
         Scope {
             base: config.base_dir_abs(),
             images: Arc::new(config.image_products()),
+            camunda_version: config.camunda_version.clone(),
             kinds: config.kind_globs(),
             config,
             rules,
@@ -342,7 +347,11 @@ fn scope_for(config: Config, shipped: &RuleSet, o: &Overrides) -> Result<Scope, 
         .max_file_size
         .or(config.max_file_size)
         .unwrap_or(crate::discover::DEFAULT_MAX_FILE_SIZE);
-    Ok(Scope::new(Arc::new(config), rules, fail_on, max))
+    let mut scope = Scope::new(Arc::new(config), rules, fail_on, max);
+    if o.camunda_version.is_some() {
+        scope.camunda_version = o.camunda_version.clone();
+    }
+    Ok(scope)
 }
 
 #[cfg(test)]

@@ -182,6 +182,7 @@ pub fn scan_with(opts: &ScanOptions, configs: &Configs) -> Result<Scanned, setup
                 max_file_size: s.max_file_size,
                 images: s.images.clone(),
                 roots: roots.clone(),
+                camunda_version: s.camunda_version.clone(),
             };
             (o, ctx)
         })
@@ -302,6 +303,7 @@ fn prepare(
         max_file_size: opts.max_file_size,
         images: Arc::new(opts.config.image_products()),
         roots: Arc::new(scan_roots(opts)),
+        camunda_version: opts.config.camunda_version.clone(),
     };
     (inputs, plan, ctx)
 }
