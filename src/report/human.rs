@@ -1,13 +1,10 @@
 //! Human output: one miette diagnostic per finding, then a summary line.
 
-use std::collections::HashMap;
 use std::fmt;
 
-use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
-};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 
-use super::{counts, masked_text, masks_for};
+use super::{Excerpt, counts, escape, masks_for};
 use crate::model::finding::Finding;
 use crate::model::problem::Problem;
 use crate::model::report::Report;
@@ -20,7 +17,7 @@ struct Diag {
     severity: miette::Severity,
     help: Option<String>,
     url: Option<String>,
-    source: Option<NamedSource<String>>,
+    source: Option<Excerpt>,
     labels: Vec<LabeledSpan>,
 }
 
@@ -89,50 +86,49 @@ pub fn fix_text(explanation: &str) -> Option<String> {
     (!para.is_empty()).then(|| para.join(" "))
 }
 
-fn label(span: crate::source::Span, text: &str) -> LabeledSpan {
-    LabeledSpan::new_primary_with_span(Some(text.to_string()), (span.start, span.len()))
+fn label(span: (usize, usize), text: &str) -> LabeledSpan {
+    LabeledSpan::new_primary_with_span(Some(text.to_string()), span)
 }
 
 struct Sources<'a> {
     report: &'a Report,
-    cache: HashMap<String, String>,
-}
-
-impl Sources<'_> {
-    fn get(&mut self, path: &str, text: &str) -> NamedSource<String> {
-        let masked = self
-            .cache
-            .entry(path.to_string())
-            .or_insert_with(|| masked_text(text, masks_for(&self.report.secret_spans, path)));
-        NamedSource::new(path, masked.clone())
-    }
 }
 
 fn finding_diag(f: &Finding, sources: &mut Sources<'_>) -> Diag {
     let path = f.path();
-    let mut labels = vec![label(f.span, &f.label)];
-    let mut source = sources.get(&path, f.file.text.text());
-    for r in &f.related {
-        if r.file.display_path() == path {
-            labels.push(LabeledSpan::new_with_span(
-                Some(r.label.clone()),
-                (r.span.start, r.span.len()),
-            ));
-        }
-    }
-    if f.file.display_path() != path {
-        source = sources.get(&f.file.display_path(), f.file.text.text());
+    let text = &f.file.text;
+    let near = |s: crate::source::Span| {
+        text.line_index(s.start)
+            .abs_diff(text.line_index(f.span.start))
+            <= super::MAX_RELATED_DISTANCE
+    };
+    let related: Vec<_> = f
+        .related
+        .iter()
+        .filter(|r| r.file.display_path() == path && near(r.span))
+        .collect();
+    let mut spans = vec![f.span];
+    spans.extend(related.iter().map(|r| r.span));
+    let masks = masks_for(&sources.report.secret_spans, &path);
+    let source = Excerpt::new(&path, text, masks, &spans, 1);
+    let mut labels = vec![label(source.span(f.span), &escape::line(&f.label))];
+    for r in related {
+        labels.push(LabeledSpan::new_with_span(
+            Some(escape::line(&r.label).into_owned()),
+            source.span(r.span),
+        ));
     }
     let where_ = match &f.component {
         Some(c) if !f.message.contains(&format!("`{c}`")) => format!(" [{c}]"),
         _ => String::new(),
     };
     Diag {
-        code: format!("{} {} ({})", f.rule.code, f.rule.name, f.severity),
-        message: format!("{}{where_}", f.message),
+        code: escape::line(&format!("{} {} ({})", f.rule.code, f.rule.name, f.severity))
+            .into_owned(),
+        message: escape::line(&format!("{}{where_}", f.message)).into_owned(),
         severity: miette_severity(f.severity),
-        help: fix_text(&f.rule.explanation),
-        url: Some(f.rule.docs.clone()),
+        help: fix_text(&f.rule.explanation).map(|h| escape::line(&h).into_owned()),
+        url: Some(escape::line(&f.rule.docs).into_owned()),
         source: Some(source),
         labels,
     }
@@ -143,26 +139,28 @@ fn problem_diag(p: &Problem, sources: &mut Sources<'_>) -> Diag {
     let (source, labels) = match (&p.file, p.span) {
         (Some(file), Some(span)) => {
             let masks = masks_for(&sources.report.secret_spans, &p.path);
-            let (line, text, col) = super::problem_line(file, span, masks);
-            let mut src = "\n".repeat(line - 1);
-            let start = src.len() + col;
-            let len = text[col..].chars().next().map_or(0, char::len_utf8);
-            src.push_str(&text);
-            src.push('\n');
+            let start = file.text.clamp(span.start);
+            let len = file.text.text()[start..]
+                .chars()
+                .next()
+                .map_or(0, char::len_utf8);
+            let at = crate::source::Span::new(start, start + len);
+            let src = Excerpt::new(&p.path, &file.text, masks, &[at], 0);
+            let here = src.span(at);
             (
-                Some(NamedSource::new(&p.path, src)),
+                Some(src),
                 vec![LabeledSpan::new_primary_with_span(
                     Some("here".into()),
-                    (start, len),
+                    here,
                 )],
             )
         }
         _ => (None, Vec::new()),
     };
     let message = if source.is_some() {
-        p.message.clone()
+        escape::line(&p.message).into_owned()
     } else {
-        format!("{}: {}", p.path, p.message)
+        escape::line(&format!("{}: {}", p.path, p.message)).into_owned()
     };
     Diag {
         code: format!("camguard::{}", p.kind.as_str()),
@@ -227,10 +225,7 @@ pub fn summary(report: &Report, suppressed: usize) -> String {
 
 pub fn render(report: &Report, style: Style, suppressed: usize) -> String {
     let h = handler(style);
-    let mut sources = Sources {
-        report,
-        cache: HashMap::new(),
-    };
+    let mut sources = Sources { report };
     let mut out = String::new();
     let problem_handler = handler(style);
     for p in &report.problems {

@@ -180,7 +180,8 @@ pub(super) fn process(
         }
         return None;
     };
-    let file = SourceFile::new(display(&path), text);
+    // The path as found (not its display form) is the file's identity.
+    let file = SourceFile::new(path.clone(), text);
     let mut out = check_source(file, kind, rules, ctx);
     let findings = std::mem::take(&mut out.findings);
     let (kept, suppressed) = suppressor.file(&out.analysis, findings);

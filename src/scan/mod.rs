@@ -168,8 +168,16 @@ fn sort_and_dedup(report: &mut Report) {
         .dedup_by(|a, b| a.finding.sort_key() == b.finding.sort_key());
     report.problems.sort_by_cached_key(|p| p.sort_key());
     for spans in report.secret_spans.values_mut() {
+        // Sorted and merged where they overlap: renderers look masks up by position.
         spans.sort();
-        spans.dedup();
+        let mut merged: Vec<crate::source::Span> = Vec::with_capacity(spans.len());
+        for s in spans.drain(..) {
+            match merged.last_mut() {
+                Some(last) if s.start <= last.end => last.end = last.end.max(s.end),
+                _ => merged.push(s),
+            }
+        }
+        *spans = merged;
     }
     report.files.sort_by(|a, b| a.path.cmp(&b.path));
 }

