@@ -170,3 +170,141 @@ fn configuration_discovery_stops_at_the_repository_or_scan_root() {
     let (v, _, code) = json(&repo.join("sub"), &["."]);
     assert_eq!(code, 0, "{v}");
 }
+
+// ---------------------------------------------------------------------------------------
+// 2. Ignore files cannot make a file of the pull request vanish from the gate.
+// ---------------------------------------------------------------------------------------
+
+fn scanned(v: &serde_json::Value) -> u64 {
+    v["summary"]["files_scanned"].as_u64().unwrap()
+}
+
+fn git(dir: &Path, args: &[&str]) -> bool {
+    std::process::Command::new("git")
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .env("HOME", dir)
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// `.ignore` files, ignore files above the repository root, the runner's global git
+/// excludes and, outside a repository, any `.gitignore`: none of them hides a file.
+#[test]
+fn ignore_sources_outside_the_repository_or_not_gits_do_not_apply() {
+    let d = tempfile::tempdir().unwrap();
+    let home = d.path().join("home");
+    fs::create_dir_all(home.join(".config/git")).unwrap();
+    fs::write(home.join(".config/git/ignore"), "*.yaml\n").unwrap();
+    fs::write(home.join("global-excludes"), "*.yaml\n").unwrap();
+    fs::write(
+        home.join(".gitconfig"),
+        format!(
+            "[core]\n\texcludesFile = {}\n",
+            home.join("global-excludes").display()
+        ),
+    )
+    .unwrap();
+    // Above the repository root.
+    fs::write(d.path().join(".gitignore"), "*\n").unwrap();
+    fs::write(d.path().join(".ignore"), "*\n").unwrap();
+    let repo = d.path().join("repo");
+    fs::create_dir_all(repo.join("cfg")).unwrap();
+    git_repo(&repo);
+    fs::write(repo.join(".ignore"), "cfg/\n").unwrap();
+    fs::write(repo.join("cfg/application.yaml"), UNPROTECTED).unwrap();
+    let out = camguard(&repo)
+        .args(["check", ".", "--format", "json"])
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(scanned(&v), 1, "{v}");
+    assert_eq!(out.status.code(), Some(1));
+    // No repository: a .gitignore in the scanned tree does not apply either.
+    let plain = d.path().join("plain");
+    fs::create_dir_all(&plain).unwrap();
+    fs::write(plain.join(".gitignore"), "*.yaml\n").unwrap();
+    fs::write(plain.join("application.yaml"), UNPROTECTED).unwrap();
+    let (v, _, code) = json(&plain, &["."]);
+    assert_eq!((scanned(&v), code), (1, 1), "{v}");
+}
+
+/// A file git tracks is checked even when the repository's own `.gitignore` matches it
+/// (git ignores only untracked files); untracked configuration files it matches are set
+/// aside and counted in every summary.
+#[test]
+fn tracked_files_are_checked_whatever_gitignore_says() {
+    let d = tempfile::tempdir().unwrap();
+    let repo = d.path();
+    if !git(repo, &["init", "-q", "."]) {
+        eprintln!("git is not available; skipped");
+        return;
+    }
+    fs::create_dir_all(repo.join("deploy")).unwrap();
+    fs::write(repo.join("deploy/application.yaml"), UNPROTECTED).unwrap();
+    assert!(git(repo, &["add", "deploy/application.yaml"]));
+    assert!(git(repo, &["commit", "-qm", "x"]));
+    // The pull request adds an ignore rule for the tracked file, and an untracked file.
+    fs::write(repo.join(".gitignore"), "application*.yaml\nlocal/\n").unwrap();
+    fs::create_dir_all(repo.join("local")).unwrap();
+    fs::write(repo.join("local/application.yaml"), UNPROTECTED).unwrap();
+    let (v, _, code) = json(repo, &["."]);
+    assert_eq!(code, 1, "{v}");
+    let paths: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["deploy/application.yaml"], "{v}");
+    assert_eq!(v["summary"]["ignored_files"], 1, "{v}");
+    let (out, _, _) = run(repo, &["check", "."]);
+    assert!(
+        out.contains("1 configuration file set aside by ignore rules"),
+        "{out}"
+    );
+    // --no-ignore checks it too.
+    let (v, _, _) = json(repo, &[".", "--no-ignore"]);
+    assert_eq!(v["findings"].as_array().unwrap().len(), 2, "{v}");
+}
+
+// ---------------------------------------------------------------------------------------
+// 4. Symbolic links that stay inside the root are checked, under their own name.
+// ---------------------------------------------------------------------------------------
+
+#[cfg(unix)]
+#[test]
+fn links_inside_the_root_are_checked_under_the_links_name() {
+    let d = tempfile::tempdir().unwrap();
+    fs::create_dir_all(d.path().join("shared")).unwrap();
+    fs::write(d.path().join("shared/base-config.yml"), UNPROTECTED).unwrap();
+    fs::create_dir_all(d.path().join("svc")).unwrap();
+    std::os::unix::fs::symlink(
+        "../shared/base-config.yml",
+        d.path().join("svc/application.yaml"),
+    )
+    .unwrap();
+    let (v, _, code) = json(d.path(), &["."]);
+    assert_eq!(code, 1, "{v}");
+    let paths: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert!(paths.contains(&"svc/application.yaml"), "{v}");
+    assert!(
+        !v["problems"].to_string().contains("svc/application.yaml"),
+        "{v}"
+    );
+}

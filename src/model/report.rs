@@ -45,4 +45,7 @@ pub struct Report {
     pub suppressed: Vec<Suppressed>,
     /// Notes about the configuration (expired or unused ignores).
     pub notes: Vec<String>,
+    /// Configuration files that ignore rules (`.gitignore`) set aside: untracked files
+    /// the repository's ignore files match (tracked files are always checked).
+    pub ignored_files: usize,
 }

@@ -212,6 +212,13 @@ pub fn summary(report: &Report, suppressed: usize) -> String {
     if suppressed > 0 {
         line.push_str(&format!(", {suppressed} suppressed"));
     }
+    if report.ignored_files > 0 {
+        line.push_str(&format!(
+            ", {} configuration file{} set aside by ignore rules (untracked; --no-ignore checks them)",
+            report.ignored_files,
+            if report.ignored_files == 1 { "" } else { "s" }
+        ));
+    }
     let errors = report.problems.iter().filter(|p| p.kind.is_error()).count();
     if errors > 0 {
         line.push_str(&format!(

@@ -87,6 +87,7 @@ pub fn render(report: &Report) -> String {
             "findings": report.findings.len(),
             "by_severity": by_sev,
             "problems": report.problems.len(),
+            "ignored_files": report.ignored_files,
         },
         "findings": report
             .findings

@@ -140,7 +140,7 @@ pub(super) fn process(
 ) -> Option<Result<Checked, Problem>> {
     let (path, text, kind_by_name, explicit) = match input {
         Input::File(c) => {
-            let text = match discover::read_text(&c.path, opts.max_file_size) {
+            let text = match discover::read_text_as(c.read_path(), &c.path, opts.max_file_size) {
                 Ok(t) => t,
                 Err(p) => return Some(Err(p)),
             };

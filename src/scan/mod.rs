@@ -103,7 +103,10 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Report {
         kinds: opts.config.kind_globs(),
         base: base.clone(),
     };
-    let mut inputs: Vec<file::Input> = discover::discover(&opts.paths, &walk, &mut report.problems)
+    let walked = discover::walk(&opts.paths, &walk, &mut report.problems);
+    report.ignored_files = walked.ignored;
+    let mut inputs: Vec<file::Input> = walked
+        .candidates
         .into_iter()
         .filter(|c| c.explicit || !opts.config.excluded(&relative_to_base(&base, &c.path)))
         .map(file::Input::File)
