@@ -308,3 +308,68 @@ fn links_inside_the_root_are_checked_under_the_links_name() {
         "{v}"
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// 3. `--output` writes the file it names and nothing else.
+// ---------------------------------------------------------------------------------------
+
+/// A symbolic link planted at the output path, or an output directory that is a link
+/// out of the checkout, is refused; the file outside is never written.
+#[cfg(unix)]
+#[test]
+fn output_never_follows_a_planted_link() {
+    use std::os::unix::fs::symlink;
+    let d = tempfile::tempdir().unwrap();
+    let victim = d.path().join("victim.txt");
+    fs::write(&victim, "precious\n").unwrap();
+    let repo = d.path().join("repo");
+    fs::create_dir_all(&repo).unwrap();
+    fs::write(repo.join("application.yaml"), UNPROTECTED).unwrap();
+    symlink(&victim, repo.join("camguard.sarif")).unwrap();
+    symlink(d.path(), repo.join("reports")).unwrap();
+    for (spec, why) in [
+        ("sarif=camguard.sarif", "symbolic link"),
+        ("sarif=reports/victim.txt", "outside the working directory"),
+    ] {
+        let (_, err, code) = run(&repo, &["check", ".", "--output", spec]);
+        assert_eq!(code, 2, "{spec}: {err}");
+        assert!(err.contains(why), "{spec}: {err}");
+        assert_eq!(fs::read_to_string(&victim).unwrap(), "precious\n", "{spec}");
+    }
+    let (_, err, code) = run(&repo, &["check", ".", "--write-baseline", "camguard.sarif"]);
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(fs::read_to_string(&victim).unwrap(), "precious\n");
+    // A plain path works, and so does a link that stays inside.
+    fs::create_dir_all(repo.join("out")).unwrap();
+    symlink("out", repo.join("out-link")).unwrap();
+    let (_, err, code) = run(&repo, &["check", ".", "--output", "sarif=out-link/c.sarif"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(repo.join("out/c.sarif").is_file());
+}
+
+/// The temporary file has an unpredictable name and is created exclusively: symbolic
+/// links planted for every name a process id would give are never written through.
+#[cfg(unix)]
+#[test]
+fn output_temporary_files_are_not_predictable() {
+    use std::os::unix::fs::symlink;
+    let d = tempfile::tempdir().unwrap();
+    let victim = d.path().join("victim.txt");
+    fs::write(&victim, "precious\n").unwrap();
+    let repo = d.path().join("repo");
+    fs::create_dir_all(&repo).unwrap();
+    fs::write(repo.join("application.yaml"), UNPROTECTED).unwrap();
+    // Process ids are handed out in order: the next ones are near a fresh process's.
+    let next = std::process::Command::new("true").spawn().unwrap().id();
+    for pid in next..next + 3000 {
+        symlink(&victim, repo.join(format!(".out.sarif.camguard-{pid}.tmp"))).unwrap();
+    }
+    let (_, err, code) = run(&repo, &["check", ".", "--output", "sarif=out.sarif"]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(fs::read_to_string(&victim).unwrap(), "precious\n");
+    assert!(
+        fs::read_to_string(repo.join("out.sarif"))
+            .unwrap()
+            .contains("\"version\": \"2.1.0\"")
+    );
+}
