@@ -373,3 +373,142 @@ fn output_temporary_files_are_not_predictable() {
             .contains("\"version\": \"2.1.0\"")
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// 5. Nothing a pull request writes becomes a command, an escape or a lie in the log.
+// ---------------------------------------------------------------------------------------
+
+/// Characters that must never reach a log raw (LF only as camguard's own line break).
+fn raw_unsafe(text: &str) -> Option<char> {
+    text.chars().find(|&c| {
+        (c != '\n' && c != '\t' && (c as u32) < 0x20)
+            || ('\u{7f}'..='\u{9f}').contains(&c)
+            || matches!(
+                c,
+                '\u{2028}' | '\u{2029}' | '\u{61c}' | '\u{200e}' | '\u{200f}'
+            )
+            || ('\u{202a}'..='\u{202e}').contains(&c)
+            || ('\u{2066}'..='\u{2069}').contains(&c)
+    })
+}
+
+/// A tree whose names, keys, values, ignore paths and baseline entries carry line
+/// breaks, workflow commands, ANSI/OSC escapes and bidirectional overrides.
+#[cfg(unix)]
+fn hostile_tree(root: &Path) {
+    let dir = root.join("evil\n::error file=README.md::forged\u{1b}]52;c;cHduZWQ=\u{7}\u{202e}");
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(
+        dir.join("application.yaml"),
+        "camunda:\n  security:\n    authentication:\n      unprotected-api: true\n\
+         \"k\\u001b[2Kx\\u202e\\u0085\": \"v\\r::warning::cr\\u001b]8;;http://x\\u0007\"\n\
+         bpm:\n  admin-user:\n    password: \"d\\u001b[31m\\u2028::error::in-value\"\n",
+    )
+    .unwrap();
+    fs::write(
+        root.join("camguard.toml"),
+        "[[ignore]]\nrules = [\"C8001\"]\npath = \"nothing/\\n::error::from-ignore\\u001bc/**\"\nreason = \"r\\u202e\"\n",
+    )
+    .unwrap();
+    fs::write(
+        root.join("baseline.json"),
+        r#"{"version": 1, "findings": [{"code": "C8001", "path": "x\n::error::from-baseline", "key": "k\u001b[2J", "value_hash": "0"}]}"#,
+    )
+    .unwrap();
+    // A broken file whose error line carries escapes too.
+    fs::write(
+        root.join("values.yaml"),
+        "global:\n  x: [\u{1b}[2J\u{202e}\n",
+    )
+    .unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn no_output_lets_control_characters_through() {
+    let d = tempfile::tempdir().unwrap();
+    hostile_tree(d.path());
+    for format in ["human", "json", "sarif", "github", "gitlab", "junit"] {
+        let (out, err, code) = run(
+            d.path(),
+            &[
+                "check",
+                ".",
+                "--format",
+                format,
+                "--baseline",
+                "baseline.json",
+            ],
+        );
+        assert_eq!(code, 1, "{format}:\n{out}\n{err}");
+        for (what, text) in [("stdout", &out), ("stderr", &err)] {
+            if let Some(c) = raw_unsafe(text) {
+                panic!("{format} {what} holds raw {c:?}:\n{text}");
+            }
+            for line in text.lines() {
+                let command = line.starts_with("::");
+                let ours = format == "github"
+                    && what == "stdout"
+                    && ["::error file=", "::warning file=", "::notice file="]
+                        .iter()
+                        .any(|p| line.starts_with(p));
+                assert!(
+                    !command || ours,
+                    "{format} {what}: forged command line {line:?}"
+                );
+            }
+        }
+        assert!(
+            out.contains("\\u{1b}")
+                || out.contains("\\u001b")
+                || out.contains("%1B")
+                || out.contains("\\u{a}"),
+            "{format}: escapes must be visible:\n{out}"
+        );
+    }
+}
+
+/// JUnit output is well-formed XML whatever the names and messages hold.
+#[cfg(unix)]
+#[test]
+fn junit_is_well_formed_for_any_input() {
+    let d = tempfile::tempdir().unwrap();
+    hostile_tree(d.path());
+    let odd = d.path().join("x\u{1}\u{fffe}<&\"");
+    fs::create_dir_all(&odd).unwrap();
+    fs::write(odd.join("application.yaml"), UNPROTECTED).unwrap();
+    let (out, err, _) = run(d.path(), &["check", ".", "--format", "junit"]);
+    if let Err(e) = roxmltree::Document::parse(&out) {
+        panic!("not well-formed ({e}):\n{out}\n{err}");
+    }
+}
+
+/// Two file names that differ only in bytes that are not UTF-8 keep apart: each finding
+/// names its own file and is drawn on its own text.
+#[cfg(unix)]
+#[test]
+fn file_names_that_are_not_utf8_keep_their_identity() {
+    use std::os::unix::ffi::OsStrExt;
+    let d = tempfile::tempdir().unwrap();
+    let a = d.path().join(std::ffi::OsStr::from_bytes(b"app-\xff.yaml"));
+    let b = d.path().join(std::ffi::OsStr::from_bytes(b"app-\xfe.yaml"));
+    fs::write(&a, format!("# file A\n{UNPROTECTED}")).unwrap();
+    fs::write(
+        &b,
+        "# file B\n\n\n\ncamunda:\n  security:\n    authentication:\n      unprotected-api: true\n",
+    )
+    .unwrap();
+    let (v, _, _) = json(d.path(), &["."]);
+    let mut paths: Vec<String> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_string())
+        .collect();
+    paths.sort();
+    assert_eq!(paths, ["app-\\x{fe}.yaml", "app-\\x{ff}.yaml"], "{v}");
+    let (out, _, _) = run(d.path(), &["check", ".", "--color", "never"]);
+    for (name, line) in [("app-\\x{ff}.yaml", 5), ("app-\\x{fe}.yaml", 8)] {
+        assert!(out.contains(&format!("[{name}:{line}:")), "{name}:\n{out}");
+    }
+}

@@ -160,7 +160,7 @@ fn emit(args: &CheckArgs, report: &Report, fail_on: Severity) -> u8 {
     };
     write::stdout(&report::render(args.format, report, &options(true)));
     for note in &report.notes {
-        eprintln!("note: {note}");
+        eprintln!("note: {}", report::escape::line(note));
     }
     for out in &args.output {
         let text = report::render(out.format, report, &options(false));

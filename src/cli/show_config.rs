@@ -2,6 +2,7 @@
 
 use crate::config::Config;
 use crate::model::rule::Severity;
+use crate::report::escape::line;
 use crate::rules::RuleSet;
 use crate::source::display;
 
@@ -20,12 +21,12 @@ pub fn render(config: &Config, rules: &RuleSet, fail_on: Severity) -> String {
     let sel: Vec<String> = config
         .select
         .iter()
-        .map(|x| format!("\"{}\"", x.0))
+        .map(|x| format!("\"{}\"", line(&x.0)))
         .collect();
     let ign: Vec<String> = config
         .ignore
         .iter()
-        .map(|x| format!("\"{}\"", x.0))
+        .map(|x| format!("\"{}\"", line(&x.0)))
         .collect();
     s.push_str(&format!(
         "select = [{}]\nignore = [{}]\n",
@@ -35,22 +36,26 @@ pub fn render(config: &Config, rules: &RuleSet, fail_on: Severity) -> String {
     let ex: Vec<String> = config
         .exclude
         .iter()
-        .map(|(_, g)| format!("\"{g}\""))
+        .map(|(_, g)| format!("\"{}\"", line(g)))
         .collect();
     s.push_str(&format!("exclude = [{}]\n", ex.join(", ")));
     if let Some(m) = config.max_file_size {
         s.push_str(&format!("max-file-size = {m}\n"));
     }
     for ig in &config.ignores {
-        let rules: Vec<String> = ig.rules.iter().map(|x| format!("\"{}\"", x.0)).collect();
+        let rules: Vec<String> = ig
+            .rules
+            .iter()
+            .map(|x| format!("\"{}\"", line(&x.0)))
+            .collect();
         s.push_str(&format!(
-            "[[ignore]] rules = [{}], path = \"{}\"{}, reason = {:?}{}\n",
+            "[[ignore]] rules = [{}], path = \"{}\"{}, reason = \"{}\"{}\n",
             rules.join(", "),
-            ig.path_text,
+            line(&ig.path_text),
             ig.key
                 .as_ref()
-                .map_or(String::new(), |k| format!(", key = \"{k}\"")),
-            ig.reason,
+                .map_or(String::new(), |k| format!(", key = \"{}\"", line(k))),
+            line(&ig.reason),
             ig.expires
                 .as_ref()
                 .map_or(String::new(), |e| format!(", expires = {e}")),
@@ -59,7 +64,12 @@ pub fn render(config: &Config, rules: &RuleSet, fail_on: Severity) -> String {
     s.push_str("\n# enabled rules (severity after overrides)\n");
     for r in &rules.rules {
         let sev = config.severity_for(&r.code, &r.name).unwrap_or(r.severity);
-        s.push_str(&format!("{:<8} {:<9} {}\n", r.code, sev.as_str(), r.name));
+        s.push_str(&format!(
+            "{:<8} {:<9} {}\n",
+            line(&r.code),
+            sev.as_str(),
+            line(&r.name)
+        ));
     }
     s
 }

@@ -3,7 +3,8 @@
 use crate::model::report::Report;
 use crate::model::rule::Severity;
 
-/// Escape the message part of a workflow command.
+/// Escape the message part of a workflow command (after [`super::escape::line`] made
+/// every control character visible).
 pub fn escape_data(s: &str) -> String {
     s.replace('%', "%25")
         .replace('\r', "%0D")
@@ -12,8 +13,12 @@ pub fn escape_data(s: &str) -> String {
 
 /// Escape a property value (`file=`, `title=`) of a workflow command.
 pub fn escape_property(s: &str) -> String {
-    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+    escape_data(&line(s))
+        .replace(':', "%3A")
+        .replace(',', "%2C")
 }
+
+use super::escape::line;
 
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
@@ -31,7 +36,10 @@ pub fn render(report: &Report) -> String {
             ",title={}",
             escape_property(&format!("camguard {}", p.kind.as_str()))
         ));
-        out.push_str(&format!("::{level} {props}::{}\n", escape_data(&p.message)));
+        out.push_str(&format!(
+            "::{level} {props}::{}\n",
+            escape_data(&line(&p.message))
+        ));
     }
     for f in &report.findings {
         let level = match f.severity {
@@ -55,7 +63,7 @@ pub fn render(report: &Report) -> String {
         }
         let title = format!("{} {} ({})", f.rule.code, f.rule.name, f.severity);
         props.push_str(&format!(",title={}", escape_property(&title)));
-        let msg = format!("{}\n{}", f.message, f.rule.docs);
+        let msg = format!("{}\n{}", line(&f.message), line(&f.rule.docs));
         out.push_str(&format!("::{level} {props}::{}\n", escape_data(&msg)));
     }
     out.push_str(&super::human::summary(report, 0));

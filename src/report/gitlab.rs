@@ -53,5 +53,5 @@ pub fn render(report: &Report) -> String {
     }
     let mut s = serde_json::to_string_pretty(&issues).unwrap_or_else(|_| "[]".into());
     s.push('\n');
-    s
+    super::escape::json_document(s)
 }

@@ -5,21 +5,9 @@ use std::collections::BTreeMap;
 
 use crate::model::report::Report;
 
+/// One field as XML 1.0 text, always well-formed, control characters visible.
 pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // XML 1.0 forbids most control characters even as references.
-            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\r' | '\t') => out.push('?'),
-            c => out.push(c),
-        }
-    }
-    out
+    super::escape::xml(s)
 }
 
 pub fn render(report: &Report) -> String {
@@ -53,7 +41,7 @@ pub fn render(report: &Report) -> String {
             escape(&rule.name),
             escape(&fs[0].message),
             fs.iter().map(|f| f.severity).max().map_or("low", |s| s.as_str()),
-            escape(&details.join("\n")),
+            details.iter().map(|d| escape(d)).collect::<Vec<_>>().join("\n"),
             escape(&rule.docs),
         ));
     }

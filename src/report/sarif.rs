@@ -353,7 +353,7 @@ pub fn render(report: &Report, opts: &SarifOptions<'_>) -> String {
     });
     let mut s = serde_json::to_string_pretty(&log).unwrap_or_else(|_| "{}".into());
     s.push('\n');
-    s
+    super::escape::json_document(s)
 }
 
 #[cfg(test)]
