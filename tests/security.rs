@@ -512,3 +512,189 @@ fn file_names_that_are_not_utf8_keep_their_identity() {
         assert!(out.contains(&format!("[{name}:{line}:")), "{name}:\n{out}");
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// 6. Secrets never leak: not in messages, snippets, the settings command or the baseline.
+// ---------------------------------------------------------------------------------------
+
+const FORMATS: [&str; 6] = ["human", "json", "sarif", "github", "gitlab", "junit"];
+
+/// Every output of `args` in every format, stdout and stderr.
+fn every_output(dir: &Path, args: &[&str]) -> Vec<(String, String)> {
+    FORMATS
+        .iter()
+        .map(|f| {
+            let mut all = vec!["check"];
+            all.extend_from_slice(args);
+            all.extend_from_slice(&["--format", f, "--color", "never"]);
+            let (out, err, _) = run(dir, &all);
+            (f.to_string(), format!("{out}\n{err}"))
+        })
+        .collect()
+}
+
+fn assert_hidden(outputs: &[(String, String)], secrets: &[&str]) {
+    for (format, text) in outputs {
+        for s in secrets {
+            assert!(!text.contains(s), "{format} shows `{s}`:\n{text}");
+        }
+    }
+}
+
+/// User information of URLs and secret query parameters, in messages and snippets.
+#[test]
+fn passwords_in_urls_are_masked_everywhere() {
+    let d = tempfile::tempdir().unwrap();
+    fs::write(
+        d.path().join("application.yaml"),
+        "camunda:\n  data:\n    secondary-storage:\n      elasticsearch:\n        url: http://elastic:urlpass-1a@es:9200/?token=urltoken-2b&x=1\n\
+         zeebe:\n  broker:\n    exporters:\n      e:\n        args:\n          url: http://ghp_urlbare-3c@es:9200\n\
+         spring:\n  datasource:\n    url: jdbc:postgresql://db/x?user=a&password=jdbcpass-4d\n",
+    )
+    .unwrap();
+    let outputs = every_output(d.path(), &["."]);
+    assert!(outputs[1].1.contains("C8009"), "{}", outputs[1].1);
+    assert_hidden(
+        &outputs,
+        &["urlpass-1a", "urltoken-2b", "urlbare-3c", "jdbcpass-4d"],
+    );
+    let (out, _, _) = run(d.path(), &["settings", "application.yaml"]);
+    assert!(out.contains("datasource.url"), "{out}");
+    for s in ["urlpass-1a", "urltoken-2b", "urlbare-3c", "jdbcpass-4d"] {
+        assert!(!out.contains(s), "settings shows {s}:\n{out}");
+    }
+}
+
+/// Key names that hold secrets, in every spelling, are secrets to every masker and to
+/// the hard-coded-secret rule.
+#[test]
+fn every_spelling_of_a_secret_key_is_masked_and_flagged() {
+    let names = [
+        "secretKey",
+        "secret-key",
+        "accountKey",
+        "storage_account_key",
+        "keystorePass",
+        "truststore-pass",
+        "encryptionKey",
+        "signing-key",
+        "connectionString",
+    ];
+    let env = [
+        "AWS_SECRET_KEY",
+        "MINIO_SECRET_KEY",
+        "DB_PASS",
+        "AZURE_STORAGE_ACCOUNT_KEY",
+        "APP_KEYSTORE_PASS",
+        "SMTP_CREDENTIAL",
+    ];
+    let d = tempfile::tempdir().unwrap();
+    let mut yaml = String::from("app:\n");
+    for (i, n) in names.iter().enumerate() {
+        yaml.push_str(&format!("  {n}: spellsecret-y{i}-Zq8\n"));
+    }
+    fs::write(d.path().join("application.yaml"), &yaml).unwrap();
+    let mut compose =
+        String::from("services:\n  app:\n    image: camunda/camunda:8.8.0\n    environment:\n");
+    for (i, n) in env.iter().enumerate() {
+        compose.push_str(&format!("      {n}: spellsecret-e{i}-Zq8\n"));
+    }
+    fs::write(d.path().join("docker-compose.yml"), &compose).unwrap();
+    let (v, _, _) = json(d.path(), &["."]);
+    let flagged: Vec<String> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "CRED002")
+        .map(|f| f["key"].as_str().unwrap().to_string())
+        .collect();
+    for n in names.iter().chain(env.iter()) {
+        assert!(
+            flagged.iter().any(|k| k.ends_with(n)),
+            "{n} is not flagged as a hard-coded secret: {flagged:?}"
+        );
+    }
+    let outputs = every_output(d.path(), &["."]);
+    assert_hidden(&outputs, &["spellsecret"]);
+}
+
+/// Snippets mask every line by key name: commented-out keys, keys no rule models (a
+/// ConfigMap's DB_PASSWORD), the offending line of a YAML or XML parse error.
+#[test]
+fn every_snippet_line_is_masked_by_key_name() {
+    let d = tempfile::tempdir().unwrap();
+    fs::write(
+        d.path().join("application.yaml"),
+        "camunda:\n  security:\n    authentication:\n      # password: commented-secret-1\n      unprotected-api: true\n      # client-secret: commented-secret-2\n",
+    )
+    .unwrap();
+    fs::write(
+        d.path().join("manifest.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata:\n  DB_PASSWORD: configmap-secret-3\n  application.yaml: |\n    camunda.security.authentication.unprotected-api: true\n  API_TOKEN: configmap-secret-4\n",
+    )
+    .unwrap();
+    fs::create_dir_all(d.path().join("broken")).unwrap();
+    fs::write(
+        d.path().join("broken/application.yaml"),
+        "spring:\n  datasource:\n    password: [parse-error-secret-5\n",
+    )
+    .unwrap();
+    fs::write(
+        d.path().join("broken/bpm-platform.xml"),
+        "<bpm-platform>\n  <jdbcPassword>xml-error-secret-6</jdbcPassword><broken\n",
+    )
+    .unwrap();
+    let outputs = every_output(d.path(), &["."]);
+    assert!(outputs[0].1.contains("unprotected-api"), "{}", outputs[0].1);
+    assert_hidden(
+        &outputs,
+        &[
+            "commented-secret",
+            "configmap-secret",
+            "parse-error-secret",
+            "xml-error-secret",
+        ],
+    );
+}
+
+/// Masks are computed on the raw text: entities in XML make the decoded value shorter
+/// than what it covers, and its end must not show.
+#[test]
+fn masks_cover_the_raw_text_of_escaped_values() {
+    let d = tempfile::tempdir().unwrap();
+    fs::write(
+        d.path().join("bpm-platform.xml"),
+        "<bpm-platform>\n  <process-engine name=\"default\">\n    <properties>\n      <property name=\"jdbcPassword\">\n        p&amp;s&amp;s&amp;w&lt;rd-tail-of-xyz\n      </property>\n    </properties>\n  </process-engine>\n</bpm-platform>\n",
+    )
+    .unwrap();
+    let (v, _, _) = json(d.path(), &["."]);
+    assert!(v.to_string().contains("CRED002"), "{v}");
+    let outputs = every_output(d.path(), &["."]);
+    assert_hidden(&outputs, &["tail-of-xyz", "rd-tail"]);
+}
+
+/// The baseline is committed: it must not let anyone check a guessed secret offline. It
+/// is the same whatever the secret is.
+#[test]
+fn the_baseline_holds_nothing_derived_from_a_secret() {
+    let d = tempfile::tempdir().unwrap();
+    let write = |pw: &str| {
+        fs::write(
+            d.path().join("application.yaml"),
+            format!(
+                "camunda:\n  bpm:\n    admin-user:\n      password: {pw}\n  data:\n    secondary-storage:\n      elasticsearch:\n        url: http://u:{pw}@es:9200\n"
+            ),
+        )
+        .unwrap();
+        let (_, err, code) = run(d.path(), &["check", ".", "--write-baseline", "b.json"]);
+        assert_eq!(code, 0, "{err}");
+        fs::read_to_string(d.path().join("b.json")).unwrap()
+    };
+    let a = write("s3cret-one");
+    let b = write("other-value-2");
+    assert!(a.contains("CRED002") && a.contains("C8009"), "{a}");
+    assert_eq!(
+        a, b,
+        "the baseline changes with the secret, so it encodes it"
+    );
+}

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
-use super::{masked_text, masks_for};
+use super::masks_for;
 use crate::model::MASK;
 use crate::model::finding::{Finding, fingerprints};
 use crate::model::report::{Report, SuppressionKind};
@@ -126,7 +126,6 @@ pub fn relative_uri(root: &Path, display: &str) -> String {
 struct Ctx<'a> {
     report: &'a Report,
     root: PathBuf,
-    masked: std::collections::HashMap<String, String>,
     redacted: bool,
 }
 
@@ -143,17 +142,10 @@ impl Ctx<'_> {
         }
         let masks = masks_for(&self.report.secret_spans, &path);
         let line = text.line_span(s.line - 1);
-        if masks
-            .iter()
-            .any(|m| m.start < line.end && m.end > line.start)
-        {
+        let snippet = super::masked_line(text, s.line - 1, masks);
+        if snippet != text.slice(line) {
             self.redacted = true;
         }
-        let masked = self
-            .masked
-            .entry(path.clone())
-            .or_insert_with(|| masked_text(text.text(), masks));
-        let snippet = masked.get(line.range()).unwrap_or("").to_string();
         json!({
             "startLine": s.line,
             "startColumn": s.column_utf16,
@@ -271,7 +263,6 @@ pub fn render(report: &Report, opts: &SarifOptions<'_>) -> String {
     let mut ctx = Ctx {
         report,
         root: opts.root.clone(),
-        masked: Default::default(),
         redacted: false,
     };
     let rules = &report.rules;
