@@ -698,3 +698,205 @@ fn the_baseline_holds_nothing_derived_from_a_secret() {
         "the baseline changes with the secret, so it encodes it"
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// 7. Bounded on any input: time and memory follow the input, findings per file are capped.
+// ---------------------------------------------------------------------------------------
+
+/// Run with a time bound (generous: debug builds on a shared machine) and, on Unix, a
+/// bound on the address space of 700 MB with two worker threads.
+fn bounded(dir: &Path, args: &[&str], secs: u64) -> (String, String, i32) {
+    let start = Instant::now();
+    let bin = assert_cmd::cargo::cargo_bin("camguard");
+    let mut cmd = if cfg!(unix) {
+        let mut sh = std::process::Command::new("sh");
+        sh.arg("-c")
+            .arg("ulimit -v 700000; exec \"$0\" \"$@\"")
+            .arg(bin);
+        sh
+    } else {
+        std::process::Command::new(bin)
+    };
+    cmd.args(args)
+        .current_dir(dir)
+        .env("RAYON_NUM_THREADS", "2");
+    let out = cmd.output().unwrap();
+    let took = start.elapsed();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let code = out.status.code().unwrap_or(-1);
+    assert!(
+        took < Duration::from_secs(secs),
+        "took {took:?} (bound {secs} s): {args:?}"
+    );
+    assert!(
+        matches!(code, 0..=2),
+        "exit {code:?} (killed or out of memory?): {args:?}\n{}",
+        &stderr[..stderr.len().min(2000)]
+    );
+    (stdout, stderr, code)
+}
+
+/// A `<<` merge of many keys next to many explicit keys is linear, not quadratic.
+#[test]
+fn merge_keys_next_to_many_explicit_keys_are_linear() {
+    let d = tempfile::tempdir().unwrap();
+    let n = 20_000;
+    let mut s = String::from("base: &b\n");
+    for i in 0..n {
+        s.push_str(&format!("  a{i}: 1\n"));
+    }
+    s.push_str("m:\n  <<: *b\n");
+    for i in 0..n {
+        s.push_str(&format!("  e{i}: 2\n"));
+    }
+    fs::write(d.path().join("application.yaml"), s).unwrap();
+    bounded(d.path(), &["check", ".", "--format", "json"], 8);
+}
+
+/// Many compose services sharing one large env_file: it is read once, and the settings
+/// it adds are capped (the file is then not fully checked and fails the gate).
+#[test]
+fn many_services_sharing_a_large_env_file_are_bounded() {
+    let d = tempfile::tempdir().unwrap();
+    let mut env = String::new();
+    for i in 0..20_000 {
+        env.push_str(&format!("VAR_{i}=value{i}\n"));
+    }
+    fs::write(d.path().join("big.env"), env).unwrap();
+    let mut compose = String::from("services:\n");
+    for i in 0..1000 {
+        compose.push_str(&format!(
+            "  s{i}:\n    image: camunda/camunda:8.8.0\n    env_file: big.env\n"
+        ));
+    }
+    fs::write(d.path().join("docker-compose.yml"), compose).unwrap();
+    let (out, _, code) = bounded(d.path(), &["check", ".", "--format", "json"], 30);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(
+        v["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["kind"] == "limit" && p["error"] == true),
+        "{}",
+        v["problems"]
+    );
+}
+
+/// A file with 100k findings: at most 1000 are reported, the file is said to be not
+/// fully checked (an error), and every format renders in bounded time.
+#[test]
+fn findings_per_file_are_capped_and_the_file_fails_the_gate() {
+    let d = tempfile::tempdir().unwrap();
+    fs::write(d.path().join("application.yaml"), "a: 1\n".repeat(100_000)).unwrap();
+    for format in FORMATS {
+        let (out, _, code) = bounded(d.path(), &["check", ".", "--format", format], 60);
+        assert_eq!(code, 1, "{format}");
+        if format == "json" {
+            let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+            assert_eq!(v["findings"].as_array().unwrap().len(), 1000);
+            let p = &v["problems"][0];
+            assert_eq!(
+                (p["kind"].as_str(), p["error"].as_bool()),
+                (Some("limit"), Some(true)),
+                "{p}"
+            );
+            assert!(
+                p["message"].as_str().unwrap().contains("not fully checked"),
+                "{p}"
+            );
+        }
+    }
+}
+
+/// 100k findings over 100 files: the human output costs what the findings cost (each is
+/// drawn from its own lines, not from a copy of its file), and the JSON output of many
+/// findings stays within the memory bound.
+#[test]
+fn many_findings_render_in_linear_time_and_bounded_memory() {
+    let d = tempfile::tempdir().unwrap();
+    let body = "a: 1\n".repeat(1001);
+    for i in 0..100 {
+        fs::write(d.path().join(format!("application-{i}.yaml")), &body).unwrap();
+    }
+    let (out, _, code) = bounded(d.path(), &["check", ".", "--format", "json"], 90);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("\"findings\": 100000"),
+        "{}",
+        &out[..out.len().min(500)]
+    );
+    bounded(
+        d.path(),
+        &["check", ".", "--format", "human", "--color", "never"],
+        110,
+    );
+}
+
+/// A sparse file larger than the limit allows, with the limit raised: nothing is
+/// allocated by its claimed size, and reading stops at its first (NUL) byte.
+#[cfg(unix)]
+#[test]
+fn a_huge_sparse_file_is_not_preallocated() {
+    let d = tempfile::tempdir().unwrap();
+    let f = fs::File::create(d.path().join("application.yaml")).unwrap();
+    if f.set_len(64 * 1024 * 1024 * 1024).is_err() {
+        eprintln!("sparse files are not supported here; skipped");
+        return;
+    }
+    let (v, _, code) = json(d.path(), &[".", "--max-file-size", "100000000000"]);
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(v["problems"][0]["kind"], "binary", "{v}");
+}
+
+/// An explicit key (`? ...`) of 100 KB with many children parses in bounded time.
+#[test]
+fn a_huge_explicit_key_is_bounded() {
+    let d = tempfile::tempdir().unwrap();
+    let mut s = String::from("x:\n  ?\n");
+    for i in 0..6000 {
+        s.push_str(&format!("    k{i}: [0, 1, 2, 3, 4]\n"));
+    }
+    s.push_str("  : value\n");
+    assert!(s.len() > 100_000);
+    fs::write(d.path().join("application.yaml"), &s).unwrap();
+    fs::write(d.path().join("values.yaml"), &s).unwrap();
+    for format in FORMATS {
+        bounded(d.path(), &["check", ".", "--format", format], 20);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// 8. YAML is read the way Spring (SnakeYAML, YAML 1.1) reads it.
+// ---------------------------------------------------------------------------------------
+
+/// U+2028, U+2029 and U+0085 are line breaks for SnakeYAML: a comment ends there and
+/// the key behind it is applied. camguard sees the key, and flags the character.
+#[test]
+fn unicode_line_breaks_cannot_hide_a_key_in_a_comment() {
+    let d = tempfile::tempdir().unwrap();
+    for (i, brk) in ['\u{2028}', '\u{2029}', '\u{85}'].iter().enumerate() {
+        let dir = d.path().join(format!("c{i}"));
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(
+            dir.join("application.yaml"),
+            format!(
+                "camunda:\n  security:\n    authentication:\n      # hardened, see the wiki{brk}      unprotected-api: true\n"
+            ),
+        )
+        .unwrap();
+    }
+    let (v, _, code) = json(d.path(), &["."]);
+    assert_eq!(code, 1, "{v}");
+    let c8001 = codes(&v).iter().filter(|c| *c == "C8001").count();
+    assert_eq!(c8001, 3, "{v}");
+    let flagged = v["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["error"] == true && p["message"].as_str().unwrap().contains("line break"))
+        .count();
+    assert_eq!(flagged, 3, "{}", v["problems"]);
+}

@@ -66,6 +66,14 @@ pub fn parse_yaml_text(a: &mut Analysis, text: &str, map: &SpanMap) -> Vec<yaml:
                 span,
                 issue.message,
             )),
+            // The file was read as the product reads it, but what a reviewer sees differs:
+            // a gate must not pass it.
+            IssueKind::UnicodeLineBreak => a.problems.push(Problem::at(
+                ProblemKind::Syntax,
+                &a.file,
+                span,
+                issue.message,
+            )),
         }
     }
     a.comments
@@ -243,7 +251,7 @@ impl Context {
             && !self.roots.iter().any(|r| real.starts_with(r))
         {
             return Err(Problem::new(
-                ProblemKind::Link,
+                ProblemKind::MissingReference,
                 crate::source::display(path),
                 "resolves outside the scanned tree; not read",
             ));

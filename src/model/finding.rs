@@ -163,16 +163,24 @@ impl FindingBuilder {
 /// so that every fingerprint is unique and stays stable when lines move.
 pub fn fingerprints<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Vec<String> {
     let mut seen = std::collections::HashSet::new();
+    // The occurrence to try next per identity: many findings sharing one identity cost
+    // their number, not its square.
+    let mut next: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     findings
         .into_iter()
         .map(|f| {
             let base = f.identity();
-            let mut fp = stable_hash(&base);
-            let mut n = 1;
+            let n = next.entry(base.clone()).or_insert(1);
+            let mut fp = if *n == 1 {
+                stable_hash(&base)
+            } else {
+                stable_hash(&format!("{base}|{n}"))
+            };
             while !seen.insert(fp.clone()) {
-                n += 1;
+                *n += 1;
                 fp = stable_hash(&format!("{base}|{n}"));
             }
+            *n += 1;
             fp
         })
         .collect()

@@ -125,6 +125,30 @@ impl Checked {
     }
 }
 
+/// Findings reported per file at most. A file with more (generated, or hostile) is not
+/// fully checked, which fails the gate like any file camguard could not read, and every
+/// later stage (suppressions, sorting, renderers) stays bounded.
+pub const MAX_FINDINGS_PER_FILE: usize = 1000;
+
+fn cap_findings(out: &mut FileOutcome) {
+    let n = out.findings.len();
+    if n <= MAX_FINDINGS_PER_FILE {
+        return;
+    }
+    out.findings.sort_by_cached_key(Finding::sort_key);
+    let first_dropped = out.findings[MAX_FINDINGS_PER_FILE].span;
+    out.findings.truncate(MAX_FINDINGS_PER_FILE);
+    let file = out.analysis.file.clone();
+    out.analysis.problems.push(Problem::at(
+        ProblemKind::Limit,
+        &file,
+        Span::empty(first_dropped.start),
+        format!(
+            "{n} findings; only the first {MAX_FINDINGS_PER_FILE} are reported, so this file was not fully checked"
+        ),
+    ));
+}
+
 pub(super) enum Input {
     File(Candidate),
     Stdin(StdinInput),
@@ -187,5 +211,6 @@ pub(super) fn process(
     let (kept, suppressed) = suppressor.file(&out.analysis, findings);
     out.findings = kept;
     out.suppressed = suppressed;
+    cap_findings(&mut out);
     Some(Ok(Checked::from_outcome(out)))
 }
