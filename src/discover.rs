@@ -114,20 +114,34 @@ pub const HELM_SECTIONS: [&str; 12] = [
 ];
 
 /// Classify by content when the name says nothing (explicit paths, stdin, and YAML
-/// files with other names found while walking).
+/// files with other names found while walking): a quick look at the unindented keys of
+/// the first lines. `crate::analyze::sniff_parsed` looks at the parsed document when
+/// this says nothing (quoted keys, JSON syntax, long comment headers).
 pub fn sniff(text: &str) -> Option<FileKind> {
+    let mut keys = Vec::new();
+    for line in text.lines().take(5000) {
+        let t = line.trim_start_matches('\u{feff}');
+        if t.starts_with(' ') || t.starts_with('\t') || t.starts_with('#') || t.starts_with('-') {
+            continue;
+        }
+        keys.push(t.split(':').next().unwrap_or("").trim());
+    }
+    classify_keys(keys, text.contains("image:"))
+}
+
+/// The kind of a document from its top-level keys (of every document of the file), and
+/// whether a compose service names an image.
+pub fn classify_keys<'a>(
+    keys: impl IntoIterator<Item = &'a str>,
+    has_image: bool,
+) -> Option<FileKind> {
     let mut spring = false;
     let mut api_version = false;
     let mut kind = false;
     let mut services = false;
     let mut helm_sections = 0;
     let mut global = false;
-    for line in text.lines().take(5000) {
-        let t = line.trim_start_matches('\u{feff}');
-        if t.starts_with(' ') || t.starts_with('\t') || t.starts_with('#') || t.starts_with('-') {
-            continue;
-        }
-        let key = t.split(':').next().unwrap_or("").trim();
+    for key in keys {
         match key {
             "camunda" | "zeebe" => spring = true,
             "apiVersion" => api_version = true,
@@ -151,7 +165,7 @@ pub fn sniff(text: &str) -> Option<FileKind> {
     }
     if api_version && kind {
         Some(FileKind::K8s)
-    } else if services && text.contains("image:") {
+    } else if services && has_image {
         Some(FileKind::Compose)
     } else if helm_sections > 0 || (global && spring) {
         Some(FileKind::HelmValues)

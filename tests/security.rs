@@ -900,3 +900,108 @@ fn unicode_line_breaks_cannot_hide_a_key_in_a_comment() {
         .count();
     assert_eq!(flagged, 3, "{}", v["problems"]);
 }
+
+// ---------------------------------------------------------------------------------------
+// 9. What the product reads is what camguard checks, or the gate fails.
+// ---------------------------------------------------------------------------------------
+
+fn problem_kinds(v: &serde_json::Value) -> Vec<(String, bool, String)> {
+    v["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["kind"].as_str().unwrap().to_string(),
+                p["error"].as_bool().unwrap(),
+                p["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// env_file lines in compose's `KEY: value` form are read; an env_file camguard cannot
+/// check (named with `${...}`, outside the scanned tree, missing) fails the gate unless
+/// it is `required: false`.
+#[test]
+fn env_files_are_read_as_compose_reads_them_or_fail_the_gate() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("stack");
+    fs::create_dir_all(&p).unwrap();
+    fs::write(
+        p.join("camunda.env"),
+        "CAMUNDA_SECURITY_AUTHENTICATION_UNPROTECTEDAPI: true\n",
+    )
+    .unwrap();
+    fs::write(d.path().join("outside.env"), "X=1\n").unwrap();
+    let compose = |env_file: &str| {
+        fs::write(
+            p.join("docker-compose.yml"),
+            format!("services:\n  camunda:\n    image: camunda/camunda:8.8.0\n    env_file: {env_file}\n"),
+        )
+        .unwrap();
+        json(&p, &["."])
+    };
+    let (v, _, code) = compose("camunda.env");
+    assert_eq!(code, 1);
+    assert!(codes(&v).contains(&"C8001".to_string()), "{v}");
+    assert!(problem_kinds(&v).is_empty(), "{v}");
+    for bad in [
+        "${ENV_DIR}/camunda.env",
+        "../outside.env",
+        "missing.env",
+        "[{path: \"${X}.env\", required: true}]",
+    ] {
+        let (v, _, code) = compose(bad);
+        let ps = problem_kinds(&v);
+        assert_eq!(code, 1, "{bad}: {v}");
+        assert!(ps.iter().any(|(_, error, _)| *error), "{bad}: {ps:?}");
+    }
+    for optional in [
+        "[{path: missing.env, required: false}]",
+        "[{path: \"${X}.env\", required: false}]",
+    ] {
+        let (v, _, code) = compose(optional);
+        assert_eq!(code, 0, "{optional}: {v}");
+    }
+}
+
+/// Kubernetes and compose files are recognised by their parsed content: quoted keys,
+/// JSON syntax, a comment header longer than a quick look reads. A file named on the
+/// command line is checked or reported as not checked.
+#[test]
+fn manifests_are_recognised_by_parsed_content() {
+    let d = tempfile::tempdir().unwrap();
+    let container = r#"{"name": "c", "image": "camunda/camunda:8.8.0", "env": [{"name": "CAMUNDA_SECURITY_AUTHENTICATION_UNPROTECTEDAPI", "value": "true"}]}"#;
+    fs::write(
+        d.path().join("deploy.yaml"),
+        format!(r#"{{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {{"name": "x"}}, "spec": {{"template": {{"spec": {{"containers": [{container}]}}}}}}}}"#),
+    )
+    .unwrap();
+    fs::write(
+        d.path().join("quoted.yaml"),
+        "\"apiVersion\": v1\n'kind': Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n      image: camunda/camunda:8.8.0\n      env:\n        - name: CAMUNDA_SECURITY_AUTHENTICATION_UNPROTECTEDAPI\n          value: \"true\"\n",
+    )
+    .unwrap();
+    let mut header = "# generated\n".repeat(6000);
+    header.push_str("services:\n  camunda:\n    image: camunda/camunda:8.8.0\n    environment:\n      CAMUNDA_SECURITY_AUTHENTICATION_UNPROTECTEDAPI: \"true\"\n");
+    fs::write(d.path().join("stack.yml"), header).unwrap();
+    let (v, _, _) = json(d.path(), &["."]);
+    let paths: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "C8001")
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    for p in ["deploy.yaml", "quoted.yaml", "stack.yml"] {
+        assert!(paths.contains(&p), "{p} not checked: {v}");
+    }
+    // Explicitly named, with another extension.
+    fs::copy(d.path().join("deploy.yaml"), d.path().join("deploy.json")).unwrap();
+    let (v, _, code) = json(d.path(), &["deploy.json"]);
+    assert_eq!(code, 1, "{v}");
+    fs::write(d.path().join("notes.txt"), "hello\n").unwrap();
+    let (v, _, _) = json(d.path(), &["notes.txt"]);
+    assert_eq!(v["problems"][0]["kind"], "unrecognized", "{v}");
+}

@@ -201,6 +201,31 @@ pub fn config_component(
     Some(c)
 }
 
+/// Classify YAML (or JSON) text by its parsed content: the top-level keys of each
+/// document, whatever their quoting or syntax and however long the comments before them
+/// (what [`crate::discover::sniff`] misses). For a Kubernetes document every document of
+/// the file counts; a compose file needs a service with an `image`.
+pub fn sniff_parsed(text: &str) -> Option<FileKind> {
+    let parsed = yaml::parse_with(text, false);
+    let mut keys: Vec<&str> = Vec::new();
+    let mut has_image = false;
+    for doc in &parsed.docs {
+        let Some(entries) = doc.as_map() else {
+            continue;
+        };
+        for (k, v) in entries {
+            let Some(key) = k.as_str() else { continue };
+            keys.push(key);
+            if key == "services"
+                && let Some(services) = v.as_map()
+            {
+                has_image |= services.iter().any(|(_, svc)| svc.get("image").is_some());
+            }
+        }
+    }
+    crate::discover::classify_keys(keys, has_image)
+}
+
 /// What analysis may need beyond the file itself.
 #[derive(Clone, Debug)]
 pub struct Context {

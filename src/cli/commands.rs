@@ -67,6 +67,7 @@ pub fn settings(paths: &[PathBuf], kind: Option<FileKind>) -> u8 {
         let Some(kind) = kind
             .or_else(|| discover::classify_name(p))
             .or_else(|| discover::sniff(&text))
+            .or_else(|| crate::analyze::sniff_parsed(&text))
         else {
             out.push_str(&format!("{}: not recognised\n", display(p)));
             continue;

@@ -193,7 +193,8 @@ pub(super) fn process(
     let kind = opts
         .kind
         .or(kind_by_name)
-        .or_else(|| discover::sniff(&text));
+        .or_else(|| discover::sniff(&text))
+        .or_else(|| crate::analyze::sniff_parsed(&text));
     let Some(kind) = kind else {
         if explicit {
             return Some(Err(Problem::new(
