@@ -449,9 +449,14 @@ fn no_output_lets_control_characters_through() {
                 let command = line.starts_with("::");
                 let ours = format == "github"
                     && what == "stdout"
-                    && ["::error file=", "::warning file=", "::notice file="]
-                        .iter()
-                        .any(|p| line.starts_with(p));
+                    && [
+                        "::error file=",
+                        "::warning file=",
+                        "::notice file=",
+                        "::warning title=camguard configuration::",
+                    ]
+                    .iter()
+                    .any(|p| line.starts_with(p));
                 assert!(
                     !command || ours,
                     "{format} {what}: forged command line {line:?}"
@@ -1004,4 +1009,75 @@ fn manifests_are_recognised_by_parsed_content() {
     fs::write(d.path().join("notes.txt"), "hello\n").unwrap();
     let (v, _, _) = json(d.path(), &["notes.txt"]);
     assert_eq!(v["problems"][0]["kind"], "unrecognized", "{v}");
+}
+
+// ---------------------------------------------------------------------------------------
+// 10. What the repository's own configuration turned off is visible, and can be undone.
+// ---------------------------------------------------------------------------------------
+
+/// A pull request that disables rules, excludes paths, lowers severities, raises
+/// fail-on and suppresses findings still passes the gate, but every format says so; and
+/// `--no-config --no-ignores` is an audit run nothing in the repository can change.
+#[test]
+fn every_format_reports_what_the_configuration_switched_off() {
+    let d = tempfile::tempdir().unwrap();
+    git_repo(d.path());
+    fs::write(
+        d.path().join("camguard.toml"),
+        "ignore = [\"C8001\"]\nexclude = [\"legacy/**\"]\nfail-on = \"critical\"\n[severity]\nCRED002 = \"low\"\n",
+    )
+    .unwrap();
+    fs::create_dir_all(d.path().join("legacy")).unwrap();
+    fs::write(d.path().join("legacy/application.yaml"), UNPROTECTED).unwrap();
+    fs::write(d.path().join("application.yaml"), UNPROTECTED).unwrap();
+    fs::write(
+        d.path().join("application-dev.yaml"),
+        "# camguard: ignore-file[ALL] nothing to see here\ncamunda:\n  bpm:\n    admin-user:\n      password: literal-pw\n",
+    )
+    .unwrap();
+    fs::write(
+        d.path().join("application-prod.yaml"),
+        "camunda:\n  bpm:\n    admin-user:\n      password: other-literal-pw\n",
+    )
+    .unwrap();
+    for format in FORMATS {
+        let (out, err, code) = run(d.path(), &["check", ".", "--format", format]);
+        assert_eq!(
+            code, 0,
+            "{format}: the configuration lets it pass\n{out}{err}"
+        );
+        // JSON says it in fields, checked below.
+        let phrases: &[&str] = if format == "json" {
+            &["switched_off", "C8001", "excluded_files", "CRED002"]
+        } else {
+            &["C8001", "1 file", "CRED002", "critical", " inline"]
+        };
+        for what in phrases {
+            assert!(
+                out.contains(what),
+                "{format} does not report `{what}`:\n{out}"
+            );
+        }
+    }
+    let (v, _, _) = json(d.path(), &["."]);
+    let s = &v["summary"]["switched_off"];
+    assert_eq!(s["rules_disabled"], serde_json::json!(["C8001"]), "{s}");
+    assert_eq!(s["excluded_files"], 1, "{s}");
+    assert!(s["suppressed_inline"].as_u64().unwrap() > 0, "{s}");
+    assert_eq!(s["config"], "camguard.toml", "{s}");
+    assert_eq!(s["fail_on"], "critical", "{s}");
+    assert_eq!(s["severity_overrides"][0]["rule"], "CRED002", "{s}");
+    // The audit run.
+    let (v, _, code) = json(d.path(), &[".", "--no-config", "--no-ignores"]);
+    assert_eq!(code, 1, "{v}");
+    let c = codes(&v);
+    assert_eq!(c.iter().filter(|x| *x == "C8001").count(), 2, "{v}");
+    assert!(c.iter().filter(|x| *x == "CRED002").count() >= 2, "{v}");
+    assert!(
+        !v["summary"]["switched_off"]["rules_disabled"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x == "C8001")
+    );
 }

@@ -132,8 +132,9 @@ pub struct CheckArgs {
     /// Use this configuration file instead of discovering camguard.toml.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Ignore every configuration file.
-    #[arg(long, conflicts_with = "config")]
+    /// Ignore every configuration file (`--no-config`): with `--no-ignores`, an audit
+    /// run that nothing in the repository can switch off.
+    #[arg(long, visible_alias = "no-config", conflicts_with = "config")]
     pub isolated: bool,
     /// Load more rule files from this directory (repeatable).
     #[arg(long = "rules", value_name = "DIR")]

@@ -67,7 +67,7 @@ fn prepare(
     args: &CheckArgs,
     start: &std::path::Path,
     shipped: &RuleSet,
-) -> Result<(Config, RuleSet), setup::SetupError> {
+) -> Result<(Config, RuleSet, Vec<String>), setup::SetupError> {
     let source = match (&args.config, args.isolated) {
         (_, true) => ConfigSource::None,
         (Some(p), false) => ConfigSource::File(p),
@@ -76,7 +76,8 @@ fn prepare(
     let config = setup::load_config(source)?;
     let all = setup::load_rules(shipped, &config, &args.rules_dirs)?;
     let rules = setup::enabled_rules(&all, &config)?;
-    Ok((config, rules))
+    let disabled = setup::disabled_rules(&all, &config);
+    Ok((config, rules, disabled))
 }
 
 pub fn run(args: CheckArgs, shipped: &RuleSet) -> u8 {
@@ -89,7 +90,7 @@ pub fn run(args: CheckArgs, shipped: &RuleSet) -> u8 {
     };
     // One configuration per run: the one closest to the first path (or given).
     let start = paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
-    let (config, rules) = match prepare(&args, &start, shipped) {
+    let (config, rules, disabled_rules) = match prepare(&args, &start, shipped) {
         Ok(p) => p,
         Err(e) => return report_setup_error(&e),
     };
@@ -122,6 +123,7 @@ pub fn run(args: CheckArgs, shipped: &RuleSet) -> u8 {
         config: Arc::new(config),
         no_ignores: args.no_ignores,
         baseline,
+        disabled_rules,
     };
     let report = scan::scan(&opts, &rules);
     emit(&args, &report, fail_on)

@@ -66,6 +66,12 @@ pub fn render(report: &Report) -> String {
         let msg = format!("{}\n{}", line(&f.message), line(&f.rule.docs));
         out.push_str(&format!("::{level} {props}::{}\n", escape_data(&msg)));
     }
+    if report.switched_off.any() {
+        out.push_str(&format!(
+            "::warning title=camguard configuration::{}\n",
+            escape_data(&line(&report.switched_off.describe()))
+        ));
+    }
     out.push_str(&super::human::summary(report, 0));
     out.push('\n');
     out

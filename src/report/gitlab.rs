@@ -36,6 +36,26 @@ pub fn render(report: &Report) -> String {
             },
         }));
     }
+    if report.switched_off.any() {
+        let text = report.switched_off.describe();
+        let path = report
+            .switched_off
+            .config
+            .as_deref()
+            .map_or(".".to_string(), |c| {
+                let cwd = std::env::current_dir().unwrap_or_default();
+                crate::source::relative_to_base(&cwd, std::path::Path::new(c))
+            });
+        issues.push(json!({
+            "type": "issue",
+            "description": text,
+            "check_name": "camguard configuration",
+            "categories": ["Security"],
+            "fingerprint": stable_hash(&format!("switched-off|{text}")),
+            "severity": "info",
+            "location": {"path": path, "lines": {"begin": 1}},
+        }));
+    }
     for p in report.problems.iter().filter(|p| p.kind.is_error()) {
         let line = match (&p.file, p.span) {
             (Some(f), Some(s)) => f.text.position(s.start).line,

@@ -247,5 +247,9 @@ pub fn render(report: &Report, style: Style, suppressed: usize) -> String {
     }
     out.push_str(&summary(report, suppressed));
     out.push('\n');
+    if report.switched_off.any() {
+        out.push_str(&escape::line(&report.switched_off.describe()));
+        out.push('\n');
+    }
     out
 }

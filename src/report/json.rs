@@ -113,6 +113,7 @@ pub fn render(report: &Report) -> String {
             "by_severity": by_sev,
             "problems": report.problems.len(),
             "ignored_files": report.ignored_files,
+            "switched_off": report.switched_off,
         }),
         findings: Findings(report),
         problems,

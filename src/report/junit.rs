@@ -69,6 +69,15 @@ pub fn render(report: &Report) -> String {
         }
     }
     let tests = failures + errors + passed;
+    let properties = if report.switched_off.any() {
+        format!(
+            "    <properties>\n      <property name=\"camguard.switched-off\" value=\"{}\"/>\n    </properties>\n",
+            escape(&report.switched_off.describe())
+        )
+    } else {
+        String::new()
+    };
+    let cases = format!("{properties}{cases}");
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"camguard\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\">\n  <testsuite name=\"camguard\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\">\n{cases}  </testsuite>\n</testsuites>\n"
     )

@@ -306,7 +306,14 @@ pub fn render(report: &Report, opts: &SarifOptions<'_>) -> String {
             results.push(r);
         }
     }
-    let notifications = notifications(report, &opts.root);
+    let mut notifications = notifications(report, &opts.root);
+    if report.switched_off.any() {
+        notifications.push(json!({
+            "level": "warning",
+            "message": {"text": report.switched_off.describe()},
+            "descriptor": {"id": "camguard/switched-off"},
+        }));
+    }
     let root_uri = root_uri(&opts.root);
     let mut run = json!({
         "tool": {
@@ -320,6 +327,7 @@ pub fn render(report: &Report, opts: &SarifOptions<'_>) -> String {
         },
         "originalUriBaseIds": {"%SRCROOT%": {"uri": root_uri}},
         "columnKind": "utf16CodeUnits",
+        "properties": {"camguard/switchedOff": report.switched_off},
         "results": results,
         "invocations": [{
             "executionSuccessful": true,

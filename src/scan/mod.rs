@@ -46,6 +46,8 @@ pub struct ScanOptions {
     pub no_ignores: bool,
     /// Report only findings that are not in this baseline (read from the path).
     pub baseline: Option<(Arc<Baseline>, PathBuf)>,
+    /// Rules the configuration's `select` / `ignore` disabled (for the report).
+    pub disabled_rules: Vec<String>,
 }
 
 impl Default for ScanOptions {
@@ -60,6 +62,7 @@ impl Default for ScanOptions {
             config: Arc::new(Config::defaults()),
             no_ignores: false,
             baseline: None,
+            disabled_rules: Vec::new(),
         }
     }
 }
@@ -105,12 +108,14 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Report {
     };
     let walked = discover::walk(&opts.paths, &walk, &mut report.problems);
     report.ignored_files = walked.ignored;
+    let before = walked.candidates.len();
     let mut inputs: Vec<file::Input> = walked
         .candidates
         .into_iter()
         .filter(|c| c.explicit || !opts.config.excluded(&relative_to_base(&base, &c.path)))
         .map(file::Input::File)
         .collect();
+    report.switched_off.excluded_files = before - inputs.len();
     if let Some(s) = &opts.stdin {
         inputs.push(file::Input::Stdin(s.clone()));
     }
@@ -143,6 +148,7 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Report {
     sort_and_dedup(&mut report);
     suppressor.report(&mut report);
     sort_and_dedup(&mut report);
+    setup::switched_off(&mut report, opts, rules);
     report
 }
 

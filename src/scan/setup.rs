@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use crate::config::{self, Config};
 use crate::model::problem::SourceError;
+use crate::model::report::Report;
 use crate::rules::RuleSet;
 use crate::rules::load;
 use crate::suppress::baseline::{self, Baseline};
@@ -184,6 +185,48 @@ pub fn enabled_rules(all: &RuleSet, config: &Config) -> Result<RuleSet, SetupErr
             .cloned()
             .collect(),
     })
+}
+
+/// The codes of the rules that `select` / `ignore` of the configuration disable.
+pub fn disabled_rules(all: &RuleSet, config: &Config) -> Vec<String> {
+    all.rules
+        .iter()
+        .filter(|r| !config.enabled(&r.code, &r.name))
+        .map(|r| r.code.clone())
+        .collect()
+}
+
+/// Record in the report what the configuration and the suppressions switched off.
+pub fn switched_off(report: &mut Report, opts: &super::ScanOptions, rules: &RuleSet) {
+    use crate::model::report::{SeverityOverride, SuppressionKind};
+    let config = &opts.config;
+    let s = &mut report.switched_off;
+    s.config = config.path.as_deref().map(|p| {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        crate::source::relative_to_base(&cwd, p)
+    });
+    s.rules_disabled = opts.disabled_rules.clone();
+    s.severity_overrides = rules
+        .rules
+        .iter()
+        .filter_map(|r| {
+            let to = config.severity_for(&r.code, &r.name)?;
+            (to != r.severity).then(|| SeverityOverride {
+                rule: r.code.clone(),
+                from: r.severity,
+                to,
+            })
+        })
+        .collect();
+    s.fail_on = config.fail_on;
+    s.reasons_not_required = config.path.is_some() && !config.require_reason;
+    for sup in &report.suppressed {
+        match sup.kind {
+            SuppressionKind::InSource => s.suppressed_inline += 1,
+            SuppressionKind::External => s.suppressed_by_config += 1,
+            SuppressionKind::Baseline => s.suppressed_by_baseline += 1,
+        }
+    }
 }
 
 /// Read a baseline file.
