@@ -166,7 +166,7 @@ pub struct CheckArgs {
     /// Follow symbolic links while walking directories.
     #[arg(long)]
     pub follow_links: bool,
-    /// Do not honour .gitignore / .ignore files.
+    /// Do not honour .gitignore files (they only ever set aside files git does not track).
     #[arg(long)]
     pub no_ignore: bool,
     /// When to use colour in human output.

@@ -38,7 +38,7 @@ pub struct ScanOptions {
     /// Force this kind for every file (`--kind`).
     pub kind: Option<FileKind>,
     pub follow_links: bool,
-    /// Do not honour `.gitignore` / `.ignore` files.
+    /// Do not honour `.gitignore` files (see `discover::walk` for the policy).
     pub no_ignore_files: bool,
     /// The project configuration (defaults when there is none).
     pub config: Arc<Config>,
