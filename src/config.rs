@@ -154,32 +154,66 @@ impl Config {
     }
 }
 
+/// The absolute, lexically normalised form of a path (no file system access beyond the
+/// working directory).
+fn absolute(p: &Path) -> Option<PathBuf> {
+    let abs = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().ok()?.join(p)
+    };
+    Some(crate::source::normalize(&abs))
+}
+
+/// The repository a directory belongs to: the closest directory at or above it that
+/// holds `.git` (a directory, or the file of a worktree or submodule).
+pub fn repository_root(dir: &Path) -> Option<PathBuf> {
+    let abs = absolute(dir)?;
+    abs.ancestors()
+        .find(|d| d.join(".git").exists())
+        .map(Path::to_path_buf)
+}
+
 /// Find the configuration for a path: the closest `camguard.toml` / `.camguard.toml`
-/// walking up, stopping at the repository root (a directory holding `.git`).
+/// walking up from it, stopping at the repository root (a directory holding `.git`).
+/// Outside a repository the walk stops at the scan root, or at the working directory
+/// when the scan root is below it: a `camguard.toml` in a shared parent directory
+/// (`/tmp`, a runner's home) never applies.
 pub fn discover(start: &Path) -> Option<PathBuf> {
-    let abs = if start.is_absolute() {
-        start.to_path_buf()
+    let abs = absolute(start)?;
+    let dir = if abs.is_dir() {
+        abs
     } else {
-        std::env::current_dir().ok()?.join(start)
+        abs.parent()?.to_path_buf()
     };
-    let mut dir = if abs.is_dir() {
-        Some(abs.as_path())
-    } else {
-        abs.parent()
-    };
-    while let Some(d) = dir {
+    let stop = repository_root(&dir).or_else(|| {
+        let cwd = absolute(Path::new("."))?;
+        Some(if dir.starts_with(&cwd) {
+            cwd
+        } else {
+            dir.clone()
+        })
+    });
+    for d in dir.ancestors() {
         for name in FILE_NAMES {
             let candidate = d.join(name);
             if candidate.is_file() {
                 return Some(candidate);
             }
         }
-        if d.join(".git").exists() {
-            return None;
+        match &stop {
+            Some(root) if d != root.as_path() => {}
+            _ => return None,
         }
-        dir = d.parent();
     }
     None
+}
+
+/// The directory a configuration may reach: its repository, or without one the
+/// directory holding it.
+pub fn confinement_root(config_path: &Path) -> Option<PathBuf> {
+    let dir = absolute(config_path)?.parent()?.to_path_buf();
+    Some(repository_root(&dir).unwrap_or(dir))
 }
 
 fn glob(text: &str) -> Result<GlobMatcher, String> {

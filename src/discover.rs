@@ -114,20 +114,34 @@ pub const HELM_SECTIONS: [&str; 12] = [
 ];
 
 /// Classify by content when the name says nothing (explicit paths, stdin, and YAML
-/// files with other names found while walking).
+/// files with other names found while walking): a quick look at the unindented keys of
+/// the first lines. `crate::analyze::sniff_parsed` looks at the parsed document when
+/// this says nothing (quoted keys, JSON syntax, long comment headers).
 pub fn sniff(text: &str) -> Option<FileKind> {
+    let mut keys = Vec::new();
+    for line in text.lines().take(5000) {
+        let t = line.trim_start_matches('\u{feff}');
+        if t.starts_with(' ') || t.starts_with('\t') || t.starts_with('#') || t.starts_with('-') {
+            continue;
+        }
+        keys.push(t.split(':').next().unwrap_or("").trim());
+    }
+    classify_keys(keys, text.contains("image:"))
+}
+
+/// The kind of a document from its top-level keys (of every document of the file), and
+/// whether a compose service names an image.
+pub fn classify_keys<'a>(
+    keys: impl IntoIterator<Item = &'a str>,
+    has_image: bool,
+) -> Option<FileKind> {
     let mut spring = false;
     let mut api_version = false;
     let mut kind = false;
     let mut services = false;
     let mut helm_sections = 0;
     let mut global = false;
-    for line in text.lines().take(5000) {
-        let t = line.trim_start_matches('\u{feff}');
-        if t.starts_with(' ') || t.starts_with('\t') || t.starts_with('#') || t.starts_with('-') {
-            continue;
-        }
-        let key = t.split(':').next().unwrap_or("").trim();
+    for key in keys {
         match key {
             "camunda" | "zeebe" => spring = true,
             "apiVersion" => api_version = true,
@@ -151,7 +165,7 @@ pub fn sniff(text: &str) -> Option<FileKind> {
     }
     if api_version && kind {
         Some(FileKind::K8s)
-    } else if services && text.contains("image:") {
+    } else if services && has_image {
         Some(FileKind::Compose)
     } else if helm_sections > 0 || (global && spring) {
         Some(FileKind::HelmValues)
@@ -165,10 +179,21 @@ pub fn sniff(text: &str) -> Option<FileKind> {
 /// A file to scan.
 #[derive(Clone, Debug)]
 pub struct Candidate {
+    /// The path as found (a symbolic link keeps its own name).
     pub path: PathBuf,
     /// Named on the command line (always scanned).
     pub explicit: bool,
     pub kind: Option<FileKind>,
+    /// For a symbolic link that stays inside the scanned root: its resolved target, the
+    /// file that is read.
+    pub target: Option<PathBuf>,
+}
+
+impl Candidate {
+    /// The file to read: the link's target for links inside the root, else the path.
+    pub fn read_path(&self) -> &Path {
+        self.target.as_deref().unwrap_or(&self.path)
+    }
 }
 
 /// A file's kind by the configuration that applies to it (`[[kind]]` globs).
@@ -203,14 +228,35 @@ impl WalkOptions<'_> {
     }
 }
 
-/// Walk the given paths. Directories are walked gitignore-aware, seeing dotfiles but
-/// skipping `.git/`; files named explicitly are always returned.
+/// What a walk found.
+#[derive(Debug, Default)]
+pub struct Walk {
+    pub candidates: Vec<Candidate>,
+    /// Configuration files (recognised by name or `[[kind]]` glob) that ignore rules set
+    /// aside: untracked files a `.gitignore` of the repository matches.
+    pub ignored: usize,
+}
+
+/// Walk the given paths (see [`walk`]); only the files to scan.
 pub fn discover(
     paths: &[PathBuf],
     opts: &WalkOptions<'_>,
     problems: &mut Vec<Problem>,
 ) -> Vec<Candidate> {
-    let mut out = Vec::new();
+    walk(paths, opts, problems).candidates
+}
+
+/// Walk the given paths. Directories are walked seeing dotfiles but skipping `.git/`;
+/// files named explicitly are always returned.
+///
+/// Ignore files follow one policy, because a security gate must not lose a file of the
+/// pull request to an ignore rule: `.gitignore` files apply only inside a git repository
+/// and only to files git does not track (as in git itself; the index says which files
+/// are tracked, and when it cannot be read every file counts as tracked). `.ignore`
+/// files, `.git/info/exclude` and the user's global excludes are never read, and outside
+/// a repository no ignore file applies. `--no-ignore` (`no_ignore`) sets nothing aside.
+pub fn walk(paths: &[PathBuf], opts: &WalkOptions, problems: &mut Vec<Problem>) -> Walk {
+    let mut out = Walk::default();
     for root in paths {
         let meta = match fs::metadata(root) {
             Ok(m) => m,
@@ -224,71 +270,267 @@ pub fn discover(
             }
         };
         if !meta.is_dir() {
-            out.push(Candidate {
+            out.candidates.push(Candidate {
                 path: root.clone(),
                 explicit: true,
                 kind: opts.classify(root),
+                target: None,
             });
             continue;
         }
-        let mut builder = ignore::WalkBuilder::new(root);
-        builder
-            .hidden(false)
-            .require_git(false)
-            .follow_links(opts.follow_links)
-            .filter_entry(|e| e.file_name() != ".git");
+        let kept = walk_dir(root, opts, !opts.no_ignore, problems);
         if opts.no_ignore {
-            builder.standard_filters(false).hidden(false);
+            out.candidates.extend(kept);
+            continue;
         }
-        for entry in builder.build() {
-            match entry {
-                Ok(e) => {
-                    let kind = opts.classify(e.path());
-                    let is_symlink = e.path_is_symlink() && !opts.follow_links;
-                    if is_symlink && (kind.is_some() || is_yaml(e.path())) {
-                        // A hostile repository could link application.yaml to a host file
-                        // and have it echoed into a CI log: links are not followed.
-                        problems.push(Problem::new(
-                            ProblemKind::Link,
-                            display(e.path()),
-                            "symbolic link not followed (use --follow-links to check its target)",
-                        ));
-                        continue;
-                    }
-                    let is_file = e.file_type().is_some_and(|t| t.is_file());
-                    let is_dir = e.file_type().is_some_and(|t| t.is_dir());
-                    // FIFOs, sockets and devices named like a configuration file are
-                    // reported by `read_text` (never opened).
-                    if is_dir || (!is_file && kind.is_none()) {
-                        continue;
-                    }
-                    // Other YAML files are read and classified by content.
-                    if kind.is_some() || is_yaml(e.path()) {
-                        out.push(Candidate {
+        // Everything again without ignore rules: what they set aside is checked anyway
+        // when git tracks it, and counted otherwise.
+        let mut ignored_problems = Vec::new();
+        let all = walk_dir(root, opts, false, &mut ignored_problems);
+        let seen: std::collections::HashSet<&Path> =
+            kept.iter().map(|c| c.path.as_path()).collect();
+        let index = GitIndex::for_dir(root);
+        let mut back = Vec::new();
+        for c in all.iter().filter(|c| !seen.contains(c.path.as_path())) {
+            if index.as_ref().is_none_or(|i| i.tracks(&c.path)) {
+                back.push(c.clone());
+            } else if c.kind.is_some() {
+                out.ignored += 1;
+            }
+        }
+        if !back.is_empty() {
+            let extra: std::collections::HashSet<&Path> =
+                back.iter().map(|c| c.path.as_path()).collect();
+            // Problems (links, unreadable entries) of the files brought back.
+            problems.extend(
+                ignored_problems
+                    .into_iter()
+                    .filter(|p| extra.iter().any(|e| display(e) == p.path)),
+            );
+        }
+        out.candidates.extend(kept);
+        out.candidates.extend(back);
+    }
+    out.candidates.sort_by(|a, b| a.path.cmp(&b.path));
+    out.candidates.dedup_by(|a, b| a.path == b.path);
+    out
+}
+
+/// Walk one directory, with the `.gitignore` files of its repository or without any.
+fn walk_dir(
+    root: &Path,
+    opts: &WalkOptions,
+    gitignore: bool,
+    problems: &mut Vec<Problem>,
+) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    let mut builder = ignore::WalkBuilder::new(root);
+    builder
+        .standard_filters(false)
+        .hidden(false)
+        .git_ignore(gitignore)
+        .parents(gitignore)
+        .require_git(true)
+        .ignore(false)
+        .git_global(false)
+        .git_exclude(false)
+        .follow_links(opts.follow_links)
+        .filter_entry(|e| e.file_name() != ".git");
+    let canonical_root = fs::canonicalize(root).ok();
+    for entry in builder.build() {
+        match entry {
+            Ok(e) => {
+                let kind = opts.classify(e.path());
+                let is_symlink = e.path_is_symlink() && !opts.follow_links;
+                if is_symlink && (kind.is_some() || is_yaml(e.path())) {
+                    match link_inside(e.path(), canonical_root.as_deref()) {
+                        Some(target) => out.push(Candidate {
                             path: e.path().to_path_buf(),
                             explicit: false,
                             kind,
-                        });
+                            target: Some(target),
+                        }),
+                        // A hostile repository could link application.yaml to a host file
+                        // and have it echoed into a CI log: links out of the root are not
+                        // followed.
+                        None => problems.push(Problem::new(
+                            ProblemKind::Link,
+                            display(e.path()),
+                            "symbolic link not followed: it leaves the scanned directory or is broken (use --follow-links to check its target)",
+                        )),
                     }
+                    continue;
                 }
-                Err(err) => {
-                    let kind = if err.is_io() {
-                        ProblemKind::Io
-                    } else {
-                        ProblemKind::Link
-                    };
-                    let path = err_path(&err)
-                        .map(|p| display(&p))
-                        .unwrap_or_else(|| display(root));
-                    problems.push(Problem::new(kind, path, err.to_string()));
+                let is_file = e.file_type().is_some_and(|t| t.is_file());
+                let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+                // FIFOs, sockets and devices named like a configuration file are
+                // reported by `read_text` (never opened).
+                if is_dir || (!is_file && kind.is_none()) {
+                    continue;
                 }
+                // Other YAML files are read and classified by content.
+                if kind.is_some() || is_yaml(e.path()) {
+                    out.push(Candidate {
+                        path: e.path().to_path_buf(),
+                        explicit: false,
+                        kind,
+                        target: None,
+                    });
+                }
+            }
+            Err(err) => {
+                let kind = if err.is_io() {
+                    ProblemKind::Io
+                } else {
+                    ProblemKind::Link
+                };
+                let path = err_path(&err)
+                    .map(|p| display(&p))
+                    .unwrap_or_else(|| display(root));
+                problems.push(Problem::new(kind, path, err.to_string()));
             }
         }
     }
-    out.sort_by(|a, b| a.path.cmp(&b.path));
-    out.dedup_by(|a, b| a.path == b.path);
     out
 }
+
+/// The target of a symbolic link when it is a regular file inside `root` (canonical).
+fn link_inside(link: &Path, root: Option<&Path>) -> Option<PathBuf> {
+    let root = root?;
+    let target = fs::canonicalize(link).ok()?;
+    (target.starts_with(root) && target.is_file()).then_some(target)
+}
+
+/// The paths git tracks in a repository, read from its index (`.git/index`, versions 2
+/// to 4, SHA-1 or SHA-256 object names; a sparse index's directories track everything
+/// below them).
+struct GitIndex {
+    /// The repository's work tree, canonical.
+    root: PathBuf,
+    files: std::collections::HashSet<Vec<u8>>,
+    /// Directories of a sparse index (with a trailing `/`).
+    dirs: Vec<Vec<u8>>,
+}
+
+impl GitIndex {
+    /// The index of the repository holding `dir`, if there is one and it can be read.
+    fn for_dir(dir: &Path) -> Option<GitIndex> {
+        let start = fs::canonicalize(dir).ok()?;
+        let root = start.ancestors().find(|d| d.join(".git").exists())?;
+        let dot_git = root.join(".git");
+        let git_dir = if dot_git.is_dir() {
+            dot_git
+        } else {
+            // A worktree or submodule: `gitdir: <path>`.
+            let text = fs::read_to_string(&dot_git).ok()?;
+            let rel = text.lines().next()?.strip_prefix("gitdir:")?.trim();
+            root.join(rel)
+        };
+        let bytes = fs::read(git_dir.join("index")).ok()?;
+        let (files, dirs) = parse_index(&bytes, 20).or_else(|| parse_index(&bytes, 32))?;
+        Some(GitIndex {
+            root: root.to_path_buf(),
+            files,
+            dirs,
+        })
+    }
+
+    /// Does git track this file (found below the directory the index was read for)?
+    fn tracks(&self, path: &Path) -> bool {
+        let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
+            return true;
+        };
+        let parent = if parent.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            parent
+        };
+        let Ok(dir) = fs::canonicalize(parent) else {
+            return true;
+        };
+        let Ok(rel) = dir
+            .join(name)
+            .strip_prefix(&self.root)
+            .map(Path::to_path_buf)
+        else {
+            return true;
+        };
+        let rel: Vec<u8> = rel.to_string_lossy().replace('\\', "/").into_bytes();
+        self.files.contains(&rel) || self.dirs.iter().any(|d| rel.starts_with(d))
+    }
+}
+
+/// The paths of a git index (<https://git-scm.com/docs/index-format>) with object names
+/// of `hash` bytes, or `None` when the bytes are not such an index.
+fn parse_index(b: &[u8], hash: usize) -> Option<IndexPaths> {
+    let be32 = |at: usize| -> Option<u32> {
+        Some(u32::from_be_bytes(b.get(at..at + 4)?.try_into().ok()?))
+    };
+    if b.get(..4)? != b"DIRC" {
+        return None;
+    }
+    let version = be32(4)?;
+    if !(2..=4).contains(&version) {
+        return None;
+    }
+    let count = be32(8)? as usize;
+    let mut files = std::collections::HashSet::with_capacity(count.min(1 << 20));
+    let mut dirs = Vec::new();
+    let mut at = 12;
+    let mut prev: Vec<u8> = Vec::new();
+    for _ in 0..count {
+        let start = at;
+        let mode = be32(at + 24)?;
+        let flags_at = at + 40 + hash;
+        let flags = u16::from_be_bytes(b.get(flags_at..flags_at + 2)?.try_into().ok()?);
+        at = flags_at + 2;
+        if version >= 3 && flags & 0x4000 != 0 {
+            at += 2;
+        }
+        let path = if version == 4 {
+            // Prefix compression: drop `n` bytes of the previous path, add a suffix.
+            let mut n: usize = 0;
+            loop {
+                let c = *b.get(at)?;
+                at += 1;
+                n = (n << 7) | usize::from(c & 0x7f);
+                if c & 0x80 == 0 {
+                    break;
+                }
+                n += 1;
+                if n > 1 << 24 {
+                    return None;
+                }
+            }
+            let nul = b.get(at..)?.iter().position(|&c| c == 0)?;
+            let keep = prev.len().checked_sub(n)?;
+            let mut p = prev[..keep].to_vec();
+            p.extend_from_slice(&b[at..at + nul]);
+            at += nul + 1;
+            p
+        } else {
+            let nul = b.get(at..)?.iter().position(|&c| c == 0)?;
+            let p = b[at..at + nul].to_vec();
+            // NUL padding to a multiple of 8 bytes (at least one).
+            at = start + (at + nul - start + 8) / 8 * 8;
+            p
+        };
+        if mode & 0o170000 == 0o040000 {
+            let mut d = path.clone();
+            if !d.ends_with(b"/") {
+                d.push(b'/');
+            }
+            dirs.push(d);
+        } else {
+            files.insert(path.clone());
+        }
+        prev = path;
+    }
+    // What follows is extensions and the checksum: at least the checksum fits.
+    (b.len() >= at + hash).then_some((files, dirs))
+}
+
+type IndexPaths = (std::collections::HashSet<Vec<u8>>, Vec<Vec<u8>>);
 
 fn err_path(err: &ignore::Error) -> Option<PathBuf> {
     match err {
@@ -303,9 +545,19 @@ fn err_path(err: &ignore::Error) -> Option<PathBuf> {
 
 /// Read a file as UTF-8 text, refusing what is not a regular text file.
 pub fn read_text(path: &Path, max_size: u64) -> Result<String, Problem> {
-    let shown = display(path);
-    let meta = fs::metadata(path)
-        .map_err(|e| Problem::new(ProblemKind::Io, &shown, format!("cannot read: {e}")))?;
+    read_text_as(path, path, max_size)
+}
+
+/// [`read_text`] of `path`, reported as `shown` (a symbolic link read through its
+/// target keeps its own name).
+///
+/// Memory follows what is read, never what the file claims: nothing is allocated by
+/// the size the metadata reports, and reading stops at the first NUL byte, so a sparse
+/// file of any size costs one chunk.
+pub fn read_text_as(path: &Path, shown: &Path, max_size: u64) -> Result<String, Problem> {
+    let shown = display(shown);
+    let io = |e: std::io::Error| Problem::new(ProblemKind::Io, &shown, format!("cannot read: {e}"));
+    let meta = fs::metadata(path).map_err(io)?;
     if meta.is_dir() {
         return Err(Problem::new(
             ProblemKind::Io,
@@ -331,13 +583,24 @@ pub fn read_text(path: &Path, max_size: u64) -> Result<String, Problem> {
             ),
         ));
     }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    let file = fs::File::open(path)
-        .map_err(|e| Problem::new(ProblemKind::Io, &shown, format!("cannot read: {e}")))?;
+    let file = fs::File::open(path).map_err(io)?;
     // Never read more than the limit, even if the file grows meanwhile.
-    file.take(max_size + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| Problem::new(ProblemKind::Io, &shown, format!("cannot read: {e}")))?;
+    let mut reader = file.take(max_size.saturating_add(1));
+    let mut bytes = Vec::new();
+    let mut chunk = vec![0u8; 64 * 1024];
+    loop {
+        let n = match reader.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(io(e)),
+        };
+        bytes.extend_from_slice(&chunk[..n]);
+        if memchr::memchr(0, &chunk[..n]).is_some() {
+            // Not text: `decode` says where, without reading the rest.
+            break;
+        }
+    }
     if bytes.len() as u64 > max_size {
         return Err(Problem::new(
             ProblemKind::TooLarge,

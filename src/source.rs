@@ -248,14 +248,83 @@ impl SpanMap {
     }
 }
 
-/// A path as reports show it: forward slashes, no leading `./`.
+/// Characters that must never reach a log line or a terminal raw: C0 controls (CR, LF,
+/// ESC among them), DEL, C1 controls (U+0085 NEL and U+009B CSI among them), the Unicode
+/// line and paragraph separators, and the bidirectional controls that reorder what a
+/// reader sees (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069). Every output
+/// shows them escaped (`crate::report::escape`); path display uses the same set.
+pub fn is_unsafe_char(c: char) -> bool {
+    matches!(c,
+        '\0'..='\x1f'
+        | '\x7f'..='\u{9f}'
+        | '\u{2028}'
+        | '\u{2029}'
+        | '\u{61c}'
+        | '\u{200e}'
+        | '\u{200f}'
+        | '\u{202a}'..='\u{202e}'
+        | '\u{2066}'..='\u{2069}')
+}
+
+/// A path as reports show it: forward slashes, no leading `./`, and every byte visible.
+///
+/// The text is injective: two different paths never show alike, so findings of two files
+/// whose names differ only in bytes that are not UTF-8 stay apart. Unsafe characters
+/// ([`is_unsafe_char`]) show as `\u{1b}`, bytes that are not UTF-8 as `\x{ff}`, and a
+/// backslash in a Unix file name as `\\` (on Windows it is the separator and shows as `/`).
 pub fn display(p: &std::path::Path) -> String {
-    let s = p.to_string_lossy().replace('\\', "/");
+    let s = escaped_path(p);
     s.strip_prefix("./").map(str::to_string).unwrap_or(s)
 }
 
+#[cfg(unix)]
+fn path_bytes(p: &std::path::Path) -> std::borrow::Cow<'_, [u8]> {
+    use std::os::unix::ffi::OsStrExt;
+    std::borrow::Cow::Borrowed(p.as_os_str().as_bytes())
+}
+
+#[cfg(not(unix))]
+fn path_bytes(p: &std::path::Path) -> std::borrow::Cow<'_, [u8]> {
+    match p.to_string_lossy() {
+        std::borrow::Cow::Borrowed(s) => std::borrow::Cow::Borrowed(s.as_bytes()),
+        std::borrow::Cow::Owned(s) => std::borrow::Cow::Owned(s.into_bytes()),
+    }
+}
+
+fn escaped_path(p: &std::path::Path) -> String {
+    use std::fmt::Write;
+    let bytes = path_bytes(p);
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            match c {
+                '\\' if cfg!(windows) => out.push('/'),
+                '\\' => out.push_str("\\\\"),
+                c if is_unsafe_char(c) => {
+                    let _ = write!(out, "\\u{{{:x}}}", c as u32);
+                }
+                c => out.push(c),
+            }
+        }
+        for b in chunk.invalid() {
+            let _ = write!(out, "\\x{{{b:02x}}}");
+        }
+    }
+    out
+}
+
+/// A path as text for matching globs: forward slashes, nothing escaped.
+fn plain(p: &std::path::Path) -> String {
+    let s = p.to_string_lossy();
+    if cfg!(windows) {
+        s.replace('\\', "/")
+    } else {
+        s.into_owned()
+    }
+}
+
 /// Remove `.` and resolve `..` lexically (no file system access).
-fn normalize(p: &std::path::Path) -> std::path::PathBuf {
+pub fn normalize(p: &std::path::Path) -> std::path::PathBuf {
     use std::path::{Component, PathBuf};
     let mut out = PathBuf::new();
     for c in p.components() {
@@ -283,7 +352,8 @@ pub fn relative_to_base(base: &std::path::Path, path: &std::path::Path) -> Strin
             .map(|d| d.join(path))
             .unwrap_or_else(|_| path.to_path_buf())
     };
-    relative_path(base, &display(&abs))
+    let shown = plain(&abs);
+    relative_path(base, shown.strip_prefix("./").unwrap_or(&shown))
 }
 
 /// The path of a file relative to the root, with `/` separators.
@@ -341,6 +411,25 @@ mod tests {
         assert_eq!(src.position(3).line, 2);
         assert_eq!(src.position(5).line, 3);
         assert_eq!(src.slice(src.line_span(0)), "a");
+    }
+
+    #[test]
+    fn displayed_paths_are_escaped_and_distinct() {
+        use std::path::Path;
+        assert_eq!(display(Path::new("./a/b.yaml")), "a/b.yaml");
+        assert_eq!(
+            display(Path::new("a\nb\u{1b}[2J\u{202e}.yaml")),
+            "a\\u{a}b\\u{1b}[2J\\u{202e}.yaml"
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let p = |b: &[u8]| display(Path::new(std::ffi::OsStr::from_bytes(b)));
+            assert_eq!(p(b"x\xff.yaml"), "x\\x{ff}.yaml");
+            assert_ne!(p(b"x\xff.yaml"), p(b"x\xfe.yaml"));
+            // A literal backslash cannot pose as an escape.
+            assert_ne!(p(b"x\\x{ff}.yaml"), p(b"x\xff.yaml"));
+        }
     }
 
     #[test]

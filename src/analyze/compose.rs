@@ -171,6 +171,122 @@ fn looks_like_application_config(name: &str, target: Option<&str>) -> bool {
         || (t.is_empty() && n.contains("application"))
 }
 
+/// Settings that `env_file`s may add to the services of one compose file: each service
+/// gets every variable of its env_files, so many services sharing a large one would
+/// multiply them without bound.
+pub const MAX_ENV_FILE_SETTINGS: usize = 200_000;
+
+/// The env_files of one compose document: each read and parsed once, however many
+/// services name it.
+#[derive(Default)]
+struct EnvFiles {
+    read: std::collections::HashMap<std::path::PathBuf, Option<(FileRef, dotenv_flat::FlatFile)>>,
+    added: usize,
+    limit_reported: bool,
+}
+
+use crate::source::FileRef;
+use crate::syntax::flat as dotenv_flat;
+
+impl EnvFiles {
+    /// The variables of a service's `env_file` entries, or a problem that fails the gate
+    /// for each one camguard could not check: missing, outside the scanned tree, or named
+    /// with `${...}` interpolation (compose resolves it from the host's environment,
+    /// which camguard never reads). An entry with `required: false` may be absent.
+    fn add(
+        &mut self,
+        a: &mut Analysis,
+        c: &mut Component,
+        reader: EnvReader,
+        service: &str,
+        node: &Node,
+        ctx: &super::Context,
+    ) {
+        let file = a.file.clone();
+        for (rel, span, required) in env_file_paths(node) {
+            let unchecked = |why: String| {
+                Problem::at(
+                    ProblemKind::MissingReference,
+                    &file,
+                    span,
+                    format!(
+                        "env_file `{rel}` of service `{service}` {why}; its variables were not checked"
+                    ),
+                )
+            };
+            if rel.contains('$') {
+                if required {
+                    a.problems.push(unchecked(
+                        "is named with interpolation, which camguard does not resolve (compose takes it from the environment)".into(),
+                    ));
+                }
+                continue;
+            }
+            let base = file.path.parent().unwrap_or(Path::new(""));
+            let path = base.join(&rel);
+            if !self.read.contains_key(&path) {
+                let entry = match ctx.read_related(&path) {
+                    Ok(env_file) => {
+                        let flat = dotenv::parse_dotenv(env_file.text.text());
+                        for issue in &flat.issues {
+                            a.problems.push(Problem::at(
+                                ProblemKind::Syntax,
+                                &env_file,
+                                issue.span,
+                                format!("env_file of service `{service}`: {}", issue.message),
+                            ));
+                        }
+                        Some((env_file, flat))
+                    }
+                    Err(p) if !required && p.kind == ProblemKind::Io && !path.exists() => None,
+                    Err(p) => {
+                        let why = if p.kind == ProblemKind::Io && !path.exists() {
+                            "is not in the scanned tree".to_string()
+                        } else {
+                            format!("could not be read: {}", p.message)
+                        };
+                        a.problems.push(unchecked(why));
+                        None
+                    }
+                };
+                self.read.insert(path.clone(), entry);
+            }
+            let Some((env_file, flat)) = self.read.get(&path).and_then(Option::as_ref) else {
+                continue;
+            };
+            if self.added + flat.entries.len() > MAX_ENV_FILE_SETTINGS {
+                if !self.limit_reported {
+                    self.limit_reported = true;
+                    a.problems.push(Problem::at(
+                        ProblemKind::Limit,
+                        &file,
+                        span,
+                        format!(
+                            "the env_files of this file's services add more than {MAX_ENV_FILE_SETTINGS} settings; those of service `{service}` and later ones were not checked"
+                        ),
+                    ));
+                }
+                continue;
+            }
+            self.added += flat.entries.len();
+            let mut col = Collector {
+                component: c,
+                form: Form::EnvVar,
+                placeholders: Placeholders::Compose,
+                file: env_file.clone(),
+                map: SpanMap::Identity,
+            };
+            for e in &flat.entries {
+                let value = Value::Text {
+                    text: e.value.clone(),
+                    quoted: e.quoted,
+                };
+                push_env(&mut col, reader, &e.key, value, e.key_span, e.value_span);
+            }
+        }
+    }
+}
+
 /// Normalise a compose document into one component per service.
 pub fn analyze(a: &mut Analysis, root: &Node, ctx: &super::Context) {
     let file = a.file.clone();
@@ -179,6 +295,7 @@ pub fn analyze(a: &mut Analysis, root: &Node, ctx: &super::Context) {
         return;
     };
     let configs = root.get("configs");
+    let mut env_files = EnvFiles::default();
     for (svc_key, svc) in services {
         let Some(name) = svc_key.as_str() else {
             continue;
@@ -210,46 +327,7 @@ pub fn analyze(a: &mut Analysis, root: &Node, ctx: &super::Context) {
             }
         }
         if let Some(ef) = svc.get("env_file") {
-            for (rel, span, required) in env_file_paths(ef) {
-                let base = file.path.parent().unwrap_or(Path::new(""));
-                let path = base.join(&rel);
-                match ctx.read_related(&path) {
-                    Ok(env_file) => {
-                        let flat = dotenv::parse_dotenv(env_file.text.text());
-                        let mut col = Collector {
-                            component: &mut c,
-                            form: Form::EnvVar,
-                            placeholders: Placeholders::Compose,
-                            file: env_file.clone(),
-                            map: SpanMap::Identity,
-                        };
-                        for e in &flat.entries {
-                            let value = Value::Text {
-                                text: e.value.clone(),
-                                quoted: e.quoted,
-                            };
-                            push_env(&mut col, reader, &e.key, value, e.key_span, e.value_span);
-                        }
-                    }
-                    Err(p) if required && !rel.contains('$') => {
-                        let (kind, why) = if p.kind == ProblemKind::Io && !path.exists() {
-                            (
-                                ProblemKind::MissingReference,
-                                "is not in the scanned tree".to_string(),
-                            )
-                        } else {
-                            (p.kind, format!("could not be read: {}", p.message))
-                        };
-                        a.problems.push(Problem::at(
-                            kind,
-                            &file,
-                            span,
-                            format!("env_file `{rel}` of service `{name}` {why}; its variables were not checked"),
-                        ))
-                    }
-                    Err(_) => {}
-                }
-            }
+            env_files.add(a, &mut c, reader, name, ef, ctx);
         }
         // Inline configs mounted as an application.yaml are that file's settings.
         if let (Some(refs), Some(configs)) = (svc.get("configs").and_then(Node::as_seq), configs) {

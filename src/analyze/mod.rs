@@ -68,6 +68,14 @@ pub fn parse_yaml_text(a: &mut Analysis, text: &str, map: &SpanMap) -> Vec<yaml:
                 span,
                 issue.message,
             )),
+            // The file was read as the product reads it, but what a reviewer sees differs:
+            // a gate must not pass it.
+            IssueKind::UnicodeLineBreak => a.problems.push(Problem::at(
+                ProblemKind::Syntax,
+                &a.file,
+                span,
+                issue.message,
+            )),
         }
     }
     a.comments
@@ -200,6 +208,31 @@ pub fn config_component(
     Some(c)
 }
 
+/// Classify YAML (or JSON) text by its parsed content: the top-level keys of each
+/// document, whatever their quoting or syntax and however long the comments before them
+/// (what [`crate::discover::sniff`] misses). For a Kubernetes document every document of
+/// the file counts; a compose file needs a service with an `image`.
+pub fn sniff_parsed(text: &str) -> Option<FileKind> {
+    let parsed = yaml::parse_with(text, false);
+    let mut keys: Vec<&str> = Vec::new();
+    let mut has_image = false;
+    for doc in &parsed.docs {
+        let Some(entries) = doc.as_map() else {
+            continue;
+        };
+        for (k, v) in entries {
+            let Some(key) = k.as_str() else { continue };
+            keys.push(key);
+            if key == "services"
+                && let Some(services) = v.as_map()
+            {
+                has_image |= services.iter().any(|(_, svc)| svc.get("image").is_some());
+            }
+        }
+    }
+    crate::discover::classify_keys(keys, has_image)
+}
+
 /// What analysis may need beyond the file itself.
 #[derive(Clone, Debug)]
 pub struct Context {
@@ -253,7 +286,7 @@ impl Context {
             && !self.roots.iter().any(|r| real.starts_with(r))
         {
             return Err(Problem::new(
-                ProblemKind::Link,
+                ProblemKind::MissingReference,
                 crate::source::display(path),
                 "resolves outside the scanned tree; not read",
             ));

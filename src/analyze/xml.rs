@@ -24,13 +24,17 @@ fn child<'a, 'i>(n: Node<'a, 'i>, name: &str) -> Option<Node<'a, 'i>> {
         .find(|c| c.is_element() && c.tag_name().name() == name)
 }
 
-fn text_of<'a>(n: Node<'a, '_>) -> Option<(&'a str, Span)> {
+/// The text of an element, decoded and trimmed, and its span in `body` computed on the
+/// raw text: entities (`&amp;`) make the decoded text shorter than what it covers, and a
+/// mask computed from the decoded length would leave the end of a secret visible.
+fn text_of<'a>(body: &str, n: Node<'a, '_>) -> Option<(&'a str, Span)> {
     let t = n.children().find(|c| c.is_text())?;
-    let raw = t.text()?;
-    let trimmed = raw.trim();
+    let decoded = t.text()?.trim();
+    let r = t.range();
+    let raw = body.get(r.clone()).unwrap_or("");
     let lead = raw.len() - raw.trim_start().len();
-    let start = t.range().start + lead;
-    Some((trimmed, Span::new(start, start + trimmed.len())))
+    let start = r.start + lead;
+    Some((decoded, Span::new(start, start + raw.trim().len())))
 }
 
 /// Engine properties in bpm-platform.xml / processes.xml, and the Spring key they
@@ -199,7 +203,7 @@ fn web_xml(doc: &Doc<'_, '_>, col: &mut Collector<'_>, facts: &mut XmlFacts) {
     for n in doc.root.descendants().filter(|n| n.is_element()) {
         match n.tag_name().name() {
             "filter-class" | "servlet-class" | "param-value" | "listener-class" => {
-                if let Some((t, _)) = text_of(n) {
+                if let Some((t, _)) = text_of(doc.body, n) {
                     if t.contains(AUTH_FILTER) && n.tag_name().name() == "filter-class" {
                         facts.rest_auth_filter = true;
                     }
@@ -217,7 +221,7 @@ fn web_xml(doc: &Doc<'_, '_>, col: &mut Collector<'_>, facts: &mut XmlFacts) {
                     ("secure", "server.servlet.session.cookie.secure"),
                     ("http-only", "server.servlet.session.cookie.http-only"),
                 ] {
-                    if let Some((v, vspan)) = child(n, element).and_then(text_of) {
+                    if let Some((v, vspan)) = child(n, element).and_then(|c| text_of(doc.body, c)) {
                         let kspan = child(n, element).map_or(vspan, |s| doc.shift(s.range()));
                         push(col, key, v, kspan, vspan.offset(doc.bom));
                     }
@@ -234,7 +238,7 @@ fn web_xml(doc: &Doc<'_, '_>, col: &mut Collector<'_>, facts: &mut XmlFacts) {
 
 /// The `init-param`s of a `<filter>` whose class camguard models.
 fn filter_params(doc: &Doc<'_, '_>, filter: Node<'_, '_>, col: &mut Collector<'_>) {
-    let Some((class, _)) = child(filter, "filter-class").and_then(text_of) else {
+    let Some((class, _)) = child(filter, "filter-class").and_then(|c| text_of(doc.body, c)) else {
         return;
     };
     for p in filter
@@ -242,8 +246,8 @@ fn filter_params(doc: &Doc<'_, '_>, filter: Node<'_, '_>, col: &mut Collector<'_
         .filter(|c| c.tag_name().name() == "init-param")
     {
         let (Some((pn, pspan)), Some((pv, vspan))) = (
-            child(p, "param-name").and_then(text_of),
-            child(p, "param-value").and_then(text_of),
+            child(p, "param-name").and_then(|c| text_of(doc.body, c)),
+            child(p, "param-value").and_then(|c| text_of(doc.body, c)),
         ) else {
             continue;
         };
@@ -270,7 +274,7 @@ fn engine_properties(doc: &Doc<'_, '_>, col: &mut Collector<'_>) {
             let Some(attr) = p.attribute_node("name") else {
                 continue;
             };
-            let (value, vspan) = text_of(p).unwrap_or(("", doc.shift(p.range())));
+            let (value, vspan) = text_of(doc.body, p).unwrap_or(("", doc.shift(p.range())));
             push(
                 col,
                 &engine_property_key(attr.value()),

@@ -182,8 +182,9 @@ pub struct CheckArgs {
     /// Use this configuration file instead of discovering camguard.toml.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Ignore every configuration file.
-    #[arg(long, conflicts_with = "config")]
+    /// Ignore every configuration file (`--no-config`): with `--no-ignores`, an audit
+    /// run that nothing in the repository can switch off.
+    #[arg(long, visible_alias = "no-config", conflicts_with = "config")]
     pub isolated: bool,
     /// Load more rule files from this directory (repeatable).
     #[arg(long = "rules", value_name = "DIR")]
@@ -215,7 +216,7 @@ pub struct CheckArgs {
     /// Follow symbolic links while walking directories.
     #[arg(long)]
     pub follow_links: bool,
-    /// Do not honour .gitignore / .ignore files while walking directories.
+    /// Do not honour .gitignore files (they only ever set aside files git does not track).
     #[arg(long, alias = "no-ignore", alias = "no-respect-gitignore")]
     pub no_ignore_files: bool,
     /// Apply the configuration's `exclude` to files named on the command line too (for

@@ -202,6 +202,7 @@ pub fn run(args: CheckArgs, shipped: &RuleSet) -> u8 {
         no_ignores: args.no_ignores,
         baseline,
         force_exclude: args.force_exclude,
+        disabled_rules: Vec::new(),
     };
     let scanned = match scan::scan_with(&opts, &configs) {
         Ok(s) => s,
@@ -293,7 +294,7 @@ fn emit(args: &CheckArgs, scanned: scan::Scanned, default_fail_on: Severity) -> 
     write::stdout(&main);
     if !args.quiet {
         for note in &report.notes {
-            eprintln!("note: {note}");
+            eprintln!("note: {}", report::escape::line(note));
         }
     }
     for out in &args.output {

@@ -92,15 +92,16 @@ pub fn settings(paths: &[PathBuf], kind: Option<FileKind>) -> u8 {
         let text = match discover::read_text(p, DEFAULT_MAX_FILE_SIZE) {
             Ok(t) => t,
             Err(e) => {
-                eprintln!("error: {}: {}", e.path, e.message);
+                eprintln!("error: {}: {}", e.path, one_line(&e.message));
                 return exit::USAGE;
             }
         };
         let Some(kind) = kind
             .or_else(|| discover::classify_name(p))
             .or_else(|| discover::sniff(&text))
+            .or_else(|| crate::analyze::sniff_parsed(&text))
         else {
-            out.push_str(&format!("{}: not recognised\n", p.display()));
+            out.push_str(&format!("{}: not recognised\n", display(p)));
             continue;
         };
         let file = SourceFile::new(display(p), text);
@@ -110,7 +111,7 @@ pub fn settings(paths: &[PathBuf], kind: Option<FileKind>) -> u8 {
             let products: Vec<_> = c.products.iter().map(|p| p.id()).collect();
             out.push_str(&format!(
                 "  component {} [{}]{}\n",
-                c.name.as_deref().unwrap_or("-"),
+                one_line(c.name.as_deref().unwrap_or("-")),
                 products.join(", "),
                 if c.partial { " partial" } else { "" }
             ));
@@ -119,21 +120,21 @@ pub fn settings(paths: &[PathBuf], kind: Option<FileKind>) -> u8 {
                 let v = if s.is_secret() {
                     MASK.to_string()
                 } else {
-                    s.value.display()
+                    crate::model::keys::mask_secrets(&s.value.display()).into_owned()
                 };
                 out.push_str(&format!(
                     "    {}:{}:{}  {} = {}  ({:?})\n",
                     s.file.display_path(),
                     at.line,
                     at.column,
-                    s.key,
+                    one_line(&s.key),
                     one_line(&v),
                     s.form
                 ));
             }
         }
         for p in &a.problems {
-            out.push_str(&format!("  problem: {}\n", p.message));
+            out.push_str(&format!("  problem: {}\n", one_line(&p.message)));
         }
     }
     write::stdout(&out);

@@ -31,7 +31,7 @@ fn report_setup_error(e: &SetupError) -> u8 {
         SetupError::Source(errors) => {
             eprint!("{}", crate::report::source_error::render_all(errors))
         }
-        SetupError::Message(m) => eprintln!("error: {m}"),
+        SetupError::Message(m) => eprintln!("error: {}", crate::report::escape::line(m)),
     }
     exit::USAGE
 }

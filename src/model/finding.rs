@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use super::keys;
 use super::rule::{RuleInfo, Severity};
 use super::settings::Product;
 use crate::source::{FileRef, Span};
@@ -27,6 +28,9 @@ pub struct Finding {
     /// The canonical setting key (`camunda.security.authentication.unprotected-api`).
     pub key: String,
     /// A short, stable hash of the normalised value (for fingerprints and baselines).
+    /// Never derived from a secret: for a secret key it hashes the key alone, and a value
+    /// holding a secret (a URL with a password) is hashed masked, so the baseline, which
+    /// is committed, allows no offline check of a guessed secret.
     pub value_hash: String,
     pub product: Option<Product>,
     /// Compose service, container or chart section.
@@ -37,19 +41,22 @@ pub struct Finding {
 impl Finding {
     /// Start a finding of `rule` at `span` of `file`, at the rule's severity.
     pub fn builder(rule: &Arc<RuleInfo>, file: &FileRef, span: Span) -> FindingBuilder {
-        FindingBuilder(Finding {
-            rule: rule.clone(),
-            severity: rule.severity,
-            message: String::new(),
-            file: file.clone(),
-            span,
-            label: String::new(),
-            key: String::new(),
-            value_hash: String::new(),
-            product: None,
-            component: None,
-            related: Vec::new(),
-        })
+        FindingBuilder {
+            finding: Finding {
+                rule: rule.clone(),
+                severity: rule.severity,
+                message: String::new(),
+                file: file.clone(),
+                span,
+                label: String::new(),
+                key: String::new(),
+                value_hash: String::new(),
+                product: None,
+                component: None,
+                related: Vec::new(),
+            },
+            value: None,
+        }
     }
 
     pub fn path(&self) -> String {
@@ -81,63 +88,74 @@ impl Finding {
     }
 }
 
-/// Builds a [`Finding`]; the only way rules and suppressions make one.
+/// Builds a [`Finding`]; the only way rules and suppressions make one. Messages and
+/// labels are masked here ([`keys::mask_secrets`]: URL user information, secret query
+/// parameters), whatever the rule put in them.
 #[must_use]
-pub struct FindingBuilder(Finding);
+pub struct FindingBuilder {
+    finding: Finding,
+    /// What the value hash is computed from, once the key is known.
+    value: Option<String>,
+}
 
 impl FindingBuilder {
     pub fn severity(mut self, s: Severity) -> Self {
-        self.0.severity = s;
+        self.finding.severity = s;
         self
     }
 
-    /// The message; it must already be masked.
+    /// The message; secrets in it are masked.
     pub fn message(mut self, m: impl Into<String>) -> Self {
-        self.0.message = m.into();
+        let m = m.into();
+        self.finding.message = keys::mask_secrets(&m).into_owned();
         self
     }
 
     pub fn label(mut self, l: impl Into<String>) -> Self {
-        self.0.label = l.into();
+        let l = l.into();
+        self.finding.label = keys::mask_secrets(&l).into_owned();
         self
     }
 
     /// The canonical key; the value hash defaults to the key's.
     pub fn key(mut self, k: impl Into<String>) -> Self {
-        self.0.key = k.into();
+        self.finding.key = k.into();
         self
     }
 
     /// What the value hash is computed from (never stored as such).
     pub fn value(mut self, v: &str) -> Self {
-        self.0.value_hash = stable_hash(v);
+        self.value = Some(v.to_string());
         self
     }
 
     pub fn product(mut self, p: Option<Product>) -> Self {
-        self.0.product = p;
+        self.finding.product = p;
         self
     }
 
     pub fn component(mut self, c: Option<String>) -> Self {
-        self.0.component = c;
+        self.finding.component = c;
         self
     }
 
     pub fn related(mut self, file: &FileRef, span: Span, label: impl Into<String>) -> Self {
-        self.0.related.push(Related {
+        self.finding.related.push(Related {
             file: file.clone(),
             span,
-            label: label.into(),
+            label: keys::mask_secrets(&label.into()).into_owned(),
         });
         self
     }
 
     pub fn build(mut self) -> Finding {
-        if self.0.value_hash.is_empty() {
-            self.0.value_hash = stable_hash(&self.0.key);
-        }
-        self.0
+        let f = &mut self.finding;
+        f.value_hash = match self.value {
+            Some(_) if keys::is_secret_key(&f.key) => stable_hash(&format!("{}|secret", f.key)),
+            Some(v) => stable_hash(&keys::mask_secrets(&v)),
+            None => stable_hash(&f.key),
+        };
+        self.finding
     }
 }
 
@@ -150,16 +168,24 @@ pub fn fingerprints<'a>(
     root: &std::path::Path,
 ) -> Vec<String> {
     let mut seen = std::collections::HashSet::new();
+    // The occurrence to try next per identity: many findings sharing one identity cost
+    // their number, not its square.
+    let mut next: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     findings
         .into_iter()
         .map(|f| {
             let base = f.identity(root);
-            let mut fp = stable_hash(&base);
-            let mut n = 1;
+            let n = next.entry(base.clone()).or_insert(1);
+            let mut fp = if *n == 1 {
+                stable_hash(&base)
+            } else {
+                stable_hash(&format!("{base}|{n}"))
+            };
             while !seen.insert(fp.clone()) {
-                n += 1;
+                *n += 1;
                 fp = stable_hash(&format!("{base}|{n}"));
             }
+            *n += 1;
             fp
         })
         .collect()
@@ -212,5 +238,32 @@ mod tests {
         assert_ne!(fps[0], fps[1]);
         // The first occurrence does not depend on where it is.
         assert_eq!(fingerprints([&b], root)[0], fps[0]);
+    }
+
+    #[test]
+    fn nothing_derived_from_a_secret_is_kept() {
+        let file = SourceFile::new("a.yaml", "k: v\n");
+        let f = |key: &str, value: &str| {
+            Finding::builder(&rule(), &file, Span::new(0, 1))
+                .key(key)
+                .value(value)
+                .message(format!("`{key}` is `{value}`"))
+                .build()
+        };
+        // Two secrets of one key cannot be told apart, so neither can be guessed.
+        let (a, b) = (f("db.password", "hunter2"), f("db.password", "letmein"));
+        assert_eq!(a.value_hash, b.value_hash);
+        assert_ne!(a.value_hash, stable_hash("hunter2"));
+        let url = f("spring.datasource.url", "jdbc:postgresql://u:hunter2@db/x");
+        assert_eq!(
+            url.value_hash,
+            f("spring.datasource.url", "jdbc:postgresql://u:other@db/x").value_hash
+        );
+        assert!(!url.message.contains("hunter2"), "{}", url.message);
+        // Other values still tell findings apart.
+        assert_ne!(
+            f("a.enabled", "true").value_hash,
+            f("a.enabled", "false").value_hash
+        );
     }
 }

@@ -104,6 +104,184 @@ pub fn secret_value_start(line: &str) -> Option<usize> {
     None
 }
 
+fn is_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')
+}
+
+/// Does a value end here (in free text, a URL query or a connection string)?
+fn ends_value(b: u8) -> bool {
+    b.is_ascii_whitespace()
+        || matches!(
+            b,
+            b'&' | b';' | b',' | b'"' | b'\'' | b'`' | b'<' | b'>' | b')' | b']' | b'}'
+        )
+}
+
+/// Byte ranges of secrets inside free text (a message, a value, a line of any file):
+/// the user information of URLs (`scheme://user:pass@host`, all of it: a lone
+/// `scheme://token@host` is the token), Oracle's `jdbc:oracle:thin:user/pass@host`,
+/// and values of `name=value` pairs whose name is a secret key ([`is_secret_key`]):
+/// query parameters (`?password=x&`), connection strings (`;AccountKey=...;`), JVM
+/// options (`-Dx.password=...`).
+pub fn secret_ranges_in_text(text: &str) -> Vec<std::ops::Range<usize>> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    for (i, _) in text.match_indices("://") {
+        let start = i + 3;
+        let end = b[start..]
+            .iter()
+            .position(|&c| matches!(c, b'/' | b'?' | b'#') || ends_value(c))
+            .map_or(b.len(), |p| start + p);
+        if let Some(at) = b[start..end].iter().rposition(|&c| c == b'@')
+            && at > 0
+        {
+            out.push(start..start + at);
+        }
+    }
+    for (i, m) in text.match_indices(":thin:") {
+        let start = i + m.len();
+        let end = b[start..]
+            .iter()
+            .position(|&c| ends_value(c))
+            .map_or(b.len(), |p| start + p);
+        let part = &b[start..end];
+        if let (Some(slash), Some(at)) = (
+            part.iter().position(|&c| c == b'/'),
+            part.iter().rposition(|&c| c == b'@'),
+        ) && slash < at
+        {
+            out.push(start + slash + 1..start + at);
+        }
+    }
+    for (i, _) in text.match_indices('=') {
+        let mut n = i;
+        while n > 0 && b[n - 1] == b' ' {
+            n -= 1;
+        }
+        let name_end = n;
+        while n > 0 && is_name_byte(b[n - 1]) {
+            n -= 1;
+        }
+        if n == name_end || !is_secret_key(&text[n..name_end]) {
+            continue;
+        }
+        let mut v = i + 1;
+        while v < b.len() && b[v] == b' ' {
+            v += 1;
+        }
+        if v < b.len() && matches!(b[v], b'"' | b'\'') {
+            v += 1;
+        }
+        let end = b[v..]
+            .iter()
+            .position(|&c| ends_value(c))
+            .map_or(b.len(), |p| v + p);
+        if end > v {
+            out.push(v..end);
+        }
+    }
+    out
+}
+
+/// Byte ranges to mask on one line of any configuration file, whether or not a setting
+/// was read from it (comments, keys no rule models, lines that did not parse): the
+/// ranges of [`secret_ranges_in_text`], everything after a secret key and its separator
+/// ([`secret_value_start`]: `# password: x`, `DB_PASSWORD=x`, `"secret": "x"`), and
+/// the text of XML elements a secret key names (`<password>x</password>`,
+/// `<property name="jdbcPassword">x</property>`).
+pub fn secret_ranges_in_line(line: &str) -> Vec<std::ops::Range<usize>> {
+    let mut out = secret_ranges_in_text(line);
+    if let Some(start) = secret_value_start(line) {
+        out.push(start..line.len());
+    }
+    let b = line.as_bytes();
+    // The text of an element from the end of its start tag at or after `from`.
+    let element_text = |from: usize, out: &mut Vec<std::ops::Range<usize>>| {
+        let Some(gt) = b[from..].iter().position(|&c| c == b'>').map(|p| from + p) else {
+            return;
+        };
+        if gt > 0 && b[gt - 1] == b'/' {
+            return;
+        }
+        let end = b[gt + 1..]
+            .iter()
+            .position(|&c| c == b'<')
+            .map_or(b.len(), |p| gt + 1 + p);
+        if end > gt + 1 {
+            out.push(gt + 1..end);
+        }
+    };
+    // `<password>x</password>`, `<jdbc:password>x</...>`.
+    for (i, _) in line.match_indices('<') {
+        let n = b[i + 1..]
+            .iter()
+            .position(|&c| !(is_name_byte(c) || c == b':'))
+            .map_or(b.len(), |p| i + 1 + p);
+        let name = &line[i + 1..n];
+        let local = name.rsplit(':').next().unwrap_or(name);
+        if !local.is_empty() && is_secret_key(local) {
+            element_text(n, &mut out);
+        }
+    }
+    // `<property name="jdbcPassword">x</property>`, `<entry key="secretKey" value="x"/>`.
+    for (i, _) in line.match_indices('=') {
+        let Some(&q) = b.get(i + 1).filter(|q| matches!(q, b'"' | b'\'')) else {
+            continue;
+        };
+        let vs = i + 2;
+        let Some(ve) = b[vs..].iter().position(|&c| c == q).map(|p| vs + p) else {
+            continue;
+        };
+        if !is_secret_key(&line[vs..ve]) {
+            continue;
+        }
+        let tag_end = b[ve..]
+            .iter()
+            .position(|&c| c == b'>')
+            .map_or(b.len(), |p| ve + p);
+        if let Some(v) = line[ve..tag_end].find("value=").map(|p| ve + p)
+            && let Some(&vq) = b.get(v + 6).filter(|q| matches!(q, b'"' | b'\''))
+        {
+            let start = v + 7;
+            let end = b[start..]
+                .iter()
+                .position(|&c| c == vq)
+                .map_or(b.len(), |p| start + p);
+            out.push(start..end);
+        }
+        element_text(ve, &mut out);
+    }
+    out
+}
+
+/// The text with every secret of [`secret_ranges_in_text`] replaced by [`super::MASK`]:
+/// for messages, labels and values shown anywhere.
+pub fn mask_secrets(text: &str) -> std::borrow::Cow<'_, str> {
+    let mut ranges = secret_ranges_in_text(text);
+    if ranges.is_empty() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    ranges.sort_by_key(|r| r.start);
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for r in ranges {
+        if r.start < at {
+            at = at.max(r.end);
+            continue;
+        }
+        out.push_str(&text[at..r.start]);
+        out.push_str(super::MASK);
+        at = r.end;
+    }
+    out.push_str(&text[at.min(text.len())..]);
+    std::borrow::Cow::Owned(out)
+}
+
+/// Does the text hold a secret that [`mask_secrets`] would hide?
+pub fn has_secret_in_text(text: &str) -> bool {
+    !secret_ranges_in_text(text).is_empty()
+}
+
 /// Does the key name a credential whose value must never be printed?
 pub fn is_secret_key(key: &str) -> bool {
     let last = key.rsplit(['.', '/']).next().unwrap_or(key);
@@ -160,16 +338,19 @@ pub fn is_secret_key(key: &str) -> bool {
         .flat_map(|i| {
             let candidates: &[&str] = match nb[i] {
                 b'p' => &["password", "passwd", "privatekey", "passphrase", "pwd"],
-                b's' => &["secret"],
+                b's' => &["secret", "secretkey", "signingkey"],
                 b't' => &["token"],
-                b'c' => &["credentials"],
-                b'a' => &["apikey", "accesskey"],
+                b'c' => &["credential", "connectionstring"],
+                b'a' => &["apikey", "accesskey", "accountkey"],
+                b'e' => &["encryptionkey"],
                 b'i' => &["inlinesecret"],
                 _ => &[],
             };
             candidates
                 .iter()
                 .filter(move |m| nb[i..].starts_with(m.as_bytes()))
+                // `existingSecretKey` names the key inside a Kubernetes Secret.
+                .filter(move |m| **m != "secretkey" || !nb[..i].ends_with(b"existing"))
                 .map(move |m| i + m.len())
         })
         .max()
@@ -188,18 +369,22 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    const MARKERS: [&str; 11] = [
+    const MARKERS: [&str; 15] = [
         "password",
         "passwd",
         "secret",
+        "secretkey",
+        "signingkey",
         "token",
-        "credentials",
+        "credential",
+        "connectionstring",
         "apikey",
         "privatekey",
         "passphrase",
         "accesskey",
+        "accountkey",
+        "encryptionkey",
         "pwd",
-        "inlinesecret",
     ];
 
     /// The implementation before it was made allocation-free: the oracle.
@@ -214,12 +399,30 @@ mod tests {
         if key.to_ascii_lowercase().starts_with("logging.level.") {
             return false;
         }
+        // Names of Kubernetes Secrets and of the keys inside one.
+        if norm.starts_with("existing") {
+            return false;
+        }
+        let parent: Option<String> = key.rsplit(['.', '/']).nth(1).map(|p| {
+            p.split('[')
+                .next()
+                .unwrap_or(p)
+                .chars()
+                .filter(|c| !matches!(c, '-' | '_'))
+                .map(|c| c.to_ascii_lowercase())
+                .collect()
+        });
+        if parent.is_some_and(|p| p.ends_with("secretkeys")) {
+            return false;
+        }
         if !MARKERS.iter().any(|m| norm.contains(m)) {
             return norm.ends_with("pass") && !norm.ends_with("bypass");
         }
         let end = MARKERS
             .iter()
-            .filter_map(|m| norm.rfind(m).map(|i| i + m.len()))
+            .flat_map(|m| norm.match_indices(m).map(move |(i, _)| (i, *m)))
+            .filter(|(i, m)| *m != "secretkey" || !norm[..*i].ends_with("existing"))
+            .map(|(i, m)| i + m.len())
             .max()
             .unwrap_or(0);
         let tail = &norm[end..];
@@ -229,7 +432,7 @@ mod tests {
     proptest! {
         #[test]
         fn secret_key_detection_equals_the_plain_implementation(
-            key in "([a-zA-Z_.\\-\\[\\]0-9/é]|Pass|WORD|secret|token|url|key|logging.level.|api-key){0,60}"
+            key in "([a-zA-Z_.\\-\\[\\]0-9/é]|Pass|WORD|secret|Secret|existing|token|url|key|Key|account|logging.level.|api-key|ref){0,60}"
         ) {
             prop_assert_eq!(is_secret_key(&key), plain_is_secret_key(&key), "{}", key);
         }
@@ -279,6 +482,176 @@ mod tests {
             "es.security.ssl.enabled",
             KeyStyle::Literal
         ));
+    }
+
+    /// Every spelling of every secret name: as written, kebab, snake, upper snake (an
+    /// environment variable), all lower case, under a prefix, in a list.
+    #[test]
+    fn every_spelling_of_a_secret_name_is_secret() {
+        let names: &[&[&str]] = &[
+            &["password"],
+            &["passwd"],
+            &["pwd"],
+            &["passphrase"],
+            &["secret"],
+            &["client", "secret"],
+            &["secret", "key"],
+            &["aws", "secret", "key"],
+            &["secret", "access", "key"],
+            &["account", "key"],
+            &["storage", "account", "key"],
+            &["access", "key"],
+            &["api", "key"],
+            &["private", "key"],
+            &["signing", "key"],
+            &["encryption", "key"],
+            &["token"],
+            &["access", "token"],
+            &["auth", "token"],
+            &["credentials"],
+            &["credential"],
+            &["connection", "string"],
+            &["keystore", "pass"],
+            &["truststore", "pass"],
+            &["db", "pass"],
+            &["key", "store", "password"],
+            &["inline", "secret"],
+        ];
+        for words in names {
+            let camel: String = words
+                .iter()
+                .enumerate()
+                .map(|(i, w)| {
+                    if i == 0 {
+                        w.to_string()
+                    } else {
+                        w[..1].to_uppercase() + &w[1..]
+                    }
+                })
+                .collect();
+            let kebab = words.join("-");
+            let snake = words.join("_");
+            let upper = snake.to_uppercase();
+            let flat = words.concat();
+            let pascal = camel[..1].to_uppercase() + &camel[1..];
+            for form in [
+                camel.clone(),
+                pascal.clone(),
+                kebab.clone(),
+                snake.clone(),
+                upper.clone(),
+                flat.clone(),
+                format!("spring.app.{kebab}"),
+                format!("my-app.{camel}"),
+                format!("APP_{upper}"),
+                format!("MY_SERVICE_{upper}"),
+                format!("users[0].{camel}"),
+                format!("xpack.security.{snake}"),
+            ] {
+                assert!(is_secret_key(&form), "{form} must be a secret key");
+                assert_eq!(is_secret_key(&form), plain_is_secret_key(&form), "{form}");
+            }
+        }
+    }
+
+    #[test]
+    fn references_to_secrets_are_not_secrets() {
+        for k in [
+            "global.elasticsearch.auth.secret.existingSecretKey",
+            "identity.firstUser.existingSecretKey",
+            "valueFrom.secretKeyRef",
+            "SECRET_KEY_REF",
+            "passwordKey",
+            "client-secret-file",
+            "secret-key-path",
+            "ACCOUNT_KEY_FILE",
+            "token-uri",
+            "api-key-header",
+            "bypass",
+        ] {
+            assert!(!is_secret_key(k), "{k}");
+            assert_eq!(is_secret_key(k), plain_is_secret_key(k), "{k}");
+        }
+    }
+
+    fn masked_line(line: &str) -> String {
+        let mut b = line.as_bytes().to_vec();
+        for r in secret_ranges_in_line(line) {
+            for x in &mut b[r] {
+                *x = b'*';
+            }
+        }
+        String::from_utf8(b).unwrap()
+    }
+
+    #[test]
+    fn secrets_in_free_text_are_masked() {
+        let cases = [
+            ("url `postgres://admin:hunter2@db:5432/x` is", "hunter2"),
+            ("https://ghp_token123@github.com/org/repo", "ghp_token123"),
+            (
+                "jdbc:postgresql://db/x?user=a&password=hunter2&ssl=true",
+                "hunter2",
+            ),
+            (
+                "jdbc:sqlserver://db;user=a;password=hunter2;encrypt=true",
+                "hunter2",
+            ),
+            ("jdbc:oracle:thin:scott/hunter2@db:1521/x", "hunter2"),
+            ("https://x.test/cb?access_token=hunter2", "hunter2"),
+            (
+                "DefaultEndpointsProtocol=https;AccountName=a;AccountKey=hunter2==;",
+                "hunter2",
+            ),
+            ("-Djavax.net.ssl.keyStorePassword=hunter2 -Dx=1", "hunter2"),
+            ("`a` is `amqp://user:hunter2@mq`", "hunter2"),
+        ];
+        for (text, secret) in cases {
+            let m = mask_secrets(text);
+            assert!(!m.contains(secret), "{text} -> {m}");
+            assert!(m.contains(crate::model::MASK), "{text} -> {m}");
+        }
+        for plain in [
+            "`camunda.security.authentication.unprotected-api` is `true`",
+            "https://docs.camunda.io/docs/self-managed/",
+            "user@example.com wrote a=b",
+        ] {
+            assert_eq!(mask_secrets(plain), plain);
+        }
+        assert_eq!(
+            mask_secrets("https://user:pw@h/?token=t&x=1"),
+            "https://********@h/?token=********&x=1"
+        );
+    }
+
+    #[test]
+    fn every_line_of_a_snippet_is_masked_by_key_name() {
+        for (line, secret) in [
+            ("# password: hunter2", "hunter2"),
+            ("  DB_PASSWORD: hunter2", "hunter2"),
+            ("- DB_PASSWORD=hunter2", "hunter2"),
+            ("{\"clientSecret\": \"hunter2\"}", "hunter2"),
+            ("<password>hunter2</password>", "hunter2"),
+            (
+                "  <property name=\"jdbcPassword\">hunter2</property>",
+                "hunter2",
+            ),
+            ("<entry key=\"secretKey\" value=\"hunter2\"/>", "hunter2"),
+            (
+                "<Connector keystorePass=\"hunter2\" port=\"8443\"/>",
+                "hunter2",
+            ),
+            ("url: jdbc:mysql://root:hunter2@db/x", "hunter2"),
+            ("AWS_SECRET_KEY=hunter2", "hunter2"),
+        ] {
+            let m = masked_line(line);
+            assert!(!m.contains(secret), "{line} -> {m}");
+        }
+        assert_eq!(
+            masked_line("unprotected-api: true"),
+            "unprotected-api: true"
+        );
+        assert_eq!(masked_line("<name>demo</name>"), "<name>demo</name>");
     }
 
     #[test]

@@ -27,7 +27,8 @@ pub enum ProblemKind {
     Unrecognized,
     /// A symlink that leaves the scanned root, or a loop.
     Link,
-    /// A file a configuration refers to (a compose `env_file`) is not there.
+    /// A file a configuration refers to (a compose `env_file`) could not be checked: it
+    /// is not there, lies outside the scanned tree, or is named with interpolation.
     MissingReference,
 }
 
@@ -46,12 +47,10 @@ impl ProblemKind {
         }
     }
 
-    /// Does the problem mean the file was not fully checked?
+    /// Does the problem mean the file was not fully checked? (A reference camguard could
+    /// not check leaves its file not fully checked too.)
     pub fn is_error(self) -> bool {
-        !matches!(
-            self,
-            ProblemKind::Unrecognized | ProblemKind::Link | ProblemKind::MissingReference
-        )
+        !matches!(self, ProblemKind::Unrecognized | ProblemKind::Link)
     }
 }
 

@@ -13,7 +13,8 @@ fn repo_path(root: &Path, display: &str) -> String {
     relative_to_base(root, Path::new(display))
 }
 
-/// Escape the message part of a workflow command.
+/// Escape the message part of a workflow command (after [`super::escape::line`] made
+/// every control character visible).
 pub fn escape_data(s: &str) -> String {
     s.replace('%', "%25")
         .replace('\r', "%0D")
@@ -22,8 +23,12 @@ pub fn escape_data(s: &str) -> String {
 
 /// Escape a property value (`file=`, `title=`) of a workflow command.
 pub fn escape_property(s: &str) -> String {
-    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+    escape_data(&line(s))
+        .replace(':', "%3A")
+        .replace(',', "%2C")
 }
+
+use super::escape::line;
 
 pub fn render(report: &Report, root: &Path, with_summary: bool) -> String {
     let mut out = String::new();
@@ -41,7 +46,10 @@ pub fn render(report: &Report, root: &Path, with_summary: bool) -> String {
             ",title={}",
             escape_property(&format!("camguard {}", p.kind.as_str()))
         ));
-        out.push_str(&format!("::{level} {props}::{}\n", escape_data(&p.message)));
+        out.push_str(&format!(
+            "::{level} {props}::{}\n",
+            escape_data(&line(&p.message))
+        ));
     }
     for f in &report.findings {
         let level = match f.severity {
@@ -69,8 +77,14 @@ pub fn render(report: &Report, root: &Path, with_summary: bool) -> String {
         }
         let title = format!("{} {} ({})", f.rule.code, f.rule.name, f.severity);
         props.push_str(&format!(",title={}", escape_property(&title)));
-        let msg = format!("{}\n{}", f.message, f.rule.docs);
+        let msg = format!("{}\n{}", line(&f.message), line(&f.rule.docs));
         out.push_str(&format!("::{level} {props}::{}\n", escape_data(&msg)));
+    }
+    if report.switched_off.any() {
+        out.push_str(&format!(
+            "::warning title=camguard configuration::{}\n",
+            escape_data(&line(&report.switched_off.describe()))
+        ));
     }
     if with_summary {
         out.push_str(&super::human::summary(report, report.suppressed.len()));

@@ -46,6 +46,26 @@ pub fn render(report: &Report, root: &Path) -> String {
             },
         }));
     }
+    if report.switched_off.any() {
+        let text = report.switched_off.describe();
+        let path = report
+            .switched_off
+            .config
+            .as_deref()
+            .map_or(".".to_string(), |c| {
+                let cwd = std::env::current_dir().unwrap_or_default();
+                crate::source::relative_to_base(&cwd, std::path::Path::new(c))
+            });
+        issues.push(json!({
+            "type": "issue",
+            "description": text,
+            "check_name": "camguard configuration",
+            "categories": ["Security"],
+            "fingerprint": stable_hash(&format!("switched-off|{text}")),
+            "severity": "info",
+            "location": {"path": path, "lines": {"begin": 1}},
+        }));
+    }
     for p in report.problems.iter().filter(|p| p.kind.is_error()) {
         let line = match (&p.file, p.span) {
             (Some(f), Some(s)) => f.text.position(s.start).line,
@@ -63,5 +83,5 @@ pub fn render(report: &Report, root: &Path) -> String {
     }
     let mut s = serde_json::to_string_pretty(&issues).unwrap_or_else(|_| "[]".into());
     s.push('\n');
-    s
+    super::escape::json_document(s)
 }

@@ -1,14 +1,10 @@
 //! Human output: one miette diagnostic per finding, then a summary line.
 
-use std::collections::HashMap;
 use std::fmt;
 
-use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, SourceCode,
-    SourceSpan, SpanContents,
-};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 
-use super::{counts, masked_text, masks_for};
+use super::{Excerpt, counts, escape, masks_for};
 use crate::model::finding::Finding;
 use crate::model::problem::Problem;
 use crate::model::report::Report;
@@ -21,76 +17,10 @@ struct Diag {
     severity: miette::Severity,
     help: Option<String>,
     url: Option<String>,
-    source: Option<Named>,
+    source: Option<Excerpt>,
     labels: Vec<LabeledSpan>,
     /// Related locations in other files (a deployment's other layers), one per file.
     related: Vec<Diag>,
-}
-
-/// A file's text for miette, whose header column counts characters (as every other
-/// format and editors do), not bytes as miette's own sources do.
-#[derive(Debug)]
-struct Named {
-    name: String,
-    text: String,
-}
-
-impl Named {
-    fn new(name: &str, text: String) -> Named {
-        Named {
-            name: name.to_string(),
-            text,
-        }
-    }
-}
-
-struct CharColumns<'a> {
-    inner: Box<dyn SpanContents<'a> + 'a>,
-    name: &'a str,
-    column: usize,
-}
-
-impl<'a> SpanContents<'a> for CharColumns<'a> {
-    fn data(&self) -> &'a [u8] {
-        self.inner.data()
-    }
-    fn span(&self) -> &SourceSpan {
-        self.inner.span()
-    }
-    fn name(&self) -> Option<&str> {
-        Some(self.name)
-    }
-    fn line(&self) -> usize {
-        self.inner.line()
-    }
-    fn column(&self) -> usize {
-        self.column
-    }
-    fn line_count(&self) -> usize {
-        self.inner.line_count()
-    }
-}
-
-impl SourceCode for Named {
-    fn read_span<'a>(
-        &'a self,
-        span: &SourceSpan,
-        before: usize,
-        after: usize,
-    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let inner = self.text.read_span(span, before, after)?;
-        let at = inner.span().offset().min(self.text.len());
-        let mut start = self.text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
-        while start < at && !self.text.is_char_boundary(start) {
-            start += 1;
-        }
-        let column = self.text.get(start..at).map_or(0, |p| p.chars().count());
-        Ok(Box::new(CharColumns {
-            inner,
-            name: &self.name,
-            column,
-        }))
-    }
 }
 
 impl fmt::Display for Diag {
@@ -179,67 +109,101 @@ pub fn fix_text(explanation: &str) -> Option<String> {
     (!para.is_empty()).then(|| para.join(" "))
 }
 
-fn label(span: crate::source::Span, text: &str) -> LabeledSpan {
-    LabeledSpan::new_primary_with_span(Some(text.to_string()), (span.start, span.len()))
+fn label(span: (usize, usize), text: &str) -> LabeledSpan {
+    LabeledSpan::new_primary_with_span(Some(text.to_string()), span)
 }
 
 struct Sources<'a> {
     report: &'a Report,
-    cache: HashMap<String, String>,
-}
-
-impl Sources<'_> {
-    fn get(&mut self, path: &str, text: &str) -> Named {
-        let masked = self
-            .cache
-            .entry(path.to_string())
-            .or_insert_with(|| masked_text(text, masks_for(&self.report.secret_spans, path)));
-        Named::new(path, masked.clone())
-    }
 }
 
 fn finding_diag(f: &Finding, sources: &mut Sources<'_>) -> Diag {
     let path = f.path();
-    let mut labels = vec![label(f.span, &f.label)];
-    let mut source = sources.get(&path, f.file.text.text());
-    let mut related: Vec<Diag> = Vec::new();
-    for r in &f.related {
-        let at = LabeledSpan::new_with_span(Some(r.label.clone()), (r.span.start, r.span.len()));
-        let other = r.file.display_path();
-        if other == path {
-            labels.push(at);
-        } else if let Some(d) = related.iter_mut().find(|d| d.code == other) {
-            d.labels.push(at);
-        } else {
-            related.push(Diag {
-                code: other.clone(),
-                message: "related location".to_string(),
-                severity: miette::Severity::Advice,
-                help: None,
-                url: None,
-                source: Some(sources.get(&other, r.file.text.text())),
-                labels: vec![at],
-                related: Vec::new(),
-            });
-        }
+    let text = &f.file.text;
+    let near = |s: crate::source::Span| {
+        text.line_index(s.start)
+            .abs_diff(text.line_index(f.span.start))
+            <= super::MAX_RELATED_DISTANCE
+    };
+    let related: Vec<_> = f
+        .related
+        .iter()
+        .filter(|r| r.file.display_path() == path && near(r.span))
+        .collect();
+    let mut spans = vec![f.span];
+    spans.extend(related.iter().map(|r| r.span));
+    let masks = masks_for(&sources.report.secret_spans, &path);
+    let source = Excerpt::new(&path, text, masks, &spans, 1);
+    let mut labels = vec![label(source.span(f.span), &escape::line(&f.label))];
+    for r in related {
+        labels.push(LabeledSpan::new_with_span(
+            Some(escape::line(&r.label).into_owned()),
+            source.span(r.span),
+        ));
     }
-    if f.file.display_path() != path {
-        source = sources.get(&f.file.display_path(), f.file.text.text());
-    }
+    let related = other_files(f, &path, sources);
     let where_ = match &f.component {
         Some(c) if !f.message.contains(&format!("`{c}`")) => format!(" [{c}]"),
         _ => String::new(),
     };
     Diag {
-        code: format!("{} {} ({})", f.rule.code, f.rule.name, f.severity),
-        message: format!("{}{where_}", f.message),
+        code: escape::line(&format!("{} {} ({})", f.rule.code, f.rule.name, f.severity))
+            .into_owned(),
+        message: escape::line(&format!("{}{where_}", f.message)).into_owned(),
         severity: miette_severity(f.severity),
-        help: fix_text(&f.rule.explanation),
-        url: Some(f.rule.docs.clone()),
+        help: fix_text(&f.rule.explanation).map(|h| escape::line(&h).into_owned()),
+        url: Some(escape::line(&f.rule.docs).into_owned()),
         source: Some(source),
         labels,
         related,
     }
+}
+
+/// The related locations of a finding in other files (the layers of a deployment that
+/// fed or were overridden by the winning one), one diagnostic per file.
+fn other_files(f: &Finding, path: &str, sources: &Sources<'_>) -> Vec<Diag> {
+    let mut by_file: Vec<(
+        String,
+        &crate::source::FileRef,
+        Vec<&crate::model::finding::Related>,
+    )> = Vec::new();
+    for r in &f.related {
+        let other = r.file.display_path();
+        if other == path {
+            continue;
+        }
+        match by_file.iter_mut().find(|(p, _, _)| *p == other) {
+            Some((_, _, rs)) => rs.push(r),
+            None => by_file.push((other, &r.file, vec![r])),
+        }
+    }
+    by_file
+        .into_iter()
+        .map(|(other, file, rs)| {
+            let masks = masks_for(&sources.report.secret_spans, &other);
+            let spans: Vec<crate::source::Span> = rs.iter().map(|r| r.span).collect();
+            let source = Excerpt::new(&other, &file.text, masks, &spans, 0);
+            let labels = rs
+                .iter()
+                .map(|r| {
+                    LabeledSpan::new_with_span(
+                        Some(escape::line(&r.label).into_owned()),
+                        source.span(r.span),
+                    )
+                })
+                .collect();
+            Diag {
+                code: escape::line(&other).into_owned(),
+                message: "related location".to_string(),
+                severity: miette::Severity::Advice,
+                help: None,
+                url: None,
+                source: Some(source),
+                labels,
+                related: Vec::new(),
+            }
+        })
+        .collect()
 }
 
 fn problem_diag(p: &Problem, sources: &mut Sources<'_>) -> Diag {
@@ -247,26 +211,28 @@ fn problem_diag(p: &Problem, sources: &mut Sources<'_>) -> Diag {
     let (source, labels) = match (&p.file, p.span) {
         (Some(file), Some(span)) => {
             let masks = masks_for(&sources.report.secret_spans, &p.path);
-            let (line, text, col) = super::problem_line(file, span, masks);
-            let mut src = "\n".repeat(line - 1);
-            let start = src.len() + col;
-            let len = text[col..].chars().next().map_or(0, char::len_utf8);
-            src.push_str(&text);
-            src.push('\n');
+            let start = file.text.clamp(span.start);
+            let len = file.text.text()[start..]
+                .chars()
+                .next()
+                .map_or(0, char::len_utf8);
+            let at = crate::source::Span::new(start, start + len);
+            let src = Excerpt::new(&p.path, &file.text, masks, &[at], 0);
+            let here = src.span(at);
             (
-                Some(Named::new(&p.path, src)),
+                Some(src),
                 vec![LabeledSpan::new_primary_with_span(
                     Some("here".into()),
-                    (start, len),
+                    here,
                 )],
             )
         }
         _ => (None, Vec::new()),
     };
     let message = if source.is_some() {
-        p.message.clone()
+        escape::line(&p.message).into_owned()
     } else {
-        format!("{}: {}", p.path, p.message)
+        escape::line(&format!("{}: {}", p.path, p.message)).into_owned()
     };
     Diag {
         code: format!("camguard::{}", p.kind.as_str()),
@@ -322,6 +288,13 @@ pub fn summary(report: &Report, suppressed: usize) -> String {
     if suppressed > 0 {
         line.push_str(&format!(", {suppressed} suppressed"));
     }
+    if report.ignored_files > 0 {
+        line.push_str(&format!(
+            ", {} configuration file{} set aside by ignore rules (untracked; --no-ignore checks them)",
+            report.ignored_files,
+            if report.ignored_files == 1 { "" } else { "s" }
+        ));
+    }
     let errors = report.problems.iter().filter(|p| p.kind.is_error()).count();
     if errors > 0 {
         line.push_str(&format!(
@@ -335,10 +308,7 @@ pub fn summary(report: &Report, suppressed: usize) -> String {
 
 pub fn render(report: &Report, style: Style, suppressed: usize) -> String {
     let h = handler(style);
-    let mut sources = Sources {
-        report,
-        cache: HashMap::new(),
-    };
+    let mut sources = Sources { report };
     let mut out = String::new();
     let problem_handler = handler(style);
     for p in &report.problems {
@@ -354,6 +324,10 @@ pub fn render(report: &Report, style: Style, suppressed: usize) -> String {
     if style.summary {
         out.push_str(&summary(report, suppressed));
         out.push('\n');
+        if report.switched_off.any() {
+            out.push_str(&escape::line(&report.switched_off.describe()));
+            out.push('\n');
+        }
     }
     out
 }
@@ -372,9 +346,9 @@ pub fn concise(report: &Report, with_summary: bool) -> String {
         };
         out.push_str(&format!(
             "{}{at}: camguard::{} {}\n",
-            p.path,
+            escape::line(&p.path),
             p.kind.as_str(),
-            super::one_line(&p.message)
+            escape::line(&p.message)
         ));
     }
     for f in &report.findings {
@@ -385,11 +359,11 @@ pub fn concise(report: &Report, with_summary: bool) -> String {
         };
         out.push_str(&format!(
             "{}:{}:{}: {} {}{where_} ({})\n",
-            f.path(),
+            escape::line(&f.path()),
             pos.line,
             pos.column,
             f.rule.code,
-            super::one_line(&f.message),
+            escape::line(&f.message),
             f.severity,
         ));
     }

@@ -54,6 +54,31 @@ pub fn finding_json(f: &Finding, fingerprint: &str) -> Value {
     })
 }
 
+/// The document, with findings serialised one at a time: memory follows the output,
+/// not a tree of it.
+#[derive(serde::Serialize)]
+struct Document<'a> {
+    version: u32,
+    tool: Value,
+    summary: Value,
+    findings: Findings<'a>,
+    problems: Vec<Value>,
+}
+
+struct Findings<'a>(&'a Report, &'a std::path::Path);
+
+impl serde::Serialize for Findings<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let fs = &self.0.findings;
+        let mut seq = s.serialize_seq(Some(fs.len()))?;
+        for (f, fp) in fs.iter().zip(fingerprints(fs, self.1)) {
+            seq.serialize_element(&finding_json(f, &fp))?;
+        }
+        seq.end()
+    }
+}
+
 /// Fingerprints take paths relative to `root` (the repository root), so they equal the
 /// SARIF and GitLab ones wherever camguard runs; `path` is as found (relative to the
 /// working directory).
@@ -82,24 +107,21 @@ pub fn render(report: &Report, root: &std::path::Path) -> String {
             })
         })
         .collect();
-    let doc = json!({
-        "version": VERSION,
-        "tool": {"name": "camguard", "version": env!("CARGO_PKG_VERSION")},
-        "summary": {
+    let doc = Document {
+        version: VERSION,
+        tool: json!({"name": "camguard", "version": env!("CARGO_PKG_VERSION")}),
+        summary: json!({
             "files_scanned": report.files.len(),
             "findings": report.findings.len(),
             "by_severity": by_sev,
             "problems": report.problems.len(),
-        },
-        "findings": report
-            .findings
-            .iter()
-            .zip(fingerprints(&report.findings, root))
-            .map(|(f, fp)| finding_json(f, &fp))
-            .collect::<Vec<_>>(),
-        "problems": problems,
-    });
+            "ignored_files": report.ignored_files,
+            "switched_off": report.switched_off,
+        }),
+        findings: Findings(report, root),
+        problems,
+    };
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".into());
     s.push('\n');
-    s
+    super::escape::json_document(s)
 }

@@ -4,21 +4,9 @@
 
 use crate::model::report::Report;
 
+/// One field as XML 1.0 text, always well-formed, control characters visible.
 pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // XML 1.0 forbids most control characters even as references.
-            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\r' | '\t') => out.push('?'),
-            c => out.push(c),
-        }
-    }
-    out
+    super::escape::xml(s)
 }
 
 pub fn render(report: &Report) -> String {
@@ -69,6 +57,15 @@ pub fn render(report: &Report) -> String {
         }
     }
     let tests = failures + errors + passed;
+    let properties = if report.switched_off.any() {
+        format!(
+            "    <properties>\n      <property name=\"camguard.switched-off\" value=\"{}\"/>\n    </properties>\n",
+            escape(&report.switched_off.describe())
+        )
+    } else {
+        String::new()
+    };
+    let cases = format!("{properties}{cases}");
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"camguard\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\">\n  <testsuite name=\"camguard\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\">\n{cases}  </testsuite>\n</testsuites>\n"
     )

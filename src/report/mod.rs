@@ -2,6 +2,7 @@
 //! problems, the source text to quote) and rule metadata.
 
 pub mod deployments;
+pub mod escape;
 pub mod github;
 pub mod gitlab;
 pub mod human;
@@ -135,9 +136,12 @@ pub fn statistics(format: Format, report: &Report) -> String {
     s
 }
 
+use miette::{MietteSpanContents, SourceCode, SpanContents};
+
+use crate::model::keys;
 use crate::model::report::Report;
 use crate::model::rule::Severity;
-use crate::source::Span;
+use crate::source::{SourceText, Span};
 
 /// Counts per severity, most severe first.
 pub fn counts(report: &Report) -> Vec<(Severity, usize)> {
@@ -155,15 +159,27 @@ pub fn counts(report: &Report) -> Vec<(Severity, usize)> {
 /// The file text with every secret value replaced by `*` of the same byte length,
 /// so spans stay valid and no snippet can show a secret.
 pub fn masked_text(text: &str, masks: &[Span]) -> String {
+    let ranges: Vec<std::ops::Range<usize>> = masks.iter().map(|m| m.range()).collect();
+    star(text, &ranges)
+}
+
+/// Replace the bytes of every range with `*`, widened to whole characters so the text
+/// stays UTF-8 and keeps its byte length.
+fn star(text: &str, ranges: &[std::ops::Range<usize>]) -> String {
     let mut out = text.as_bytes().to_vec();
-    for m in masks {
-        let end = m.end.min(out.len());
-        for b in out.iter_mut().take(end).skip(m.start) {
+    for r in ranges {
+        let mut s = r.start.min(text.len());
+        let mut e = r.end.min(text.len());
+        while s > 0 && !text.is_char_boundary(s) {
+            s -= 1;
+        }
+        while e < text.len() && !text.is_char_boundary(e) {
+            e += 1;
+        }
+        for b in out.iter_mut().take(e).skip(s) {
             *b = b'*';
         }
     }
-    // Masking whole byte ranges of UTF-8 text keeps it valid only on char boundaries;
-    // spans come from parsers and are on boundaries, but never trust that blindly.
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
@@ -174,13 +190,54 @@ pub fn masks_for<'a>(masks: &'a BTreeMap<String, Vec<Span>>, path: &str) -> &'a 
 
 /// One line of plain text: the problem's or finding's message may contain newlines.
 pub fn one_line(s: &str) -> String {
-    s.replace(['\r', '\n'], " ")
+    escape::line(s).into_owned()
 }
 
-/// The single source line a problem points at, with secrets masked: known secret
-/// values, and anything after a secret-looking key on that line (the file may not have
-/// parsed far enough to know its settings). Returns (1-based line, masked text, byte
-/// column of the span start in the line).
+/// The masks (sorted, not overlapping, as the scan keeps them) that touch a byte range.
+fn masks_in(masks: &[Span], range: std::ops::Range<usize>) -> impl Iterator<Item = &Span> {
+    let first = masks.partition_point(|m| m.end <= range.start);
+    masks[first..]
+        .iter()
+        .take_while(move |m| m.start < range.end)
+}
+
+/// One line of a file as every output shows it: the known secret values of the file
+/// (`masks`, raw spans from the parsers) and everything that looks like a secret by key
+/// name, URL or parameter ([`keys::secret_ranges_in_line`]) replaced by `*`, byte for
+/// byte. `line` is 0-based.
+pub fn masked_line(text: &SourceText, line: usize, masks: &[Span]) -> String {
+    let span = text.line_span(line);
+    let raw = text.slice(span);
+    let mut ranges: Vec<std::ops::Range<usize>> = masks_in(masks, span.range())
+        .map(|m| m.start.max(span.start) - span.start..m.end.min(span.end) - span.start)
+        .collect();
+    ranges.extend(keys::secret_ranges_in_line(raw));
+    star(raw, &ranges)
+}
+
+/// Lines longer than this are cut around the point of interest in every excerpt.
+pub const MAX_LINE: usize = 240;
+
+/// A window of at most [`MAX_LINE`] bytes of `line` around byte `col`, on character
+/// boundaries: (start, end).
+fn window(line: &str, col: usize) -> (usize, usize) {
+    if line.len() <= MAX_LINE {
+        return (0, line.len());
+    }
+    let mut s = col.min(line.len()).saturating_sub(MAX_LINE / 2);
+    while s > 0 && !line.is_char_boundary(s) {
+        s -= 1;
+    }
+    let mut e = (s + MAX_LINE).min(line.len());
+    while e < line.len() && !line.is_char_boundary(e) {
+        e += 1;
+    }
+    (s, e)
+}
+
+/// The single source line a problem points at, masked ([`masked_line`]): the file may
+/// not have parsed far enough to know its settings. Returns (1-based line, masked text,
+/// byte column of the span start in the text); long lines are cut around the span.
 pub fn problem_line(
     file: &crate::source::SourceFile,
     span: Span,
@@ -189,35 +246,192 @@ pub fn problem_line(
     let text = &file.text;
     let pos = text.position(span.start);
     let line_span = text.line_span(pos.line - 1);
-    let own: Vec<Span> = masks
-        .iter()
-        .filter(|m| m.start < line_span.end && m.end > line_span.start)
-        .map(|m| {
-            Span::new(
-                m.start.max(line_span.start) - line_span.start,
-                m.end.min(line_span.end) - line_span.start,
-            )
-        })
-        .collect();
-    let mut line = masked_text(text.slice(line_span), &own);
-    if let Some(start) = crate::model::keys::secret_value_start(&line) {
-        let n = line.len() - start;
-        line.replace_range(start.., &"*".repeat(n));
-    }
-    // Keep very long lines (minified files) short.
-    const MAX: usize = 240;
+    let line = masked_line(text, pos.line - 1, masks);
     let col = span.start.saturating_sub(line_span.start).min(line.len());
-    if line.len() > MAX {
-        let start = col.saturating_sub(MAX / 2);
-        let mut s = start;
-        while s > 0 && !line.is_char_boundary(s) {
-            s -= 1;
+    let (s, e) = window(&line, col);
+    (pos.line, line[s..e].to_string(), col - s)
+}
+
+/// A few lines of a file, masked and escaped, that miette renders as if they were the
+/// whole file (with the right line numbers): rendering a finding costs what its lines
+/// cost, never what the file costs, and no snippet shows a secret or a raw control
+/// character.
+#[derive(Debug)]
+pub struct Excerpt {
+    name: String,
+    text: String,
+    /// 0-based line of the file the excerpt starts at.
+    first_line: usize,
+    /// (offset in the file, offset in `text`), sorted: where runs of the file that are
+    /// copied one to one start (lines, windows, around escaped characters).
+    map: Vec<(usize, usize)>,
+}
+
+/// A primary span that touches more lines than this is cut.
+const MAX_EXCERPT_LINES: usize = 12;
+/// Secondary spans further than this many lines from the primary one are not drawn.
+pub const MAX_RELATED_DISTANCE: usize = 200;
+
+impl Excerpt {
+    /// The lines of `text` that `spans` touch (the first is the primary one: at most
+    /// [`MAX_EXCERPT_LINES`] of it; the others should be within
+    /// [`MAX_RELATED_DISTANCE`] lines of it), with `context` lines around them.
+    pub fn new(
+        name: &str,
+        text: &SourceText,
+        masks: &[Span],
+        spans: &[Span],
+        context: usize,
+    ) -> Self {
+        let primary = spans.first().copied().unwrap_or_default();
+        let first_primary = text.line_index(primary.start);
+        let last_primary = text
+            .line_index(primary.end.max(primary.start))
+            .min(first_primary + MAX_EXCERPT_LINES - 1);
+        let mut lo = first_primary;
+        let mut hi = last_primary;
+        for s in spans.iter().skip(1) {
+            lo = lo.min(text.line_index(s.start));
+            hi = hi.max(text.line_index(s.start));
         }
-        let mut e = (s + MAX).min(line.len());
-        while e < line.len() && !line.is_char_boundary(e) {
-            e += 1;
+        let first = lo.saturating_sub(context);
+        let last = (hi + context).min(text.line_count() - 1);
+        let mut out = String::new();
+        let mut map = Vec::new();
+        for line in first..=last {
+            if line > first {
+                out.push('\n');
+            }
+            let span = text.line_span(line);
+            let masked = masked_line(text, line, masks);
+            let col = spans
+                .iter()
+                .find(|s| s.start >= span.start && s.start <= span.end)
+                .map_or(0, |s| s.start - span.start);
+            let (s, e) = window(&masked, col);
+            if s > 0 {
+                out.push('…');
+            }
+            map.push((span.start + s, out.len()));
+            let mut run = s;
+            for (i, c) in masked[s..e].char_indices() {
+                let at = s + i;
+                if crate::source::is_unsafe_char(c) && c != '\t' {
+                    out.push_str(&masked[run..at]);
+                    out.push_str(&escape::line(&masked[at..at + c.len_utf8()]));
+                    run = at + c.len_utf8();
+                    map.push((span.start + run, out.len()));
+                }
+            }
+            out.push_str(&masked[run..e]);
+            map.push((span.start + e, out.len()));
+            if e < masked.len() {
+                out.push('…');
+            }
         }
-        return (pos.line, line[s..e].to_string(), col - s);
+        Excerpt {
+            name: escape::line(name).into_owned(),
+            text: out,
+            first_line: first,
+            map,
+        }
     }
-    (pos.line, line, col)
+
+    /// Where an offset of the file lands in the excerpt.
+    fn offset(&self, o: usize) -> usize {
+        let i = self.map.partition_point(|(raw, _)| *raw <= o);
+        if i == 0 {
+            return 0;
+        }
+        let (raw, at) = self.map[i - 1];
+        let limit = self.map.get(i).map_or(self.text.len(), |(_, next)| *next);
+        (at + (o - raw)).min(limit).min(self.text.len())
+    }
+
+    /// A span of the file as (offset, length) in the excerpt, for a miette label.
+    pub fn span(&self, s: Span) -> (usize, usize) {
+        let start = self.offset(s.start);
+        let end = self.offset(s.end.max(s.start)).max(start);
+        (start, end - start)
+    }
+
+    /// The excerpt's text (for tests and plain renderers).
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+}
+
+impl SourceCode for Excerpt {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, miette::MietteError> {
+        let inner = self.text.as_str().read_span(span, before, after)?;
+        // Columns in characters (miette counts bytes), as the other formats count them.
+        let at = inner.span().offset().min(self.text.len());
+        let mut start = self.text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        while start < at && !self.text.is_char_boundary(start) {
+            start += 1;
+        }
+        let column = self.text.get(start..at).map_or(0, |p| p.chars().count());
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line() + self.first_line,
+            column,
+            inner.line_count() + self.first_line,
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_mask_escape_and_map_spans() {
+        let src =
+            "a: 1\n# password: hunter2\nkey: \"x\u{1b}]52;c;Zm9v\u{7}y\"\nsecret: s3cr3t\nz: 2\n";
+        let text = SourceText::new(src);
+        let at = src.find('y').unwrap();
+        let secret = src.find("s3cr3t").unwrap();
+        let masks = [Span::new(secret, secret + 6)];
+        let e = Excerpt::new("f\u{1b}.yaml", &text, &masks, &[Span::new(at, at + 1)], 1);
+        assert!(
+            !e.text().contains("hunter2") && !e.text().contains("s3cr3t"),
+            "{}",
+            e.text()
+        );
+        assert!(
+            !e.text()
+                .chars()
+                .any(|c| crate::source::is_unsafe_char(c) && c != '\n')
+        );
+        assert!(
+            e.text().contains("x\\u{1b}]52;c;Zm9v\\u{7}y"),
+            "{}",
+            e.text()
+        );
+        let (o, l) = e.span(Span::new(at, at + 1));
+        assert_eq!(&e.text()[o..o + l], "y");
+        assert_eq!(e.name, "f\\u{1b}.yaml");
+        assert_eq!(e.first_line, 1);
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_focus() {
+        let mut src = "k: ".to_string();
+        src.push_str(&"x".repeat(10_000));
+        src.push_str("TARGET");
+        src.push_str(&"y".repeat(10_000));
+        let text = SourceText::new(src.as_str());
+        let at = src.find("TARGET").unwrap();
+        let e = Excerpt::new("f", &text, &[], &[Span::new(at, at + 6)], 1);
+        assert!(e.text().len() < 2 * MAX_LINE, "{}", e.text().len());
+        let (o, l) = e.span(Span::new(at, at + 6));
+        assert_eq!(&e.text()[o..o + l], "TARGET");
+    }
 }

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
-use super::{masked_text, masks_for};
+use super::masks_for;
 use crate::model::MASK;
 use crate::model::finding::{Finding, fingerprints};
 use crate::model::report::{Report, SuppressionKind};
@@ -142,7 +142,6 @@ pub fn relative_uri(root: &Path, display: &str) -> String {
 struct Ctx<'a> {
     report: &'a Report,
     root: PathBuf,
-    masked: std::collections::HashMap<String, String>,
     redacted: bool,
 }
 
@@ -159,17 +158,10 @@ impl Ctx<'_> {
         }
         let masks = masks_for(&self.report.secret_spans, &path);
         let line = text.line_span(s.line - 1);
-        if masks
-            .iter()
-            .any(|m| m.start < line.end && m.end > line.start)
-        {
+        let snippet = super::masked_line(text, s.line - 1, masks);
+        if snippet != text.slice(line) {
             self.redacted = true;
         }
-        let masked = self
-            .masked
-            .entry(path.clone())
-            .or_insert_with(|| masked_text(text.text(), masks));
-        let snippet = masked.get(line.range()).unwrap_or("").to_string();
         json!({
             "startLine": s.line,
             "startColumn": s.column_utf16,
@@ -287,7 +279,6 @@ pub fn render(report: &Report, opts: &SarifOptions<'_>) -> String {
     let mut ctx = Ctx {
         report,
         root: opts.root.clone(),
-        masked: Default::default(),
         redacted: false,
     };
     // The rule table: every enabled rule at its own severity, then the severity variants
@@ -364,7 +355,14 @@ pub fn render(report: &Report, opts: &SarifOptions<'_>) -> String {
         }
         results.push(r);
     }
-    let notifications = notifications(report, &opts.root);
+    let mut notifications = notifications(report, &opts.root);
+    if report.switched_off.any() {
+        notifications.push(json!({
+            "level": "warning",
+            "message": {"text": report.switched_off.describe()},
+            "descriptor": {"id": "camguard/switched-off"},
+        }));
+    }
     let root_uri = root_uri(&opts.root);
     let mut run = json!({
         "tool": {
@@ -379,6 +377,7 @@ pub fn render(report: &Report, opts: &SarifOptions<'_>) -> String {
         },
         "originalUriBaseIds": {"%SRCROOT%": {"uri": root_uri}},
         "columnKind": "utf16CodeUnits",
+        "properties": {"camguard/switchedOff": report.switched_off},
         "results": results,
         "invocations": [{
             "executionSuccessful": true,
@@ -403,7 +402,7 @@ pub fn render(report: &Report, opts: &SarifOptions<'_>) -> String {
     });
     let mut s = serde_json::to_string_pretty(&log).unwrap_or_else(|_| "{}".into());
     s.push('\n');
-    s
+    super::escape::json_document(s)
 }
 
 #[cfg(test)]

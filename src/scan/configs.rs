@@ -55,6 +55,8 @@ pub struct Scope {
     pub config: Arc<Config>,
     /// The enabled rules.
     pub rules: RuleSet,
+    /// The rules its `select` / `ignore` (and the command line's) disabled, for the report.
+    pub disabled_rules: Vec<String>,
     /// The absolute directory the configuration's paths are relative to.
     pub base: PathBuf,
     pub fail_on: Severity,
@@ -75,6 +77,7 @@ impl Scope {
             kinds: config.kind_globs(),
             config,
             rules,
+            disabled_rules: Vec::new(),
             fail_on,
             max_file_size: max,
         }
@@ -204,7 +207,9 @@ impl Configs {
     }
 
     /// The configuration file for a path: the closest one walking up from its directory,
-    /// stopping at the repository root (a directory holding `.git`).
+    /// stopping at the repository root (a directory holding `.git`), or outside a
+    /// repository at the working directory (for paths below it) or the directory itself:
+    /// a `camguard.toml` in a shared parent (`/tmp`, a home directory) never applies.
     fn config_file(
         &self,
         dirs: &Mutex<HashMap<PathBuf, Option<PathBuf>>>,
@@ -216,6 +221,14 @@ impl Configs {
         } else {
             abs.parent().map(Path::to_path_buf)?
         };
+        let stop = repository_root(&start).unwrap_or_else(|| {
+            let cwd = absolute(Path::new("."));
+            if start.starts_with(&cwd) {
+                cwd
+            } else {
+                start.clone()
+            }
+        });
         let mut cache = dirs.lock().unwrap_or_else(|e| e.into_inner());
         let mut visited = Vec::new();
         let mut dir = Some(start.as_path());
@@ -234,7 +247,7 @@ impl Configs {
                 found = Some(f);
                 break;
             }
-            if d.join(".git").exists() {
+            if d == stop || d.join(".git").exists() {
                 break;
             }
             dir = d.parent();
@@ -347,7 +360,14 @@ fn scope_for(config: Config, shipped: &RuleSet, o: &Overrides) -> Result<Scope, 
         .max_file_size
         .or(config.max_file_size)
         .unwrap_or(crate::discover::DEFAULT_MAX_FILE_SIZE);
+    let disabled = all
+        .rules
+        .iter()
+        .filter(|r| !enabled(&config, o, &r.code, &r.name))
+        .map(|r| r.code.clone())
+        .collect();
     let mut scope = Scope::new(Arc::new(config), rules, fail_on, max);
+    scope.disabled_rules = disabled;
     if o.camunda_version.is_some() {
         scope.camunda_version = o.camunda_version.clone();
     }

@@ -136,11 +136,13 @@ pub(super) fn check_held(
         .map(|(analysis, mut findings)| {
             drop_generic_duplicates(&mut findings);
             let (kept, suppressed) = suppressor.file(&analysis, findings);
-            Checked::from_outcome(FileOutcome {
+            let mut out = FileOutcome {
                 analysis,
                 findings: kept,
                 suppressed,
-            })
+            };
+            super::file::cap_findings(&mut out);
+            Checked::from_outcome(out)
         })
         .collect()
 }

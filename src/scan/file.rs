@@ -141,6 +141,30 @@ impl Checked {
     }
 }
 
+/// Findings reported per file at most. A file with more (generated, or hostile) is not
+/// fully checked, which fails the gate like any file camguard could not read, and every
+/// later stage (suppressions, sorting, renderers) stays bounded.
+pub const MAX_FINDINGS_PER_FILE: usize = 1000;
+
+pub(super) fn cap_findings(out: &mut FileOutcome) {
+    let n = out.findings.len();
+    if n <= MAX_FINDINGS_PER_FILE {
+        return;
+    }
+    out.findings.sort_by_cached_key(Finding::sort_key);
+    let first_dropped = out.findings[MAX_FINDINGS_PER_FILE].span;
+    out.findings.truncate(MAX_FINDINGS_PER_FILE);
+    let file = out.analysis.file.clone();
+    out.analysis.problems.push(Problem::at(
+        ProblemKind::Limit,
+        &file,
+        Span::empty(first_dropped.start),
+        format!(
+            "{n} findings; only the first {MAX_FINDINGS_PER_FILE} are reported, so this file was not fully checked"
+        ),
+    ));
+}
+
 pub(super) enum Input {
     File(Candidate),
     Stdin(StdinInput),
@@ -175,6 +199,7 @@ pub(super) fn process(
     let (kept, suppressed) = suppressor.file(&out.analysis, findings);
     out.findings = kept;
     out.suppressed = suppressed;
+    cap_findings(&mut out);
     Some(Ok(Processed::Checked(Checked::from_outcome(out))))
 }
 
@@ -187,7 +212,7 @@ pub(super) fn analyze_input(
 ) -> Option<Result<Analysis, Problem>> {
     let (path, text, kind_by_name, explicit) = match input {
         Input::File(c) => {
-            let text = match discover::read_text(&c.path, opts.max_file_size) {
+            let text = match discover::read_text_as(c.read_path(), &c.path, opts.max_file_size) {
                 Ok(t) => t,
                 Err(p) => return Some(Err(p)),
             };
@@ -216,7 +241,8 @@ pub(super) fn analyze_input(
     let kind = opts
         .kind
         .or(kind_by_name)
-        .or_else(|| discover::sniff(&text));
+        .or_else(|| discover::sniff(&text))
+        .or_else(|| crate::analyze::sniff_parsed(&text));
     let Some(kind) = kind else {
         if explicit {
             return Some(Err(Problem::new(
@@ -227,6 +253,7 @@ pub(super) fn analyze_input(
         }
         return None;
     };
-    let file = SourceFile::new(display(&path), text);
+    // The path as found (not its display form) is the file's identity.
+    let file = SourceFile::new(path.clone(), text);
     Some(Ok(analyze(file, kind, ctx)))
 }

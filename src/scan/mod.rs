@@ -41,7 +41,7 @@ pub struct ScanOptions {
     /// Force this kind for every file (`--kind`).
     pub kind: Option<FileKind>,
     pub follow_links: bool,
-    /// Do not honour `.gitignore` / `.ignore` files.
+    /// Do not honour `.gitignore` files (see `discover::walk` for the policy).
     pub no_ignore_files: bool,
     /// The project configuration (defaults when there is none).
     pub config: Arc<Config>,
@@ -52,6 +52,8 @@ pub struct ScanOptions {
     /// `--force-exclude`: the configuration's `exclude` applies to files named on the
     /// command line too.
     pub force_exclude: bool,
+    /// Rules the configuration's `select` / `ignore` disabled (for the report).
+    pub disabled_rules: Vec<String>,
 }
 
 impl ScanOptions {
@@ -79,6 +81,7 @@ impl Default for ScanOptions {
             no_ignores: false,
             baseline: None,
             force_exclude: false,
+            disabled_rules: Vec::new(),
         }
     }
 }
@@ -146,14 +149,18 @@ pub fn scan_with(opts: &ScanOptions, configs: &Configs) -> Result<Scanned, setup
         })),
         ..WalkOptions::default()
     };
-    let found = discover::discover(&opts.paths, &walk, &mut report.problems);
+    let walked = discover::walk(&opts.paths, &walk, &mut report.problems);
+    report.ignored_files = walked.ignored;
+    let found = walked.candidates;
     let plan = crate::deploy::Plan::new(found.iter().map(|c| (c.path.as_path(), c.kind)));
     let (found, template_notes) = charts::skip_templates(found, opts.kind.is_some());
     report.notes.extend(template_notes);
     let mut inputs: Vec<(file::Input, Arc<Scope>)> = Vec::new();
+    let mut excluded = 0;
     for c in found {
         let scope = configs.for_path(&c.path);
         if (!c.explicit || opts.force_exclude) && scope.excluded(&c.path) {
+            excluded += 1;
             continue;
         }
         inputs.push((file::Input::File(c), scope));
@@ -255,6 +262,18 @@ pub fn scan_with(opts: &ScanOptions, configs: &Configs) -> Result<Scanned, setup
         crate::suppress::apply_baseline(&mut report, b, path);
     }
     sort_and_dedup(&mut report);
+    report.switched_off.excluded_files = excluded;
+    let main = (0..scopes.len()).max_by_key(|&n| (files_of[n].len(), std::cmp::Reverse(n)));
+    if let Some(s) = main.map(|n| &scopes[n]) {
+        // What the configuration switched off: each file has its own configuration; the
+        // report names the one most files share.
+        let o = ScanOptions {
+            config: s.config.clone(),
+            disabled_rules: s.disabled_rules.clone(),
+            ..opts.clone()
+        };
+        setup::switched_off(&mut report, &o, &s.rules);
+    }
     Ok(Scanned { report, fail_on })
 }
 
@@ -364,8 +383,16 @@ fn sort_and_dedup(report: &mut Report) {
         .dedup_by(|a, b| a.finding.sort_key() == b.finding.sort_key());
     report.problems.sort_by_cached_key(|p| p.sort_key());
     for spans in report.secret_spans.values_mut() {
+        // Sorted and merged where they overlap: renderers look masks up by position.
         spans.sort();
-        spans.dedup();
+        let mut merged: Vec<crate::source::Span> = Vec::with_capacity(spans.len());
+        for s in spans.drain(..) {
+            match merged.last_mut() {
+                Some(last) if s.start <= last.end => last.end = last.end.max(s.end),
+                _ => merged.push(s),
+            }
+        }
+        *spans = merged;
     }
     report.files.sort_by(|a, b| a.path.cmp(&b.path));
 }

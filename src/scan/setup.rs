@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use crate::config::{self, Config};
 use crate::model::problem::SourceError;
+use crate::model::report::Report;
 use crate::rules::RuleSet;
 use crate::rules::load;
 use crate::suppress::baseline::{self, Baseline};
@@ -49,18 +50,57 @@ pub fn load_config(source: ConfigSource<'_>) -> Result<Config, SetupError> {
     config::parse(&path, &text).map_err(SetupError::Source)
 }
 
+/// A rule file larger than this is refused unread: rules are small, and a directory a
+/// configuration names must not make camguard read (and quote) anything large.
+pub const MAX_RULE_FILE_SIZE: u64 = 1024 * 1024;
+/// At most this many rule files are read from the rule directories together.
+pub const MAX_RULE_FILES: usize = 10_000;
+
+/// A `rules-dir` of the configuration, resolved (symbolic links included) and confined
+/// to the repository the configuration belongs to (its directory outside a repository):
+/// a pull request's `camguard.toml` must not make camguard read, and print in errors,
+/// files of the runner.
+pub fn confined_rules_dir(config: &Config, dir: &Path) -> Result<PathBuf, SetupError> {
+    let cfg = config.path.as_deref().unwrap_or(Path::new("camguard.toml"));
+    let shown = || crate::source::display(dir);
+    let joined = config.base_dir().join(dir);
+    let root = config::confinement_root(cfg)
+        .and_then(|r| std::fs::canonicalize(r).ok())
+        .ok_or_else(|| {
+            SetupError::Message(format!(
+                "cannot resolve the repository of `{}`",
+                crate::source::display(cfg)
+            ))
+        })?;
+    let real = std::fs::canonicalize(&joined).map_err(|e| {
+        SetupError::Message(format!(
+            "cannot read rules directory `{}` of `{}`: {e}",
+            shown(),
+            crate::source::display(cfg)
+        ))
+    })?;
+    if !real.starts_with(&root) {
+        return Err(SetupError::Message(format!(
+            "rules-dir `{}` of `{}` resolves outside the repository; refused (configuration may only name rule directories inside the repository; use --rules DIR on the command line for others)",
+            shown(),
+            crate::source::display(cfg)
+        )));
+    }
+    Ok(real)
+}
+
 /// The shipped rules plus the rule files in `dirs` (the configuration's `rules-dir`,
-/// relative to the configuration file, then those named on the command line).
+/// relative to the configuration file and confined to its repository, then those named
+/// on the command line).
 pub fn load_rules(
     shipped: &RuleSet,
     config: &Config,
     extra: &[PathBuf],
 ) -> Result<RuleSet, SetupError> {
-    let mut dirs: Vec<PathBuf> = config
-        .rules_dirs
-        .iter()
-        .map(|d| config.base_dir().join(d))
-        .collect();
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    for d in &config.rules_dirs {
+        dirs.push(confined_rules_dir(config, d)?);
+    }
     dirs.extend(extra.iter().cloned());
     // The same directory named twice (`rules-dir` and `--rules`) is read once.
     let mut seen = Vec::new();
@@ -76,18 +116,56 @@ pub fn load_rules(
     let mut files = Vec::new();
     for d in &dirs {
         files.extend(read_rules_dir(d)?);
+        if files.len() > MAX_RULE_FILES {
+            return Err(SetupError::Message(format!(
+                "more than {MAX_RULE_FILES} rule files in the rule directories; refused"
+            )));
+        }
     }
     with_custom(files)
 }
 
-/// Every `*.toml` below a rules directory.
+/// Every `*.toml` below a rules directory (sorted). Symbolic links inside it are not
+/// followed, and files over [`MAX_RULE_FILE_SIZE`] are refused before they are read.
 pub fn read_rules_dir(dir: &Path) -> Result<Vec<(PathBuf, Arc<str>)>, SetupError> {
-    load::read_dir_files(dir).map_err(|e| {
+    let fail = |what: &Path, e: &dyn std::fmt::Display| {
         SetupError::Message(format!(
-            "cannot read rules directory `{}`: {e}",
-            crate::source::display(dir)
+            "cannot read rules directory `{}`: `{}`: {e}",
+            crate::source::display(dir),
+            crate::source::display(what)
         ))
-    })
+    };
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        let entries = std::fs::read_dir(&d).map_err(|e| fail(&d, &e))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| fail(&d, &e))?;
+            let path = entry.path();
+            // The entry's own type: a symbolic link is neither a directory nor a file here.
+            let ft = entry.file_type().map_err(|e| fail(&path, &e))?;
+            if ft.is_dir() {
+                todo.push(path);
+            } else if ft.is_file() && path.extension().is_some_and(|e| e == "toml") {
+                let text = crate::discover::read_text(&path, MAX_RULE_FILE_SIZE).map_err(|p| {
+                    SetupError::Message(format!(
+                        "rule file `{}`: {} (rule files are limited to {MAX_RULE_FILE_SIZE} bytes)",
+                        crate::source::display(&path),
+                        p.message
+                    ))
+                })?;
+                out.push((path, Arc::from(text)));
+                if out.len() > MAX_RULE_FILES {
+                    return Err(SetupError::Message(format!(
+                        "more than {MAX_RULE_FILES} rule files below `{}`; refused",
+                        crate::source::display(dir)
+                    )));
+                }
+            }
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
 }
 
 /// The shipped rules plus these custom rule files.
@@ -115,6 +193,48 @@ pub fn enabled_rules(all: &RuleSet, config: &Config) -> Result<RuleSet, SetupErr
             .cloned()
             .collect(),
     })
+}
+
+/// The codes of the rules that `select` / `ignore` of the configuration disable.
+pub fn disabled_rules(all: &RuleSet, config: &Config) -> Vec<String> {
+    all.rules
+        .iter()
+        .filter(|r| !config.enabled(&r.code, &r.name))
+        .map(|r| r.code.clone())
+        .collect()
+}
+
+/// Record in the report what the configuration and the suppressions switched off.
+pub fn switched_off(report: &mut Report, opts: &super::ScanOptions, rules: &RuleSet) {
+    use crate::model::report::{SeverityOverride, SuppressionKind};
+    let config = &opts.config;
+    let s = &mut report.switched_off;
+    s.config = config.path.as_deref().map(|p| {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        crate::source::relative_to_base(&cwd, p)
+    });
+    s.rules_disabled = opts.disabled_rules.clone();
+    s.severity_overrides = rules
+        .rules
+        .iter()
+        .filter_map(|r| {
+            let to = config.severity_for(&r.code, &r.name)?;
+            (to != r.severity).then(|| SeverityOverride {
+                rule: r.code.clone(),
+                from: r.severity,
+                to,
+            })
+        })
+        .collect();
+    s.fail_on = config.fail_on;
+    s.reasons_not_required = config.path.is_some() && !config.require_reason;
+    for sup in &report.suppressed {
+        match sup.kind {
+            SuppressionKind::InSource => s.suppressed_inline += 1,
+            SuppressionKind::External => s.suppressed_by_config += 1,
+            SuppressionKind::Baseline => s.suppressed_by_baseline += 1,
+        }
+    }
 }
 
 /// Read a baseline file.

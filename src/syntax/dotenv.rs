@@ -64,7 +64,9 @@ fn statement(src: &str, pos: usize, out: &mut FlatFile) -> usize {
         Some(rest) if rest.starts_with(is_blank) => skip_blank(src, start + 6, end),
         _ => start,
     };
-    let Some(eq) = src[key_start..end].find('=').map(|i| key_start + i) else {
+    // Compose's parser also takes the YAML-style `KEY: value`: the first `=` or `:` ends
+    // the name (compose-spec/compose-go dotenv/parser.go, `locateKeyName`).
+    let Some(eq) = src[key_start..end].find(['=', ':']).map(|i| key_start + i) else {
         issue(out, Span::new(start, end), "line has no `=`; ignored");
         return next;
     };
@@ -378,9 +380,12 @@ mod tests {
         let src = "KEY\nA=1\n=2\n  OTHER  \nB: 3\n";
         let f = parse_dotenv(src);
         let keys: Vec<_> = f.entries.iter().map(|e| e.key.as_str()).collect();
-        assert_eq!(keys, ["A"]);
+        // `B: 3` is compose's YAML-style form (issue 12): an entry, not an issue.
+        assert_eq!(keys, ["A", "B"]);
+        assert_eq!(f.entries[1].value, "3");
+        assert_eq!(&src[f.entries[1].value_span.range()], "3");
         let spans: Vec<_> = f.issues.iter().map(|i| &src[i.span.range()]).collect();
-        assert_eq!(spans, ["KEY", "=2", "OTHER  ", "B: 3"]);
+        assert_eq!(spans, ["KEY", "=2", "OTHER  "]);
         assert!(f.issues[0].message.contains("no `=`"));
     }
 

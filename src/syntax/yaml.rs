@@ -111,6 +111,10 @@ pub struct Comment {
 pub enum IssueKind {
     /// The text is not valid YAML; the tree holds what was read before the error.
     Syntax,
+    /// U+0085, U+2028 or U+2029: a line break for the YAML 1.1 parsers products use
+    /// (SnakeYAML in Spring, libyaml ports) that editors and reviewers do not show as one.
+    /// The text is read with the break, as the product reads it.
+    UnicodeLineBreak,
     /// A resource limit was hit (depth, alias expansion budget).
     Limit,
     /// A mapping repeats a key; `related` is the first occurrence.
@@ -314,56 +318,54 @@ impl Builder {
     }
 
     /// Apply `<<` merge keys (explicit keys win, earlier merge sources win) and report
-    /// duplicate explicit keys.
+    /// duplicate explicit keys. Keys are looked up in hash sets: a merge of many keys
+    /// next to many explicit keys costs their number, not its square.
     fn merge_and_check(&mut self, entries: Vec<(Node, Node)>) -> Vec<(Node, Node)> {
+        self.report_duplicates(&entries);
+        if !entries.iter().any(|(k, _)| is_merge_key(k)) {
+            return entries;
+        }
+        let explicit_keys: std::collections::HashSet<String> = entries
+            .iter()
+            .filter(|(k, _)| !is_merge_key(k))
+            .filter_map(|(k, _)| k.as_str().map(str::to_string))
+            .collect();
+        let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
         let mut explicit: Vec<(Node, Node)> = Vec::with_capacity(entries.len());
         let mut merged: Vec<(Node, Node)> = Vec::new();
-        self.report_duplicates(&entries);
         for (k, v) in entries {
-            if is_merge_key(&k) {
-                let sources: Vec<Node> = match v.kind {
-                    NodeKind::Map(_) => vec![v],
-                    NodeKind::Seq(items) => items,
-                    _ => Vec::new(),
-                };
-                for src in sources {
-                    if let NodeKind::Map(src_entries) = src.kind {
-                        for (mk, mv) in src_entries {
-                            let dup = merged
-                                .iter()
-                                .any(|(ek, _): &(Node, Node)| same_key(ek, &mk));
-                            if !dup {
-                                merged.push((mk, mv));
-                            }
+            if !is_merge_key(&k) {
+                explicit.push((k, v));
+                continue;
+            }
+            let sources: Vec<Node> = match v.kind {
+                NodeKind::Map(_) => vec![v],
+                NodeKind::Seq(items) => items,
+                _ => Vec::new(),
+            };
+            for src in sources {
+                if let NodeKind::Map(src_entries) = src.kind {
+                    for (mk, mv) in src_entries {
+                        // Keys that are not scalars never equal another key.
+                        let keep = match mk.as_str() {
+                            Some(t) => !explicit_keys.contains(t) && seen.insert(t.to_string()),
+                            None => true,
+                        };
+                        if keep {
+                            merged.push((mk, mv));
                         }
                     }
                 }
-                continue;
             }
-            explicit.push((k, v));
         }
-        if merged.is_empty() {
-            return explicit;
-        }
-        let mut out: Vec<(Node, Node)> = merged
-            .into_iter()
-            .filter(|(mk, _)| !explicit.iter().any(|(ek, _)| same_key(ek, mk)))
-            .collect();
-        out.extend(explicit);
-        out
+        merged.extend(explicit);
+        merged
     }
 }
 
 /// A plain `<<` key: a merge, not an entry.
 fn is_merge_key(k: &Node) -> bool {
     matches!(&k.kind, NodeKind::Scalar(s) if s.value == "<<" && s.style == Style::Plain)
-}
-
-fn same_key(a: &Node, b: &Node) -> bool {
-    match (a.as_str(), b.as_str()) {
-        (Some(x), Some(y)) => x == y,
-        _ => false,
-    }
 }
 
 fn null_at(span: Span) -> Node {
@@ -391,10 +393,64 @@ pub fn parse(text: &str) -> YamlFile {
     parse_with(text, true)
 }
 
+/// Where U+0085 (NEL), U+2028 (LINE SEPARATOR) and U+2029 (PARAGRAPH SEPARATOR) are,
+/// with their names.
+fn unicode_breaks(text: &str) -> Vec<(Span, &'static str)> {
+    let b = text.as_bytes();
+    memchr::memchr2_iter(0xC2, 0xE2, b)
+        .filter_map(|i| match (b[i], b.get(i + 1), b.get(i + 2)) {
+            (0xC2, Some(0x85), _) => Some((Span::new(i, i + 2), "U+0085 (next line)")),
+            (0xE2, Some(0x80), Some(0xA8)) => {
+                Some((Span::new(i, i + 3), "U+2028 (line separator)"))
+            }
+            (0xE2, Some(0x80), Some(0xA9)) => {
+                Some((Span::new(i, i + 3), "U+2029 (paragraph separator)"))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Issues reported at most for Unicode line breaks in one text.
+const MAX_BREAK_ISSUES: usize = 20;
+
 /// [`parse`], keeping comments only when asked: collecting them costs a noticeable share of
 /// parsing heavily commented files (Helm values), and camguard only reads comments that
 /// are suppression directives.
+///
+/// The text is read the way Spring reads it: SnakeYAML (YAML 1.1) takes U+0085, U+2028
+/// and U+2029 as line breaks (`Constant.LINEBR` in snakeyaml/snakeyaml 67006a5c), so a
+/// comment can end at one and hide a key behind it on what looks like the same line.
+/// Each is replaced by spaces and a line feed of the same byte length before parsing
+/// (spans stay valid), and reported.
 pub fn parse_with(text: &str, keep_comments: bool) -> YamlFile {
+    let breaks = unicode_breaks(text);
+    if breaks.is_empty() {
+        return parse_text(text, keep_comments);
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    for (span, _) in &breaks {
+        for b in &mut bytes[span.start..span.end - 1] {
+            *b = b' ';
+        }
+        bytes[span.end - 1] = b'\n';
+    }
+    let normalised = String::from_utf8(bytes).unwrap_or_else(|_| text.to_string());
+    let mut parsed = parse_text(&normalised, keep_comments);
+    for (span, name) in breaks.iter().take(MAX_BREAK_ISSUES) {
+        parsed.issues.push(Issue {
+            kind: IssueKind::UnicodeLineBreak,
+            message: format!(
+                "{name} is a line break for Spring's YAML parser (SnakeYAML) and most others, but editors and reviews show the text after it on the same line; camguard reads it as a line break too: replace it with a plain line break, or remove it"
+            ),
+            span: *span,
+            related: None,
+        });
+    }
+    parsed
+}
+
+fn parse_text(text: &str, keep_comments: bool) -> YamlFile {
     let len = text.len();
     let mut options = Options::default();
     options.emit_comments = keep_comments;
@@ -654,6 +710,23 @@ mod tests {
         assert!(y.issues.iter().any(|i| i.kind == IssueKind::Limit));
         let (_, height) = node_size_and_height(&y.docs[0]);
         assert!(height <= MAX_DEPTH + 2);
+    }
+
+    #[test]
+    fn unicode_line_breaks_break_lines_as_in_snakeyaml() {
+        let src = "a:\n  # hardened\u{2028}  b: true\nc: 1\u{85}d: 2\n";
+        let y = parse(src);
+        let a = y.docs[0].get("a").unwrap();
+        assert_eq!(a.get("b").unwrap().as_str(), Some("true"), "{:?}", y.docs);
+        assert_eq!(slice(src, a.get_entry("b").unwrap().0.span), "b");
+        assert_eq!(y.docs[0].get("d").unwrap().as_str(), Some("2"));
+        let breaks: Vec<_> = y
+            .issues
+            .iter()
+            .filter(|i| i.kind == IssueKind::UnicodeLineBreak)
+            .collect();
+        assert_eq!(breaks.len(), 2, "{:?}", y.issues);
+        assert_eq!(slice(src, breaks[0].span), "\u{2028}");
     }
 
     #[test]
