@@ -116,21 +116,33 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Report {
         rules,
         baseline: opts.baseline.as_ref().map(|(b, p)| (b.as_ref(), p.clone())),
     };
-    // Phase 1, every file in parallel; files whose deployments span others are held.
-    let outcomes: Vec<_> = inputs
+    // Phase 1, every file in parallel; files whose deployments span others are held, and a
+    // directory's group is judged as soon as its last file is analysed.
+    let dopts = opts.deploy_options();
+    let waiting = deployments::Waiting::default();
+    let outcomes: Vec<Vec<Result<file::Checked, _>>> = inputs
         .into_par_iter()
-        .filter_map(|i| file::process(i, opts, rules, &ctx, &suppressor, &plan))
+        .filter_map(
+            |i| match file::process(i, opts, rules, &ctx, &suppressor, &plan)? {
+                Ok(file::Processed::Checked(out)) => Some(vec![Ok(out)]),
+                Ok(file::Processed::Held(a)) => waiting.offer(a, &plan).map(|group| {
+                    deployments::check_held(group, rules, &dopts, &suppressor)
+                        .into_iter()
+                        .map(Ok)
+                        .collect()
+                }),
+                Err(p) => Some(vec![Err(p)]),
+            },
+        )
         .collect();
-    let mut held = Vec::new();
-    for o in outcomes {
+    for o in outcomes.into_iter().flatten() {
         match o {
-            Ok(file::Processed::Checked(out)) => out.add_to(&mut report),
-            Ok(file::Processed::Held(a)) => held.push(a),
+            Ok(out) => out.add_to(&mut report),
             Err(p) => report.problems.push(p),
         }
     }
-    // Phase 2, the deployments across the held files.
-    for out in deployments::check_held(held, rules, &opts.deploy_options(), &suppressor) {
+    // Phase 2, the deployments across what is still held (Kubernetes objects and groups).
+    for out in deployments::check_held(waiting.rest(), rules, &dopts, &suppressor) {
         out.add_to(&mut report);
     }
     for f in report.findings.iter_mut() {
@@ -205,6 +217,20 @@ pub fn deployments(
     (out, problems)
 }
 
+/// What else tells two findings of one place apart (a deployment's component and related
+/// layers): groups of files are judged in the order their files finish, so the order before
+/// sorting depends on threads.
+fn tie_break(
+    f: &crate::model::finding::Finding,
+) -> (Option<String>, String, Vec<(String, usize, String)>) {
+    let related = f
+        .related
+        .iter()
+        .map(|r| (r.file.display_path(), r.span.start, r.label.clone()))
+        .collect();
+    (f.component.clone(), f.label.clone(), related)
+}
+
 /// Sort everything by position so that output never depends on threads; of equal
 /// findings keep the most severe.
 fn sort_and_dedup(report: &mut Report) {
@@ -213,6 +239,7 @@ fn sort_and_dedup(report: &mut Report) {
             f.sort_key(),
             std::cmp::Reverse(f.severity),
             f.message.clone(),
+            tie_break(f),
         )
     });
     report
@@ -223,6 +250,7 @@ fn sort_and_dedup(report: &mut Report) {
             s.finding.sort_key(),
             std::cmp::Reverse(s.finding.severity),
             s.finding.message.clone(),
+            tie_break(&s.finding),
         )
     });
     report
