@@ -747,3 +747,20 @@ message = "m"
         Some(Severity::High)
     );
 }
+
+#[test]
+fn deployments_form_whatever_the_spelling_of_the_path() {
+    // `./dir` and `dir` are one directory for the plan; an absolute path reads Chart.yaml too.
+    let plain = checked("fixtures/deployments/compose/var-insecure");
+    assert!(
+        plain.contains(&(".env".into(), 3, "C8001".into(), "critical".into())),
+        "{plain:?}"
+    );
+    assert_eq!(
+        checked("./fixtures/deployments/compose/var-insecure"),
+        plain
+    );
+    let abs = std::fs::canonicalize("fixtures/deployments/helm/ingress-tls-insecure").unwrap();
+    let helm = checked(abs.to_str().unwrap());
+    assert!(helm.iter().any(|h| h.2 == "HELM003"), "{helm:?}");
+}

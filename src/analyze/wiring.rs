@@ -211,7 +211,7 @@ pub fn k8s_object(kind: &str, doc: &Node) -> Option<K8sObject> {
 pub fn helm_chart(values: &FileRef, ctx: &super::Context) -> Option<Wiring> {
     let dir = values.path.parent()?;
     for d in [Some(dir), dir.parent()].into_iter().flatten() {
-        let Ok(chart) = ctx.read_related(&d.join("Chart.yaml")) else {
+        let Some(chart) = read_beside(&d.join("Chart.yaml"), ctx) else {
             continue;
         };
         let docs = yaml::parse(chart.text.text()).docs;
@@ -230,7 +230,7 @@ pub fn helm_chart(values: &FileRef, ctx: &super::Context) -> Option<Wiring> {
         };
         let Some(mut found) = found else { continue };
         if found.key.is_some()
-            && let Ok(lock) = ctx.read_related(&d.join("Chart.lock"))
+            && let Some(lock) = read_beside(&d.join("Chart.lock"), ctx)
             && let Some(root) = yaml::parse(lock.text.text()).docs.first()
             && let Some(locked) = dependency(root, &lock, true)
         {
@@ -248,6 +248,25 @@ pub fn helm_chart(values: &FileRef, ctx: &super::Context) -> Option<Wiring> {
 }
 
 const CHART: &str = "camunda-platform";
+
+/// A file beside a scanned one (its path comes from the scanned file's, not from what a file
+/// says, so it may be absolute), if it exists inside the scanned tree.
+fn read_beside(path: &std::path::Path, ctx: &super::Context) -> Option<FileRef> {
+    if !path.is_file() {
+        return None;
+    }
+    if !ctx.roots.is_empty() {
+        let real = std::fs::canonicalize(path).ok()?;
+        if !ctx.roots.iter().any(|r| real.starts_with(r)) {
+            return None;
+        }
+    }
+    let text = crate::discover::read_text(path, ctx.max_file_size).ok()?;
+    Some(crate::source::SourceFile::new(
+        crate::source::display(path),
+        text,
+    ))
+}
 
 /// The camunda-platform entry of a `dependencies:` list.
 fn dependency(root: &Node, file: &FileRef, exact: bool) -> Option<ChartRef> {

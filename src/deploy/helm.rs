@@ -18,7 +18,7 @@ use std::sync::OnceLock;
 
 use serde_json::Value as Json;
 
-use super::merge::{Candidate, merge};
+use super::merge::{Candidate, FastMap, merge};
 use crate::model::analysis::Analysis;
 use crate::model::deployment::{Deployment, DeploymentKind, Layer};
 use crate::model::keys::is_secret_key;
@@ -60,6 +60,9 @@ pub struct ChartDefaults {
     pub entries: Vec<DefaultEntry>,
     /// Dependencies whose defaults are not in the file (pulled from a registry).
     pub missing: Vec<String>,
+    /// Entries by each key at or above their path (`a`, `a.b` for `a.b`), and by path.
+    under: FastMap<String, Vec<usize>>,
+    at: FastMap<String, usize>,
 }
 
 #[derive(Debug)]
@@ -72,7 +75,7 @@ pub struct DefaultEntry {
 
 fn parse(text: &str) -> Option<ChartDefaults> {
     let v: Json = serde_json::from_str(text).ok()?;
-    let entries = v["entries"]
+    let entries: Vec<DefaultEntry> = v["entries"]
         .as_array()?
         .iter()
         .filter_map(|e| {
@@ -97,12 +100,22 @@ fn parse(text: &str) -> Option<ChartDefaults> {
             ))
         })
         .collect();
+    let mut under: FastMap<String, Vec<usize>> = FastMap::default();
+    let mut at: FastMap<String, usize> = FastMap::default();
+    for (i, e) in entries.iter().enumerate() {
+        for p in prefixes(&e.path) {
+            under.entry(p.to_string()).or_default().push(i);
+        }
+        at.insert(e.path.clone(), i);
+    }
     Some(ChartDefaults {
         version: v["chart"]["version"].as_str()?.to_string(),
         app_version: v["chart"]["appVersion"].as_str().unwrap_or("").to_string(),
         commit: v["source_commit"].as_str().unwrap_or("").to_string(),
         entries,
         missing,
+        under,
+        at,
     })
 }
 
@@ -162,78 +175,145 @@ fn flatten(key: &str, v: &Json, out: &mut Vec<(String, Value)>) {
     }
 }
 
-/// Is `inner` the same key as `outer` or below it?
-fn within(inner: &str, outer: &str) -> bool {
-    inner == outer
-        || (inner.starts_with(outer) && matches!(inner.as_bytes()[outer.len()], b'.' | b'['))
+/// The keys above `key` and `key` itself (`a`, `a.b`, `a.b[0]`, `a.b[0].c` for `a.b[0].c`).
+fn prefixes(key: &str) -> impl Iterator<Item = &str> {
+    key.match_indices(['.', '['])
+        .map(|(i, _)| &key[..i])
+        .chain(std::iter::once(key))
 }
 
-/// The nodes a values file sets: each key, and each list it writes (`users` for
-/// `users[0].password`).
-fn nodes(settings: &[Setting]) -> Vec<&str> {
-    let mut out = Vec::new();
-    for s in settings {
-        out.push(s.key.as_str());
-        for (i, _) in s.key.match_indices('[') {
-            out.push(&s.key[..i]);
+/// The keys some values set: each key (a list item's key sets its list too), and every key
+/// above one of them; and the `<component>.enabled` switches they set.
+#[derive(Default)]
+pub struct Nodes<'a> {
+    set: FastMap<&'a str, ()>,
+    above: FastMap<&'a str, ()>,
+    enabled: FastMap<&'a str, bool>,
+}
+
+impl<'a> Nodes<'a> {
+    pub fn of(user: impl IntoIterator<Item = &'a Setting>) -> Self {
+        let mut n = Nodes::default();
+        for s in user {
+            for (i, _) in s.key.match_indices('[') {
+                n.set.insert(&s.key[..i], ());
+            }
+            n.set.insert(&s.key, ());
+            n.above.extend(prefixes(&s.key).map(|p| (p, ())));
+            if let Some(section) = s.key.strip_suffix(".enabled") {
+                let on = !matches!(&s.value, Value::Text { text, .. } if text == "false");
+                n.enabled.insert(section, on);
+            }
         }
+        n
     }
-    out.sort_unstable();
-    out.dedup();
-    out
+
+    /// Which default entries a key these values set replaces: the same key, one above it
+    /// (a scalar, list or null replaces the map) or one below it (a map replaces a scalar
+    /// or list).
+    pub fn replaced(&self, d: &ChartDefaults) -> Vec<bool> {
+        let mut out = vec![false; d.entries.len()];
+        for k in self.set.keys() {
+            for &i in d.under.get(*k).into_iter().flatten() {
+                out[i] = true;
+            }
+        }
+        for k in self.above.keys() {
+            if let Some(&i) = d.at.get(*k) {
+                out[i] = true;
+            }
+        }
+        out
+    }
 }
 
-/// The chart defaults that no values file replaces, as settings anchored in `file` where
+/// The chart defaults as settings anchored in one values file, built once for all the
+/// releases that file is the first of.
+pub struct DefaultSettings<'d> {
+    defaults: &'d ChartDefaults,
+    /// Per default entry, its settings.
+    entries: Vec<Vec<Setting>>,
+}
+
+impl<'d> DefaultSettings<'d> {
+    pub fn new(defaults: &'d ChartDefaults, anchor: &Component) -> Self {
+        let entries = defaults
+            .entries
+            .iter()
+            .map(|e| {
+                let default_of = format!(
+                    "the default of chart camunda-platform {} ({} line {})",
+                    defaults.version, e.source, e.line
+                );
+                let mut flat = Vec::new();
+                flatten(&e.path, &e.value, &mut flat);
+                flat.into_iter()
+                    .map(|(key, value)| {
+                        let (file, span) = anchor.anchor_at(&key);
+                        let mut s = Setting {
+                            secret: is_secret_key(&key),
+                            match_key: key.clone(),
+                            key,
+                            value,
+                            key_span: span,
+                            value_span: span,
+                            form: Form::Yaml,
+                            placeholders: Placeholders::None,
+                            file: file.clone(),
+                            via: None,
+                        };
+                        s.via_mut().default_of = Some(default_of.clone());
+                        s
+                    })
+                    .collect()
+            })
+            .collect();
+        DefaultSettings { defaults, entries }
+    }
+
+    /// The defaults that none of these values replace (`replaced`, one per values file, from
+    /// [`Nodes::replaced`]) and whose component is enabled.
+    pub fn surviving(&self, values: &[&Nodes<'_>], replaced: &[&[bool]]) -> Vec<Setting> {
+        let enabled = |section: &str| -> bool {
+            if let Some(on) = values.iter().rev().find_map(|n| n.enabled.get(section)) {
+                return *on;
+            }
+            let key_len = section.len() + ".enabled".len();
+            !self.defaults.entries.iter().any(|e| {
+                e.path.len() == key_len
+                    && e.path.starts_with(section)
+                    && e.path.ends_with(".enabled")
+                    && e.value == Json::Bool(false)
+            })
+        };
+        let mut switches: FastMap<&str, bool> = FastMap::default();
+        let mut out = Vec::new();
+        for (i, (e, settings)) in self.defaults.entries.iter().zip(&self.entries).enumerate() {
+            if replaced.iter().any(|r| r[i]) {
+                continue;
+            }
+            let section = e.path.split(['.', '[']).next().unwrap_or("");
+            let own_switch =
+                e.path.len() == section.len() + ".enabled".len() && e.path.ends_with(".enabled");
+            if !own_switch && !*switches.entry(section).or_insert_with(|| enabled(section)) {
+                continue;
+            }
+            out.extend(settings.iter().cloned());
+        }
+        out
+    }
+}
+
+/// The chart defaults that no values file replaces, as settings anchored in `anchor` where
 /// the key would be written.
-pub fn surviving_defaults(
+pub fn surviving_defaults<'a>(
     defaults: &ChartDefaults,
-    user: &[Setting],
+    user: impl IntoIterator<Item = &'a Setting>,
     anchor: &Component,
 ) -> Vec<Setting> {
-    let set = nodes(user);
-    let enabled = |section: &str| -> bool {
-        let key = format!("{section}.enabled");
-        match user.iter().rev().find(|s| s.key == key) {
-            Some(s) => !matches!(&s.value, Value::Text { text, .. } if text == "false"),
-            None => !defaults
-                .entries
-                .iter()
-                .any(|e| e.path == key && e.value == Json::Bool(false)),
-        }
-    };
-    let mut out = Vec::new();
-    for e in &defaults.entries {
-        if set.iter().any(|n| within(&e.path, n) || within(n, &e.path)) {
-            continue;
-        }
-        let section = e.path.split(['.', '[']).next().unwrap_or("");
-        if e.path != format!("{section}.enabled") && !enabled(section) {
-            continue;
-        }
-        let mut flat = Vec::new();
-        flatten(&e.path, &e.value, &mut flat);
-        for (key, value) in flat {
-            let (file, span) = anchor.anchor_at(&key);
-            let mut s = Setting {
-                secret: is_secret_key(&key),
-                match_key: key.clone(),
-                key,
-                value,
-                key_span: span,
-                value_span: span,
-                form: Form::Yaml,
-                placeholders: Placeholders::None,
-                file: file.clone(),
-                via: None,
-            };
-            s.via_mut().default_of = Some(format!(
-                "the default of chart camunda-platform {} ({} line {})",
-                defaults.version, e.source, e.line
-            ));
-            out.push(s);
-        }
-    }
-    out
+    let nodes = Nodes::of(user);
+    let replaced = nodes.replaced(defaults);
+    DefaultSettings::new(defaults, anchor).surviving(&[&nodes], &[&replaced])
 }
 
 /// Settings and sections of an umbrella chart's values under `key`, the key removed; and
@@ -278,10 +358,60 @@ fn values_of(c: &Component, chart: &ChartRef) -> Component {
     }
 }
 
-/// The release of `files` (lowest first: an umbrella's `values.yaml`, then `-f` files).
-pub fn release(files: &[&Analysis], chart: &ChartRef) -> Option<Deployment> {
-    let (defaults, exact) = defaults_for(&chart.version)?;
-    let last = files.last()?;
+/// The releases of one directory's values files: each set lists indices into `files`,
+/// lowest first (an umbrella's `values.yaml`, then one `-f` file). Each file's values and
+/// the defaults anchored in a first file are computed once for all its releases.
+pub fn releases(
+    files: &[&Analysis],
+    sets: &[Vec<usize>],
+    chart: &ChartRef,
+) -> Vec<(Vec<usize>, Deployment)> {
+    let Some((defaults, exact)) = defaults_for(&chart.version) else {
+        return Vec::new();
+    };
+    let values: Vec<Option<Component>> = files
+        .iter()
+        .map(|a| a.components.first().map(|c| values_of(c, chart)))
+        .collect();
+    let nodes: Vec<Nodes<'_>> = values
+        .iter()
+        .map(|v| {
+            v.as_ref()
+                .map(|v| Nodes::of(&v.settings))
+                .unwrap_or_default()
+        })
+        .collect();
+    let replaced: Vec<Vec<bool>> = nodes.iter().map(|n| n.replaced(defaults)).collect();
+    let mut anchored: FastMap<usize, DefaultSettings<'_>> = FastMap::default();
+    let mut out = Vec::new();
+    for set in sets {
+        let Some(&first) = set.first() else { continue };
+        let Some(anchor) = values[first].as_ref() else {
+            continue;
+        };
+        let prepared = anchored
+            .entry(first)
+            .or_insert_with(|| DefaultSettings::new(defaults, anchor));
+        let of_set: Vec<&Nodes<'_>> = set.iter().map(|&i| &nodes[i]).collect();
+        let replaced_by: Vec<&[bool]> = set.iter().map(|&i| replaced[i].as_slice()).collect();
+        let kept = prepared.surviving(&of_set, &replaced_by);
+        if let Some(d) = release(files, set, &values, kept, chart, defaults, exact) {
+            out.push((set.clone(), d));
+        }
+    }
+    out
+}
+
+fn release(
+    files: &[&Analysis],
+    set: &[usize],
+    values: &[Option<Component>],
+    kept: Vec<Setting>,
+    chart: &ChartRef,
+    defaults: &ChartDefaults,
+    exact: bool,
+) -> Option<Deployment> {
+    let last = files[*set.last()?];
     let top = last.components.first()?;
     let mut notes = Vec::new();
     if !exact {
@@ -307,17 +437,23 @@ pub fn release(files: &[&Analysis], chart: &ChartRef) -> Option<Deployment> {
         ),
         precedence: 1,
     }];
-    let mut candidates = Vec::new();
-    let mut values: Vec<Component> = Vec::new();
-    for a in files {
-        let c = a.components.first()?;
-        let v = values_of(c, chart);
+    // The defaults are the lowest layer: first, so that the candidates stay in order.
+    let mut candidates: Vec<Candidate> = kept
+        .into_iter()
+        .map(|setting| Candidate {
+            layer: 0,
+            source: 0,
+            setting,
+        })
+        .collect();
+    for &i in set {
+        let v = values[i].as_ref()?;
         let layer = layers.len();
         layers.push(Layer {
-            file: a.file.clone(),
+            file: files[i].file.clone(),
             what: match (&chart.key, layer) {
-                (Some(k), 1) => format!("{} (under `{k}`)", a.file.display_path()),
-                _ => format!("{} (-f)", a.file.display_path()),
+                (Some(k), 1) => format!("{} (under `{k}`)", files[i].file.display_path()),
+                _ => format!("{} (-f)", files[i].file.display_path()),
             },
             precedence: layer as u32 + 1,
         });
@@ -326,29 +462,17 @@ pub fn release(files: &[&Analysis], chart: &ChartRef) -> Option<Deployment> {
             source: 0,
             setting,
         }));
-        values.push(v);
     }
-    let user: Vec<Setting> = candidates.iter().map(|c| c.setting.clone()).collect();
-    // Findings on a default point where the first values file (an umbrella's values.yaml,
-    // applied in every release of the directory) would set it.
-    let anchor = values.first()?;
-    candidates.extend(
-        surviving_defaults(defaults, &user, anchor)
-            .into_iter()
-            .map(|setting| Candidate {
-                layer: 0,
-                source: 0,
-                setting,
-            }),
-    );
     let mut template = Component::new(top.file.clone(), vec![Product::CamundaHelm], top.anchor);
     // The versions its image, chart or configuration name.
     template.versions = top.versions.clone();
     template.style = KeyStyle::Literal;
     template.partial = true;
     let mut effective = merge(template, candidates, Vec::new(), &layers);
-    effective.sections = anchor.sections.clone();
-    let names: Vec<String> = files.iter().map(|a| a.file.display_path()).collect();
+    // Findings on a default point where the first values file (an umbrella's values.yaml,
+    // applied in every release of the directory) would set it.
+    effective.sections = values[set[0]].as_ref()?.sections.clone();
+    let names: Vec<String> = set.iter().map(|&i| files[i].file.display_path()).collect();
     Some(Deployment {
         name: format!(
             "helm release of camunda-platform {} with {}",
@@ -384,10 +508,8 @@ mod tests {
     }
 
     #[test]
-    fn keys_within() {
-        assert!(within("a.b.c", "a.b"));
-        assert!(within("a.b[0].c", "a.b"));
-        assert!(within("a.b", "a.b"));
-        assert!(!within("a.bc", "a.b"));
+    fn key_prefixes() {
+        let p: Vec<_> = prefixes("a.b[0].c").collect();
+        assert_eq!(p, ["a", "a.b", "a.b[0]", "a.b[0].c"]);
     }
 }

@@ -96,8 +96,9 @@ fn run<'a>(
             rest = r;
         } else if let Some(body_start) = after.strip_prefix('{') {
             let Some(end) = closing_brace(body_start) else {
-                fail(out, format!("`{rest}` has no closing `}}`"));
-                buf.push_str(rest);
+                let unclosed = &rest[i..];
+                fail(out, format!("`{unclosed}` has no closing `}}`"));
+                buf.push_str(unclosed);
                 return buf;
             };
             let body = &body_start[..end];
@@ -256,6 +257,14 @@ mod tests {
         for t in ["${}", "${1A}", "${A/b/c}", "$1", "pa$", "${A"] {
             assert!(env(t).error.is_some(), "{t}");
         }
+    }
+
+    #[test]
+    fn an_unclosed_brace_keeps_the_text_once() {
+        // Found by the `interpolate` fuzz target: the text before the `${` was copied twice.
+        let i = env("a/c}${");
+        assert_eq!(i.text, "a/c}${");
+        assert!(i.error.is_some());
     }
 
     #[test]

@@ -61,6 +61,33 @@ fn overridden_label(old: &Setting, by: &Layer) -> String {
     )
 }
 
+/// FNV-1a: keys here are short strings, for which std's SipHash costs more than the rest
+/// of the merge.
+#[derive(Default)]
+pub struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// A map keyed by short strings.
+pub type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
+
 /// Merge the candidates (in any order) into `template`'s settings.
 pub fn merge(
     mut template: Component,
@@ -68,36 +95,69 @@ pub fn merge(
     mut sections: Vec<SectionCandidate>,
     layers: &[Layer],
 ) -> Component {
-    candidates.sort_by_key(|c| c.layer);
+    // Precedence order without moving the (large) candidates: usually they come in order.
+    if !candidates.is_sorted_by_key(|c| c.layer) {
+        candidates.sort_by_key(|c| c.layer);
+    }
     sections.sort_by_key(|s| s.layer);
     // Which property source owns each list: the highest one that sets any of it.
-    let mut owner: HashMap<String, usize> = HashMap::new();
+    let mut owner: FastMap<&str, usize> = FastMap::default();
     for c in &candidates {
         if let Some(r) = list_root(&c.setting) {
-            let e = owner.entry(r.to_string()).or_insert(c.source);
+            let e = owner.entry(r).or_insert(c.source);
             *e = (*e).max(c.source);
         }
     }
     let replaced = |root: Option<&str>, source: usize| {
         root.and_then(|r| owner.get(r)).is_some_and(|&o| o > source)
     };
-    let mut out: Vec<(usize, Setting)> = Vec::with_capacity(candidates.len());
-    let mut at: HashMap<String, usize> = HashMap::with_capacity(candidates.len());
-    for c in candidates {
+    // The candidates of each key, in precedence order (a linked list through `next`), the
+    // keys in order of first appearance.
+    const NONE: usize = usize::MAX;
+    let mut slot: FastMap<&str, (usize, usize)> = FastMap::default();
+    slot.reserve(candidates.len());
+    let mut heads: Vec<usize> = Vec::with_capacity(candidates.len());
+    let mut next = vec![NONE; candidates.len()];
+    for (i, c) in candidates.iter().enumerate() {
         if replaced(list_root(&c.setting), c.source) {
             continue;
         }
-        let mut s = c.setting;
-        match at.get(&s.match_key) {
-            Some(&i) => {
-                let (old_layer, old) = &out[i];
-                if *old_layer != c.layer {
+        match slot.get_mut(c.setting.match_key.as_str()) {
+            Some((_, last)) => {
+                next[*last] = i;
+                *last = i;
+            }
+            None => {
+                slot.insert(&c.setting.match_key, (i, i));
+                heads.push(i);
+            }
+        }
+    }
+    let kept_sections: Vec<bool> = sections
+        .iter()
+        .map(|s| !replaced(section_root(&s.section), s.source))
+        .collect();
+    drop(slot);
+    drop(owner);
+    let mut taken: Vec<Option<Candidate>> = candidates.into_iter().map(Some).collect();
+    template.settings = heads
+        .into_iter()
+        .filter_map(|head| {
+            let mut current = taken[head].take()?;
+            let mut i = next[head];
+            while i != NONE {
+                let follow = next[i];
+                let Some(mut newer) = taken[i].take() else {
+                    break;
+                };
+                i = follow;
+                if current.layer != newer.layer {
                     // The overridden value, and what it had overridden in turn.
-                    let label = overridden_label(old, &layers[c.layer]);
+                    let old = &current.setting;
                     let mut related = vec![Related {
                         file: old.file.clone(),
                         span: old.primary_span(),
-                        label,
+                        label: overridden_label(old, &layers[newer.layer]),
                     }];
                     if let Some(v) = &old.via {
                         related.extend(
@@ -107,21 +167,17 @@ pub fn merge(
                                 .cloned(),
                         );
                     }
-                    s.via_mut().related.extend(related);
+                    newer.setting.via_mut().related.extend(related);
                 }
-                out[i] = (c.layer, s);
+                current = newer;
             }
-            None => {
-                at.insert(s.match_key.clone(), out.len());
-                out.push((c.layer, s));
-            }
-        }
-    }
-    template.settings = out.into_iter().map(|(_, s)| s).collect();
+            Some(current.setting)
+        })
+        .collect();
     template.sections = sections
         .into_iter()
-        .filter(|s| !replaced(section_root(&s.section), s.source))
-        .map(|s| s.section)
+        .zip(kept_sections)
+        .filter_map(|(s, keep)| keep.then_some(s.section))
         .collect();
     template
 }

@@ -85,7 +85,9 @@ impl Plan {
     pub fn new<'a>(paths: impl IntoIterator<Item = (&'a Path, Option<FileKind>)>) -> Plan {
         let mut groups: HashMap<(Family, PathBuf), (usize, bool)> = HashMap::new();
         for (p, kind) in paths {
-            if let Some(key) = family(p, kind) {
+            // As the analysis will name it (`./a` and `a` are one directory).
+            let p = PathBuf::from(crate::source::display(p));
+            if let Some(key) = family(&p, kind) {
                 let e = groups.entry(key).or_default();
                 e.0 += 1;
                 e.1 |= kind == Some(FileKind::Compose);
@@ -99,6 +101,16 @@ impl Plan {
         if a.kind == FileKind::K8s {
             return !a.objects.is_empty() || a.components.iter().any(references_objects);
         }
+        // Values files form releases together only below an umbrella chart (`helm.rs`);
+        // a chart's values.yaml is large, so it is held only then.
+        let umbrella = a
+            .components
+            .first()
+            .and_then(chart_of)
+            .is_some_and(|c| c.key.is_some());
+        if a.kind == FileKind::HelmValues && !umbrella {
+            return false;
+        }
         let Some(key) = family(&a.file.path, Some(a.kind)) else {
             return false;
         };
@@ -107,7 +119,25 @@ impl Plan {
             None => false,
         }
     }
+
+    /// The directory group of a held file and how many files the plan expects in it, so
+    /// that a group can be judged as soon as its last file is analysed; `None` for a file
+    /// that waits for the whole scan (Kubernetes objects are looked up across all files).
+    pub fn group(&self, a: &Analysis) -> Option<(GroupKey, usize)> {
+        if a.kind == FileKind::K8s {
+            return None;
+        }
+        let key = family(&a.file.path, Some(a.kind))?;
+        let (n, _) = self.groups.get(&key)?;
+        Some((GroupKey(key.0, key.1), *n))
+    }
 }
+
+/// A directory's files of one family (Spring, compose, Helm values).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct GroupKey(Family, PathBuf);
+
+impl Plan {}
 
 /// Does a container take variables from ConfigMaps or Secrets?
 fn references_objects(c: &Component) -> bool {
@@ -137,14 +167,14 @@ fn is_values_yaml(a: &Analysis) -> bool {
 /// chart's `values.yaml` is always applied (it is the parent chart's values), each other
 /// file is one `-f` over it. In the chart's own directory `values.yaml` is the defaults
 /// themselves: each other file is one release over the embedded defaults.
-fn helm_releases(analyses: &[&Analysis], files: &[usize]) -> Vec<Vec<usize>> {
-    let umbrella = analyses[files[0]]
+fn helm_releases(files: &[&Analysis]) -> Vec<Vec<usize>> {
+    let umbrella = files[0]
         .components
         .first()
         .and_then(chart_of)
         .is_some_and(|c| c.key.is_some());
-    let base = files.iter().copied().find(|&i| is_values_yaml(analyses[i]));
-    let others = files.iter().copied().filter(|&i| Some(i) != base);
+    let base = (0..files.len()).find(|&i| is_values_yaml(files[i]));
+    let others = (0..files.len()).filter(|&i| Some(i) != base);
     match (umbrella, base) {
         (true, Some(b)) => std::iter::once(vec![b])
             .chain(others.map(|o| vec![b, o]))
@@ -248,15 +278,14 @@ pub fn assemble(analyses: &[&Analysis], opts: &Options) -> Assembly {
         }
     }
     for files in charts.into_values() {
-        for release in helm_releases(analyses, &files) {
-            let members: Vec<&Analysis> = release.iter().map(|&i| analyses[i]).collect();
-            let Some(chart) = members[0].components.first().and_then(chart_of) else {
-                continue;
-            };
-            if let Some(d) = helm::release(&members, chart) {
-                claimed.extend(release.iter().map(|&i| (i, 0)));
-                out.deployments.push(d);
-            }
+        let members: Vec<&Analysis> = files.iter().map(|&i| analyses[i]).collect();
+        let Some(chart) = members[0].components.first().and_then(chart_of) else {
+            continue;
+        };
+        let sets = helm_releases(&members);
+        for (set, d) in helm::releases(&members, &sets, chart) {
+            claimed.extend(set.iter().map(|&m| (files[m], 0)));
+            out.deployments.push(d);
         }
     }
     // Kubernetes containers, against the objects of every file.

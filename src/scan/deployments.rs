@@ -4,11 +4,12 @@
 //! findings go to the files they point at, each with that file's inline suppressions.
 
 use std::collections::HashMap;
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
 use super::file::{Checked, FileOutcome, builtins, drop_generic_duplicates};
-use crate::deploy::{self, Assembly};
+use crate::deploy::{self, Assembly, GroupKey, Plan};
 use crate::model::analysis::Analysis;
 use crate::model::deployment::{Deployment, Environment};
 use crate::model::finding::Finding;
@@ -78,6 +79,52 @@ fn in_environment(
             Some(f)
         })
         .collect()
+}
+
+/// Held files waiting for the rest of their group. A directory group (Spring, compose,
+/// Helm values) is judged as soon as its last file is analysed, so that memory follows the
+/// groups in flight; Kubernetes files and groups that never complete (a file that could
+/// not be read) wait for the end of the scan.
+#[derive(Default)]
+pub(super) struct Waiting {
+    groups: Mutex<HashMap<GroupKey, Vec<Analysis>>>,
+    whole_scan: Mutex<Vec<Analysis>>,
+}
+
+impl Waiting {
+    /// Hold a file; the files of its group when it completes the group.
+    pub(super) fn offer(&self, a: Analysis, plan: &Plan) -> Option<Vec<Analysis>> {
+        let Some((key, expected)) = plan.group(&a) else {
+            lock(&self.whole_scan).push(a);
+            return None;
+        };
+        let mut groups = lock(&self.groups);
+        let members = groups.entry(key.clone()).or_default();
+        members.push(a);
+        if members.len() >= expected {
+            groups.remove(&key)
+        } else {
+            None
+        }
+    }
+
+    /// Everything still waiting.
+    pub(super) fn rest(self) -> Vec<Analysis> {
+        let mut out = into_inner(self.whole_scan);
+        for (_, g) in into_inner(self.groups) {
+            out.extend(g);
+        }
+        out
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn into_inner<T>(m: Mutex<T>) -> T {
+    m.into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Assemble, check and suppress the held files; one [`Checked`] per file.

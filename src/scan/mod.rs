@@ -204,37 +204,47 @@ pub fn scan_with(opts: &ScanOptions, configs: &Configs) -> Result<Scanned, setup
         })
         .collect();
     let index = |s: &Arc<Scope>| scopes.iter().position(|x| Arc::ptr_eq(x, s)).unwrap_or(0);
-    // Phase 1, every file in parallel; files whose deployments span others are held.
-    let outcomes: Vec<_> = inputs
+    let dopts: Vec<crate::deploy::Options> =
+        per_scope.iter().map(|(o, _)| o.deploy_options()).collect();
+    // Phase 1, every file in parallel; files whose deployments span others are held, and a
+    // directory's group is judged as soon as its last file is analysed.
+    let waiting: Vec<deployments::Waiting> = scopes.iter().map(|_| Default::default()).collect();
+    let outcomes: Vec<(usize, Vec<Result<file::Checked, _>>)> = inputs
         .into_par_iter()
         .filter_map(|(i, scope)| {
             let n = index(&scope);
             let (o, ctx) = &per_scope[n];
-            file::process(i, o, &scopes[n].rules, ctx, &suppressors[n], &plan).map(|r| (n, r))
+            let rules = &scopes[n].rules;
+            let out = match file::process(i, o, rules, ctx, &suppressors[n], &plan)? {
+                Ok(file::Processed::Checked(out)) => vec![Ok(out)],
+                Ok(file::Processed::Held(a)) => {
+                    let group = waiting[n].offer(a, &plan)?;
+                    deployments::check_held(group, rules, &dopts[n], &suppressors[n])
+                        .into_iter()
+                        .map(Ok)
+                        .collect()
+                }
+                Err(p) => vec![Err(p)],
+            };
+            Some((n, out))
         })
         .collect();
     let mut files_of: Vec<Vec<String>> = vec![Vec::new(); scopes.len()];
     let mut fail_on = std::collections::HashMap::new();
     let mut scope_of = std::collections::HashMap::new();
-    let mut held: Vec<Vec<crate::model::analysis::Analysis>> =
-        (0..scopes.len()).map(|_| Vec::new()).collect();
     let mut checked = Vec::new();
-    for (n, o) in outcomes {
-        match o {
-            Ok(file::Processed::Checked(out)) => checked.push((n, out)),
-            Ok(file::Processed::Held(a)) => held[n].push(a),
-            Err(p) => report.problems.push(p),
+    for (n, outs) in outcomes {
+        for o in outs {
+            match o {
+                Ok(out) => checked.push((n, out)),
+                Err(p) => report.problems.push(p),
+            }
         }
     }
-    // Phase 2, the deployments across the held files (of one configuration scope).
-    for (n, files) in held.into_iter().enumerate() {
-        let o = &per_scope[n].0;
-        let out = deployments::check_held(
-            files,
-            &scopes[n].rules,
-            &o.deploy_options(),
-            &suppressors[n],
-        );
+    // Phase 2, the deployments across what is still held (Kubernetes objects and groups),
+    // within one configuration scope.
+    for (n, w) in waiting.into_iter().enumerate() {
+        let out = deployments::check_held(w.rest(), &scopes[n].rules, &dopts[n], &suppressors[n]);
         checked.extend(out.into_iter().map(|c| (n, c)));
     }
     for (n, out) in checked {
@@ -358,6 +368,20 @@ pub fn deployments(
     (out, problems)
 }
 
+/// What else tells two findings of one place apart (a deployment's component and related
+/// layers): groups of files are judged in the order their files finish, so the order before
+/// sorting depends on threads.
+fn tie_break(
+    f: &crate::model::finding::Finding,
+) -> (Option<String>, String, Vec<(String, usize, String)>) {
+    let related = f
+        .related
+        .iter()
+        .map(|r| (r.file.display_path(), r.span.start, r.label.clone()))
+        .collect();
+    (f.component.clone(), f.label.clone(), related)
+}
+
 /// Sort everything by position so that output never depends on threads; of equal
 /// findings keep the most severe.
 fn sort_and_dedup(report: &mut Report) {
@@ -366,6 +390,7 @@ fn sort_and_dedup(report: &mut Report) {
             f.sort_key(),
             std::cmp::Reverse(f.severity),
             f.message.clone(),
+            tie_break(f),
         )
     });
     report
@@ -376,6 +401,7 @@ fn sort_and_dedup(report: &mut Report) {
             s.finding.sort_key(),
             std::cmp::Reverse(s.finding.severity),
             s.finding.message.clone(),
+            tie_break(&s.finding),
         )
     });
     report
