@@ -1081,3 +1081,26 @@ fn every_format_reports_what_the_configuration_switched_off() {
             .any(|x| x == "C8001")
     );
 }
+
+/// A minified file (one long line) with more than 1000 findings: every format draws each
+/// finding from a window of the line, never the whole line, in time and memory bounds.
+#[test]
+fn findings_on_one_long_line_render_from_a_window() {
+    let d = tempfile::tempdir().unwrap();
+    let mut s = String::from("{");
+    s.push_str(&"a: 1, ".repeat(1200));
+    for i in 0..200_000 {
+        s.push_str(&format!("k{i}: v, "));
+    }
+    s.push_str("z: 1}\n");
+    fs::write(d.path().join("application.yaml"), &s).unwrap();
+    for format in FORMATS {
+        let (out, _, code) = bounded(d.path(), &["check", ".", "--format", format], 60);
+        assert_eq!(code, 1, "{format}");
+        assert!(
+            out.len() < 20_000_000,
+            "{format}: {} bytes of output",
+            out.len()
+        );
+    }
+}

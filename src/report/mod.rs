@@ -207,12 +207,60 @@ fn masks_in(masks: &[Span], range: std::ops::Range<usize>) -> impl Iterator<Item
 /// byte. `line` is 0-based.
 pub fn masked_line(text: &SourceText, line: usize, masks: &[Span]) -> String {
     let span = text.line_span(line);
+    masked_part(text, line, masks, 0, span.len())
+}
+
+/// Lines at least this long have their key-name masks computed once per render.
+const LONG_LINE: usize = 4096;
+
+type LineRanges = std::sync::Arc<Vec<std::ops::Range<usize>>>;
+
+thread_local! {
+    /// Masks of long lines (a minified file's one line), by text and line: every excerpt
+    /// of such a line costs its window, not the line. Each entry keeps its text alive,
+    /// so a key can never come to stand for another text.
+    static LONG_LINE_MASKS: std::cell::RefCell<Vec<(std::sync::Arc<str>, usize, LineRanges)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// [`keys::secret_ranges_in_line`] of a line, cached for long lines.
+fn line_ranges(text: &SourceText, line: usize, raw: &str) -> LineRanges {
+    if raw.len() < LONG_LINE {
+        return std::sync::Arc::new(keys::secret_ranges_in_line(raw));
+    }
+    let shared = text.shared();
+    LONG_LINE_MASKS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some((_, _, r)) = cache
+            .iter()
+            .find(|(t, l, _)| std::sync::Arc::ptr_eq(t, &shared) && *l == line)
+        {
+            return r.clone();
+        }
+        let r: LineRanges = std::sync::Arc::new(keys::secret_ranges_in_line(raw));
+        if cache.len() >= 16 {
+            cache.remove(0);
+        }
+        cache.push((shared, line, r.clone()));
+        r
+    })
+}
+
+/// Bytes `s..e` of a line (0-based), masked like [`masked_line`].
+fn masked_part(text: &SourceText, line: usize, masks: &[Span], s: usize, e: usize) -> String {
+    let span = text.line_span(line);
     let raw = text.slice(span);
-    let mut ranges: Vec<std::ops::Range<usize>> = masks_in(masks, span.range())
-        .map(|m| m.start.max(span.start) - span.start..m.end.min(span.end) - span.start)
+    let (from, to) = (span.start + s, span.start + e);
+    let mut ranges: Vec<std::ops::Range<usize>> = masks_in(masks, from..to)
+        .map(|m| m.start.max(from) - from..m.end.min(to) - from)
         .collect();
-    ranges.extend(keys::secret_ranges_in_line(raw));
-    star(raw, &ranges)
+    ranges.extend(
+        line_ranges(text, line, raw)
+            .iter()
+            .filter(|r| r.start < e && r.end > s)
+            .map(|r| r.start.max(s) - s..r.end.min(e) - s),
+    );
+    star(&raw[s..e], &ranges)
 }
 
 /// Lines longer than this are cut around the point of interest in every excerpt.
@@ -246,10 +294,35 @@ pub fn problem_line(
     let text = &file.text;
     let pos = text.position(span.start);
     let line_span = text.line_span(pos.line - 1);
-    let line = masked_line(text, pos.line - 1, masks);
-    let col = span.start.saturating_sub(line_span.start).min(line.len());
-    let (s, e) = window(&line, col);
-    (pos.line, line[s..e].to_string(), col - s)
+    let raw = text.slice(line_span);
+    let col = span.start.saturating_sub(line_span.start).min(raw.len());
+    let (s, e) = window(raw, col);
+    (
+        pos.line,
+        masked_part(text, pos.line - 1, masks, s, e),
+        col - s,
+    )
+}
+
+/// The line of `span`'s start as a snippet: masked, cut to [`MAX_LINE`] bytes around the
+/// span on long lines, and whether masking changed it.
+pub fn snippet_line(
+    file: &crate::source::SourceFile,
+    span: Span,
+    masks: &[Span],
+) -> (String, bool) {
+    let text = &file.text;
+    let line = text.line_index(span.start);
+    let line_span = text.line_span(line);
+    let raw = text.slice(line_span);
+    let col = text
+        .clamp(span.start)
+        .saturating_sub(line_span.start)
+        .min(raw.len());
+    let (s, e) = window(raw, col);
+    let masked = masked_part(text, line, masks, s, e);
+    let changed = masked != raw[s..e];
+    (masked, changed)
 }
 
 /// A few lines of a file, masked and escaped, that miette renders as if they were the
@@ -303,29 +376,29 @@ impl Excerpt {
                 out.push('\n');
             }
             let span = text.line_span(line);
-            let masked = masked_line(text, line, masks);
             let col = spans
                 .iter()
                 .find(|s| s.start >= span.start && s.start <= span.end)
                 .map_or(0, |s| s.start - span.start);
-            let (s, e) = window(&masked, col);
+            let (s, e) = window(text.slice(span), col);
+            // Only the window is masked: a long line costs its window per excerpt.
+            let masked = masked_part(text, line, masks, s, e);
             if s > 0 {
                 out.push('…');
             }
             map.push((span.start + s, out.len()));
-            let mut run = s;
-            for (i, c) in masked[s..e].char_indices() {
-                let at = s + i;
+            let mut run = 0;
+            for (i, c) in masked.char_indices() {
                 if crate::source::is_unsafe_char(c) && c != '\t' {
-                    out.push_str(&masked[run..at]);
-                    out.push_str(&escape::line(&masked[at..at + c.len_utf8()]));
-                    run = at + c.len_utf8();
-                    map.push((span.start + run, out.len()));
+                    out.push_str(&masked[run..i]);
+                    out.push_str(&escape::line(&masked[i..i + c.len_utf8()]));
+                    run = i + c.len_utf8();
+                    map.push((span.start + s + run, out.len()));
                 }
             }
-            out.push_str(&masked[run..e]);
+            out.push_str(&masked[run..]);
             map.push((span.start + e, out.len()));
-            if e < masked.len() {
+            if e < span.len() {
                 out.push('…');
             }
         }

@@ -157,9 +157,8 @@ impl Ctx<'_> {
             e = text.position(line.end.max(span.start));
         }
         let masks = masks_for(&self.report.secret_spans, &path);
-        let line = text.line_span(s.line - 1);
-        let snippet = super::masked_line(text, s.line - 1, masks);
-        if snippet != text.slice(line) {
+        let (snippet, masked) = super::snippet_line(file, span, masks);
+        if masked {
             self.redacted = true;
         }
         json!({
