@@ -8,16 +8,16 @@ use globset::{Glob, GlobMatcher};
 
 use crate::model::deployment::Environment;
 use crate::model::file_kind::FileKind;
-pub use crate::model::rule::Selector;
+pub(crate) use crate::model::rule::Selector;
 use crate::model::rule::{RuleInfo, Severity};
 use crate::model::settings::Product;
 use crate::source::Span;
 use crate::syntax::toml_tree::{self, Kind, Toml};
 
-pub const FILE_NAMES: [&str; 2] = ["camguard.toml", ".camguard.toml"];
+pub(crate) const FILE_NAMES: [&str; 2] = ["camguard.toml", ".camguard.toml"];
 
 /// An error in the configuration file.
-pub type ConfigError = crate::model::problem::SourceError;
+pub(crate) type ConfigError = crate::model::problem::SourceError;
 
 /// `[[ignore]]`: findings of some rules, in some files, optionally for one key.
 #[derive(Clone, Debug)]
@@ -65,7 +65,7 @@ pub struct Config {
 }
 
 impl Config {
-    pub fn defaults() -> Config {
+    pub(crate) fn defaults() -> Config {
         Config {
             require_reason: true,
             ..Config::default()
@@ -73,7 +73,7 @@ impl Config {
     }
 
     /// Selectors that match no loaded rule (typos), as errors pointing into the file.
-    pub fn unknown_selectors(&self, rules: &[Arc<RuleInfo>]) -> Vec<ConfigError> {
+    pub(crate) fn unknown_selectors(&self, rules: &[Arc<RuleInfo>]) -> Vec<ConfigError> {
         let (Some(path), Some(source)) = (&self.path, &self.source) else {
             return Vec::new();
         };
@@ -92,13 +92,14 @@ impl Config {
             .collect()
     }
 
+    #[cfg(test)]
     /// Is this rule enabled by `select` / `ignore`?
-    pub fn enabled(&self, code: &str, name: &str) -> bool {
+    pub(crate) fn enabled(&self, code: &str, name: &str) -> bool {
         let selected = self.select.is_empty() || self.select.iter().any(|s| s.matches(code, name));
         selected && !self.ignore.iter().any(|s| s.matches(code, name))
     }
 
-    pub fn severity_for(&self, code: &str, name: &str) -> Option<Severity> {
+    pub(crate) fn severity_for(&self, code: &str, name: &str) -> Option<Severity> {
         self.severity
             .iter()
             .rev()
@@ -111,7 +112,7 @@ impl Config {
     }
 
     /// `[[kind]] glob = ...`: file globs (relative to [`Config::base_dir_abs`]) and kinds.
-    pub fn kind_globs(&self) -> Vec<(GlobMatcher, FileKind)> {
+    pub(crate) fn kind_globs(&self) -> Vec<(GlobMatcher, FileKind)> {
         self.kinds
             .iter()
             .filter_map(|k| match k {
@@ -122,7 +123,7 @@ impl Config {
     }
 
     /// `[[kind]] image = ...`: image patterns and the products they stand for.
-    pub fn image_products(&self) -> Vec<(GlobMatcher, Product)> {
+    pub(crate) fn image_products(&self) -> Vec<(GlobMatcher, Product)> {
         self.kinds
             .iter()
             .filter_map(|k| match k {
@@ -133,7 +134,7 @@ impl Config {
     }
 
     /// The directory paths in the configuration are relative to, absolute.
-    pub fn base_dir_abs(&self) -> PathBuf {
+    pub(crate) fn base_dir_abs(&self) -> PathBuf {
         let base = self.base_dir();
         if base.is_absolute() {
             base
@@ -145,7 +146,7 @@ impl Config {
     }
 
     /// The directory paths in the configuration are relative to.
-    pub fn base_dir(&self) -> PathBuf {
+    pub(crate) fn base_dir(&self) -> PathBuf {
         self.path
             .as_ref()
             .and_then(|p| p.parent())
@@ -167,7 +168,7 @@ fn absolute(p: &Path) -> Option<PathBuf> {
 
 /// The repository a directory belongs to: the closest directory at or above it that
 /// holds `.git` (a directory, or the file of a worktree or submodule).
-pub fn repository_root(dir: &Path) -> Option<PathBuf> {
+pub(crate) fn repository_root(dir: &Path) -> Option<PathBuf> {
     let abs = absolute(dir)?;
     abs.ancestors()
         .find(|d| d.join(".git").exists())
@@ -211,7 +212,7 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
 
 /// The directory a configuration may reach: its repository, or without one the
 /// directory holding it.
-pub fn confinement_root(config_path: &Path) -> Option<PathBuf> {
+pub(crate) fn confinement_root(config_path: &Path) -> Option<PathBuf> {
     let dir = absolute(config_path)?.parent()?.to_path_buf();
     Some(repository_root(&dir).unwrap_or(dir))
 }
@@ -530,7 +531,7 @@ fn kind_mappings(r: &mut Reader<'_>, v: &Toml, c: &mut Config) {
 }
 
 /// `camunda-version` / `--camunda-version`: a Camunda 7 or 8 version (`8.7`, `8.8.2`, `7.22`).
-pub fn parse_camunda_version(text: &str) -> Result<crate::model::version::Version, String> {
+pub(crate) fn parse_camunda_version(text: &str) -> Result<crate::model::version::Version, String> {
     match crate::model::version::Version::parse(text) {
         Some(v) if (v.major == 7 || v.major == 8) && v.minor.is_some() => Ok(v),
         _ => Err(format!(
@@ -541,7 +542,7 @@ pub fn parse_camunda_version(text: &str) -> Result<crate::model::version::Versio
 
 /// A size: bytes (`1048576`), or a number with a unit: `B`, `KB`/`MB`/`GB` (powers of
 /// 1000) or `KiB`/`MiB`/`GiB` (powers of 1024), in any case, with or without a space.
-pub fn parse_size(text: &str) -> Result<u64, String> {
+pub(crate) fn parse_size(text: &str) -> Result<u64, String> {
     let t = text.trim();
     let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
     let (digits, unit) = t.split_at(split);
@@ -569,7 +570,7 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
 }
 
 /// Today's date as `YYYY-MM-DD` (UTC), for expiring ignores.
-pub fn today() -> String {
+pub(crate) fn today() -> String {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());

@@ -82,7 +82,7 @@ fn is_yaml(path: &Path) -> bool {
 }
 
 /// Camunda Run reads `configuration/default.yml` and `configuration/production.yml`.
-pub fn is_camunda_run_config(path: &Path) -> bool {
+pub(crate) fn is_camunda_run_config(path: &Path) -> bool {
     let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
         return false;
     };
@@ -98,7 +98,7 @@ pub fn is_camunda_run_config(path: &Path) -> bool {
 }
 
 /// Top-level sections of the camunda-platform chart's values.
-pub const HELM_SECTIONS: [&str; 12] = [
+pub(crate) const HELM_SECTIONS: [&str; 12] = [
     "orchestration",
     "zeebe",
     "zeebeGateway",
@@ -131,7 +131,7 @@ pub fn sniff(text: &str) -> Option<FileKind> {
 
 /// The kind of a document from its top-level keys (of every document of the file), and
 /// whether a compose service names an image.
-pub fn classify_keys<'a>(
+pub(crate) fn classify_keys<'a>(
     keys: impl IntoIterator<Item = &'a str>,
     has_image: bool,
 ) -> Option<FileKind> {
@@ -191,13 +191,14 @@ pub struct Candidate {
 
 impl Candidate {
     /// The file to read: the link's target for links inside the root, else the path.
-    pub fn read_path(&self) -> &Path {
+    pub(crate) fn read_path(&self) -> &Path {
         self.target.as_deref().unwrap_or(&self.path)
     }
 }
 
 /// A file's kind by the configuration that applies to it (`[[kind]]` globs).
-pub type KindByConfig<'a> = std::sync::Arc<dyn Fn(&Path) -> Option<FileKind> + Send + Sync + 'a>;
+pub(crate) type KindByConfig<'a> =
+    std::sync::Arc<dyn Fn(&Path) -> Option<FileKind> + Send + Sync + 'a>;
 
 #[derive(Default)]
 pub struct WalkOptions<'a> {
@@ -214,7 +215,7 @@ pub struct WalkOptions<'a> {
 
 impl WalkOptions<'_> {
     /// The kind of a file: by the configuration's globs, then by its name.
-    pub fn classify(&self, path: &Path) -> Option<FileKind> {
+    pub(crate) fn classify(&self, path: &Path) -> Option<FileKind> {
         if let Some(k) = self.by_config.as_ref().and_then(|f| f(path)) {
             return Some(k);
         }
@@ -230,7 +231,7 @@ impl WalkOptions<'_> {
 
 /// What a walk found.
 #[derive(Debug, Default)]
-pub struct Walk {
+pub(crate) struct Walk {
     pub candidates: Vec<Candidate>,
     /// Configuration files (recognised by name or `[[kind]]` glob) that ignore rules set
     /// aside: untracked files a `.gitignore` of the repository matches.
@@ -255,7 +256,7 @@ pub fn discover(
 /// are tracked, and when it cannot be read every file counts as tracked). `.ignore`
 /// files, `.git/info/exclude` and the user's global excludes are never read, and outside
 /// a repository no ignore file applies. `--no-ignore` (`no_ignore`) sets nothing aside.
-pub fn walk(paths: &[PathBuf], opts: &WalkOptions, problems: &mut Vec<Problem>) -> Walk {
+pub(crate) fn walk(paths: &[PathBuf], opts: &WalkOptions, problems: &mut Vec<Problem>) -> Walk {
     let mut out = Walk::default();
     for root in paths {
         let meta = match fs::metadata(root) {
@@ -554,7 +555,7 @@ pub fn read_text(path: &Path, max_size: u64) -> Result<String, Problem> {
 /// Memory follows what is read, never what the file claims: nothing is allocated by
 /// the size the metadata reports, and reading stops at the first NUL byte, so a sparse
 /// file of any size costs one chunk.
-pub fn read_text_as(path: &Path, shown: &Path, max_size: u64) -> Result<String, Problem> {
+pub(crate) fn read_text_as(path: &Path, shown: &Path, max_size: u64) -> Result<String, Problem> {
     let shown = display(shown);
     let io = |e: std::io::Error| Problem::new(ProblemKind::Io, &shown, format!("cannot read: {e}"));
     let meta = fs::metadata(path).map_err(io)?;

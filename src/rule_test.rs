@@ -9,7 +9,7 @@ use crate::scan::setup::{self, SetupError};
 use crate::scan::{self, ScanOptions};
 
 /// (1-based line that must be flagged, rule code)
-pub type Expected = (usize, String);
+pub(crate) type Expected = (usize, String);
 
 /// `# expect: A, B` (must fire) or `# ok: A` (must not fire) on the next content line.
 fn annotation(line: &str) -> Option<(bool, Vec<String>)> {
@@ -73,14 +73,14 @@ pub struct FixtureOutcome {
 }
 
 impl FixtureOutcome {
-    pub fn missing(&self) -> Vec<&Expected> {
+    pub(crate) fn missing(&self) -> Vec<&Expected> {
         self.expected
             .iter()
             .filter(|e| !self.actual.contains(e))
             .collect()
     }
 
-    pub fn unexpected(&self) -> Vec<&Expected> {
+    pub(crate) fn unexpected(&self) -> Vec<&Expected> {
         self.actual
             .iter()
             .filter(|a| !self.expected.contains(a))
@@ -187,7 +187,7 @@ fn expected_is_empty(text: &str, code: &str) -> bool {
 }
 
 /// The products camguard recognises in a file (of every component).
-pub fn detected_products(path: &Path) -> Vec<crate::model::settings::Product> {
+pub(crate) fn detected_products(path: &Path) -> Vec<crate::model::settings::Product> {
     use crate::discover;
     let Ok(text) = discover::read_text(path, discover::DEFAULT_MAX_FILE_SIZE) else {
         return Vec::new();
@@ -231,7 +231,7 @@ pub fn files_below(dir: &Path) -> Vec<PathBuf> {
 
 /// Files beside fixtures that give them context and are not fixtures themselves: the
 /// configuration (`camunda-version`) and a chart's `Chart.yaml` (its version).
-pub fn is_fixture_support(path: &Path) -> bool {
+pub(crate) fn is_fixture_support(path: &Path) -> bool {
     path.file_name()
         .is_some_and(|n| n == "camguard.toml" || n == "Chart.yaml")
 }
@@ -261,7 +261,7 @@ pub fn fixtures_for(root: &Path, code: &str) -> RuleFixtures {
 }
 
 /// The outcome of `camguard test-rules DIR`.
-pub struct DirRun {
+pub(crate) struct DirRun {
     /// One `FAIL ...` line per failure, then `N passed, N failed`.
     pub text: String,
     pub failed: usize,
@@ -269,7 +269,7 @@ pub struct DirRun {
 
 /// Test the rule files of `dir` against the fixtures beside them: every fixture for every
 /// rule of the directory, and every rule must be expected by some fixture.
-pub fn test_dir(dir: &Path) -> Result<DirRun, SetupError> {
+pub(crate) fn test_dir(dir: &Path) -> Result<DirRun, SetupError> {
     let custom = setup::read_rules_dir(dir)?;
     if custom.is_empty() {
         return Err(SetupError::Message(format!(

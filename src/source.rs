@@ -15,39 +15,31 @@ pub struct Span {
 }
 
 impl Span {
-    pub const fn new(start: usize, end: usize) -> Self {
+    pub(crate) const fn new(start: usize, end: usize) -> Self {
         Span { start, end }
     }
 
-    pub const fn empty(at: usize) -> Self {
+    pub(crate) const fn empty(at: usize) -> Self {
         Span { start: at, end: at }
     }
 
-    pub const fn len(&self) -> usize {
+    pub(crate) const fn len(&self) -> usize {
         self.end.saturating_sub(self.start)
     }
 
-    pub const fn is_empty(&self) -> bool {
+    pub(crate) const fn is_empty(&self) -> bool {
         self.end <= self.start
     }
 
-    pub fn range(&self) -> Range<usize> {
+    pub(crate) fn range(&self) -> Range<usize> {
         self.start..self.end
     }
 
     /// Shift a span found in an embedded document back into its container.
-    pub const fn offset(&self, by: usize) -> Self {
+    pub(crate) const fn offset(&self, by: usize) -> Self {
         Span {
             start: self.start + by,
             end: self.end + by,
-        }
-    }
-
-    /// The smallest span covering both.
-    pub fn cover(&self, other: Span) -> Span {
-        Span {
-            start: self.start.min(other.start),
-            end: self.end.max(other.end),
         }
     }
 }
@@ -81,20 +73,20 @@ impl SourceText {
         SourceText { text, line_starts }
     }
 
-    pub fn text(&self) -> &str {
+    pub(crate) fn text(&self) -> &str {
         &self.text
     }
 
-    pub fn shared(&self) -> Arc<str> {
+    pub(crate) fn shared(&self) -> Arc<str> {
         Arc::clone(&self.text)
     }
 
-    pub fn line_count(&self) -> usize {
+    pub(crate) fn line_count(&self) -> usize {
         self.line_starts.len()
     }
 
     /// Clamp an offset into the text and onto a character boundary.
-    pub fn clamp(&self, offset: usize) -> usize {
+    pub(crate) fn clamp(&self, offset: usize) -> usize {
         let mut o = offset.min(self.text.len());
         while o > 0 && !self.text.is_char_boundary(o) {
             o -= 1;
@@ -103,7 +95,7 @@ impl SourceText {
     }
 
     /// 0-based line index containing `offset`.
-    pub fn line_index(&self, offset: usize) -> usize {
+    pub(crate) fn line_index(&self, offset: usize) -> usize {
         let offset = self.clamp(offset);
         match self.line_starts.binary_search(&offset) {
             Ok(i) => i,
@@ -112,7 +104,7 @@ impl SourceText {
     }
 
     /// Byte span of a 0-based line, without its line terminator.
-    pub fn line_span(&self, line: usize) -> Span {
+    pub(crate) fn line_span(&self, line: usize) -> Span {
         let start = self
             .line_starts
             .get(line)
@@ -170,12 +162,12 @@ impl SourceFile {
     }
 }
 
-pub type FileRef = Arc<SourceFile>;
+pub(crate) type FileRef = Arc<SourceFile>;
 
 /// How spans of a document embedded in another file (a block scalar holding an
 /// application.yaml) map back to the container file.
 #[derive(Clone, Debug, Default)]
-pub enum SpanMap {
+pub(crate) enum SpanMap {
     #[default]
     Identity,
     /// One entry per line of the embedded text, sorted by `text`, possibly followed by
@@ -191,7 +183,7 @@ pub enum SpanMap {
 /// embedding removed), one ending there ends right after the file's line break before
 /// the line (`\n` or `\r\n`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct LineMap {
+pub(crate) struct LineMap {
     /// Offset of the line in the embedded text.
     pub text: usize,
     /// Offset of the line's content in the file.
@@ -203,7 +195,7 @@ pub struct LineMap {
 impl SpanMap {
     /// The file offset of a position in the embedded text (where a span starts, or a
     /// point).
-    pub fn offset(&self, o: usize) -> usize {
+    pub(crate) fn offset(&self, o: usize) -> usize {
         match self {
             SpanMap::Identity => o,
             SpanMap::Fixed(s) => s.start,
@@ -232,7 +224,7 @@ impl SpanMap {
         lines.get(i)
     }
 
-    pub fn span(&self, s: Span) -> Span {
+    pub(crate) fn span(&self, s: Span) -> Span {
         match self {
             SpanMap::Fixed(f) => *f,
             _ => {
@@ -253,7 +245,7 @@ impl SpanMap {
 /// line and paragraph separators, and the bidirectional controls that reorder what a
 /// reader sees (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069). Every output
 /// shows them escaped (`crate::report::escape`); path display uses the same set.
-pub fn is_unsafe_char(c: char) -> bool {
+pub(crate) fn is_unsafe_char(c: char) -> bool {
     matches!(c,
         '\0'..='\x1f'
         | '\x7f'..='\u{9f}'
@@ -324,7 +316,7 @@ fn plain(p: &std::path::Path) -> String {
 }
 
 /// Remove `.` and resolve `..` lexically (no file system access).
-pub fn normalize(p: &std::path::Path) -> std::path::PathBuf {
+pub(crate) fn normalize(p: &std::path::Path) -> std::path::PathBuf {
     use std::path::{Component, PathBuf};
     let mut out = PathBuf::new();
     for c in p.components() {
@@ -344,7 +336,7 @@ pub fn normalize(p: &std::path::Path) -> std::path::PathBuf {
 /// A path as found (relative to the working directory, or absolute) relative to an
 /// absolute base directory, with `/` separators: how globs of a configuration file,
 /// which are relative to that file, are matched wherever camguard was started.
-pub fn relative_to_base(base: &std::path::Path, path: &std::path::Path) -> String {
+pub(crate) fn relative_to_base(base: &std::path::Path, path: &std::path::Path) -> String {
     let abs = if path.is_absolute() {
         path.to_path_buf()
     } else {
@@ -357,7 +349,7 @@ pub fn relative_to_base(base: &std::path::Path, path: &std::path::Path) -> Strin
 }
 
 /// The path of a file relative to the root, with `/` separators.
-pub fn relative_path(root: &std::path::Path, display: &str) -> String {
+pub(crate) fn relative_path(root: &std::path::Path, display: &str) -> String {
     use std::path::{Path, PathBuf};
     let path = Path::new(display);
     let abs = if path.is_absolute() {

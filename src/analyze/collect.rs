@@ -9,7 +9,7 @@ use crate::syntax::flat::FlatFile;
 use crate::syntax::yaml::{Node, NodeKind, Style};
 
 /// Collects settings (and the enclosing sections) of one component.
-pub struct Collector<'a> {
+pub(crate) struct Collector<'a> {
     pub component: &'a mut Component,
     pub form: Form,
     pub placeholders: Placeholders,
@@ -20,13 +20,13 @@ pub struct Collector<'a> {
 }
 
 impl Collector<'_> {
-    pub fn push(&mut self, key: String, value: Value, key_span: Span, value_span: Span) {
+    pub(crate) fn push(&mut self, key: String, value: Value, key_span: Span, value_span: Span) {
         let match_key = match_key(&key, self.component.style);
         self.push_raw(key, match_key, value, key_span, value_span, self.form);
     }
 
     /// A setting whose match key is already known.
-    pub fn push_raw(
+    pub(crate) fn push_raw(
         &mut self,
         key: String,
         match_key: String,
@@ -52,7 +52,7 @@ impl Collector<'_> {
 
     /// An environment variable: the key is converted to its dotted form for matching
     /// (Spring relaxed binding) but displayed as written.
-    pub fn push_env(&mut self, name: &str, value: Value, key_span: Span, value_span: Span) {
+    pub(crate) fn push_env(&mut self, name: &str, value: Value, key_span: Span, value_span: Span) {
         let dotted = env_to_dotted(name);
         let match_key = match_key(&dotted, self.component.style);
         self.push_raw(
@@ -76,7 +76,7 @@ impl Collector<'_> {
 
     /// Flatten a YAML node into dotted keys: maps join with `.`, lists of maps get
     /// `[n]`, lists of scalars become one list value.
-    pub fn yaml(&mut self, prefix: &str, node: &Node) {
+    pub(crate) fn yaml(&mut self, prefix: &str, node: &Node) {
         // Depth is bounded by the YAML parser's limits, so recursion is safe here.
         match &node.kind {
             NodeKind::Map(entries) => {
@@ -128,7 +128,7 @@ impl Collector<'_> {
     }
 
     /// Entries of a .properties file.
-    pub fn properties(&mut self, flat: &FlatFile) {
+    pub(crate) fn properties(&mut self, flat: &FlatFile) {
         for e in &flat.entries {
             let value = if e.value.is_empty() {
                 Value::Null
@@ -140,7 +140,7 @@ impl Collector<'_> {
     }
 
     /// Entries of a .env file.
-    pub fn dotenv(&mut self, flat: &FlatFile) {
+    pub(crate) fn dotenv(&mut self, flat: &FlatFile) {
         for e in &flat.entries {
             let value = if e.value.is_empty() && !e.quoted {
                 Value::Null
@@ -173,7 +173,7 @@ fn join(prefix: &str, name: &str) -> String {
 }
 
 /// Which Camunda products a Spring configuration configures, from its keys.
-pub fn spring_products(component: &Component, run_hint: bool) -> Vec<Product> {
+pub(crate) fn spring_products(component: &Component, run_hint: bool) -> Vec<Product> {
     const C8_PREFIXES: [&str; 15] = [
         "camundasecurity",
         "camundaapi",

@@ -174,7 +174,7 @@ fn looks_like_application_config(name: &str, target: Option<&str>) -> bool {
 /// Settings that `env_file`s may add to the services of one compose file: each service
 /// gets every variable of its env_files, so many services sharing a large one would
 /// multiply them without bound.
-pub const MAX_ENV_FILE_SETTINGS: usize = 200_000;
+pub(crate) const MAX_ENV_FILE_SETTINGS: usize = 200_000;
 
 /// The env_files of one compose document: each read and parsed once, however many
 /// services name it.
@@ -359,7 +359,7 @@ pub fn analyze(a: &mut Analysis, root: &Node, ctx: &super::Context) {
 
 /// Parse an embedded application.yaml into a component, spans mapped back (its
 /// duplicate keys, syntax errors and comments count as the file's own).
-pub fn embed_spring(a: &mut Analysis, c: &mut Component, src: &str, content: &Node) {
+pub(crate) fn embed_spring(a: &mut Analysis, c: &mut Component, src: &str, content: &Node) {
     let Some((text, map)) = embedded(src, content) else {
         return;
     };

@@ -5,7 +5,7 @@ use crate::source::{LineMap, Span, SpanMap};
 use crate::syntax::yaml::{Node, Style};
 
 /// The embedded text of a scalar node and the map from its offsets to the file's.
-pub fn embedded(src: &str, node: &Node) -> Option<(String, SpanMap)> {
+pub(crate) fn embedded(src: &str, node: &Node) -> Option<(String, SpanMap)> {
     let s = node.as_scalar()?;
     let value = s.value.clone();
     let raw = src.get(node.span.range())?;
@@ -157,7 +157,7 @@ mod tests {
 
     use crate::analyze::{Context, analyze};
     use crate::discover::FileKind;
-    use crate::model::settings::SourceFile;
+    use crate::source::SourceFile;
 
     /// The three hosts that embed a document in a `|` block scalar: (kind, file name,
     /// lines before the block, indentation of the block's content).

@@ -92,7 +92,7 @@ const OPTIMIZE_ENV: &[(&str, &str)] = &[
 
 /// How a container reads its environment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum EnvReader {
+pub(crate) enum EnvReader {
     /// Spring Boot relaxed binding (Camunda 7, Camunda 8, unknown images).
     Spring,
     Optimize,
@@ -100,7 +100,7 @@ pub enum EnvReader {
     Opensearch,
 }
 
-pub fn reader_for(products: &[Product]) -> EnvReader {
+pub(crate) fn reader_for(products: &[Product]) -> EnvReader {
     if products.contains(&Product::Optimize) {
         EnvReader::Optimize
     } else if products.contains(&Product::Elasticsearch) {
@@ -112,7 +112,7 @@ pub fn reader_for(products: &[Product]) -> EnvReader {
     }
 }
 
-pub fn style_for(reader: EnvReader) -> KeyStyle {
+pub(crate) fn style_for(reader: EnvReader) -> KeyStyle {
     match reader {
         EnvReader::Spring => KeyStyle::Relaxed,
         _ => KeyStyle::Literal,
@@ -131,7 +131,7 @@ fn es_setting_name(name: &str) -> Option<String> {
 }
 
 /// Add one environment variable to a component.
-pub fn push_env(
+pub(crate) fn push_env(
     col: &mut Collector<'_>,
     reader: EnvReader,
     name: &str,
@@ -215,7 +215,7 @@ fn push_system_properties(
 }
 
 /// Which products an image runs, from its repository name.
-pub fn image_products(image: &str) -> Vec<Product> {
+pub(crate) fn image_products(image: &str) -> Vec<Product> {
     let no_digest = image.split('@').next().unwrap_or(image);
     // Drop the tag (a colon after the last slash) and a registry host.
     let last_slash = no_digest.rfind('/').map_or(0, |i| i + 1);

@@ -32,7 +32,7 @@ const APP_SECTIONS: &[(&str, Product)] = &[
 
 /// Does the root look like camunda-platform chart values: a chart section, or a
 /// `global:` block with the chart's global settings?
-pub fn is_camunda_chart(root: &Node) -> bool {
+pub(crate) fn is_camunda_chart(root: &Node) -> bool {
     const GLOBAL_KEYS: [&str; 6] = [
         "identity",
         "security",
@@ -56,7 +56,7 @@ pub fn is_camunda_chart(root: &Node) -> bool {
 
 /// `env:` entries of a Kubernetes container spec: `- name: X` / `value: Y`.
 /// `valueFrom` entries are indirect (a Secret or ConfigMap) and skipped.
-pub fn container_env(col: &mut Collector<'_>, reader: EnvReader, env: &Node) {
+pub(crate) fn container_env(col: &mut Collector<'_>, reader: EnvReader, env: &Node) {
     let Some(items) = env.as_seq() else { return };
     for item in items {
         let (Some(name_node), Some(value_node)) = (item.get("name"), item.get("value")) else {

@@ -28,13 +28,13 @@ use collect::{Collector, spring_products};
 
 /// Where findings about absent keys point when nothing encloses them: the first line
 /// of content.
-pub fn anchor(file: &FileRef) -> Span {
+pub(crate) fn anchor(file: &FileRef) -> Span {
     Span::empty(first_content_offset(file.text.text()))
 }
 
 /// Parse YAML text (the file, or a document embedded in it) and record its issues and
 /// comments with spans mapped into the file.
-pub fn parse_yaml_text(a: &mut Analysis, text: &str, map: &SpanMap) -> Vec<yaml::Node> {
+pub(crate) fn parse_yaml_text(a: &mut Analysis, text: &str, map: &SpanMap) -> Vec<yaml::Node> {
     let parsed = yaml::parse_with(text, may_hold_directive(text));
     let embedded = !matches!(map, SpanMap::Identity);
     let what = if embedded {
@@ -109,7 +109,7 @@ fn flat_comments(a: &mut Analysis, flat: &crate::syntax::flat::FlatFile, map: &S
 /// Normalise text of a configuration-file kind into one component. `map` places the
 /// text in the file (identity for the file itself); `name_hint` is the file name the
 /// text has (for Camunda Run detection).
-pub fn config_component(
+pub(crate) fn config_component(
     a: &mut Analysis,
     kind: FileKind,
     text: &str,
@@ -212,7 +212,7 @@ pub fn config_component(
 /// document, whatever their quoting or syntax and however long the comments before them
 /// (what [`crate::discover::sniff`] misses). For a Kubernetes document every document of
 /// the file counts; a compose file needs a service with an `image`.
-pub fn sniff_parsed(text: &str) -> Option<FileKind> {
+pub(crate) fn sniff_parsed(text: &str) -> Option<FileKind> {
     let parsed = yaml::parse_with(text, false);
     let mut keys: Vec<&str> = Vec::new();
     let mut has_image = false;
@@ -258,7 +258,7 @@ impl Default for Context {
 
 impl Context {
     /// Products of a container image: the configuration's mapping first.
-    pub fn image_products(&self, image: &str) -> Vec<Product> {
+    pub(crate) fn image_products(&self, image: &str) -> Vec<Product> {
         let mapped = self
             .images
             .iter()
@@ -273,7 +273,7 @@ impl Context {
 
 impl Context {
     /// Read a file a configuration refers to (a compose `env_file`).
-    pub fn read_related(&self, path: &Path) -> Result<FileRef, Problem> {
+    pub(crate) fn read_related(&self, path: &Path) -> Result<FileRef, Problem> {
         if path.is_absolute() {
             return Err(Problem::new(
                 ProblemKind::Io,

@@ -9,7 +9,7 @@ use crate::model::version::{KnownVersion, Version, VersionSource, image_version}
 use crate::syntax::yaml::{self, Node};
 
 /// The version an image's tag names, for the product it runs.
-pub fn from_image(c: &mut Component, image: &str) {
+pub(crate) fn from_image(c: &mut Component, image: &str) {
     if let Some((product, version)) = image_version(image)
         && c.products.contains(&product)
     {
@@ -26,7 +26,7 @@ pub fn from_image(c: &mut Component, image: &str) {
 /// 8.5, 11 is 8.6, 12 is 8.7, 13 is 8.8, 14 is 8.9, 15 is 8.10 (`charts/camunda-platform-8.*/
 /// Chart.yaml` `version` and `appVersion`, camunda/camunda-platform-helm @ b5c494d2).
 /// A later major is not guessed.
-pub fn camunda_of_chart(chart: &Version) -> Option<Version> {
+pub(crate) fn camunda_of_chart(chart: &Version) -> Option<Version> {
     let minor = match chart.major {
         8 => chart.minor?,
         9..=15 => chart.major - 5,
@@ -56,7 +56,7 @@ fn constraint_chart(text: &str) -> Option<Version> {
 
 /// `Chart.yaml` of the chart these values belong to: the camunda-platform chart itself
 /// (`appVersion`, else `version`), or an umbrella chart depending on it.
-pub fn chart_yaml(text: &str, path: &str) -> Option<KnownVersion> {
+pub(crate) fn chart_yaml(text: &str, path: &str) -> Option<KnownVersion> {
     let parsed = yaml::parse_with(text, false);
     let root: &Node = parsed.docs.first()?;
     let field = |n: &Node, k: &str| n.get(k).and_then(Node::as_str).map(str::to_string);
@@ -95,7 +95,7 @@ pub fn chart_yaml(text: &str, path: &str) -> Option<KnownVersion> {
 /// The chart version of a values file, from the `Chart.yaml` in its directory. The path
 /// comes from the scanned file's own (never from file content); like every referenced file
 /// it must stay inside the scanned tree and under the size limit.
-pub fn chart_beside(values: &Path, ctx: &Context) -> Option<KnownVersion> {
+pub(crate) fn chart_beside(values: &Path, ctx: &Context) -> Option<KnownVersion> {
     let chart = values.parent().unwrap_or(Path::new("")).join("Chart.yaml");
     if !chart.is_file() {
         return None;
@@ -111,7 +111,7 @@ pub fn chart_beside(values: &Path, ctx: &Context) -> Option<KnownVersion> {
 }
 
 /// Give the components of chart values the Camunda version of their chart.
-pub fn apply_chart(components: &mut [Component], chart: &KnownVersion) {
+pub(crate) fn apply_chart(components: &mut [Component], chart: &KnownVersion) {
     for c in components {
         for p in [Product::CamundaHelm, Product::Camunda8, Product::Optimize] {
             if c.products.contains(&p) {
@@ -127,7 +127,7 @@ pub fn apply_chart(components: &mut [Component], chart: &KnownVersion) {
 /// `camunda-version` (configuration or command line) for components whose version is not
 /// known otherwise: an 8.x version for Camunda 8, its charts and Optimize 8.x; a 7.x
 /// version for Camunda 7.
-pub fn apply_configured(components: &mut [Component], configured: &Version) {
+pub(crate) fn apply_configured(components: &mut [Component], configured: &Version) {
     for c in components {
         let products = c.products.clone();
         for p in products {

@@ -18,7 +18,7 @@ fn image(node: &Node) -> Option<(String, crate::source::Span)> {
 
 /// A compose service: its image, the `environment` entries without a value (taken from
 /// the shell or `.env`) and its `env_file` paths.
-pub fn compose_service(svc: &Node) -> Wiring {
+pub(crate) fn compose_service(svc: &Node) -> Wiring {
     let mut w = Wiring {
         image: image(svc),
         ..Wiring::default()
@@ -84,7 +84,7 @@ fn key_ref(n: &Node) -> Option<EnvSource> {
 }
 
 /// A Kubernetes container's `env` and `envFrom`, when it has either.
-pub fn k8s_container(doc: &Node, container: &Node) -> Option<Wiring> {
+pub(crate) fn k8s_container(doc: &Node, container: &Node) -> Option<Wiring> {
     let env = container.get("env").and_then(Node::as_seq).unwrap_or(&[]);
     let env_from = container
         .get("envFrom")
@@ -157,7 +157,7 @@ pub fn k8s_container(doc: &Node, container: &Node) -> Option<Wiring> {
 /// A ConfigMap's `data` or a Secret's `data` (base64) and `stringData`, in that order: for
 /// the same key the last entry wins, so `stringData` wins over `data` (K8S-SEC,
 /// docs/deployments.md §5).
-pub fn k8s_object(kind: &str, doc: &Node) -> Option<K8sObject> {
+pub(crate) fn k8s_object(kind: &str, doc: &Node) -> Option<K8sObject> {
     let kind = match kind {
         "ConfigMap" => ObjectKind::ConfigMap,
         "Secret" => ObjectKind::Secret,
@@ -208,7 +208,7 @@ pub fn k8s_object(kind: &str, doc: &Node) -> Option<K8sObject> {
 /// The camunda-platform chart a values file is for: its own `Chart.yaml` beside it (the
 /// chart's directory), or an umbrella chart's dependency on it, in the values file's
 /// directory or the one above; `Chart.lock` gives the exact version of a dependency.
-pub fn helm_chart(values: &FileRef, ctx: &super::Context) -> Option<Wiring> {
+pub(crate) fn helm_chart(values: &FileRef, ctx: &super::Context) -> Option<Wiring> {
     let dir = values.path.parent()?;
     for d in [Some(dir), dir.parent()].into_iter().flatten() {
         let Some(chart) = read_beside(&d.join("Chart.yaml"), ctx) else {
@@ -290,7 +290,7 @@ fn dependency(root: &Node, file: &FileRef, exact: bool) -> Option<ChartRef> {
 }
 
 /// Standard base64 (whitespace ignored) into UTF-8 text.
-pub fn decode_base64(text: &str) -> Option<String> {
+pub(crate) fn decode_base64(text: &str) -> Option<String> {
     let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(compact.as_bytes())

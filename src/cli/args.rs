@@ -6,7 +6,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::model::file_kind::FileKind;
 use crate::model::rule::Severity;
-pub use crate::report::Format;
+pub(crate) use crate::report::Format;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -14,13 +14,13 @@ pub use crate::report::Format;
     version,
     about = "Security auditor for Camunda, Optimize, Elasticsearch and OpenSearch configuration"
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     pub command: Command,
 }
 
 #[derive(Subcommand, Debug)]
-pub enum Command {
+pub(crate) enum Command {
     /// Check configuration files and report deviations from the hardening guidance.
     Check(Box<CheckArgs>),
     /// List every rule (shipped, and those of `rules-dir` and `--rules`).
@@ -69,7 +69,7 @@ pub enum Command {
 /// Where `rules` and `explain` find custom rules: the configuration's `rules-dir` (the
 /// closest camguard.toml above the working directory, or `--config`) and `--rules`.
 #[derive(clap::Args, Debug, Clone, Default)]
-pub struct CustomRules {
+pub(crate) struct CustomRules {
     /// Also load the rule files of this directory (repeatable).
     #[arg(long = "rules", value_name = "DIR")]
     pub rules_dirs: Vec<PathBuf>,
@@ -82,7 +82,7 @@ pub struct CustomRules {
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
-pub enum ListFormat {
+pub(crate) enum ListFormat {
     Human,
     Json,
     /// The rule reference page (docs/rules.md).
@@ -91,13 +91,13 @@ pub enum ListFormat {
 
 /// `--output FORMAT=PATH` (`-` is standard output).
 #[derive(Clone, Debug)]
-pub struct OutputSpec {
+pub(crate) struct OutputSpec {
     pub format: Format,
     pub path: PathBuf,
 }
 
 impl OutputSpec {
-    pub fn is_stdout(&self) -> bool {
+    pub(crate) fn is_stdout(&self) -> bool {
         self.path.as_os_str() == "-"
     }
 }
@@ -124,7 +124,7 @@ fn parse_output(s: &str) -> Result<OutputSpec, String> {
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
-pub enum FailOn {
+pub(crate) enum FailOn {
     Critical,
     High,
     Medium,
@@ -132,7 +132,7 @@ pub enum FailOn {
 }
 
 impl FailOn {
-    pub fn severity(self) -> Severity {
+    pub(crate) fn severity(self) -> Severity {
         match self {
             FailOn::Critical => Severity::Critical,
             FailOn::High => Severity::High,
@@ -143,14 +143,14 @@ impl FailOn {
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
-pub enum Color {
+pub(crate) enum Color {
     Auto,
     Always,
     Never,
 }
 
 #[derive(clap::Args, Debug)]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     /// Files or directories to check (`-` reads standard input) [default: .].
     pub paths: Vec<PathBuf>,
     /// Output format.

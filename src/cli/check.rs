@@ -18,15 +18,9 @@ use crate::scan::setup::{self, SetupError};
 use crate::scan::{self, DEFAULT_MAX_FILE_SIZE, ScanOptions, StdinInput};
 use crate::source::display;
 
-/// Does the report fail the gate? Any finding at or above `fail_on`, and any file that
-/// could not be fully checked.
-pub fn fails(report: &Report, fail_on: Severity) -> bool {
-    fails_per_file(report, &HashMap::new(), fail_on)
-}
-
 /// [`fails`], with each file's threshold taken from the configuration that applied to it
 /// (`default` for files not in the map).
-pub fn fails_per_file(
+pub(crate) fn fails_per_file(
     report: &Report,
     fail_on: &HashMap<String, Severity>,
     default: Severity,
@@ -131,7 +125,7 @@ fn selectors(v: &[String]) -> Vec<Selector> {
 
 /// The configurations of the run: discovered per file, given, or none; with the command
 /// line's selection and thresholds on top.
-pub fn configurations(
+pub(crate) fn configurations(
     config: Option<&Path>,
     isolated: bool,
     overrides: Overrides,
@@ -144,7 +138,7 @@ pub fn configurations(
     }
 }
 
-pub fn run(args: CheckArgs, shipped: &RuleSet) -> u8 {
+pub(crate) fn run(args: CheckArgs, shipped: &RuleSet) -> u8 {
     let (paths, stdin) = match inputs(&args) {
         Ok(i) => i,
         Err(e) => {

@@ -17,7 +17,7 @@ use crate::source::{SourceFile, display};
 /// The shipped rules plus the custom ones `rules` and `explain` should see: the
 /// `rules-dir` of the configuration (the closest camguard.toml above the working
 /// directory, or `--config`) and `--rules`.
-pub fn with_custom(custom: &CustomRules, shipped: &RuleSet) -> Result<RuleSet, SetupError> {
+pub(crate) fn with_custom(custom: &CustomRules, shipped: &RuleSet) -> Result<RuleSet, SetupError> {
     let source = match (&custom.config, custom.isolated) {
         (_, true) => ConfigSource::None,
         (Some(p), false) => ConfigSource::File(p),
@@ -28,7 +28,11 @@ pub fn with_custom(custom: &CustomRules, shipped: &RuleSet) -> Result<RuleSet, S
 }
 
 /// `camguard rules`.
-pub fn rules(format: super::args::ListFormat, custom: &CustomRules, shipped: &RuleSet) -> u8 {
+pub(crate) fn rules(
+    format: super::args::ListFormat,
+    custom: &CustomRules,
+    shipped: &RuleSet,
+) -> u8 {
     use super::args::ListFormat;
     let rules = match with_custom(custom, shipped) {
         Ok(r) => r,
@@ -45,7 +49,7 @@ pub fn rules(format: super::args::ListFormat, custom: &CustomRules, shipped: &Ru
 }
 
 /// `camguard explain CODE_OR_NAME`.
-pub fn explain(id: &str, custom: &CustomRules, shipped: &RuleSet) -> u8 {
+pub(crate) fn explain(id: &str, custom: &CustomRules, shipped: &RuleSet) -> u8 {
     let rules = match with_custom(custom, shipped) {
         Ok(r) => r,
         Err(e) => return report_setup_error(&e),
@@ -71,7 +75,7 @@ pub fn explain(id: &str, custom: &CustomRules, shipped: &RuleSet) -> u8 {
 }
 
 /// `camguard test-rules DIR`.
-pub fn test_rules(dir: &Path) -> u8 {
+pub(crate) fn test_rules(dir: &Path) -> u8 {
     match crate::rule_test::test_dir(dir) {
         Ok(run) => {
             write::stdout(&run.text);
@@ -86,7 +90,7 @@ pub fn test_rules(dir: &Path) -> u8 {
 }
 
 /// `camguard settings`: the components and settings camguard reads from files.
-pub fn settings(paths: &[PathBuf], kind: Option<FileKind>) -> u8 {
+pub(crate) fn settings(paths: &[PathBuf], kind: Option<FileKind>) -> u8 {
     let mut out = String::new();
     for p in paths {
         let text = match discover::read_text(p, DEFAULT_MAX_FILE_SIZE) {
@@ -143,7 +147,7 @@ pub fn settings(paths: &[PathBuf], kind: Option<FileKind>) -> u8 {
 
 /// `camguard deployments`: the deployments of the paths, with the configuration found as
 /// `check` finds it.
-pub fn deployments(
+pub(crate) fn deployments(
     paths: &[PathBuf],
     format: crate::report::deployments::DeploymentsFormat,
     rules: &RuleSet,

@@ -11,18 +11,17 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
 
-pub use args::{CheckArgs, Cli, Command};
-pub use check::fails;
+use args::{Cli, Command};
 
 use crate::rules::RuleSet;
 use crate::scan::setup::SetupError;
 
 /// Exit codes (documented in README.md).
 pub mod exit {
-    pub const CLEAN: u8 = 0;
-    pub const FINDINGS: u8 = 1;
-    pub const USAGE: u8 = 2;
-    pub const INTERNAL: u8 = 3;
+    pub(crate) const CLEAN: u8 = 0;
+    pub(crate) const FINDINGS: u8 = 1;
+    pub(crate) const USAGE: u8 = 2;
+    pub(crate) const INTERNAL: u8 = 3;
 }
 
 /// Print why a scan could not start; the exit code for it.
@@ -36,7 +35,7 @@ fn report_setup_error(e: &SetupError) -> u8 {
     exit::USAGE
 }
 
-pub fn run(cli: Cli) -> u8 {
+pub(crate) fn run(cli: Cli) -> u8 {
     let rules = RuleSet::shipped();
     match cli.command {
         Command::Check(args) => check::run(*args, &rules),

@@ -46,7 +46,12 @@ fn key(k: &str) -> String {
 
 /// `--show-config`: the effective configuration (`fail_on` and `max_file_size` after the
 /// command line), then the enabled rules.
-pub fn render(config: &Config, rules: &RuleSet, fail_on: Severity, max_file_size: u64) -> String {
+pub(crate) fn render(
+    config: &Config,
+    rules: &RuleSet,
+    fail_on: Severity,
+    max_file_size: u64,
+) -> String {
     let mut s = String::new();
     s.push_str(&format!(
         "# configuration: {}\n",

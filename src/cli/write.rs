@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-pub fn stdout(s: &str) {
+pub(crate) fn stdout(s: &str) {
     let mut out = std::io::stdout().lock();
     // A closed pipe (`camguard check | head`) is not an error worth a panic.
     let _ = out.write_all(s.as_bytes());
@@ -57,7 +57,7 @@ fn check_target(target: &Path) -> std::io::Result<()> {
 /// the resolved directory (the `tempfile` crate), then renamed over the target (a
 /// rename replaces a symbolic link, it never writes through one). A symbolic link at the
 /// target, or a directory that resolves out of the working directory, is refused.
-pub fn atomic(path: &Path, content: &str) -> std::io::Result<()> {
+pub(crate) fn atomic(path: &Path, content: &str) -> std::io::Result<()> {
     let dir = output_dir(path)?;
     let name = path
         .file_name()

@@ -37,7 +37,7 @@ const OVERRIDE: [&str; 4] = [
 ];
 
 /// A variable of the project's `.env`, resolved.
-pub struct Var {
+pub(crate) struct Var {
     pub name: String,
     /// `None` when it depends on a variable of the shell.
     pub value: Option<String>,
@@ -49,7 +49,7 @@ pub struct Var {
 
 /// The variables of a `.env` file, each interpolated from the ones before it
 /// (single-quoted values are literal; §4.4, [CGO] `dotenv/godotenv.go`).
-pub fn dotenv_vars(a: &Analysis) -> Vec<Var> {
+pub(crate) fn dotenv_vars(a: &Analysis) -> Vec<Var> {
     let mut vars: Vec<Var> = Vec::new();
     let Some(c) = a.components.first() else {
         return vars;
@@ -96,7 +96,7 @@ fn file_name(a: &Analysis) -> String {
 }
 
 /// The projects of a directory: lists of indices into `files` (base first).
-pub fn projects(files: &[&Analysis]) -> Vec<Vec<usize>> {
+pub(crate) fn projects(files: &[&Analysis]) -> Vec<Vec<usize>> {
     let names: Vec<String> = files.iter().map(|a| file_name(a)).collect();
     let find = |set: &[&str]| set.iter().find_map(|n| names.iter().position(|x| x == n));
     let mut out = Vec::new();
@@ -137,7 +137,7 @@ fn bucket(c: &Component, s: &Setting) -> Bucket {
 }
 
 /// The deployments of one project.
-pub fn deployments(files: &[&Analysis], dotenv: Option<&Analysis>) -> Vec<Deployment> {
+pub(crate) fn deployments(files: &[&Analysis], dotenv: Option<&Analysis>) -> Vec<Deployment> {
     let vars = dotenv.map(dotenv_vars).unwrap_or_default();
     let mut names: Vec<&str> = Vec::new();
     for a in files {

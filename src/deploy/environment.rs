@@ -26,7 +26,7 @@ pub struct Environments {
 const DEVELOPMENT_WORDS: [&str; 3] = ["local", "dev", "development"];
 
 /// Does a file name say it is for local development?
-pub fn development_name(path: &Path) -> bool {
+pub(crate) fn development_name(path: &Path) -> bool {
     let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
         return false;
     };
@@ -38,7 +38,7 @@ pub fn development_name(path: &Path) -> bool {
 
 impl Environments {
     /// The configured environment of a path, if an entry matches it (the first one).
-    pub fn configured(&self, path: &Path) -> Option<Environment> {
+    pub(crate) fn configured(&self, path: &Path) -> Option<Environment> {
         if self.entries.is_empty() {
             return None;
         }
@@ -50,7 +50,7 @@ impl Environments {
     }
 
     /// The environment of a file judged on its own (no deployment claims it), and why.
-    pub fn of_path(&self, path: &Path) -> (Environment, Option<String>) {
+    pub(crate) fn of_path(&self, path: &Path) -> (Environment, Option<String>) {
         match self.configured(path) {
             Some(Environment::Production) => (Environment::Production, None),
             Some(e) => (
@@ -73,7 +73,7 @@ impl Environments {
     }
 
     /// Set the environment of a deployment (and why, when it is not production).
-    pub fn classify(&self, d: &mut Deployment) {
+    pub(crate) fn classify(&self, d: &mut Deployment) {
         let files: Vec<&Path> = d.layers.iter().map(|l| l.file.path.as_path()).collect();
         let defining = d.effective.file.path.as_path();
         // The configuration first: any layer in a production path keeps it production.
@@ -117,7 +117,7 @@ impl Environments {
 }
 
 /// Is a Spring profile name one for local development?
-pub fn development_word(s: &str) -> bool {
+pub(crate) fn development_word(s: &str) -> bool {
     DEVELOPMENT_WORDS.contains(&s.to_ascii_lowercase().as_str())
 }
 

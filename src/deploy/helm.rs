@@ -185,14 +185,14 @@ fn prefixes(key: &str) -> impl Iterator<Item = &str> {
 /// The keys some values set: each key (a list item's key sets its list too), and every key
 /// above one of them; and the `<component>.enabled` switches they set.
 #[derive(Default)]
-pub struct Nodes<'a> {
+pub(crate) struct Nodes<'a> {
     set: FastMap<&'a str, ()>,
     above: FastMap<&'a str, ()>,
     enabled: FastMap<&'a str, bool>,
 }
 
 impl<'a> Nodes<'a> {
-    pub fn of(user: impl IntoIterator<Item = &'a Setting>) -> Self {
+    pub(crate) fn of(user: impl IntoIterator<Item = &'a Setting>) -> Self {
         let mut n = Nodes::default();
         for s in user {
             for (i, _) in s.key.match_indices('[') {
@@ -211,7 +211,7 @@ impl<'a> Nodes<'a> {
     /// Which default entries a key these values set replaces: the same key, one above it
     /// (a scalar, list or null replaces the map) or one below it (a map replaces a scalar
     /// or list).
-    pub fn replaced(&self, d: &ChartDefaults) -> Vec<bool> {
+    pub(crate) fn replaced(&self, d: &ChartDefaults) -> Vec<bool> {
         let mut out = vec![false; d.entries.len()];
         for k in self.set.keys() {
             for &i in d.under.get(*k).into_iter().flatten() {
@@ -229,7 +229,7 @@ impl<'a> Nodes<'a> {
 
 /// The chart defaults as settings anchored in one values file, built once for all the
 /// releases that file is the first of.
-pub struct DefaultSettings<'d> {
+pub(crate) struct DefaultSettings<'d> {
     defaults: &'d ChartDefaults,
     /// Per default entry, its settings.
     entries: Vec<Vec<Setting>>,
@@ -273,7 +273,7 @@ impl<'d> DefaultSettings<'d> {
 
     /// The defaults that none of these values replace (`replaced`, one per values file, from
     /// [`Nodes::replaced`]) and whose component is enabled.
-    pub fn surviving(&self, values: &[&Nodes<'_>], replaced: &[&[bool]]) -> Vec<Setting> {
+    pub(crate) fn surviving(&self, values: &[&Nodes<'_>], replaced: &[&[bool]]) -> Vec<Setting> {
         let enabled = |section: &str| -> bool {
             if let Some(on) = values.iter().rev().find_map(|n| n.enabled.get(section)) {
                 return *on;
@@ -361,7 +361,7 @@ fn values_of(c: &Component, chart: &ChartRef) -> Component {
 /// The releases of one directory's values files: each set lists indices into `files`,
 /// lowest first (an umbrella's `values.yaml`, then one `-f` file). Each file's values and
 /// the defaults anchored in a first file are computed once for all its releases.
-pub fn releases(
+pub(crate) fn releases(
     files: &[&Analysis],
     sets: &[Vec<usize>],
     chart: &ChartRef,

@@ -21,7 +21,7 @@ use crate::source::{FileRef, Span, SpanMap};
 
 /// Every ConfigMap and Secret of the scan, by kind and name.
 #[derive(Default)]
-pub struct Objects<'a> {
+pub(crate) struct Objects<'a> {
     by_name: HashMap<(ObjectKind, &'a str), Vec<(&'a K8sObject, &'a FileRef)>>,
 }
 
@@ -224,7 +224,12 @@ impl Env<'_, '_> {
 }
 
 /// The deployment of one container component with wiring.
-pub fn container(a: &Analysis, c: &Component, w: &Wiring, objects: &Objects<'_>) -> Deployment {
+pub(crate) fn container(
+    a: &Analysis,
+    c: &Component,
+    w: &Wiring,
+    objects: &Objects<'_>,
+) -> Deployment {
     let mut env = Env {
         a,
         objects,

@@ -21,7 +21,7 @@ pub struct Candidate {
 }
 
 /// A section offered by one layer.
-pub struct SectionCandidate {
+pub(crate) struct SectionCandidate {
     pub layer: usize,
     pub source: usize,
     pub section: Section,
@@ -64,7 +64,7 @@ fn overridden_label(old: &Setting, by: &Layer) -> String {
 /// FNV-1a: keys here are short strings, for which std's SipHash costs more than the rest
 /// of the merge.
 #[derive(Default)]
-pub struct Fnv(u64);
+pub(crate) struct Fnv(u64);
 
 impl std::hash::Hasher for Fnv {
     fn finish(&self) -> u64 {
@@ -86,10 +86,10 @@ impl std::hash::Hasher for Fnv {
 }
 
 /// A map keyed by short strings.
-pub type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
+pub(crate) type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
 
 /// Merge the candidates (in any order) into `template`'s settings.
-pub fn merge(
+pub(crate) fn merge(
     mut template: Component,
     mut candidates: Vec<Candidate>,
     mut sections: Vec<SectionCandidate>,

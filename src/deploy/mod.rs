@@ -30,7 +30,7 @@ use crate::model::file_kind::FileKind;
 use crate::model::settings::Component;
 use crate::model::wiring::EnvSource;
 
-pub use environment::Environments;
+pub(crate) use environment::Environments;
 
 /// What the stage needs besides the files.
 #[derive(Clone, Debug, Default)]
@@ -75,7 +75,7 @@ fn family(path: &Path, kind: Option<FileKind>) -> Option<(Family, PathBuf)> {
 
 /// Which files must wait for others before they can be judged.
 #[derive(Debug, Default)]
-pub struct Plan {
+pub(crate) struct Plan {
     /// Members per (family, directory), and whether a compose file is among them.
     groups: HashMap<(Family, PathBuf), (usize, bool)>,
 }
@@ -97,7 +97,7 @@ impl Plan {
     }
 
     /// Must this analysed file wait for the others?
-    pub fn holds(&self, a: &Analysis) -> bool {
+    pub(crate) fn holds(&self, a: &Analysis) -> bool {
         if a.kind == FileKind::K8s {
             return !a.objects.is_empty() || a.components.iter().any(references_objects);
         }
@@ -123,7 +123,7 @@ impl Plan {
     /// The directory group of a held file and how many files the plan expects in it, so
     /// that a group can be judged as soon as its last file is analysed; `None` for a file
     /// that waits for the whole scan (Kubernetes objects are looked up across all files).
-    pub fn group(&self, a: &Analysis) -> Option<(GroupKey, usize)> {
+    pub(crate) fn group(&self, a: &Analysis) -> Option<(GroupKey, usize)> {
         if a.kind == FileKind::K8s {
             return None;
         }
@@ -135,7 +135,7 @@ impl Plan {
 
 /// A directory's files of one family (Spring, compose, Helm values).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct GroupKey(Family, PathBuf);
+pub(crate) struct GroupKey(Family, PathBuf);
 
 impl Plan {}
 
@@ -184,7 +184,7 @@ fn helm_releases(files: &[&Analysis]) -> Vec<Vec<usize>> {
 }
 
 /// The tag of an image reference (`camunda/camunda:8.8.0` -> `8.8.0`).
-pub fn image_tag(image: &str) -> Option<String> {
+pub(crate) fn image_tag(image: &str) -> Option<String> {
     let no_digest = image.split('@').next().unwrap_or(image);
     let last = no_digest.rsplit('/').next().unwrap_or(no_digest);
     let (_, tag) = last.split_once(':')?;
@@ -193,7 +193,7 @@ pub fn image_tag(image: &str) -> Option<String> {
 
 /// Assemble the deployments of these analysed files. The output does not depend on the
 /// order of the input (files are grouped by path).
-pub fn assemble(analyses: &[&Analysis], opts: &Options) -> Assembly {
+pub(crate) fn assemble(analyses: &[&Analysis], opts: &Options) -> Assembly {
     let mut order: Vec<usize> = (0..analyses.len()).collect();
     order.sort_by(|&a, &b| analyses[a].file.path.cmp(&analyses[b].file.path));
     let mut claimed: HashSet<(usize, usize)> = HashSet::new();

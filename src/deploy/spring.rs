@@ -32,7 +32,7 @@ const ACTIVE: &str = "springprofilesactive";
 const INCLUDE: &str = "springprofilesinclude";
 
 /// A Spring Boot config data file of an application directory.
-pub struct SpringFile<'a> {
+pub(crate) struct SpringFile<'a> {
     /// Index of the analysis in the assembly's input.
     pub index: usize,
     pub analysis: &'a Analysis,
@@ -59,7 +59,7 @@ impl SpringFile<'_> {
 }
 
 /// The directory, profile and rank of a Spring Boot config file named `application*`.
-pub fn classify(a: &Analysis) -> Option<(PathBuf, Option<String>, u8)> {
+pub(crate) fn classify(a: &Analysis) -> Option<(PathBuf, Option<String>, u8)> {
     if !matches!(a.kind, FileKind::SpringYaml | FileKind::SpringProperties) {
         return None;
     }
@@ -71,7 +71,7 @@ pub fn classify(a: &Analysis) -> Option<(PathBuf, Option<String>, u8)> {
 }
 
 /// `dir/application-prod.yml` -> (`dir`, `Some("prod")`, 1).
-pub fn name_parts(path: &Path) -> Option<(PathBuf, Option<String>, u8)> {
+pub(crate) fn name_parts(path: &Path) -> Option<(PathBuf, Option<String>, u8)> {
     let name = path.file_name()?.to_str()?;
     let (stem, ext) = name.rsplit_once('.')?;
     let rank = match ext.to_ascii_lowercase().as_str() {
@@ -108,7 +108,7 @@ fn names(s: &Setting) -> Option<Vec<String>> {
 }
 
 /// Does a profile expression (`prod`, `!dev`, `prod & cloud`, `(a | b) & !c`) hold?
-pub fn profile_matches(expr: &str, active: &[String]) -> bool {
+pub(crate) fn profile_matches(expr: &str, active: &[String]) -> bool {
     let tokens: Vec<String> = tokenize(expr);
     let mut pos = 0;
     let v = or_expr(&tokens, &mut pos, active, 0);
@@ -237,7 +237,7 @@ fn declared_profiles(bases: &[&SpringFile<'_>]) -> Option<Vec<String>> {
 }
 
 /// The deployments of one application directory.
-pub fn deployments(dir: &Path, files: &mut [SpringFile<'_>]) -> Vec<Deployment> {
+pub(crate) fn deployments(dir: &Path, files: &mut [SpringFile<'_>]) -> Vec<Deployment> {
     files.sort_by(|a, b| (&a.profile, a.rank).cmp(&(&b.profile, b.rank)));
     let bases: Vec<&SpringFile<'_>> = files.iter().filter(|f| f.profile.is_none()).collect();
     let mut profiles: BTreeMap<&str, Vec<&SpringFile<'_>>> = BTreeMap::new();

@@ -54,7 +54,7 @@ impl Analysis {
     }
 
     /// Spans of every literal secret value, by file, to be masked in snippets.
-    pub fn secret_spans(&self) -> Vec<(String, Span)> {
+    pub(crate) fn secret_spans(&self) -> Vec<(String, Span)> {
         let mut spans: Vec<(String, Span)> = self
             .components
             .iter()

@@ -24,7 +24,7 @@ pub enum DeploymentKind {
 }
 
 impl DeploymentKind {
-    pub fn id(self) -> &'static str {
+    pub(crate) fn id(self) -> &'static str {
         match self {
             DeploymentKind::SpringApp => "spring-app",
             DeploymentKind::CamundaRun => "camunda-run",
@@ -48,14 +48,14 @@ pub enum Environment {
 impl Environment {
     pub const ALL: [Environment; 2] = [Environment::Production, Environment::Development];
 
-    pub fn id(self) -> &'static str {
+    pub(crate) fn id(self) -> &'static str {
         match self {
             Environment::Production => "production",
             Environment::Development => "development",
         }
     }
 
-    pub fn from_id(id: &str) -> Option<Environment> {
+    pub(crate) fn from_id(id: &str) -> Option<Environment> {
         Environment::ALL.into_iter().find(|e| e.id() == id)
     }
 }

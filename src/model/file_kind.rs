@@ -41,7 +41,7 @@ impl FileKind {
     ];
 
     /// The name used by `--kind`.
-    pub fn id(self) -> &'static str {
+    pub(crate) fn id(self) -> &'static str {
         match self {
             FileKind::SpringYaml => "spring",
             FileKind::SpringProperties => "properties",
@@ -56,7 +56,7 @@ impl FileKind {
         }
     }
 
-    pub fn from_id(id: &str) -> Option<FileKind> {
+    pub(crate) fn from_id(id: &str) -> Option<FileKind> {
         let id = match id {
             "web-xml" | "bpm-platform-xml" | "server-xml" | "processes-xml" => "xml",
             "application-yaml" | "yaml" => "spring",

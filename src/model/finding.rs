@@ -40,7 +40,7 @@ pub struct Finding {
 
 impl Finding {
     /// Start a finding of `rule` at `span` of `file`, at the rule's severity.
-    pub fn builder(rule: &Arc<RuleInfo>, file: &FileRef, span: Span) -> FindingBuilder {
+    pub(crate) fn builder(rule: &Arc<RuleInfo>, file: &FileRef, span: Span) -> FindingBuilder {
         FindingBuilder {
             finding: Finding {
                 rule: rule.clone(),
@@ -64,7 +64,7 @@ impl Finding {
     }
 
     /// Sort key: file, position, rule, key. Output order never depends on threads.
-    pub fn sort_key(&self) -> (String, usize, usize, String, String) {
+    pub(crate) fn sort_key(&self) -> (String, usize, usize, String, String) {
         (
             self.path(),
             self.span.start,
@@ -92,54 +92,54 @@ impl Finding {
 /// labels are masked here ([`keys::mask_secrets`]: URL user information, secret query
 /// parameters), whatever the rule put in them.
 #[must_use]
-pub struct FindingBuilder {
+pub(crate) struct FindingBuilder {
     finding: Finding,
     /// What the value hash is computed from, once the key is known.
     value: Option<String>,
 }
 
 impl FindingBuilder {
-    pub fn severity(mut self, s: Severity) -> Self {
+    pub(crate) fn severity(mut self, s: Severity) -> Self {
         self.finding.severity = s;
         self
     }
 
     /// The message; secrets in it are masked.
-    pub fn message(mut self, m: impl Into<String>) -> Self {
+    pub(crate) fn message(mut self, m: impl Into<String>) -> Self {
         let m = m.into();
         self.finding.message = keys::mask_secrets(&m).into_owned();
         self
     }
 
-    pub fn label(mut self, l: impl Into<String>) -> Self {
+    pub(crate) fn label(mut self, l: impl Into<String>) -> Self {
         let l = l.into();
         self.finding.label = keys::mask_secrets(&l).into_owned();
         self
     }
 
     /// The canonical key; the value hash defaults to the key's.
-    pub fn key(mut self, k: impl Into<String>) -> Self {
+    pub(crate) fn key(mut self, k: impl Into<String>) -> Self {
         self.finding.key = k.into();
         self
     }
 
     /// What the value hash is computed from (never stored as such).
-    pub fn value(mut self, v: &str) -> Self {
+    pub(crate) fn value(mut self, v: &str) -> Self {
         self.value = Some(v.to_string());
         self
     }
 
-    pub fn product(mut self, p: Option<Product>) -> Self {
+    pub(crate) fn product(mut self, p: Option<Product>) -> Self {
         self.finding.product = p;
         self
     }
 
-    pub fn component(mut self, c: Option<String>) -> Self {
+    pub(crate) fn component(mut self, c: Option<String>) -> Self {
         self.finding.component = c;
         self
     }
 
-    pub fn related(mut self, file: &FileRef, span: Span, label: impl Into<String>) -> Self {
+    pub(crate) fn related(mut self, file: &FileRef, span: Span, label: impl Into<String>) -> Self {
         self.finding.related.push(Related {
             file: file.clone(),
             span,
@@ -148,7 +148,7 @@ impl FindingBuilder {
         self
     }
 
-    pub fn build(mut self) -> Finding {
+    pub(crate) fn build(mut self) -> Finding {
         let f = &mut self.finding;
         f.value_hash = match self.value {
             Some(_) if keys::is_secret_key(&f.key) => stable_hash(&format!("{}|secret", f.key)),
@@ -163,7 +163,7 @@ impl FindingBuilder {
 /// share an identity (the same setting in two services of one file), an occurrence number,
 /// so that every fingerprint is unique and stays stable when lines move.
 /// Paths are taken relative to `root` (the repository root).
-pub fn fingerprints<'a>(
+pub(crate) fn fingerprints<'a>(
     findings: impl IntoIterator<Item = &'a Finding>,
     root: &std::path::Path,
 ) -> Vec<String> {
@@ -192,7 +192,7 @@ pub fn fingerprints<'a>(
 }
 
 /// FNV-1a, 64 bit: stable across runs and platforms (std's hasher is not).
-pub fn stable_hash(s: &str) -> String {
+pub(crate) fn stable_hash(s: &str) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in s.bytes() {
         h ^= u64::from(b);

@@ -7,7 +7,7 @@ use super::settings::KeyStyle;
 /// Relaxed (Spring): lowercase, without `-`, `_` and `.`, keeping list indices, so
 /// `unprotectedApi`, `unprotected-api`, `UNPROTECTED_API` and `UNPROTECTEDAPI` agree.
 /// Literal: the dotted key exactly as written.
-pub fn match_key(key: &str, style: KeyStyle) -> String {
+pub(crate) fn match_key(key: &str, style: KeyStyle) -> String {
     match style {
         KeyStyle::Literal => key.to_string(),
         KeyStyle::Relaxed => key
@@ -19,7 +19,7 @@ pub fn match_key(key: &str, style: KeyStyle) -> String {
 }
 
 /// Is `prefix` an enclosing key of `key` (both in match form)?
-pub fn is_prefix(prefix: &str, key: &str, style: KeyStyle) -> bool {
+pub(crate) fn is_prefix(prefix: &str, key: &str, style: KeyStyle) -> bool {
     if prefix.is_empty() || !key.starts_with(prefix) {
         return false;
     }
@@ -34,7 +34,7 @@ pub fn is_prefix(prefix: &str, key: &str, style: KeyStyle) -> bool {
 /// Convert a Spring-style environment variable name into a dotted key:
 /// `CAMUNDA_SECURITY_INITIALIZATION_USERS_0_PASSWORD` ->
 /// `camunda.security.initialization.users[0].password`.
-pub fn env_to_dotted(name: &str) -> String {
+pub(crate) fn env_to_dotted(name: &str) -> String {
     let mut out = String::with_capacity(name.len() + 4);
     for part in name.split('_').filter(|p| !p.is_empty()) {
         if part.bytes().all(|b| b.is_ascii_digit()) && !out.is_empty() {
@@ -83,7 +83,7 @@ const NOT_A_VALUE: [&str; 24] = [
 /// if a key before a separator names a secret (by [`is_secret_key`], the one vocabulary
 /// every masker uses): a snippet line is masked from there to its end, whether or not a
 /// setting was modelled from it (comments, unknown keys, lines that did not parse).
-pub fn secret_value_start(line: &str) -> Option<usize> {
+pub(crate) fn secret_value_start(line: &str) -> Option<usize> {
     for (i, sep) in line.char_indices() {
         if sep != ':' && sep != '=' {
             continue;
@@ -123,7 +123,7 @@ fn ends_value(b: u8) -> bool {
 /// and values of `name=value` pairs whose name is a secret key ([`is_secret_key`]):
 /// query parameters (`?password=x&`), connection strings (`;AccountKey=...;`), JVM
 /// options (`-Dx.password=...`).
-pub fn secret_ranges_in_text(text: &str) -> Vec<std::ops::Range<usize>> {
+pub(crate) fn secret_ranges_in_text(text: &str) -> Vec<std::ops::Range<usize>> {
     let b = text.as_bytes();
     let mut out = Vec::new();
     for (i, _) in text.match_indices("://") {
@@ -189,7 +189,7 @@ pub fn secret_ranges_in_text(text: &str) -> Vec<std::ops::Range<usize>> {
 /// ([`secret_value_start`]: `# password: x`, `DB_PASSWORD=x`, `"secret": "x"`), and
 /// the text of XML elements a secret key names (`<password>x</password>`,
 /// `<property name="jdbcPassword">x</property>`).
-pub fn secret_ranges_in_line(line: &str) -> Vec<std::ops::Range<usize>> {
+pub(crate) fn secret_ranges_in_line(line: &str) -> Vec<std::ops::Range<usize>> {
     let mut out = secret_ranges_in_text(line);
     if let Some(start) = secret_value_start(line) {
         out.push(start..line.len());
@@ -256,7 +256,7 @@ pub fn secret_ranges_in_line(line: &str) -> Vec<std::ops::Range<usize>> {
 
 /// The text with every secret of [`secret_ranges_in_text`] replaced by [`super::MASK`]:
 /// for messages, labels and values shown anywhere.
-pub fn mask_secrets(text: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn mask_secrets(text: &str) -> std::borrow::Cow<'_, str> {
     let mut ranges = secret_ranges_in_text(text);
     if ranges.is_empty() {
         return std::borrow::Cow::Borrowed(text);
@@ -277,13 +277,8 @@ pub fn mask_secrets(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
-/// Does the text hold a secret that [`mask_secrets`] would hide?
-pub fn has_secret_in_text(text: &str) -> bool {
-    !secret_ranges_in_text(text).is_empty()
-}
-
 /// Does the key name a credential whose value must never be printed?
-pub fn is_secret_key(key: &str) -> bool {
+pub(crate) fn is_secret_key(key: &str) -> bool {
     let last = key.rsplit(['.', '/']).next().unwrap_or(key);
     let last = last.split('[').next().unwrap_or(last);
     // Lower-cased without `-` and `_`, in a stack buffer: this runs for every setting.

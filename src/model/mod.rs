@@ -16,4 +16,4 @@ pub mod version;
 pub mod wiring;
 
 /// The text shown instead of a secret value, in every output.
-pub const MASK: &str = "********";
+pub(crate) const MASK: &str = "********";

@@ -33,7 +33,7 @@ pub enum ProblemKind {
 }
 
 impl ProblemKind {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             ProblemKind::Io => "io-error",
             ProblemKind::TooLarge => "too-large",
@@ -76,7 +76,12 @@ impl Problem {
         }
     }
 
-    pub fn at(kind: ProblemKind, file: &FileRef, span: Span, message: impl Into<String>) -> Self {
+    pub(crate) fn at(
+        kind: ProblemKind,
+        file: &FileRef,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Self {
         Problem {
             kind,
             path: file.display_path(),
@@ -86,7 +91,7 @@ impl Problem {
         }
     }
 
-    pub fn sort_key(&self) -> (String, usize, ProblemKind, String) {
+    pub(crate) fn sort_key(&self) -> (String, usize, ProblemKind, String) {
         (
             self.path.clone(),
             self.span.map_or(0, |s| s.start),

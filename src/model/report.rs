@@ -83,7 +83,7 @@ pub struct SeverityOverride {
 
 impl SwitchedOff {
     /// Did the configuration or a suppression turn anything off?
-    pub fn any(&self) -> bool {
+    pub(crate) fn any(&self) -> bool {
         !self.rules_disabled.is_empty()
             || self.excluded_files > 0
             || !self.severity_overrides.is_empty()

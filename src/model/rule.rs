@@ -26,7 +26,7 @@ impl Severity {
         Severity::Low,
     ];
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Severity::Low => "low",
             Severity::Medium => "medium",
@@ -54,7 +54,7 @@ pub enum Applies {
 }
 
 impl Applies {
-    pub fn id(self) -> &'static str {
+    pub(crate) fn id(self) -> &'static str {
         match self {
             Applies::Any => "any",
             Applies::Product(p) => p.id(),
@@ -120,14 +120,14 @@ impl Coverage {
 }
 
 impl RuleInfo {
-    pub fn applies_to(&self, products: &[Product]) -> bool {
+    pub(crate) fn applies_to(&self, products: &[Product]) -> bool {
         self.applies.iter().any(|a| match a {
             Applies::Any => true,
             Applies::Product(p) => products.contains(p),
         })
     }
 
-    pub fn product_ids(&self) -> Vec<&'static str> {
+    pub(crate) fn product_ids(&self) -> Vec<&'static str> {
         self.applies.iter().map(|a| a.id()).collect()
     }
 }
@@ -138,7 +138,7 @@ impl RuleInfo {
 pub struct Selector(pub String);
 
 impl Selector {
-    pub fn matches(&self, code: &str, name: &str) -> bool {
+    pub(crate) fn matches(&self, code: &str, name: &str) -> bool {
         let s = self.0.as_str();
         s.eq_ignore_ascii_case("ALL")
             || s.eq_ignore_ascii_case(code)

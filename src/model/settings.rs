@@ -8,14 +8,14 @@ use std::fmt;
 
 use serde::Serialize;
 
-pub use super::finding::Related;
+pub(crate) use super::finding::Related;
 use super::keys;
-pub use super::value::{Placeholders, Value};
+pub(crate) use super::value::{Placeholders, Value};
 use super::version::{KnownVersion, version_line};
-pub use super::wiring::Wiring;
+pub(crate) use super::wiring::Wiring;
 use crate::source::Span;
 
-pub use crate::source::{FileRef, SourceFile};
+pub(crate) use crate::source::FileRef;
 
 /// The products camguard knows. A component may be several at once (a Camunda Run
 /// config is both `camunda7` and `camunda7-run`).
@@ -44,7 +44,7 @@ impl Product {
         Product::Opensearch,
     ];
 
-    pub fn id(self) -> &'static str {
+    pub(crate) fn id(self) -> &'static str {
         match self {
             Product::Optimize => "optimize",
             Product::Camunda7 => "camunda7",
@@ -57,21 +57,16 @@ impl Product {
         }
     }
 
-    pub fn from_id(id: &str) -> Option<Product> {
+    pub(crate) fn from_id(id: &str) -> Option<Product> {
         Product::ALL.into_iter().find(|p| p.id() == id)
     }
 
     /// How the product reads its keys.
-    pub fn key_style(self) -> KeyStyle {
+    pub(crate) fn key_style(self) -> KeyStyle {
         match self {
             Product::Camunda7 | Product::Camunda7Run | Product::Camunda8 => KeyStyle::Relaxed,
             _ => KeyStyle::Literal,
         }
-    }
-
-    /// How the product reads booleans.
-    pub fn lenient_booleans(self) -> bool {
-        self.key_style() == KeyStyle::Relaxed
     }
 }
 
@@ -138,22 +133,22 @@ pub struct Via {
 }
 
 impl Setting {
-    pub fn is_secret(&self) -> bool {
+    pub(crate) fn is_secret(&self) -> bool {
         self.secret
     }
 
     /// What an unresolved value depends on, if it is one.
-    pub fn unknown(&self) -> Option<&str> {
+    pub(crate) fn unknown(&self) -> Option<&str> {
         self.via.as_ref().and_then(|v| v.unknown.as_deref())
     }
 
     /// The deployments stage's record of this setting, created on first use.
-    pub fn via_mut(&mut self) -> &mut Via {
+    pub(crate) fn via_mut(&mut self) -> &mut Via {
         self.via.get_or_insert_with(Box::default)
     }
 
     /// The span a finding on this setting underlines.
-    pub fn primary_span(&self) -> Span {
+    pub(crate) fn primary_span(&self) -> Span {
         if self.value_span.is_empty() {
             self.key_span
         } else {
@@ -214,7 +209,7 @@ pub struct PublishedPort {
 
 impl PublishedPort {
     /// Published on every host interface (no loopback host IP)?
-    pub fn on_all_interfaces(&self) -> bool {
+    pub(crate) fn on_all_interfaces(&self) -> bool {
         match self.host_ip.as_deref() {
             None | Some("") | Some("0.0.0.0") | Some("::") | Some("[::]") => true,
             Some(ip) => {
@@ -247,7 +242,7 @@ impl Component {
     }
 
     /// The version of a product this component is known to run.
-    pub fn version_of(&self, p: Product) -> Option<&KnownVersion> {
+    pub(crate) fn version_of(&self, p: Product) -> Option<&KnownVersion> {
         let line = version_line(p);
         self.versions
             .iter()
@@ -255,28 +250,23 @@ impl Component {
     }
 
     /// Record a version unless one is already known for its product.
-    pub fn add_version(&mut self, v: KnownVersion) {
+    pub(crate) fn add_version(&mut self, v: KnownVersion) {
         if self.version_of(v.product).is_none() {
             self.versions.push(v);
         }
     }
 
-    pub fn has_product(&self, p: Product) -> bool {
+    pub(crate) fn has_product(&self, p: Product) -> bool {
         self.products.contains(&p)
     }
 
-    pub fn primary_product(&self) -> Option<Product> {
+    pub(crate) fn primary_product(&self) -> Option<Product> {
         self.products.first().copied()
-    }
-
-    /// The span of the closest enclosing section of an absent key, or the anchor.
-    pub fn anchor_for(&self, match_key: &str) -> Span {
-        self.anchor_at(match_key).1
     }
 
     /// The file and span of the closest enclosing section of an absent key, or the anchor
     /// (a deployment's sections may lie in any of its layers).
-    pub fn anchor_at(&self, match_key: &str) -> (&FileRef, Span) {
+    pub(crate) fn anchor_at(&self, match_key: &str) -> (&FileRef, Span) {
         let mut best: Option<&Section> = None;
         for s in &self.sections {
             if keys::is_prefix(&s.match_key, match_key, self.style)

@@ -25,7 +25,7 @@ pub enum Placeholders {
 
 /// The value a check looks at after placeholders.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Effective {
+pub(crate) enum Effective {
     /// Nothing can be said: the value comes from elsewhere (`${VAR}` without default).
     Indirect,
     Null,
@@ -38,7 +38,7 @@ pub enum Effective {
 }
 
 impl Value {
-    pub fn text(s: impl Into<String>) -> Self {
+    pub(crate) fn text(s: impl Into<String>) -> Self {
         Value::Text {
             text: s.into(),
             quoted: false,
@@ -58,14 +58,14 @@ impl Value {
         }
     }
 
-    pub fn has_placeholder(&self) -> bool {
+    pub(crate) fn has_placeholder(&self) -> bool {
         match self {
             Value::Text { text, .. } => text.contains("${"),
             _ => false,
         }
     }
 
-    pub fn effective(&self, syntax: Placeholders) -> Effective {
+    pub(crate) fn effective(&self, syntax: Placeholders) -> Effective {
         match self {
             Value::Null => Effective::Null,
             Value::List(items) => Effective::List(items.clone()),
@@ -83,7 +83,7 @@ impl Value {
 /// `${...}` or `$(NAME)` (shell, compose, Kubernetes, Helm), a `{{ ... }}` template (Helm
 /// `tpl`, Connectors secrets), a `<...>` placeholder of documentation, or `XXX` / `***`.
 /// Checks never read such a value as the setting's value.
-pub fn is_placeholder_text(text: &str) -> bool {
+pub(crate) fn is_placeholder_text(text: &str) -> bool {
     let t = text.trim();
     let var = |rest: &str| {
         let mut cs = rest.chars();
@@ -176,11 +176,11 @@ fn split_default(body: &str, syntax: Placeholders) -> Option<&str> {
 
 /// Read a boolean as the product would. Lenient = Spring (`true/on/yes/1`, any case).
 /// Is this text a null (the YAML forms, which Spring reads too)?
-pub fn is_null_text(s: &str) -> bool {
+pub(crate) fn is_null_text(s: &str) -> bool {
     matches!(s, "" | "~" | "null" | "Null" | "NULL")
 }
 
-pub fn parse_bool(s: &str, lenient: bool) -> Option<bool> {
+pub(crate) fn parse_bool(s: &str, lenient: bool) -> Option<bool> {
     let t = s.trim();
     if lenient {
         match t.to_ascii_lowercase().as_str() {
@@ -197,7 +197,7 @@ pub fn parse_bool(s: &str, lenient: bool) -> Option<bool> {
     }
 }
 
-pub fn parse_number(s: &str) -> Option<f64> {
+pub(crate) fn parse_number(s: &str) -> Option<f64> {
     let t = s.trim().replace('_', "");
     t.parse::<f64>().ok().filter(|n| n.is_finite())
 }

@@ -23,7 +23,7 @@ pub struct Version {
 }
 
 /// A release triple, the unit ranges are made of.
-pub type Triple = (u64, u64, u64);
+pub(crate) type Triple = (u64, u64, u64);
 
 impl Version {
     pub fn new(major: u64, minor: u64, patch: u64) -> Version {
@@ -92,12 +92,12 @@ impl Version {
     }
 
     /// The first release this version covers.
-    pub fn lower(&self) -> Triple {
+    pub(crate) fn lower(&self) -> Triple {
         (self.major, self.minor.unwrap_or(0), self.patch.unwrap_or(0))
     }
 
     /// The first release after those this version covers.
-    pub fn upper(&self) -> Triple {
+    pub(crate) fn upper(&self) -> Triple {
         match (self.minor, self.patch) {
             (Some(m), Some(p)) => (self.major, m, p + 1),
             (Some(m), None) => (self.major, m + 1, 0),
@@ -106,16 +106,11 @@ impl Version {
     }
 
     /// The releases this version stands for.
-    pub fn range(&self) -> Range {
+    pub(crate) fn range(&self) -> Range {
         Range {
             lo: Some(self.lower()),
             hi: Some(self.upper()),
         }
-    }
-
-    /// Is the patch (or more) unknown, so that the version covers several releases?
-    pub fn is_partial(&self) -> bool {
-        self.patch.is_none()
     }
 }
 
@@ -166,11 +161,11 @@ pub struct Range {
 impl Range {
     pub const ALL: Range = Range { lo: None, hi: None };
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         matches!((self.lo, self.hi), (Some(l), Some(h)) if l >= h)
     }
 
-    pub fn intersect(&self, other: &Range) -> Range {
+    pub(crate) fn intersect(&self, other: &Range) -> Range {
         let lo = match (self.lo, other.lo) {
             (Some(a), Some(b)) => Some(a.max(b)),
             (a, b) => a.or(b),
@@ -182,12 +177,12 @@ impl Range {
         Range { lo, hi }
     }
 
-    pub fn overlaps(&self, other: &Range) -> bool {
+    pub(crate) fn overlaps(&self, other: &Range) -> bool {
         !self.intersect(other).is_empty()
     }
 
     /// Does this range hold every release of `other`?
-    pub fn contains(&self, other: &Range) -> bool {
+    pub(crate) fn contains(&self, other: &Range) -> bool {
         let lo_ok = match (self.lo, other.lo) {
             (None, _) => true,
             (Some(_), None) => false,
@@ -201,7 +196,8 @@ impl Range {
         lo_ok && hi_ok
     }
 
-    pub fn contains_version(&self, v: &Version) -> bool {
+    #[cfg(test)]
+    pub(crate) fn contains_version(&self, v: &Version) -> bool {
         self.contains(&v.range())
     }
 
@@ -297,7 +293,8 @@ impl VersionReq {
         })
     }
 
-    pub fn matches(&self, v: &Version) -> bool {
+    #[cfg(test)]
+    pub(crate) fn matches(&self, v: &Version) -> bool {
         self.range.contains_version(v)
     }
 }
@@ -338,7 +335,7 @@ pub struct KnownVersion {
 }
 
 /// The product whose version a product's rules compare: Camunda Run is Camunda 7.
-pub fn version_line(p: Product) -> Product {
+pub(crate) fn version_line(p: Product) -> Product {
     match p {
         Product::Camunda7Run => Product::Camunda7,
         p => p,
@@ -347,7 +344,7 @@ pub fn version_line(p: Product) -> Product {
 
 /// The product and version an image reference names, when its tag is a version.
 /// `latest`, digests without a tag, variables and other tags are unknown (`None`).
-pub fn image_version(image: &str) -> Option<(Product, Version)> {
+pub(crate) fn image_version(image: &str) -> Option<(Product, Version)> {
     let no_digest = image.split('@').next().unwrap_or(image).trim();
     let last_slash = no_digest.rfind('/').map_or(0, |i| i + 1);
     let colon = no_digest[last_slash..].find(':')? + last_slash;

@@ -49,7 +49,7 @@ pub enum ObjectKind {
 }
 
 impl ObjectKind {
-    pub fn id(self) -> &'static str {
+    pub(crate) fn id(self) -> &'static str {
         match self {
             ObjectKind::ConfigMap => "ConfigMap",
             ObjectKind::Secret => "Secret",

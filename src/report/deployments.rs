@@ -13,13 +13,13 @@ use crate::source::{FileRef, Span};
 
 /// The formats of `camguard deployments`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum DeploymentsFormat {
+pub(crate) enum DeploymentsFormat {
     Human,
     Json,
 }
 
 /// Which settings to show: those a rule reads and secrets.
-pub type Relevant<'a> = &'a dyn Fn(&Deployment, &Setting) -> bool;
+pub(crate) type Relevant<'a> = &'a dyn Fn(&Deployment, &Setting) -> bool;
 
 fn at(file: &FileRef, span: Span) -> (String, usize, usize) {
     let p = file.text.position(span.start);
@@ -37,7 +37,11 @@ fn shown_value(s: &Setting) -> Option<String> {
 }
 
 /// The human listing.
-pub fn human(deployments: &[Deployment], problems: &[Problem], relevant: Relevant<'_>) -> String {
+pub(crate) fn human(
+    deployments: &[Deployment],
+    problems: &[Problem],
+    relevant: Relevant<'_>,
+) -> String {
     let mut out = String::new();
     for d in deployments {
         let products: Vec<&str> = d.products.iter().map(|p| p.id()).collect();
@@ -101,7 +105,11 @@ pub fn human(deployments: &[Deployment], problems: &[Problem], relevant: Relevan
 }
 
 /// The JSON document.
-pub fn json(deployments: &[Deployment], problems: &[Problem], relevant: Relevant<'_>) -> String {
+pub(crate) fn json(
+    deployments: &[Deployment],
+    problems: &[Problem],
+    relevant: Relevant<'_>,
+) -> String {
     let list: Vec<Json> = deployments
         .iter()
         .map(|d| {

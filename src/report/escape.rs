@@ -37,12 +37,13 @@ fn escape_with(s: &str, keep: impl Fn(char) -> bool) -> Cow<'_, str> {
 /// One field of a log line (a path, key, value, message): every control character,
 /// line break (CR, LF, U+0085, U+2028, U+2029) and bidirectional control becomes a
 /// visible escape such as `\u{1b}`; nothing else changes.
-pub fn line(s: &str) -> Cow<'_, str> {
+pub(crate) fn line(s: &str) -> Cow<'_, str> {
     escape_with(s, |_| false)
 }
 
+#[cfg(test)]
 /// Text that may span lines (a source excerpt): like [`line`], but LF and tab stay.
-pub fn lines(s: &str) -> Cow<'_, str> {
+pub(crate) fn lines(s: &str) -> Cow<'_, str> {
     escape_with(s, |c| c == '\n' || c == '\t')
 }
 
@@ -54,7 +55,7 @@ fn xml_char(c: char) -> bool {
 /// Text for an XML 1.0 attribute value or element content: markup characters as
 /// entities, every unsafe character and every character XML forbids as a visible escape.
 /// The result is well-formed for any input.
-pub fn xml(s: &str) -> String {
+pub(crate) fn xml(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -74,7 +75,7 @@ pub fn xml(s: &str) -> String {
 /// serialisers escape C0 controls but not DEL, C1, U+2028/U+2029 or bidirectional
 /// controls) written as a `\uXXXX` escape: the data stays the same, the text is inert.
 /// Outside strings JSON is ASCII, so only string contents change.
-pub fn json_document(doc: String) -> String {
+pub(crate) fn json_document(doc: String) -> String {
     // C0 controls appear raw only as the document's own whitespace (strings hold them
     // escaped), and that must stay.
     let raw = |c: char| is_unsafe_char(c) && c >= '\u{20}';

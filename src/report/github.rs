@@ -15,14 +15,14 @@ fn repo_path(root: &Path, display: &str) -> String {
 
 /// Escape the message part of a workflow command (after [`super::escape::line`] made
 /// every control character visible).
-pub fn escape_data(s: &str) -> String {
+pub(crate) fn escape_data(s: &str) -> String {
     s.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
 
 /// Escape a property value (`file=`, `title=`) of a workflow command.
-pub fn escape_property(s: &str) -> String {
+pub(crate) fn escape_property(s: &str) -> String {
     escape_data(&line(s))
         .replace(':', "%3A")
         .replace(',', "%2C")
@@ -30,7 +30,7 @@ pub fn escape_property(s: &str) -> String {
 
 use super::escape::line;
 
-pub fn render(report: &Report, root: &Path, with_summary: bool) -> String {
+pub(crate) fn render(report: &Report, root: &Path, with_summary: bool) -> String {
     let mut out = String::new();
     for p in &report.problems {
         let level = if p.kind.is_error() {
@@ -107,7 +107,7 @@ const TOP: usize = 10;
 
 /// The step summary (`$GITHUB_STEP_SUMMARY`): counts per severity, the rules with the most
 /// findings, and the files, paths relative to the repository root.
-pub fn step_summary(report: &Report, root: &Path) -> String {
+pub(crate) fn step_summary(report: &Report, root: &Path) -> String {
     let mut s = String::from("## camguard\n\n");
     s.push_str(&md(&super::human::summary(report, report.suppressed.len())));
     s.push_str("\n\n");

@@ -20,7 +20,7 @@ fn severity(s: Severity) -> &'static str {
 
 /// Paths are relative to `root`, the repository root (GitLab resolves them against the
 /// project directory).
-pub fn render(report: &Report, root: &Path) -> String {
+pub(crate) fn render(report: &Report, root: &Path) -> String {
     let rel = |p: &str| relative_to_base(root, Path::new(p));
     let mut issues: Vec<Value> = Vec::new();
     for (f, fp) in report

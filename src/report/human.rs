@@ -96,7 +96,7 @@ fn miette_severity(s: Severity) -> miette::Severity {
 }
 
 /// The fix, taken from the rule's explanation ("How to fix" section), one paragraph.
-pub fn fix_text(explanation: &str) -> Option<String> {
+pub(crate) fn fix_text(explanation: &str) -> Option<String> {
     let mut lines = explanation
         .lines()
         .skip_while(|l| !l.trim().eq_ignore_ascii_case("## how to fix"));
@@ -268,7 +268,7 @@ fn handler(style: Style) -> GraphicalReportHandler {
 }
 
 /// The summary line.
-pub fn summary(report: &Report, suppressed: usize) -> String {
+pub(crate) fn summary(report: &Report, suppressed: usize) -> String {
     let n = report.findings.len();
     let per: Vec<String> = counts(report)
         .into_iter()
@@ -306,7 +306,7 @@ pub fn summary(report: &Report, suppressed: usize) -> String {
     line
 }
 
-pub fn render(report: &Report, style: Style, suppressed: usize) -> String {
+pub(crate) fn render(report: &Report, style: Style, suppressed: usize) -> String {
     let h = handler(style);
     let mut sources = Sources { report };
     let mut out = String::new();
@@ -334,7 +334,7 @@ pub fn render(report: &Report, style: Style, suppressed: usize) -> String {
 
 /// `--format concise`: one line per problem and finding, `path:line:col: CODE message
 /// (severity)` (columns in characters), then the summary line.
-pub fn concise(report: &Report, with_summary: bool) -> String {
+pub(crate) fn concise(report: &Report, with_summary: bool) -> String {
     let mut out = String::new();
     for p in &report.problems {
         let at = match (&p.file, p.span) {

@@ -6,7 +6,7 @@ use crate::model::finding::{Finding, fingerprints};
 use crate::model::report::Report;
 use crate::source::Span;
 
-pub const VERSION: u32 = 1;
+pub(crate) const VERSION: u32 = 1;
 
 fn position(f: &Finding, span: Span) -> Value {
     let text = &f.file.text;
@@ -22,7 +22,7 @@ fn position(f: &Finding, span: Span) -> Value {
     })
 }
 
-pub fn finding_json(f: &Finding, fingerprint: &str) -> Value {
+pub(crate) fn finding_json(f: &Finding, fingerprint: &str) -> Value {
     let related: Vec<Value> = f
         .related
         .iter()
@@ -82,7 +82,7 @@ impl serde::Serialize for Findings<'_> {
 /// Fingerprints take paths relative to `root` (the repository root), so they equal the
 /// SARIF and GitLab ones wherever camguard runs; `path` is as found (relative to the
 /// working directory).
-pub fn render(report: &Report, root: &std::path::Path) -> String {
+pub(crate) fn render(report: &Report, root: &std::path::Path) -> String {
     let by_sev: serde_json::Map<String, Value> = super::counts(report)
         .into_iter()
         .map(|(s, n)| (s.as_str().to_string(), json!(n)))

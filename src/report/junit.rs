@@ -5,11 +5,11 @@
 use crate::model::report::Report;
 
 /// One field as XML 1.0 text, always well-formed, control characters visible.
-pub fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     super::escape::xml(s)
 }
 
-pub fn render(report: &Report) -> String {
+pub(crate) fn render(report: &Report) -> String {
     let mut cases = String::new();
     let mut failures = 0;
     let mut failing_files = std::collections::BTreeSet::new();

@@ -17,7 +17,7 @@ use std::path::PathBuf;
 
 /// The formats `check` writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     Human,
     /// One line per finding: `path:line:col: CODE message`.
     Concise,
@@ -30,7 +30,7 @@ pub enum Format {
 
 /// How to render, beyond the report itself.
 #[derive(Clone, Debug)]
-pub struct RenderOptions {
+pub(crate) struct RenderOptions {
     /// Human output: colours and the line width.
     pub color: bool,
     pub width: usize,
@@ -62,7 +62,7 @@ impl Default for RenderOptions {
 }
 
 /// Render the report in one format.
-pub fn render(format: Format, report: &Report, opts: &RenderOptions) -> String {
+pub(crate) fn render(format: Format, report: &Report, opts: &RenderOptions) -> String {
     match format {
         Format::Human => human::render(
             report,
@@ -92,7 +92,7 @@ pub fn render(format: Format, report: &Report, opts: &RenderOptions) -> String {
 
 /// `--statistics`: how many findings each rule has (JSON for `--format json`, a table
 /// otherwise), most frequent first.
-pub fn statistics(format: Format, report: &Report) -> String {
+pub(crate) fn statistics(format: Format, report: &Report) -> String {
     let mut per: BTreeMap<&str, (usize, &str, Vec<Severity>)> = BTreeMap::new();
     for f in &report.findings {
         let e = per
@@ -144,7 +144,7 @@ use crate::model::rule::Severity;
 use crate::source::{SourceText, Span};
 
 /// Counts per severity, most severe first.
-pub fn counts(report: &Report) -> Vec<(Severity, usize)> {
+pub(crate) fn counts(report: &Report) -> Vec<(Severity, usize)> {
     Severity::ALL
         .iter()
         .map(|s| {
@@ -154,13 +154,6 @@ pub fn counts(report: &Report) -> Vec<(Severity, usize)> {
             )
         })
         .collect()
-}
-
-/// The file text with every secret value replaced by `*` of the same byte length,
-/// so spans stay valid and no snippet can show a secret.
-pub fn masked_text(text: &str, masks: &[Span]) -> String {
-    let ranges: Vec<std::ops::Range<usize>> = masks.iter().map(|m| m.range()).collect();
-    star(text, &ranges)
 }
 
 /// Replace the bytes of every range with `*`, widened to whole characters so the text
@@ -184,12 +177,12 @@ fn star(text: &str, ranges: &[std::ops::Range<usize>]) -> String {
 }
 
 /// Masks for a file, by display path.
-pub fn masks_for<'a>(masks: &'a BTreeMap<String, Vec<Span>>, path: &str) -> &'a [Span] {
+pub(crate) fn masks_for<'a>(masks: &'a BTreeMap<String, Vec<Span>>, path: &str) -> &'a [Span] {
     masks.get(path).map(Vec::as_slice).unwrap_or(&[])
 }
 
 /// One line of plain text: the problem's or finding's message may contain newlines.
-pub fn one_line(s: &str) -> String {
+pub(crate) fn one_line(s: &str) -> String {
     escape::line(s).into_owned()
 }
 
@@ -199,15 +192,6 @@ fn masks_in(masks: &[Span], range: std::ops::Range<usize>) -> impl Iterator<Item
     masks[first..]
         .iter()
         .take_while(move |m| m.start < range.end)
-}
-
-/// One line of a file as every output shows it: the known secret values of the file
-/// (`masks`, raw spans from the parsers) and everything that looks like a secret by key
-/// name, URL or parameter ([`keys::secret_ranges_in_line`]) replaced by `*`, byte for
-/// byte. `line` is 0-based.
-pub fn masked_line(text: &SourceText, line: usize, masks: &[Span]) -> String {
-    let span = text.line_span(line);
-    masked_part(text, line, masks, 0, span.len())
 }
 
 /// Lines at least this long have their key-name masks computed once per render.
@@ -264,7 +248,7 @@ fn masked_part(text: &SourceText, line: usize, masks: &[Span], s: usize, e: usiz
 }
 
 /// Lines longer than this are cut around the point of interest in every excerpt.
-pub const MAX_LINE: usize = 240;
+pub(crate) const MAX_LINE: usize = 240;
 
 /// A window of at most [`MAX_LINE`] bytes of `line` around byte `col`, on character
 /// boundaries: (start, end).
@@ -286,7 +270,7 @@ fn window(line: &str, col: usize) -> (usize, usize) {
 /// The single source line a problem points at, masked ([`masked_line`]): the file may
 /// not have parsed far enough to know its settings. Returns (1-based line, masked text,
 /// byte column of the span start in the text); long lines are cut around the span.
-pub fn problem_line(
+pub(crate) fn problem_line(
     file: &crate::source::SourceFile,
     span: Span,
     masks: &[Span],
@@ -306,7 +290,7 @@ pub fn problem_line(
 
 /// The line of `span`'s start as a snippet: masked, cut to [`MAX_LINE`] bytes around the
 /// span on long lines, and whether masking changed it.
-pub fn snippet_line(
+pub(crate) fn snippet_line(
     file: &crate::source::SourceFile,
     span: Span,
     masks: &[Span],
@@ -330,7 +314,7 @@ pub fn snippet_line(
 /// cost, never what the file costs, and no snippet shows a secret or a raw control
 /// character.
 #[derive(Debug)]
-pub struct Excerpt {
+pub(crate) struct Excerpt {
     name: String,
     text: String,
     /// 0-based line of the file the excerpt starts at.
@@ -343,7 +327,7 @@ pub struct Excerpt {
 /// A primary span that touches more lines than this is cut.
 const MAX_EXCERPT_LINES: usize = 12;
 /// Secondary spans further than this many lines from the primary one are not drawn.
-pub const MAX_RELATED_DISTANCE: usize = 200;
+pub(crate) const MAX_RELATED_DISTANCE: usize = 200;
 
 impl Excerpt {
     /// The lines of `text` that `spans` touch (the first is the primary one: at most
@@ -422,14 +406,15 @@ impl Excerpt {
     }
 
     /// A span of the file as (offset, length) in the excerpt, for a miette label.
-    pub fn span(&self, s: Span) -> (usize, usize) {
+    pub(crate) fn span(&self, s: Span) -> (usize, usize) {
         let start = self.offset(s.start);
         let end = self.offset(s.end.max(s.start)).max(start);
         (start, end - start)
     }
 
+    #[cfg(test)]
     /// The excerpt's text (for tests and plain renderers).
-    pub fn text(&self) -> &str {
+    pub(crate) fn text(&self) -> &str {
         &self.text
     }
 }

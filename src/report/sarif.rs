@@ -22,11 +22,11 @@ use crate::model::rule::{RuleInfo, Severity};
 use crate::source::{Span, relative_to_base};
 
 /// GitHub code scanning accepts at most this many results per run.
-pub const MAX_RESULTS: usize = 25_000;
+pub(crate) const MAX_RESULTS: usize = 25_000;
 /// GitHub reads at most this many tags per rule.
 const MAX_TAGS: usize = 10;
 
-pub struct SarifOptions<'a> {
+pub(crate) struct SarifOptions<'a> {
     /// `automationDetails.id` (`--sarif-category`).
     pub category: Option<&'a str>,
     /// The directory URIs are relative to (`%SRCROOT%`), normally the working directory.
@@ -35,7 +35,7 @@ pub struct SarifOptions<'a> {
     pub include_suppressed: bool,
 }
 
-pub fn level(s: Severity) -> &'static str {
+pub(crate) fn level(s: Severity) -> &'static str {
     match s {
         Severity::Critical | Severity::High => "error",
         Severity::Medium => "warning",
@@ -44,7 +44,7 @@ pub fn level(s: Severity) -> &'static str {
 }
 
 /// GitHub's `security-severity`: critical 9.0+, high 7.0-8.9, medium 4.0-6.9, low <4.
-pub fn security_severity(s: Severity) -> &'static str {
+pub(crate) fn security_severity(s: Severity) -> &'static str {
     match s {
         Severity::Critical => "9.5",
         Severity::High => "8.0",
@@ -78,7 +78,7 @@ fn first_paragraph(md: &str) -> String {
 
 /// The descriptor id for a rule at a severity: the rule's code at its own severity,
 /// `CODE/severity` otherwise.
-pub fn descriptor_id(rule: &RuleInfo, severity: Severity) -> String {
+pub(crate) fn descriptor_id(rule: &RuleInfo, severity: Severity) -> String {
     if severity == rule.severity {
         rule.code.clone()
     } else {
@@ -120,7 +120,7 @@ fn rule_json(rule: &RuleInfo, severity: Severity) -> Value {
 }
 
 /// Percent-encode a relative path for a URI reference (keeping `/`).
-pub fn encode_uri_path(p: &str) -> String {
+pub(crate) fn encode_uri_path(p: &str) -> String {
     let mut out = String::with_capacity(p.len());
     for b in p.bytes() {
         let c = b as char;
@@ -135,7 +135,7 @@ pub fn encode_uri_path(p: &str) -> String {
 
 /// The path of a file (as found: relative to the working directory, or absolute)
 /// relative to the root, with `/` separators, percent-encoded.
-pub fn relative_uri(root: &Path, display: &str) -> String {
+pub(crate) fn relative_uri(root: &Path, display: &str) -> String {
     encode_uri_path(&relative_to_base(root, Path::new(display)))
 }
 
@@ -274,7 +274,7 @@ fn root_uri(root: &Path) -> String {
 }
 
 /// Render the SARIF log.
-pub fn render(report: &Report, opts: &SarifOptions<'_>) -> String {
+pub(crate) fn render(report: &Report, opts: &SarifOptions<'_>) -> String {
     let mut ctx = Ctx {
         report,
         root: opts.root.clone(),

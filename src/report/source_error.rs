@@ -14,7 +14,7 @@ use crate::model::problem::SourceError;
 use crate::source::{SourceText, Span, display};
 
 /// Errors printed at most; the rest are counted.
-pub const MAX_ERRORS: usize = 20;
+pub(crate) const MAX_ERRORS: usize = 20;
 
 fn render_in(e: &SourceError, text: &SourceText) -> String {
     let start = text.clamp(e.span.start);
@@ -39,12 +39,8 @@ fn render_in(e: &SourceError, text: &SourceText) -> String {
     out
 }
 
-pub fn render(e: &SourceError) -> String {
-    render_in(e, &SourceText::new(e.source.clone()))
-}
-
 /// Every error, one after the other (at most [`MAX_ERRORS`]).
-pub fn render_all(errors: &[SourceError]) -> String {
+pub(crate) fn render_all(errors: &[SourceError]) -> String {
     let mut texts: Vec<(std::sync::Arc<str>, SourceText)> = Vec::new();
     let mut out: Vec<String> = Vec::new();
     for e in errors.iter().take(MAX_ERRORS) {

@@ -89,7 +89,7 @@ fn lit_ne(l: &Literal, text: &str, lenient: bool) -> bool {
 
 /// Is `text` an http:// URL (or a comma-separated list holding one) to a host that
 /// is not loopback?
-pub fn is_plain_http(text: &str) -> bool {
+pub(crate) fn is_plain_http(text: &str) -> bool {
     text.split(',').any(|part| {
         let p = part.trim();
         let lower = p.to_ascii_lowercase();

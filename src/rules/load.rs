@@ -2,7 +2,7 @@
 
 use rayon::prelude::*;
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::builtin::Builtin;
@@ -20,16 +20,12 @@ use crate::syntax::toml_tree::{self, Kind, Toml};
 include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
 
 /// An error in a rule file.
-pub type RuleError = crate::model::problem::SourceError;
-
-/// The rule files compiled into the binary: (path relative to the crate, contents).
-pub fn embedded_files() -> &'static [(&'static str, &'static str)] {
-    EMBEDDED_RULES
-}
+pub(crate) type RuleError = crate::model::problem::SourceError;
 
 /// The build-time encoding of the `i`-th embedded rule file (for tests of the decoder).
 #[doc(hidden)]
-pub fn embedded_tree(i: usize) -> &'static [u8] {
+#[cfg(test)]
+pub(crate) fn embedded_tree(i: usize) -> &'static [u8] {
     EMBEDDED_TREES[i % EMBEDDED_TREES.len()]
 }
 
@@ -47,7 +43,7 @@ pub fn load_embedded() -> (RuleSet, Vec<RuleError>) {
 
 /// The embedded rules (from their build-time trees) and more rule files; codes and
 /// names must be unique across all of them.
-pub fn load_with_embedded(
+pub(crate) fn load_with_embedded(
     custom: impl IntoIterator<Item = (PathBuf, Arc<str>)>,
 ) -> (RuleSet, Vec<RuleError>) {
     let mut files = embedded();
@@ -55,29 +51,8 @@ pub fn load_with_embedded(
     load_with_trees(files)
 }
 
-/// Load every `*.toml` below a directory (sorted, for stable output).
-pub fn read_dir_files(dir: &Path) -> std::io::Result<Vec<(PathBuf, Arc<str>)>> {
-    let mut out = Vec::new();
-    let mut todo = vec![dir.to_path_buf()];
-    while let Some(d) = todo.pop() {
-        for entry in std::fs::read_dir(&d)? {
-            let entry = entry?;
-            let path = entry.path();
-            let ft = entry.file_type()?;
-            if ft.is_dir() {
-                todo.push(path);
-            } else if ft.is_file() && path.extension().is_some_and(|e| e == "toml") {
-                let text = std::fs::read_to_string(&path)?;
-                out.push((path, Arc::from(text)));
-            }
-        }
-    }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(out)
-}
-
 /// Parse and validate rule files; codes and names must be unique across them.
-pub fn load_files(
+pub(crate) fn load_files(
     files: impl IntoIterator<Item = (PathBuf, Arc<str>)>,
 ) -> (RuleSet, Vec<RuleError>) {
     load_with_trees(files.into_iter().map(|(p, t)| (p, t, None)).collect())

@@ -12,11 +12,11 @@ use std::sync::Arc;
 use regex::Regex;
 use std::sync::OnceLock;
 
-pub use crate::model::deployment::Environment;
+pub(crate) use crate::model::deployment::Environment;
 pub use crate::model::rule::{Applies, IfVersionUnknown, RuleInfo, Severity};
 use crate::model::settings::Product;
 use crate::model::version::VersionReq;
-pub use pattern::KeyPattern;
+pub(crate) use pattern::KeyPattern;
 
 /// A constant in a rule: a default or a value to compare with.
 #[derive(Clone, Debug, PartialEq)]
@@ -59,12 +59,13 @@ impl LazyRegex {
         })
     }
 
-    pub fn as_str(&self) -> &str {
+    #[cfg(test)]
+    pub(crate) fn as_str(&self) -> &str {
         &self.source
     }
 
     /// A pattern that parses but does not compile (over the size limit) matches nothing.
-    pub fn is_match(&self, text: &str) -> bool {
+    pub(crate) fn is_match(&self, text: &str) -> bool {
         self.compiled
             .get_or_init(|| Regex::new(&self.source).ok())
             .as_ref()
@@ -133,7 +134,7 @@ pub struct Check {
 
 impl Check {
     /// Does anything in the check depend on the version?
-    pub fn is_versioned(&self) -> bool {
+    pub(crate) fn is_versioned(&self) -> bool {
         self.versions.is_some()
             || !self.defaults_for.is_empty()
             || self.when.iter().any(|w| !w.defaults_for.is_empty())
@@ -196,7 +197,7 @@ impl Rule {
         }
     }
 
-    pub fn builtin(&self) -> Option<builtin::Builtin> {
+    pub(crate) fn builtin(&self) -> Option<builtin::Builtin> {
         match self.logic {
             Logic::Builtin(b) => Some(b),
             Logic::Checks(_) => None,
@@ -219,18 +220,22 @@ impl RuleSet {
     }
 
     /// Rule identities, for selectors and the SARIF rule table.
-    pub fn infos(&self) -> Vec<Arc<RuleInfo>> {
+    pub(crate) fn infos(&self) -> Vec<Arc<RuleInfo>> {
         self.rules.iter().map(|r| r.info.clone()).collect()
     }
 
     /// The first rule implemented by this builtin.
-    pub fn with_builtin(&self, b: builtin::Builtin) -> Option<&Arc<Rule>> {
+    pub(crate) fn with_builtin(&self, b: builtin::Builtin) -> Option<&Arc<Rule>> {
         self.rules.iter().find(|r| r.builtin() == Some(b))
     }
 
     /// Does a check of some rule read this key (its key or a `when` key)? What
     /// `camguard deployments` calls security-relevant.
-    pub fn mentions(&self, match_key: &str, style: crate::model::settings::KeyStyle) -> bool {
+    pub(crate) fn mentions(
+        &self,
+        match_key: &str,
+        style: crate::model::settings::KeyStyle,
+    ) -> bool {
         self.rules.iter().flat_map(|r| r.checks()).any(|c| {
             c.key.captures(match_key, style).is_some()
                 || c.when
@@ -239,7 +244,7 @@ impl RuleSet {
         })
     }
 
-    pub fn find(&self, code_or_name: &str) -> Option<&Arc<Rule>> {
+    pub(crate) fn find(&self, code_or_name: &str) -> Option<&Arc<Rule>> {
         self.rules
             .iter()
             .find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)

@@ -218,12 +218,12 @@ impl KeyPattern {
         self.tokens.iter().any(|t| !matches!(t, Token::Lit(_)))
     }
 
-    pub fn has_any(&self) -> bool {
+    pub(crate) fn has_any(&self) -> bool {
         self.tokens.iter().any(|t| matches!(t, Token::Any))
     }
 
     /// The exact match key, when the pattern has no wildcard.
-    pub fn exact(&self, style: KeyStyle) -> Option<&str> {
+    pub(crate) fn exact(&self, style: KeyStyle) -> Option<&str> {
         match self.matcher(style) {
             Matcher::Exact(k) => Some(k),
             Matcher::Wild { .. } => None,
@@ -238,7 +238,7 @@ impl KeyPattern {
     }
 
     /// Match a setting's match key; returns what the wildcards matched.
-    pub fn captures(&self, match_key: &str, style: KeyStyle) -> Option<Vec<String>> {
+    pub(crate) fn captures(&self, match_key: &str, style: KeyStyle) -> Option<Vec<String>> {
         match self.matcher(style) {
             Matcher::Exact(k) => (k == match_key).then(Vec::new),
             Matcher::Wild {
@@ -261,7 +261,7 @@ impl KeyPattern {
     }
 
     /// Fill the wildcards with captures (in order); wildcards left over stay.
-    pub fn bind(&self, captures: &[String]) -> KeyPattern {
+    pub(crate) fn bind(&self, captures: &[String]) -> KeyPattern {
         let mut raw = String::new();
         let mut caps = captures.iter();
         for t in &self.tokens {
@@ -285,7 +285,7 @@ impl KeyPattern {
 
     /// The pattern up to its last wildcard (`engines.*.rest` -> `engines.*`), for
     /// finding the places where a wildcard key could be absent.
-    pub fn parent(&self) -> Option<KeyPattern> {
+    pub(crate) fn parent(&self) -> Option<KeyPattern> {
         let last = self
             .tokens
             .iter()

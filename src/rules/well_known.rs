@@ -35,7 +35,7 @@ const WELL_KNOWN: &[&str] = &[
 ];
 
 /// Is this value a well-known default credential?
-pub fn is_well_known(value: &str) -> bool {
+pub(crate) fn is_well_known(value: &str) -> bool {
     let v = value.trim();
     if v.is_empty() {
         return false;

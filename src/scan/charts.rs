@@ -10,7 +10,7 @@ use crate::source::display;
 
 /// The chart directory whose `templates/` holds this file, if any: an ancestor named
 /// `templates` beside a `Chart.yaml`.
-pub fn chart_of_template(path: &Path) -> Option<PathBuf> {
+pub(crate) fn chart_of_template(path: &Path) -> Option<PathBuf> {
     path.ancestors().skip(1).find_map(|a| {
         let chart = a.parent()?;
         (a.file_name()? == "templates" && chart.join("Chart.yaml").is_file())
@@ -20,7 +20,10 @@ pub fn chart_of_template(path: &Path) -> Option<PathBuf> {
 
 /// Drop chart templates (unless a kind is forced: then the user said what they are);
 /// return the files kept and, per chart, how many were skipped.
-pub fn skip_templates(found: Vec<Candidate>, kind_forced: bool) -> (Vec<Candidate>, Vec<String>) {
+pub(crate) fn skip_templates(
+    found: Vec<Candidate>,
+    kind_forced: bool,
+) -> (Vec<Candidate>, Vec<String>) {
     if kind_forced {
         return (found, Vec::new());
     }

@@ -20,7 +20,7 @@ use crate::source::relative_to_base;
 
 /// What the command line sets for every configuration.
 #[derive(Clone, Debug, Default)]
-pub struct Overrides {
+pub(crate) struct Overrides {
     /// `--select`: replaces the configuration's `select`.
     pub select: Option<Vec<Selector>>,
     /// `--extend-select`: enabled on top of the selection, even if the configuration
@@ -51,7 +51,7 @@ impl Overrides {
 
 /// One configuration as it applies: the file, the rules it enables, its thresholds.
 #[derive(Debug)]
-pub struct Scope {
+pub(crate) struct Scope {
     pub config: Arc<Config>,
     /// The enabled rules.
     pub rules: RuleSet,
@@ -84,7 +84,7 @@ impl Scope {
     }
 
     /// The path relative to the configuration's directory, as its globs see it.
-    pub fn relative(&self, path: &Path) -> String {
+    pub(crate) fn relative(&self, path: &Path) -> String {
         relative_to_base(&self.base, path)
     }
 
@@ -93,7 +93,7 @@ impl Scope {
     }
 
     /// The kind `[[kind]] glob` entries give this file.
-    pub fn kind_of(&self, path: &Path) -> Option<crate::model::file_kind::FileKind> {
+    pub(crate) fn kind_of(&self, path: &Path) -> Option<crate::model::file_kind::FileKind> {
         if self.kinds.is_empty() {
             return None;
         }
@@ -120,7 +120,7 @@ enum Mode {
 }
 
 /// The configurations of one run.
-pub struct Configs {
+pub(crate) struct Configs {
     mode: Mode,
     shipped: RuleSet,
     overrides: Overrides,
@@ -129,7 +129,7 @@ pub struct Configs {
 
 impl Configs {
     /// One scope for everything.
-    pub fn fixed(scope: Scope) -> Configs {
+    pub(crate) fn fixed(scope: Scope) -> Configs {
         Configs {
             mode: Mode::Fixed(Arc::new(scope)),
             shipped: RuleSet::default(),
@@ -139,7 +139,7 @@ impl Configs {
     }
 
     /// `--config FILE` (`Some`) or `--isolated` (`None`) for every file.
-    pub fn single(
+    pub(crate) fn single(
         path: Option<&Path>,
         shipped: &RuleSet,
         overrides: Overrides,
@@ -173,7 +173,7 @@ impl Configs {
     }
 
     /// The scope that applies to a file (or, for a directory, to the files in it).
-    pub fn for_path(&self, path: &Path) -> Arc<Scope> {
+    pub(crate) fn for_path(&self, path: &Path) -> Arc<Scope> {
         match &self.mode {
             Mode::Fixed(s) => s.clone(),
             Mode::Discover {
@@ -260,7 +260,7 @@ impl Configs {
 
     /// Every scope used so far (the fixed one, or the defaults and each configuration
     /// file that loaded), sorted by configuration path.
-    pub fn scopes(&self) -> Vec<Arc<Scope>> {
+    pub(crate) fn scopes(&self) -> Vec<Arc<Scope>> {
         match &self.mode {
             Mode::Fixed(s) => vec![s.clone()],
             Mode::Discover {
@@ -281,13 +281,13 @@ impl Configs {
 
     /// The errors of configuration files found while walking (the first only: later
     /// ones are often the same mistake).
-    pub fn take_errors(&self) -> Vec<SetupError> {
+    pub(crate) fn take_errors(&self) -> Vec<SetupError> {
         std::mem::take(&mut *self.errors.lock().unwrap_or_else(|e| e.into_inner()))
     }
 }
 
 /// A path made absolute (against the working directory) and lexically normalised.
-pub fn absolute(path: &Path) -> PathBuf {
+pub(crate) fn absolute(path: &Path) -> PathBuf {
     let abs = if path.is_absolute() {
         path.to_path_buf()
     } else {
@@ -309,7 +309,7 @@ pub fn absolute(path: &Path) -> PathBuf {
 }
 
 /// The repository root above a directory (the closest directory holding `.git`).
-pub fn repository_root(dir: &Path) -> Option<PathBuf> {
+pub(crate) fn repository_root(dir: &Path) -> Option<PathBuf> {
     let abs = absolute(dir);
     abs.ancestors()
         .find(|d| d.join(".git").exists())
@@ -319,7 +319,7 @@ pub fn repository_root(dir: &Path) -> Option<PathBuf> {
 /// Is a rule enabled, given the configuration's selection and then the command line's?
 /// Within one level `ignore` wins over `select`; the command line comes after the
 /// configuration, so `--extend-select` enables a rule the configuration ignores.
-pub fn enabled(config: &Config, o: &Overrides, code: &str, name: &str) -> bool {
+pub(crate) fn enabled(config: &Config, o: &Overrides, code: &str, name: &str) -> bool {
     let m = |sels: &[Selector]| sels.iter().any(|s| s.matches(code, name));
     let select = o.select.as_deref().unwrap_or(&config.select);
     let mut on = select.is_empty() || m(select);

@@ -36,7 +36,7 @@ pub fn evaluate(
 }
 
 /// The findings of one deployment, in its environment.
-pub fn deployment(d: &Deployment, rules: &RuleSet) -> Vec<Finding> {
+pub(crate) fn deployment(d: &Deployment, rules: &RuleSet) -> Vec<Finding> {
     let found = eval::evaluate(rules, &d.effective);
     in_environment(found, d.environment, d.environment_reason.as_deref(), rules)
 }

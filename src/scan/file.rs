@@ -35,7 +35,11 @@ pub fn check_source(
 
 /// Check one analysed file that needs no other: the deployments it forms alone, the
 /// components no deployment claims, the builtins.
-pub fn check_analysis(analysis: Analysis, rules: &RuleSet, opts: &deploy::Options) -> FileOutcome {
+pub(crate) fn check_analysis(
+    analysis: Analysis,
+    rules: &RuleSet,
+    opts: &deploy::Options,
+) -> FileOutcome {
     let assembly = deploy::assemble(&[&analysis], opts);
     let mut findings = super::deployments::evaluate(&assembly, &[&analysis], rules, opts);
     findings.extend(builtins(&analysis, rules));
@@ -144,7 +148,7 @@ impl Checked {
 /// Findings reported per file at most. A file with more (generated, or hostile) is not
 /// fully checked, which fails the gate like any file camguard could not read, and every
 /// later stage (suppressions, sorting, renderers) stays bounded.
-pub const MAX_FINDINGS_PER_FILE: usize = 1000;
+pub(crate) const MAX_FINDINGS_PER_FILE: usize = 1000;
 
 pub(super) fn cap_findings(out: &mut FileOutcome) {
     let n = out.findings.len();

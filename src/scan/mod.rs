@@ -58,7 +58,7 @@ pub struct ScanOptions {
 
 impl ScanOptions {
     /// What the deployments stage needs from the configuration.
-    pub fn deploy_options(&self) -> crate::deploy::Options {
+    pub(crate) fn deploy_options(&self) -> crate::deploy::Options {
         crate::deploy::Options {
             environments: crate::deploy::Environments {
                 entries: self.config.environments.clone(),
@@ -131,7 +131,7 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Report {
 }
 
 /// A scan and, per file, the gate of the configuration that applied to it.
-pub struct Scanned {
+pub(crate) struct Scanned {
     pub report: Report,
     /// Display path -> the `fail-on` of its configuration.
     pub fail_on: std::collections::HashMap<String, crate::model::rule::Severity>,
@@ -139,7 +139,10 @@ pub struct Scanned {
 
 /// Scan everything the options name, each file with the configuration that applies to it.
 /// Fails when a configuration file found on the way does not load.
-pub fn scan_with(opts: &ScanOptions, configs: &Configs) -> Result<Scanned, setup::SetupError> {
+pub(crate) fn scan_with(
+    opts: &ScanOptions,
+    configs: &Configs,
+) -> Result<Scanned, setup::SetupError> {
     let mut report = Report::default();
     let walk = WalkOptions {
         follow_links: opts.follow_links,
@@ -200,7 +203,6 @@ pub fn scan_with(opts: &ScanOptions, configs: &Configs) -> Result<Scanned, setup
             disabled: opts.no_ignores,
             config: &s.config,
             rules: &s.rules,
-            baseline: None,
         })
         .collect();
     let index = |s: &Arc<Scope>| scopes.iter().position(|x| Arc::ptr_eq(x, s)).unwrap_or(0);
@@ -262,15 +264,19 @@ pub fn scan_with(opts: &ScanOptions, configs: &Configs) -> Result<Scanned, setup
     }
     report.rules = union_of_rules(&scopes);
     sort_and_dedup(&mut report);
-    if !opts.no_ignores {
-        for (n, s) in scopes.iter().enumerate() {
-            files_of[n].sort();
-            crate::suppress::ignores::apply(&mut report, &s.config, &files_of[n]);
-        }
+    for files in files_of.iter_mut() {
+        files.sort();
     }
-    if let Some((b, path)) = &opts.baseline {
-        crate::suppress::apply_baseline(&mut report, b, path);
-    }
+    let per_config: Vec<(&Config, &[String])> = scopes
+        .iter()
+        .zip(&files_of)
+        .map(|(s, f)| (s.config.as_ref(), f.as_slice()))
+        .collect();
+    let baseline = opts
+        .baseline
+        .as_ref()
+        .map(|(b, p)| (b.as_ref(), p.as_path()));
+    crate::suppress::finish(&mut report, &per_config, baseline, opts.no_ignores);
     sort_and_dedup(&mut report);
     report.switched_off.excluded_files = excluded;
     let main = (0..scopes.len()).max_by_key(|&n| (files_of[n].len(), std::cmp::Reverse(n)));
@@ -339,7 +345,7 @@ fn prepare(
 
 /// The deployments of everything the options name, for `camguard deployments`: every file
 /// analysed and assembled together (no rules run), sorted by name.
-pub fn deployments(
+pub(crate) fn deployments(
     opts: &ScanOptions,
 ) -> (
     Vec<crate::model::deployment::Deployment>,

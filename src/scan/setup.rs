@@ -14,7 +14,7 @@ use crate::suppress::baseline::{self, Baseline};
 
 /// Why a scan could not start.
 #[derive(Debug)]
-pub enum SetupError {
+pub(crate) enum SetupError {
     /// Errors that point into a TOML file (configuration or rule file).
     Source(Vec<SourceError>),
     /// Anything else, already worded.
@@ -22,7 +22,7 @@ pub enum SetupError {
 }
 
 /// Where the configuration comes from.
-pub enum ConfigSource<'a> {
+pub(crate) enum ConfigSource<'a> {
     /// `--isolated`: none.
     None,
     /// `--config FILE`.
@@ -32,7 +32,7 @@ pub enum ConfigSource<'a> {
 }
 
 /// Read and validate the configuration.
-pub fn load_config(source: ConfigSource<'_>) -> Result<Config, SetupError> {
+pub(crate) fn load_config(source: ConfigSource<'_>) -> Result<Config, SetupError> {
     let path = match source {
         ConfigSource::None => return Ok(Config::defaults()),
         ConfigSource::File(p) => p.to_path_buf(),
@@ -52,15 +52,15 @@ pub fn load_config(source: ConfigSource<'_>) -> Result<Config, SetupError> {
 
 /// A rule file larger than this is refused unread: rules are small, and a directory a
 /// configuration names must not make camguard read (and quote) anything large.
-pub const MAX_RULE_FILE_SIZE: u64 = 1024 * 1024;
+pub(crate) const MAX_RULE_FILE_SIZE: u64 = 1024 * 1024;
 /// At most this many rule files are read from the rule directories together.
-pub const MAX_RULE_FILES: usize = 10_000;
+pub(crate) const MAX_RULE_FILES: usize = 10_000;
 
 /// A `rules-dir` of the configuration, resolved (symbolic links included) and confined
 /// to the repository the configuration belongs to (its directory outside a repository):
 /// a pull request's `camguard.toml` must not make camguard read, and print in errors,
 /// files of the runner.
-pub fn confined_rules_dir(config: &Config, dir: &Path) -> Result<PathBuf, SetupError> {
+pub(crate) fn confined_rules_dir(config: &Config, dir: &Path) -> Result<PathBuf, SetupError> {
     let cfg = config.path.as_deref().unwrap_or(Path::new("camguard.toml"));
     let shown = || crate::source::display(dir);
     let joined = config.base_dir().join(dir);
@@ -92,7 +92,7 @@ pub fn confined_rules_dir(config: &Config, dir: &Path) -> Result<PathBuf, SetupE
 /// The shipped rules plus the rule files in `dirs` (the configuration's `rules-dir`,
 /// relative to the configuration file and confined to its repository, then those named
 /// on the command line).
-pub fn load_rules(
+pub(crate) fn load_rules(
     shipped: &RuleSet,
     config: &Config,
     extra: &[PathBuf],
@@ -127,7 +127,7 @@ pub fn load_rules(
 
 /// Every `*.toml` below a rules directory (sorted). Symbolic links inside it are not
 /// followed, and files over [`MAX_RULE_FILE_SIZE`] are refused before they are read.
-pub fn read_rules_dir(dir: &Path) -> Result<Vec<(PathBuf, Arc<str>)>, SetupError> {
+pub(crate) fn read_rules_dir(dir: &Path) -> Result<Vec<(PathBuf, Arc<str>)>, SetupError> {
     let fail = |what: &Path, e: &dyn std::fmt::Display| {
         SetupError::Message(format!(
             "cannot read rules directory `{}`: `{}`: {e}",
@@ -169,7 +169,7 @@ pub fn read_rules_dir(dir: &Path) -> Result<Vec<(PathBuf, Arc<str>)>, SetupError
 }
 
 /// The shipped rules plus these custom rule files.
-pub fn with_custom(custom: Vec<(PathBuf, Arc<str>)>) -> Result<RuleSet, SetupError> {
+pub(crate) fn with_custom(custom: Vec<(PathBuf, Arc<str>)>) -> Result<RuleSet, SetupError> {
     let (set, errors) = load::load_with_embedded(custom);
     if errors.is_empty() {
         Ok(set)
@@ -178,34 +178,8 @@ pub fn with_custom(custom: Vec<(PathBuf, Arc<str>)>) -> Result<RuleSet, SetupErr
     }
 }
 
-/// The rules that `select` / `ignore` of the configuration enable; selectors that
-/// match no rule at all are errors.
-pub fn enabled_rules(all: &RuleSet, config: &Config) -> Result<RuleSet, SetupError> {
-    let unknown = config.unknown_selectors(&all.infos());
-    if !unknown.is_empty() {
-        return Err(SetupError::Source(unknown));
-    }
-    Ok(RuleSet {
-        rules: all
-            .rules
-            .iter()
-            .filter(|r| config.enabled(&r.code, &r.name))
-            .cloned()
-            .collect(),
-    })
-}
-
-/// The codes of the rules that `select` / `ignore` of the configuration disable.
-pub fn disabled_rules(all: &RuleSet, config: &Config) -> Vec<String> {
-    all.rules
-        .iter()
-        .filter(|r| !config.enabled(&r.code, &r.name))
-        .map(|r| r.code.clone())
-        .collect()
-}
-
 /// Record in the report what the configuration and the suppressions switched off.
-pub fn switched_off(report: &mut Report, opts: &super::ScanOptions, rules: &RuleSet) {
+pub(crate) fn switched_off(report: &mut Report, opts: &super::ScanOptions, rules: &RuleSet) {
     use crate::model::report::{SeverityOverride, SuppressionKind};
     let config = &opts.config;
     let s = &mut report.switched_off;
@@ -238,6 +212,6 @@ pub fn switched_off(report: &mut Report, opts: &super::ScanOptions, rules: &Rule
 }
 
 /// Read a baseline file.
-pub fn load_baseline(path: &Path) -> Result<Baseline, SetupError> {
+pub(crate) fn load_baseline(path: &Path) -> Result<Baseline, SetupError> {
     baseline::load(path).map_err(SetupError::Message)
 }

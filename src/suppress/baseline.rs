@@ -29,7 +29,7 @@ fn normalize_path(p: &str) -> String {
     p.strip_prefix("./").map(str::to_string).unwrap_or(p)
 }
 
-pub fn entry(f: &Finding) -> Entry {
+pub(crate) fn entry(f: &Finding) -> Entry {
     Entry {
         code: f.rule.code.clone(),
         path: normalize_path(&f.path()),
@@ -40,7 +40,7 @@ pub fn entry(f: &Finding) -> Entry {
 
 /// The directory a baseline's paths are relative to: the repository (the closest
 /// directory holding `.git`) above the baseline file, or the file's own directory.
-pub fn root_for(baseline: &Path) -> std::path::PathBuf {
+pub(crate) fn root_for(baseline: &Path) -> std::path::PathBuf {
     let abs = if baseline.is_absolute() {
         baseline.to_path_buf()
     } else {
@@ -56,12 +56,12 @@ pub fn root_for(baseline: &Path) -> std::path::PathBuf {
 }
 
 /// A display path (relative to the working directory, or absolute) relative to `root`.
-pub fn relative(root: &Path, display: &str) -> String {
+pub(crate) fn relative(root: &Path, display: &str) -> String {
     crate::source::relative_to_base(root, Path::new(display))
 }
 
 /// The entry of a finding, its path relative to `root`.
-pub fn entry_at(f: &Finding, root: &Path) -> Entry {
+pub(crate) fn entry_at(f: &Finding, root: &Path) -> Entry {
     Entry {
         path: relative(root, &f.path()),
         ..entry(f)
@@ -70,7 +70,7 @@ pub fn entry_at(f: &Finding, root: &Path) -> Entry {
 
 /// The baseline document for these findings, paths relative to `root` (sorted, one
 /// entry per finding).
-pub fn render_at(findings: &[Finding], root: &Path) -> String {
+pub(crate) fn render_at(findings: &[Finding], root: &Path) -> String {
     let mut entries: Vec<Entry> = findings.iter().map(|f| entry_at(f, root)).collect();
     entries.sort();
     let b = Baseline {
@@ -82,20 +82,7 @@ pub fn render_at(findings: &[Finding], root: &Path) -> String {
     s
 }
 
-/// The baseline document for these findings (sorted, one entry per finding).
-pub fn render(findings: &[Finding]) -> String {
-    let mut entries: Vec<Entry> = findings.iter().map(entry).collect();
-    entries.sort();
-    let b = Baseline {
-        version: 1,
-        findings: entries,
-    };
-    let mut s = serde_json::to_string_pretty(&b).unwrap_or_default();
-    s.push('\n');
-    s
-}
-
-pub fn load(path: &Path) -> Result<Baseline, String> {
+pub(crate) fn load(path: &Path) -> Result<Baseline, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read baseline `{}`: {e}", path.display()))?;
     let b: Baseline = serde_json::from_str(&text).map_err(|e| {
@@ -117,18 +104,12 @@ pub fn load(path: &Path) -> Result<Baseline, String> {
 }
 
 /// [`apply`], with entry paths relative to `root`.
-pub fn apply_at(
+pub(crate) fn apply_at(
     b: &Baseline,
     findings: Vec<Finding>,
     root: &Path,
 ) -> (Vec<Finding>, Vec<Finding>, Vec<Entry>) {
     split(b, findings, |f| entry_at(f, root))
-}
-
-/// Split findings into new ones and baselined ones; also return the entries that
-/// matched nothing (fixed since the baseline was written).
-pub fn apply(b: &Baseline, findings: Vec<Finding>) -> (Vec<Finding>, Vec<Finding>, Vec<Entry>) {
-    split(b, findings, entry)
 }
 
 fn split(

@@ -8,7 +8,7 @@ use crate::source::{display, relative_to_base};
 /// Set aside the findings in `files` (the display paths, sorted, of the scanned files
 /// this configuration applies to) that its `[[ignore]]` entries match, and note the
 /// entries that expired, or that matched nothing although a file they name was scanned.
-pub fn apply(report: &mut Report, config: &Config, files: &[String]) {
+pub(crate) fn apply(report: &mut Report, config: &Config, files: &[String]) {
     if config.ignores.is_empty() {
         return;
     }

@@ -14,7 +14,7 @@ use crate::source::Span;
 use crate::syntax::first_content_offset;
 
 #[derive(Clone, Debug)]
-pub struct Directive {
+pub(crate) struct Directive {
     pub file_level: bool,
     pub selectors: Vec<String>,
     pub reason: Option<String>,
@@ -23,7 +23,7 @@ pub struct Directive {
 }
 
 /// Parse the text of a comment (without its marker).
-pub fn parse_directive(text: &str) -> Option<(bool, Vec<String>, Option<String>)> {
+pub(crate) fn parse_directive(text: &str) -> Option<(bool, Vec<String>, Option<String>)> {
     let t = text.trim().trim_end_matches("-->").trim();
     let rest = t.strip_prefix("camguard:")?.trim_start();
     let (file_level, rest) = if let Some(r) = rest.strip_prefix("ignore-file") {
@@ -50,7 +50,7 @@ pub fn parse_directive(text: &str) -> Option<(bool, Vec<String>, Option<String>)
 }
 
 /// The directives of an analysed file.
-pub fn directives(a: &Analysis) -> Vec<Directive> {
+pub(crate) fn directives(a: &Analysis) -> Vec<Directive> {
     let text = &a.file.text;
     let first_content = first_content_offset(text.text());
     let mut out: Vec<Directive> = a
@@ -95,7 +95,7 @@ fn meta_finding(
 
 /// Apply a file's inline suppressions. Returns the findings that remain (including
 /// reports of invalid and unused suppressions) and those suppressed.
-pub fn apply(
+pub(crate) fn apply(
     a: &Analysis,
     findings: Vec<Finding>,
     rules: &RuleSet,

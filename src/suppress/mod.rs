@@ -6,8 +6,6 @@ pub mod baseline;
 pub mod ignores;
 pub mod inline;
 
-use std::path::PathBuf;
-
 use crate::config::Config;
 use crate::model::analysis::Analysis;
 use crate::model::finding::Finding;
@@ -16,44 +14,51 @@ use crate::rules::RuleSet;
 use crate::source::display;
 
 /// What may set findings aside in one scan.
-pub struct Suppressor<'a> {
+pub(crate) struct Suppressor<'a> {
     /// `--no-ignores`: an audit run in which nothing is set aside.
     pub disabled: bool,
     pub config: &'a Config,
     pub rules: &'a RuleSet,
-    /// The baseline and where it was read from.
-    pub baseline: Option<(&'a baseline::Baseline, PathBuf)>,
+}
+
+/// The whole report, once every file is checked: the `[[ignore]]` entries of each
+/// configuration for the files it applied to (unless `disabled`, `--no-ignores`), then the
+/// baseline (always: it was asked for on the command line).
+pub(crate) fn finish(
+    report: &mut Report,
+    configs: &[(&Config, &[String])],
+    baseline: Option<(&baseline::Baseline, &std::path::Path)>,
+    disabled: bool,
+) {
+    if !disabled {
+        for (config, files) in configs {
+            ignores::apply(report, config, files);
+        }
+    }
+    if let Some((b, path)) = baseline {
+        apply_baseline(report, b, path);
+    }
 }
 
 impl Suppressor<'_> {
     /// One file's findings: those its inline directives suppress are set aside, and
     /// invalid or unused directives become findings themselves.
-    pub fn file(&self, a: &Analysis, findings: Vec<Finding>) -> (Vec<Finding>, Vec<Suppressed>) {
+    pub(crate) fn file(
+        &self,
+        a: &Analysis,
+        findings: Vec<Finding>,
+    ) -> (Vec<Finding>, Vec<Suppressed>) {
         if self.disabled {
             return (findings, Vec::new());
         }
         inline::apply(a, findings, self.rules, self.config.require_reason)
-    }
-
-    /// The whole report, once every file is checked: configured ignores (unless
-    /// disabled) for every scanned file, then the baseline (always: it was asked for on
-    /// the command line).
-    pub fn report(&self, report: &mut Report) {
-        if !self.disabled {
-            let mut files: Vec<String> = report.files.iter().map(|f| f.path.clone()).collect();
-            files.sort();
-            ignores::apply(report, self.config, &files);
-        }
-        if let Some((b, path)) = &self.baseline {
-            apply_baseline(report, b, path);
-        }
     }
 }
 
 /// Set aside the findings the baseline at `path` knows; note its entries that match
 /// nothing although their file was scanned (fixed). Entry paths are relative to the
 /// baseline's repository ([`baseline::root_for`]), wherever camguard runs.
-pub fn apply_baseline(report: &mut Report, b: &baseline::Baseline, path: &std::path::Path) {
+pub(crate) fn apply_baseline(report: &mut Report, b: &baseline::Baseline, path: &std::path::Path) {
     let shown = display(path);
     let root = baseline::root_for(path);
     let scanned: std::collections::HashSet<String> = report

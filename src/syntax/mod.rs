@@ -11,12 +11,12 @@ pub mod yaml;
 
 /// Could the text hold a suppression directive at all? Every directive starts with
 /// `camguard:`, so parsers skip collecting comments when it cannot (most files).
-pub fn may_hold_directive(text: &str) -> bool {
+pub(crate) fn may_hold_directive(text: &str) -> bool {
     memchr::memmem::find(text.as_bytes(), b"camguard:").is_some()
 }
 
 /// The start of the first line that is neither blank nor a comment (or 0).
-pub fn first_content_offset(text: &str) -> usize {
+pub(crate) fn first_content_offset(text: &str) -> usize {
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         let t = line.trim_start_matches('\u{feff}').trim();

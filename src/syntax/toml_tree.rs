@@ -150,7 +150,7 @@ fn from_value(v: &Spanned<DeValue<'_>>) -> Toml {
 }
 
 impl Toml {
-    pub fn type_name(&self) -> &'static str {
+    pub(crate) fn type_name(&self) -> &'static str {
         match self.kind {
             Kind::Str(_) => "a string",
             Kind::Int(_) => "an integer",
@@ -162,21 +162,21 @@ impl Toml {
         }
     }
 
-    pub fn entries(&self) -> &[(String, Span, Toml)] {
+    pub(crate) fn entries(&self) -> &[(String, Span, Toml)] {
         match &self.kind {
             Kind::Table(e) => e,
             _ => &[],
         }
     }
 
-    pub fn get(&self, key: &str) -> Option<&Toml> {
+    pub(crate) fn get(&self, key: &str) -> Option<&Toml> {
         self.entries()
             .iter()
             .find(|(k, _, _)| k == key)
             .map(|(_, _, v)| v)
     }
 
-    pub fn as_str(&self) -> Option<&str> {
+    pub(crate) fn as_str(&self) -> Option<&str> {
         match &self.kind {
             Kind::Str(s) => Some(s),
             _ => None,

@@ -13,9 +13,9 @@ use granit_parser::{Event, Options, Parser, Placement, ScalarStyle};
 use crate::source::Span;
 
 /// Maximum nesting of collections, as written or after alias expansion.
-pub const MAX_DEPTH: usize = 200;
+pub(crate) const MAX_DEPTH: usize = 200;
 /// Maximum number of nodes that alias expansion may copy in one file.
-pub const ALIAS_NODE_BUDGET: usize = 200_000;
+pub(crate) const ALIAS_NODE_BUDGET: usize = 200_000;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Node {
@@ -46,25 +46,25 @@ pub enum Style {
 }
 
 impl Node {
-    pub fn as_scalar(&self) -> Option<&Scalar> {
+    pub(crate) fn as_scalar(&self) -> Option<&Scalar> {
         match &self.kind {
             NodeKind::Scalar(s) => Some(s),
             _ => None,
         }
     }
 
-    pub fn as_str(&self) -> Option<&str> {
+    pub(crate) fn as_str(&self) -> Option<&str> {
         self.as_scalar().map(|s| s.value.as_str())
     }
 
-    pub fn as_map(&self) -> Option<&[(Node, Node)]> {
+    pub(crate) fn as_map(&self) -> Option<&[(Node, Node)]> {
         match &self.kind {
             NodeKind::Map(m) => Some(m),
             _ => None,
         }
     }
 
-    pub fn as_seq(&self) -> Option<&[Node]> {
+    pub(crate) fn as_seq(&self) -> Option<&[Node]> {
         match &self.kind {
             NodeKind::Seq(s) => Some(s),
             _ => None,
@@ -72,11 +72,11 @@ impl Node {
     }
 
     /// The value of a scalar key in a mapping (the last one wins, as in most loaders).
-    pub fn get(&self, key: &str) -> Option<&Node> {
+    pub(crate) fn get(&self, key: &str) -> Option<&Node> {
         self.get_entry(key).map(|(_, v)| v)
     }
 
-    pub fn get_entry(&self, key: &str) -> Option<(&Node, &Node)> {
+    pub(crate) fn get_entry(&self, key: &str) -> Option<(&Node, &Node)> {
         self.as_map()?
             .iter()
             .rev()
@@ -85,7 +85,7 @@ impl Node {
     }
 
     /// True for `~`, `null`, `Null`, `NULL` and the empty plain scalar.
-    pub fn is_null(&self) -> bool {
+    pub(crate) fn is_null(&self) -> bool {
         match &self.kind {
             NodeKind::Scalar(s) => s.style == Style::Plain && is_null_literal(&s.value),
             _ => false,
@@ -93,7 +93,7 @@ impl Node {
     }
 }
 
-pub fn is_null_literal(s: &str) -> bool {
+pub(crate) fn is_null_literal(s: &str) -> bool {
     matches!(s, "" | "~" | "null" | "Null" | "NULL")
 }
 
@@ -423,7 +423,7 @@ const MAX_BREAK_ISSUES: usize = 20;
 /// comment can end at one and hide a key behind it on what looks like the same line.
 /// Each is replaced by spaces and a line feed of the same byte length before parsing
 /// (spans stay valid), and reported.
-pub fn parse_with(text: &str, keep_comments: bool) -> YamlFile {
+pub(crate) fn parse_with(text: &str, keep_comments: bool) -> YamlFile {
     let breaks = unicode_breaks(text);
     if breaks.is_empty() {
         return parse_text(text, keep_comments);

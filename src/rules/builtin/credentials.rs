@@ -79,7 +79,7 @@ fn finding(
 }
 
 /// CRED001: a password, secret or token set to a published default.
-pub fn well_known(rule: &Arc<RuleInfo>, a: &Analysis) -> Vec<Finding> {
+pub(crate) fn well_known(rule: &Arc<RuleInfo>, a: &Analysis) -> Vec<Finding> {
     let mut out = Vec::new();
     for c in a.components.iter().filter(|c| !covered_elsewhere(c)) {
         for s in &c.settings {
@@ -109,7 +109,7 @@ pub fn well_known(rule: &Arc<RuleInfo>, a: &Analysis) -> Vec<Finding> {
 }
 
 /// CRED002: a secret written literally into a committed configuration file.
-pub fn hard_coded(rule: &Arc<RuleInfo>, a: &Analysis) -> Vec<Finding> {
+pub(crate) fn hard_coded(rule: &Arc<RuleInfo>, a: &Analysis) -> Vec<Finding> {
     // `.env` files exist to keep secrets out of the configuration (and out of git).
     if a.kind == FileKind::Env {
         return Vec::new();

@@ -40,7 +40,7 @@ impl Builtin {
     ];
 
     /// The name a rule file uses.
-    pub fn id(self) -> &'static str {
+    pub(crate) fn id(self) -> &'static str {
         match self {
             Builtin::DuplicateKey => "duplicate-key",
             Builtin::RestAuthFilter => "rest-auth-filter",
@@ -53,13 +53,13 @@ impl Builtin {
         }
     }
 
-    pub fn from_id(id: &str) -> Option<Builtin> {
+    pub(crate) fn from_id(id: &str) -> Option<Builtin> {
         Builtin::ALL.into_iter().find(|b| b.id() == id)
     }
 }
 
 /// Run a builtin check over one analysed file.
-pub fn run(b: Builtin, rule: &Arc<RuleInfo>, analysis: &Analysis) -> Vec<Finding> {
+pub(crate) fn run(b: Builtin, rule: &Arc<RuleInfo>, analysis: &Analysis) -> Vec<Finding> {
     match b {
         Builtin::DuplicateKey => duplicate_keys(rule, analysis),
         Builtin::RestAuthFilter => rest_auth_filter(rule, analysis),
