@@ -42,7 +42,7 @@ pub fn explain(id: &str, rules: &RuleSet) -> u8 {
 pub fn test_rules(dir: &Path) -> u8 {
     match crate::rule_test::test_dir(dir) {
         Ok(run) => {
-            write::stdout(&run.text);
+            write::stdout(&crate::report::escape::lines(&run.text));
             if run.failed == 0 {
                 exit::CLEAN
             } else {
