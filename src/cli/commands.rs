@@ -78,7 +78,7 @@ pub(crate) fn explain(id: &str, custom: &CustomRules, shipped: &RuleSet) -> u8 {
 pub(crate) fn test_rules(dir: &Path) -> u8 {
     match crate::rule_test::test_dir(dir) {
         Ok(run) => {
-            write::stdout(&run.text);
+            write::stdout(&crate::report::escape::lines(&run.text));
             if run.failed == 0 {
                 exit::CLEAN
             } else {
