@@ -1,6 +1,8 @@
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
+// Each target uses one entry point of the shared module.
+#[allow(dead_code)]
 #[path = "../../tests/support/fuzzing.rs"]
 mod fuzzing;
 

@@ -41,7 +41,6 @@ pub(crate) fn line(s: &str) -> Cow<'_, str> {
     escape_with(s, |_| false)
 }
 
-#[cfg(test)]
 /// Text that may span lines (a source excerpt): like [`line`], but LF and tab stay.
 pub(crate) fn lines(s: &str) -> Cow<'_, str> {
     escape_with(s, |c| c == '\n' || c == '\t')
