@@ -273,15 +273,9 @@ fn root_uri(root: &Path) -> String {
     format!("file://{}", encode_uri_path(&s))
 }
 
-/// Render the SARIF log.
-pub(crate) fn render(report: &Report, opts: &SarifOptions<'_>) -> String {
-    let mut ctx = Ctx {
-        report,
-        root: opts.root.clone(),
-        redacted: false,
-    };
-    // The rule table: every enabled rule at its own severity, then the severity variants
-    // results need (sorted), then rules of findings not in the set (should not happen).
+/// Every enabled rule at its own severity, then the severity variants that results need
+/// (sorted): GitHub reads a result's severity from its rule descriptor only.
+fn rule_table(report: &Report) -> Vec<(Arc<RuleInfo>, Severity)> {
     let mut table: Vec<(Arc<RuleInfo>, Severity)> = report
         .rules
         .iter()
@@ -303,6 +297,19 @@ pub(crate) fn render(report: &Report, opts: &SarifOptions<'_>) -> String {
     variants.sort_by(|a, b| a.0.cmp(&b.0));
     variants.dedup_by(|a, b| a.0 == b.0);
     table.extend(variants.into_iter().map(|(_, r, s)| (r, s)));
+    table
+}
+
+/// Render the SARIF log.
+pub(crate) fn render(report: &Report, opts: &SarifOptions<'_>) -> String {
+    let mut ctx = Ctx {
+        report,
+        root: opts.root.clone(),
+        redacted: false,
+    };
+    // The rule table: every enabled rule at its own severity, then the severity variants
+    // results need (sorted), then rules of findings not in the set (should not happen).
+    let mut table = rule_table(report);
     let mut index: std::collections::HashMap<String, usize> = table
         .iter()
         .enumerate()

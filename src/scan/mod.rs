@@ -137,13 +137,14 @@ pub(crate) struct Scanned {
     pub fail_on: std::collections::HashMap<String, crate::model::rule::Severity>,
 }
 
-/// Scan everything the options name, each file with the configuration that applies to it.
-/// Fails when a configuration file found on the way does not load.
-pub(crate) fn scan_with(
+/// The inputs of a scan with the configuration scope of each (walked, classified, chart
+/// templates set aside, configured exclusions applied), which of them wait for others
+/// (`deploy::Plan`), and how many files exclusions set aside.
+fn collect_inputs(
     opts: &ScanOptions,
     configs: &Configs,
-) -> Result<Scanned, setup::SetupError> {
-    let mut report = Report::default();
+    report: &mut Report,
+) -> (Vec<(file::Input, Arc<Scope>)>, crate::deploy::Plan, usize) {
     let walk = WalkOptions {
         follow_links: opts.follow_links,
         no_ignore: opts.no_ignore_files,
@@ -171,13 +172,14 @@ pub(crate) fn scan_with(
     if let Some(s) = &opts.stdin {
         inputs.push((file::Input::Stdin(s.clone()), configs.for_path(&s.name)));
     }
-    if let Some(e) = configs.take_errors().into_iter().next() {
-        return Err(e);
-    }
+    (inputs, plan, excluded)
+}
+
+/// Per configuration scope: the options and the analysis context its files are checked
+/// with.
+fn scope_options(opts: &ScanOptions, scopes: &[Arc<Scope>]) -> Vec<(ScanOptions, Context)> {
     let roots = Arc::new(scan_roots(opts));
-    // Per scope: the options, context and suppressor its files are checked with.
-    let scopes = configs.scopes();
-    let per_scope: Vec<(ScanOptions, Context)> = scopes
+    scopes
         .iter()
         .map(|s| {
             let o = ScanOptions {
@@ -196,7 +198,22 @@ pub(crate) fn scan_with(
             };
             (o, ctx)
         })
-        .collect();
+        .collect()
+}
+
+/// Scan everything the options name, each file with the configuration that applies to it.
+/// Fails when a configuration file found on the way does not load.
+pub(crate) fn scan_with(
+    opts: &ScanOptions,
+    configs: &Configs,
+) -> Result<Scanned, setup::SetupError> {
+    let mut report = Report::default();
+    let (inputs, plan, excluded) = collect_inputs(opts, configs, &mut report);
+    if let Some(e) = configs.take_errors().into_iter().next() {
+        return Err(e);
+    }
+    let scopes = configs.scopes();
+    let per_scope = scope_options(opts, &scopes);
     let suppressors: Vec<Suppressor<'_>> = scopes
         .iter()
         .map(|s| Suppressor {
