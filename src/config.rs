@@ -155,15 +155,9 @@ impl Config {
     }
 }
 
-/// The absolute, lexically normalised form of a path (no file system access beyond the
-/// working directory).
+/// The absolute, lexically normalised form of a path.
 fn absolute(p: &Path) -> Option<PathBuf> {
-    let abs = if p.is_absolute() {
-        p.to_path_buf()
-    } else {
-        std::env::current_dir().ok()?.join(p)
-    };
-    Some(crate::source::normalize(&abs))
+    Some(crate::source::absolute(p))
 }
 
 /// The repository a directory belongs to: the closest directory at or above it that

@@ -333,10 +333,9 @@ pub(crate) fn normalize(p: &std::path::Path) -> std::path::PathBuf {
     out
 }
 
-/// A path as found (relative to the working directory, or absolute) relative to an
-/// absolute base directory, with `/` separators: how globs of a configuration file,
-/// which are relative to that file, are matched wherever camguard was started.
-pub(crate) fn relative_to_base(base: &std::path::Path, path: &std::path::Path) -> String {
+/// A path made absolute against the working directory and lexically normalised (no file
+/// system access beyond reading the working directory).
+pub fn absolute(path: &std::path::Path) -> std::path::PathBuf {
     let abs = if path.is_absolute() {
         path.to_path_buf()
     } else {
@@ -344,6 +343,14 @@ pub(crate) fn relative_to_base(base: &std::path::Path, path: &std::path::Path) -
             .map(|d| d.join(path))
             .unwrap_or_else(|_| path.to_path_buf())
     };
+    normalize(&abs)
+}
+
+/// A path as found (relative to the working directory, or absolute) relative to an
+/// absolute base directory, with `/` separators: how globs of a configuration file,
+/// which are relative to that file, are matched wherever camguard was started.
+pub(crate) fn relative_to_base(base: &std::path::Path, path: &std::path::Path) -> String {
+    let abs = absolute(path);
     let shown = plain(&abs);
     relative_path(base, shown.strip_prefix("./").unwrap_or(&shown))
 }

@@ -286,35 +286,8 @@ impl Configs {
     }
 }
 
-/// A path made absolute (against the working directory) and lexically normalised.
-pub(crate) fn absolute(path: &Path) -> PathBuf {
-    let abs = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir()
-            .map(|d| d.join(path))
-            .unwrap_or_else(|_| path.to_path_buf())
-    };
-    let mut out = PathBuf::new();
-    for c in abs.components() {
-        match c {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
-}
-
-/// The repository root above a directory (the closest directory holding `.git`).
-pub(crate) fn repository_root(dir: &Path) -> Option<PathBuf> {
-    let abs = absolute(dir);
-    abs.ancestors()
-        .find(|d| d.join(".git").exists())
-        .map(Path::to_path_buf)
-}
+pub(crate) use crate::config::repository_root;
+pub(crate) use crate::source::absolute;
 
 /// Is a rule enabled, given the configuration's selection and then the command line's?
 /// Within one level `ignore` wins over `select`; the command line comes after the
