@@ -156,6 +156,17 @@ impl SourceFile {
         })
     }
 
+    /// A file read from `path`: the path as found is its identity (never its escaped
+    /// display form, which would be escaped again when shown and name another file), less
+    /// a leading `./`, so that `./dir` and `dir` name the same files.
+    pub fn read_at(path: &std::path::Path, text: impl Into<Arc<str>>) -> Arc<Self> {
+        let path = match path.strip_prefix(".") {
+            Ok(rest) if !rest.as_os_str().is_empty() => rest.to_path_buf(),
+            _ => path.to_path_buf(),
+        };
+        SourceFile::new(path, text)
+    }
+
     /// The path with forward slashes, for reports.
     pub fn display_path(&self) -> String {
         display(&self.path)

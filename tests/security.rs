@@ -1104,3 +1104,26 @@ fn findings_on_one_long_line_render_from_a_window() {
         );
     }
 }
+
+/// A directory name with characters that are escaped for display (ESC, LF, a backslash)
+/// must not change what is found: files are identified by their path, never by its
+/// escaped display form (which once split a compose file from the `.env` beside it, and
+/// the finding, and the failing gate, disappeared).
+#[test]
+fn hostile_directory_names_do_not_hide_findings() {
+    for name in ["a\u{1b}[31mb", "a\nb", "a\\b", "plain"] {
+        let d = tempfile::tempdir().unwrap();
+        git_repo(d.path());
+        let dir = d.path().join(name);
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(
+            dir.join("docker-compose.yaml"),
+            "services:\n  orchestration:\n    image: camunda/camunda:8.8.1\n    environment:\n      - CAMUNDA_SECURITY_AUTHENTICATION_UNPROTECTEDAPI=${X}\n",
+        )
+        .unwrap();
+        fs::write(dir.join(".env"), "X=true\n").unwrap();
+        let (v, err, code) = json(d.path(), &["."]);
+        assert_eq!(code, 1, "{name:?}: {v}\n{err}");
+        assert!(codes(&v).contains(&"C8001".to_string()), "{name:?}: {v}");
+    }
+}

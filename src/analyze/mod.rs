@@ -292,10 +292,7 @@ impl Context {
             ));
         }
         let text = crate::discover::read_text(path, self.max_file_size)?;
-        Ok(crate::source::SourceFile::new(
-            crate::source::display(path),
-            text,
-        ))
+        Ok(crate::source::SourceFile::read_at(path, text))
     }
 }
 

@@ -262,10 +262,7 @@ fn read_beside(path: &std::path::Path, ctx: &super::Context) -> Option<FileRef> 
         }
     }
     let text = crate::discover::read_text(path, ctx.max_file_size).ok()?;
-    Some(crate::source::SourceFile::new(
-        crate::source::display(path),
-        text,
-    ))
+    Some(crate::source::SourceFile::read_at(path, text))
 }
 
 /// The camunda-platform entry of a `dependencies:` list.

@@ -108,7 +108,7 @@ pub(crate) fn settings(paths: &[PathBuf], kind: Option<FileKind>) -> u8 {
             out.push_str(&format!("{}: not recognised\n", display(p)));
             continue;
         };
-        let file = SourceFile::new(display(p), text);
+        let file = SourceFile::read_at(p, text);
         let a = analyze(file, kind, &Context::default());
         out.push_str(&format!("{} ({})\n", a.file.display_path(), kind.id()));
         for c in &a.components {

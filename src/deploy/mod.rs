@@ -85,8 +85,12 @@ impl Plan {
     pub fn new<'a>(paths: impl IntoIterator<Item = (&'a Path, Option<FileKind>)>) -> Plan {
         let mut groups: HashMap<(Family, PathBuf), (usize, bool)> = HashMap::new();
         for (p, kind) in paths {
-            // As the analysis will name it (`./a` and `a` are one directory).
-            let p = PathBuf::from(crate::source::display(p));
+            // As the analysis will name it (`./a` and `a` are one directory; never the
+            // escaped display form, which differs for names with control characters).
+            let p = match p.strip_prefix(".") {
+                Ok(rest) if !rest.as_os_str().is_empty() => rest.to_path_buf(),
+                _ => p.to_path_buf(),
+            };
             if let Some(key) = family(&p, kind) {
                 let e = groups.entry(key).or_default();
                 e.0 += 1;

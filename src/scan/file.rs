@@ -257,12 +257,6 @@ pub(super) fn analyze_input(
         }
         return None;
     };
-    // The path as found (not its lossy display form) is the file's identity, without a
-    // leading `./`, so that `./dir` and `dir` name the same files.
-    let path = match path.strip_prefix(".") {
-        Ok(rest) if !rest.as_os_str().is_empty() => rest.to_path_buf(),
-        _ => path,
-    };
-    let file = SourceFile::new(path, text);
+    let file = SourceFile::read_at(&path, text);
     Some(Ok(analyze(file, kind, ctx)))
 }
