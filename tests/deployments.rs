@@ -691,6 +691,18 @@ fn development_deployments_follow_the_rules_environment_policy() {
         )),
         "{profile:?}"
     );
+    // A profile activated by scanned content (a pull request controls the line) keeps
+    // production: the severity stays critical.
+    let content = checked(&format!("{e}/profile-in-content"));
+    assert!(
+        content.contains(&(
+            "application.yaml".into(),
+            12,
+            "C8001".into(),
+            "critical".into()
+        )),
+        "{content:?}"
+    );
     // A lowered finding says so.
     let out = support::camguard()
         .args([

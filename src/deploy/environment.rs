@@ -3,16 +3,19 @@
 //! authentication is for local development with C8 Run or Docker Compose only").
 //!
 //! Unmistakable names are file names whose parts (split at `.`, `-`, `_`) include `local`,
-//! `dev` or `development` (`values-local.yaml`, `docker-compose.dev.yml`), and Spring
-//! profiles with those names. Nothing else downgrades a deployment: a configured
-//! `production` entry wins over any name, and a deployment with a production layer in
-//! a configured production path stays production.
+//! `dev` or `development` (`values-local.yaml`, `docker-compose.dev.yml`). Nothing else
+//! downgrades a deployment: a configured `production` entry wins over any name, a
+//! deployment with a production layer in a configured production path stays production,
+//! and what scanned content says (a `spring.profiles.active: dev` line, which a pull
+//! request controls) never lowers it. A Spring application's layers are chosen by its
+//! content (the active profiles), so only its defining file and the profile files it
+//! exists for (the assembler's decision, `spring.rs`) may lower it.
 
 use std::path::{Path, PathBuf};
 
 use globset::GlobMatcher;
 
-use crate::model::deployment::{Deployment, Environment};
+use crate::model::deployment::{Deployment, DeploymentKind, Environment};
 use crate::source::relative_to_base;
 
 /// `[[environment]]` entries: path globs (relative to `base`) and the environment.
@@ -81,6 +84,16 @@ impl Environments {
             .chain(files.iter().copied())
             .filter_map(|p| self.configured(p).map(|e| (e, p)))
             .collect();
+        // Only a configured production path counts among the content-chosen layers of a
+        // Spring application; a development path only for its defining file.
+        let configured: Vec<(Environment, &Path)> = configured
+            .into_iter()
+            .filter(|(e, p)| {
+                *e == Environment::Production
+                    || d.kind != DeploymentKind::SpringApp
+                    || *p == defining
+            })
+            .collect();
         if configured
             .iter()
             .any(|(e, _)| *e == Environment::Production)
@@ -99,10 +112,17 @@ impl Environments {
             return;
         }
         if d.environment == Environment::Development {
-            // The assembler knew (a Spring profile named `dev` or `local`).
+            // The assembler knew (the name of the profile file a Spring deployment is for).
             return;
         }
-        if let Some(p) = files
+        // A Spring application's profile files are layers because its content activates
+        // them: their names do not count.
+        let named: &[&Path] = if d.kind == DeploymentKind::SpringApp {
+            &[]
+        } else {
+            &files
+        };
+        if let Some(p) = named
             .iter()
             .chain(std::iter::once(&defining))
             .find(|p| development_name(p))
@@ -114,11 +134,6 @@ impl Environments {
             ));
         }
     }
-}
-
-/// Is a Spring profile name one for local development?
-pub(crate) fn development_word(s: &str) -> bool {
-    DEVELOPMENT_WORDS.contains(&s.to_ascii_lowercase().as_str())
 }
 
 #[cfg(test)]

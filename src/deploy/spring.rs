@@ -253,12 +253,26 @@ pub(crate) fn deployments(dir: &Path, files: &mut [SpringFile<'_>]) -> Vec<Deplo
         let active = declared
             .clone()
             .unwrap_or_else(|| vec!["default".to_string()]);
-        out.push(app(dir, &bases, &profiles, &active, declared.is_some()));
+        out.push(app(
+            dir,
+            &bases,
+            &profiles,
+            &active,
+            declared.is_some(),
+            None,
+        ));
         judged = active;
     }
     for p in profiles.keys() {
         if !judged.iter().any(|j| j == p) {
-            out.push(app(dir, &bases, &profiles, &[(*p).to_string()], true));
+            out.push(app(
+                dir,
+                &bases,
+                &profiles,
+                &[(*p).to_string()],
+                true,
+                Some(p),
+            ));
         }
     }
     out
@@ -270,6 +284,8 @@ fn app(
     profiles: &BTreeMap<&str, Vec<&SpringFile<'_>>>,
     active: &[String],
     declared: bool,
+    // The profile whose files this deployment exists for (not one the content activates).
+    named: Option<&str>,
 ) -> Deployment {
     let mut files: Vec<(&SpringFile<'_>, Option<&str>)> =
         bases.iter().map(|f| (*f, None)).collect();
@@ -347,9 +363,16 @@ fn app(
     } else {
         format!("profiles {}", active.join(", "))
     };
-    let dev = active
-        .iter()
-        .find(|p| super::environment::development_word(p));
+    // Only a file's name may lower the environment, never a profile written in scanned
+    // content (a pull request controls `spring.profiles.active`; issue 14: "without
+    // camguard ever silently downgrading production"). The files of a profile judged
+    // because they exist count; profiles the base files activate do not.
+    let dev = named
+        .and_then(|p| profiles.get(p))
+        .into_iter()
+        .flatten()
+        .map(|f| &f.analysis.file.path)
+        .find(|path| super::environment::development_name(path));
     Deployment {
         name: format!("{shown_dir}/application ({which})"),
         kind: DeploymentKind::SpringApp,
@@ -360,7 +383,12 @@ fn app(
         } else {
             Environment::Production
         },
-        environment_reason: dev.map(|p| format!("the active Spring profile `{p}`")),
+        environment_reason: dev.map(|p| {
+            format!(
+                "the name {} says it is for local development",
+                crate::source::display(p)
+            )
+        }),
         layers,
         effective,
         notes: Vec::new(),
