@@ -776,3 +776,68 @@ fn deployments_form_whatever_the_spelling_of_the_path() {
     let helm = checked(abs.to_str().unwrap());
     assert!(helm.iter().any(|h| h.2 == "HELM003"), "{helm:?}");
 }
+
+#[test]
+fn spring_application_json_is_a_layer_above_system_properties() {
+    use Layering::*;
+    for (dir, l) in [
+        ("compose-dotenv-insecure", Insecure),
+        ("k8s-config-map-insecure", Insecure),
+        ("over-system-properties-secure", SecureBefore),
+        ("first-source-only-secure", SecureBefore),
+    ] {
+        case(&format!("json/{dir}"), &["C8001"], l);
+    }
+    // The finding points at the member inside the JSON, in the file the JSON is written in.
+    for dir in ["compose-dotenv-insecure", "k8s-config-map-insecure"] {
+        let found = findings(vec![root().join("json").join(dir)]);
+        let f = found.iter().find(|f| f.rule.code == "C8001").expect(dir);
+        assert_eq!(f.file.text.slice(f.span), "true", "{dir}");
+    }
+}
+
+#[test]
+fn system_properties_beat_the_environment_in_kubernetes_too() {
+    case(
+        "jvm/k8s-system-over-env-insecure",
+        &["C8001"],
+        Layering::Insecure,
+    );
+    case(
+        "jvm/k8s-system-over-env-secure",
+        &["C8001"],
+        Layering::Secure,
+    );
+    let v = deployments_json("fixtures/deployments/jvm/k8s-system-over-env-secure");
+    let layers = v["deployments"][0]["layers"].to_string();
+    assert!(
+        layers.contains(
+            "-D options (JAVA_TOOL_OPTIONS, JDK_JAVA_OPTIONS, JAVA_OPTS) of envFrom ConfigMap `jvm`"
+        ),
+        "{layers}"
+    );
+}
+
+#[test]
+fn command_line_arguments_only_where_the_image_forwards_them() {
+    use Layering::*;
+    for (dir, l) in [
+        ("compose-insecure", InsecureBefore),
+        ("compose-secure", SecureBefore),
+        ("k8s-args-insecure", InsecureBefore),
+        ("k8s-java-command-secure", SecureBefore),
+        ("not-forwarded", Placement),
+    ] {
+        case(&format!("args/{dir}"), &["C8001"], l);
+    }
+    // A word of a command string is pointed at inside the word.
+    let found = findings(vec![root().join("args/compose-insecure")]);
+    let f = found.iter().find(|f| f.rule.code == "C8001").unwrap();
+    assert_eq!(f.file.text.slice(f.span), "true");
+    let v = deployments_json("fixtures/deployments/args/not-forwarded");
+    let notes = v["deployments"][0]["notes"].to_string();
+    assert!(
+        notes.contains("does not pass its arguments on to Spring Boot"),
+        "{notes}"
+    );
+}

@@ -139,10 +139,19 @@ pub(crate) fn push_env(
     name_span: Span,
     value_span: Span,
 ) {
-    if matches!(
+    // The JVM reads JAVA_TOOL_OPTIONS, the `java` launcher JDK_JAVA_OPTIONS; JAVA_OPTS only
+    // the start scripts that expand it, which Optimize's does not: it reads
+    // OPTIMIZE_JAVA_OPTS (docs/deployments.md §2, [OPT-START]).
+    let script = if reader == EnvReader::Optimize {
+        "OPTIMIZE_JAVA_OPTS"
+    } else {
+        "JAVA_OPTS"
+    };
+    if (matches!(
         name,
-        "JAVA_TOOL_OPTIONS" | "JAVA_OPTS" | "CATALINA_OPTS" | "JDK_JAVA_OPTIONS"
-    ) && let Value::Text { text, .. } = &value
+        "JAVA_TOOL_OPTIONS" | "CATALINA_OPTS" | "JDK_JAVA_OPTIONS"
+    ) || name == script)
+        && let Value::Text { text, .. } = &value
     {
         let text = text.clone();
         push_system_properties(col, reader, &text, value_span);

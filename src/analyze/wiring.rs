@@ -6,7 +6,7 @@
 use base64::Engine;
 
 use crate::model::wiring::{
-    ChartRef, EnvEntry, EnvFrom, EnvSource, K8sObject, ObjectEntry, ObjectKind, Wiring,
+    ChartRef, Command, EnvEntry, EnvFrom, EnvSource, K8sObject, ObjectEntry, ObjectKind, Wiring,
 };
 use crate::source::FileRef;
 use crate::syntax::yaml::{self, Node, NodeKind};
@@ -16,11 +16,27 @@ fn image(node: &Node) -> Option<(String, crate::source::Span)> {
     Some((i.as_str()?.to_string(), i.span))
 }
 
+/// A command line: a list of scalars, or (Compose only) one string.
+fn command(node: Option<&Node>, shell: bool) -> Option<Command> {
+    let node = node?;
+    if let Some(items) = node.as_seq() {
+        let words = items
+            .iter()
+            .filter_map(|i| i.as_str().map(|t| (t.to_string(), i.span)))
+            .collect();
+        return Some(Command::List(words));
+    }
+    let text = node.as_str().filter(|_| shell && !node.is_null())?;
+    Some(Command::Shell(text.to_string(), node.span))
+}
+
 /// A compose service: its image, the `environment` entries without a value (taken from
-/// the shell or `.env`) and its `env_file` paths.
+/// the shell or `.env`), its `env_file` paths and its `entrypoint` / `command`.
 pub(crate) fn compose_service(svc: &Node) -> Wiring {
     let mut w = Wiring {
         image: image(svc),
+        entrypoint: command(svc.get("entrypoint"), true),
+        command: command(svc.get("command"), true),
         ..Wiring::default()
     };
     match svc.get("environment").map(|e| &e.kind) {
@@ -90,11 +106,22 @@ pub(crate) fn k8s_container(doc: &Node, container: &Node) -> Option<Wiring> {
         .get("envFrom")
         .and_then(Node::as_seq)
         .unwrap_or(&[]);
-    if env.is_empty() && env_from.is_empty() {
+    let entrypoint = command(container.get("command"), false);
+    let args = command(container.get("args"), false);
+    // Arguments matter only when they may be Spring properties or JVM options.
+    let options = [&entrypoint, &args].into_iter().flatten().any(|c| match c {
+        Command::List(words) => words
+            .iter()
+            .any(|(w, _)| w.starts_with("--") || w.starts_with("-D")),
+        Command::Shell(..) => false,
+    });
+    if env.is_empty() && env_from.is_empty() && !options {
         return None;
     }
     let mut w = Wiring {
         image: image(container),
+        entrypoint,
+        command: args,
         namespace: doc
             .get("metadata")
             .and_then(|m| m.get("namespace"))

@@ -130,7 +130,9 @@ enum Bucket {
 fn bucket(c: &Component, s: &Setting) -> Bucket {
     match s.form {
         Form::Yaml | Form::Properties | Form::Xml => Bucket::Config,
-        Form::SystemProperty => Bucket::SystemProperties,
+        Form::SystemProperty | Form::ApplicationJson | Form::CommandLine => {
+            Bucket::SystemProperties
+        }
         Form::EnvVar if Arc::ptr_eq(&s.file, &c.file) => Bucket::Environment,
         Form::EnvVar => Bucket::EnvFile,
     }
@@ -381,7 +383,7 @@ fn service(
             Bucket::EnvFile => format!("env_file {path}"),
             Bucket::Environment => format!("environment of service `{name}` in {path}"),
             Bucket::SystemProperties => format!(
-                "-D options (JAVA_TOOL_OPTIONS, JAVA_OPTS) of service `{name}` in {}",
+                "-D options (JAVA_TOOL_OPTIONS, JDK_JAVA_OPTIONS, JAVA_OPTS) of service `{name}` in {}",
                 parts[pi].file.display_path()
             ),
         };
@@ -408,7 +410,26 @@ fn service(
             });
         }
     }
-    let mut effective = merge(template, candidates, Vec::new(), &layers);
+    // -D options of a `java` command, SPRING_APPLICATION_JSON, command-line arguments.
+    let mut notes = Vec::new();
+    let mut sections = Vec::new();
+    let command = command_line(parts, &ctx, &template);
+    let sources = super::process::Sources {
+        system: 2_000_000,
+        json: 3_000_000,
+        args: 4_000_000,
+    };
+    super::process::add_layers(
+        &mut layers,
+        &mut candidates,
+        &mut sections,
+        &mut notes,
+        &template,
+        command.as_ref(),
+        &sources,
+        &format!("service `{name}`"),
+    );
+    let mut effective = merge(template, candidates, sections, &layers);
     if effective.style == KeyStyle::Relaxed {
         let mut ps = spring_products(&effective, false);
         ps.retain(|p| !effective.products.contains(p));
@@ -423,8 +444,89 @@ fn service(
         environment_reason: None,
         layers,
         effective,
-        notes: Vec::new(),
+        notes,
     }
+}
+
+/// The service's `entrypoint` and `command` (the last file that sets each wins, §4.6),
+/// interpolated from the `.env`, and what of them reaches Spring (`args.rs`).
+fn command_line(
+    parts: &[&Component],
+    ctx: &Ctx<'_>,
+    template: &Component,
+) -> Option<super::process::CommandLine> {
+    let wiring = |f: fn(&crate::model::wiring::Wiring) -> bool| {
+        parts
+            .iter()
+            .rev()
+            .find(|p| p.wiring.as_ref().is_some_and(|w| f(w)))
+    };
+    let cmd_part = wiring(|w| w.command.is_some());
+    let ep_part = wiring(|w| w.entrypoint.is_some());
+    let part = cmd_part.or(ep_part)?;
+    let read = |p: &Component, c: &crate::model::wiring::Command| {
+        super::args::words(c, p.file.text.text())
+    };
+    let entrypoint = match ep_part {
+        Some(p) => Some(read(p, p.wiring.as_ref()?.entrypoint.as_ref()?)?),
+        None => None,
+    };
+    let command = match cmd_part {
+        Some(p) => read(p, p.wiring.as_ref()?.command.as_ref()?)?,
+        None => Vec::new(),
+    };
+    let image = parts
+        .iter()
+        .rev()
+        .find_map(|p| p.wiring.as_ref().and_then(|w| w.image.clone()))
+        .map(|(i, _)| {
+            let r = interpolate(&i, &|n| ctx.lookup(n).and_then(|v| v.value.as_deref()));
+            r.text
+        });
+    let resolve = |words: Vec<super::args::Word>| -> (Vec<super::args::Word>, Vec<Option<String>>) {
+        let mut unknown = Vec::new();
+        let words = words
+            .into_iter()
+            .map(|mut w| {
+                let mut why = None;
+                if w.text.contains('$') {
+                    let i =
+                        interpolate(&w.text, &|n| ctx.lookup(n).and_then(|v| v.value.as_deref()));
+                    why = ctx.unknown(&i);
+                    if i.text != w.text {
+                        w.verbatim = false;
+                    }
+                    w.text = i.text;
+                }
+                unknown.push(why);
+                w
+            })
+            .collect();
+        (words, unknown)
+    };
+    let (entrypoint, mut unknown) = match entrypoint {
+        Some(e) => {
+            let (w, u) = resolve(e);
+            (Some(w), u)
+        }
+        None => (None, Vec::new()),
+    };
+    let (command, u) = resolve(command);
+    unknown.extend(u);
+    let parsed = super::args::parse(
+        image.as_deref(),
+        &template.products,
+        entrypoint.as_deref(),
+        &command,
+    );
+    let mut words = entrypoint.unwrap_or_default();
+    words.extend(command);
+    Some(super::process::CommandLine {
+        words,
+        unknown,
+        parsed,
+        file: part.file.clone(),
+    })
 }
 
 /// The tag of the service's image, interpolated from the `.env`.

@@ -278,14 +278,18 @@ pub(crate) fn container(
 fn effective(
     c: &Component,
     w: &Wiring,
-    layers: Vec<Layer>,
+    mut layers: Vec<Layer>,
     env: Vec<Var>,
-    notes: Vec<String>,
+    mut notes: Vec<String>,
 ) -> Deployment {
     let reader = reader_for(&c.products);
     let mut scratch = Component::new(c.file.clone(), Vec::new(), c.anchor);
     scratch.style = c.style;
     let mut candidates = Vec::new();
+    // `-D` options of the JVM option variables: Java system properties, a property source
+    // above the environment (§1.1), one layer per file they are written in.
+    let mut system: Vec<Candidate> = Vec::new();
+    let command = command_line(c, w, &env);
     for v in env {
         let before = scratch.settings.len();
         let mut col = Collector {
@@ -304,21 +308,67 @@ fn effective(
                 via.related.extend(v.related.iter().cloned());
                 via.unknown.clone_from(&v.unknown);
             }
-            let source = if s.form == Form::SystemProperty { 1 } else { 0 };
-            candidates.push(Candidate {
+            let candidate = Candidate {
                 layer: v.layer,
-                source,
+                source: if s.form == Form::SystemProperty { 1 } else { 0 },
                 setting: s,
-            });
+            };
+            if candidate.source == 1 {
+                system.push(candidate);
+            } else {
+                candidates.push(candidate);
+            }
         }
     }
+    system.sort_by_key(|s| s.layer);
+    let name = c.name.as_deref().unwrap_or("?");
+    let mut by_origin: Vec<(usize, usize)> = Vec::new();
+    for mut s in system {
+        let layer = match by_origin.iter().find(|(o, _)| *o == s.layer) {
+            Some((_, l)) => *l,
+            None => {
+                let l = layers.len();
+                layers.push(Layer {
+                    file: s.setting.file.clone(),
+                    what: format!(
+                        "-D options (JAVA_TOOL_OPTIONS, JDK_JAVA_OPTIONS, JAVA_OPTS) of {}",
+                        layers[s.layer].what
+                    ),
+                    precedence: l as u32 + 1,
+                });
+                by_origin.push((s.layer, l));
+                l
+            }
+        };
+        s.layer = layer;
+        candidates.push(s);
+    }
+    // -D options of a `java` command, SPRING_APPLICATION_JSON, command-line arguments.
+    let mut sections = Vec::new();
+    let sources = super::process::Sources {
+        system: 1,
+        json: 2,
+        args: 3,
+    };
+    let mut template = Component::new(c.file.clone(), c.products.clone(), c.anchor);
+    template.style = c.style;
+    super::process::add_layers(
+        &mut layers,
+        &mut candidates,
+        &mut sections,
+        &mut notes,
+        &template,
+        command.as_ref(),
+        &sources,
+        &format!("container `{name}`"),
+    );
     let mut template = Component::new(c.file.clone(), c.products.clone(), c.anchor);
     // The versions its image, chart or configuration name.
     template.versions = c.versions.clone();
     template.name = c.name.clone();
     template.style = c.style;
     template.partial = true;
-    let mut eff = merge(template, candidates, Vec::new(), &layers);
+    let mut eff = merge(template, candidates, sections, &layers);
     if eff.style == KeyStyle::Relaxed {
         let mut ps = spring_products(&eff, false);
         ps.retain(|p| !eff.products.contains(p));
@@ -339,6 +389,63 @@ fn effective(
         effective: eff,
         notes,
     }
+}
+
+/// The container's `command` and `args` with `$(VAR)` expanded from its environment
+/// ([K8S-API]: "Variable references $(VAR_NAME) are expanded using the container's
+/// environment"), and what of them reaches Spring (`args.rs`).
+fn command_line(c: &Component, w: &Wiring, env: &[Var]) -> Option<super::process::CommandLine> {
+    if w.entrypoint.is_none() && w.command.is_none() {
+        return None;
+    }
+    let src = c.file.text.text();
+    let lookup = |n: &str| {
+        env.iter()
+            .find(|v| v.name == n)
+            .and_then(|v| v.value.as_deref())
+    };
+    let mut unknown = Vec::new();
+    let mut resolve = |words: Vec<super::args::Word>| -> Vec<super::args::Word> {
+        words
+            .into_iter()
+            .map(|mut word| {
+                let ex = expand(&word.text, &lookup);
+                let why = ex.refs.iter().find(|(n, defined)| {
+                    !defined || env.iter().any(|v| &v.name == n && v.unknown.is_some())
+                });
+                unknown.push(why.and_then(|(n, _)| {
+                    let v = env.iter().find(|v| &v.name == n)?;
+                    Some(format!(
+                        "`$({n})`, whose value is {}",
+                        v.unknown.as_deref().unwrap_or("unknown")
+                    ))
+                }));
+                if ex.text != word.text {
+                    word.verbatim = false;
+                    word.text = ex.text;
+                }
+                word
+            })
+            .collect()
+    };
+    let entrypoint = match &w.entrypoint {
+        Some(e) => Some(resolve(super::args::words(e, src)?)),
+        None => None,
+    };
+    let command = match &w.command {
+        Some(a) => resolve(super::args::words(a, src)?),
+        None => Vec::new(),
+    };
+    let image = w.image.as_ref().map(|(i, _)| i.as_str());
+    let parsed = super::args::parse(image, &c.products, entrypoint.as_deref(), &command);
+    let mut words = entrypoint.unwrap_or_default();
+    words.extend(command);
+    Some(super::process::CommandLine {
+        words,
+        unknown,
+        parsed,
+        file: c.file.clone(),
+    })
 }
 
 #[cfg(test)]

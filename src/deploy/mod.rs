@@ -12,6 +12,7 @@
 //! which files need another file to be judged: only those are kept until every file is
 //! analysed, the others are assembled and checked on their own worker thread.
 
+pub mod args;
 pub mod compose;
 pub mod environment;
 pub mod expand;
@@ -19,7 +20,9 @@ pub mod helm;
 pub mod interpolate;
 pub mod k8s;
 pub mod merge;
+mod process;
 pub mod spring;
+pub mod spring_json;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};

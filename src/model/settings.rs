@@ -92,6 +92,10 @@ pub enum Form {
     EnvVar,
     SystemProperty,
     Xml,
+    /// A member of `SPRING_APPLICATION_JSON` (docs/deployments.md §1.6).
+    ApplicationJson,
+    /// A `--key=value` command-line argument of a Spring Boot process (§1.7).
+    CommandLine,
 }
 
 #[derive(Clone, Debug)]

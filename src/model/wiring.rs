@@ -20,9 +20,22 @@ pub struct Wiring {
     pub env_from: Vec<EnvFrom>,
     /// Kubernetes: the `env` list in order, literal values and references (§5).
     pub env: Vec<EnvEntry>,
+    /// Compose `entrypoint` / Kubernetes `command`: replaces the image's ENTRYPOINT (§4.7, §5).
+    pub entrypoint: Option<Command>,
+    /// Compose `command` / Kubernetes `args`: replaces the image's CMD (§4.7, §5).
+    pub command: Option<Command>,
     /// Helm values: the camunda-platform chart they are for, from `Chart.yaml` /
     /// `Chart.lock` beside them (§6).
     pub chart: Option<ChartRef>,
+}
+
+/// A command line as written: a list of words, or one string Compose splits like a shell.
+#[derive(Clone, Debug)]
+pub enum Command {
+    /// Each word with its span.
+    List(Vec<(String, Span)>),
+    /// The string and its span.
+    Shell(String, Span),
 }
 
 /// The camunda-platform chart a values file configures.
