@@ -785,11 +785,16 @@ fn spring_application_json_is_a_layer_above_system_properties() {
         ("k8s-config-map-insecure", Insecure),
         ("over-system-properties-secure", SecureBefore),
         ("first-source-only-secure", SecureBefore),
+        ("first-source-only-insecure", InsecureBefore),
     ] {
         case(&format!("json/{dir}"), &["C8001"], l);
     }
     // The finding points at the member inside the JSON, in the file the JSON is written in.
-    for dir in ["compose-dotenv-insecure", "k8s-config-map-insecure"] {
+    for dir in [
+        "compose-dotenv-insecure",
+        "k8s-config-map-insecure",
+        "first-source-only-insecure",
+    ] {
         let found = findings(vec![root().join("json").join(dir)]);
         let f = found.iter().find(|f| f.rule.code == "C8001").expect(dir);
         assert_eq!(f.file.text.slice(f.span), "true", "{dir}");

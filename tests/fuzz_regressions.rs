@@ -23,6 +23,8 @@ fn fuzz_regressions_replay_without_panics() {
         "interpolate",
         "expand",
         "helm_merge",
+        "spring_json",
+        "command_line",
     ] {
         let Ok(entries) = std::fs::read_dir(root.join(target)) else {
             continue;
@@ -42,6 +44,8 @@ fn fuzz_regressions_replay_without_panics() {
                 "interpolate" => fuzzing::interpolate(&text),
                 "expand" => fuzzing::expand(&text),
                 "helm_merge" => fuzzing::helm_merge(&text),
+                "spring_json" => fuzzing::spring_json(&text),
+                "command_line" => fuzzing::command_line(&text),
                 _ => fuzzing::check_file(&data),
             });
             if let Err(e) = run {

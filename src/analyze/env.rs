@@ -301,6 +301,54 @@ mod tests {
         assert!(image_products("postgres:16").is_empty());
     }
 
+    /// The `-D` settings each variable gives a container read by `reader`.
+    fn system_properties(reader: EnvReader, name: &str) -> usize {
+        let file = crate::source::SourceFile::new("docker-compose.yml", "");
+        let mut c =
+            crate::model::settings::Component::new(file.clone(), Vec::new(), Span::empty(0));
+        let mut col = Collector {
+            component: &mut c,
+            form: Form::EnvVar,
+            placeholders: crate::model::settings::Placeholders::None,
+            file,
+            map: crate::source::SpanMap::Identity,
+        };
+        let value = Value::text("-Xmx1g -Dsecurity.auth.token.secret=x");
+        push_env(
+            &mut col,
+            reader,
+            name,
+            value,
+            Span::empty(0),
+            Span::empty(0),
+        );
+        c.settings
+            .iter()
+            .filter(|s| s.form == Form::SystemProperty)
+            .count()
+    }
+
+    #[test]
+    fn jvm_option_variables_per_launcher() {
+        // docs/deployments.md §2: the JVM reads JAVA_TOOL_OPTIONS, the launcher
+        // JDK_JAVA_OPTIONS; JAVA_OPTS only scripts that expand it, not Optimize's.
+        for name in ["JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "JAVA_OPTS"] {
+            assert_eq!(system_properties(EnvReader::Spring, name), 1, "{name}");
+        }
+        assert_eq!(
+            system_properties(EnvReader::Spring, "OPTIMIZE_JAVA_OPTS"),
+            0
+        );
+        assert_eq!(system_properties(EnvReader::Optimize, "JAVA_OPTS"), 0);
+        for name in [
+            "JAVA_TOOL_OPTIONS",
+            "JDK_JAVA_OPTIONS",
+            "OPTIMIZE_JAVA_OPTS",
+        ] {
+            assert_eq!(system_properties(EnvReader::Optimize, name), 1, "{name}");
+        }
+    }
+
     #[test]
     fn es_setting_names() {
         assert_eq!(

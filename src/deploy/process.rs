@@ -91,6 +91,10 @@ pub(crate) fn add_layers(
     if template.style != KeyStyle::Relaxed {
         return;
     }
+    notes.extend(config_location_notes(
+        candidates.iter().map(|c| &c.setting),
+        who,
+    ));
     let style = template.style;
     if let Some(cl) = command {
         if let Some(n) = &cl.parsed.note {
@@ -123,6 +127,7 @@ pub(crate) fn add_layers(
                 .collect()
         })
         .unwrap_or_default();
+    notes.extend(config_location_notes(&args, who));
     // SPRING_APPLICATION_JSON: the highest property source that has one (§1.6).
     let hosts = candidates
         .iter()
@@ -177,4 +182,42 @@ pub(crate) fn add_layers(
             setting,
         }));
     }
+}
+
+/// The config data locations a deployment names (`spring.config.import`,
+/// `spring.config.location`, `spring.config.additional-location`, docs/deployments.md
+/// §1.2). camguard does not read the files they name yet: each is recorded as a note, so
+/// that a reader knows the settings they may set are unknown. In a config data file,
+/// `spring.config.location` and `additional-location` have no effect ([SB] L149-L150).
+pub(crate) fn config_location_notes<'a>(
+    settings: impl IntoIterator<Item = &'a Setting>,
+    who: &str,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for s in settings {
+        let what = match s.match_key.as_str() {
+            "springconfigimport" => "imports",
+            "springconfiglocation" => "replaces the config locations by",
+            "springconfigadditionallocation" => "adds the config locations",
+            _ => continue,
+        };
+        let in_file = matches!(s.form, Form::Yaml | Form::Properties);
+        if in_file && s.match_key != "springconfigimport" {
+            out.push(format!(
+                "{who}: `{}` in {} line {} has no effect in a config data file (Spring Boot reads it only from the environment, system properties or the command line)",
+                s.key,
+                s.file.display_path(),
+                s.file.text.position(s.key_span.start).line
+            ));
+            continue;
+        }
+        let value: String = s.value.display().chars().take(200).collect();
+        out.push(format!(
+            "{who}: `{}` in {} line {} {what} `{value}`; camguard does not read those files yet: the settings they may set are unknown",
+            s.key,
+            s.file.display_path(),
+            s.file.text.position(s.key_span.start).line
+        ));
+    }
+    out
 }

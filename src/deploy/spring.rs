@@ -350,6 +350,10 @@ fn app(
     template.versions = dc.versions.clone();
     template.style = KeyStyle::Relaxed;
     template.partial = bases.is_empty();
+    let notes = super::process::config_location_notes(
+        candidates.iter().map(|c| &c.setting),
+        "the application",
+    );
     let mut effective = merge(template, candidates, sections, &layers);
     effective.products = spring_products(&effective, false);
     let shown_dir = match display(dir).as_str() {
@@ -391,7 +395,7 @@ fn app(
         }),
         layers,
         effective,
-        notes: Vec::new(),
+        notes,
     }
 }
 

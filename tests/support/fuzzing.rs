@@ -194,3 +194,60 @@ pub fn helm_merge(text: &str) {
         }
     }
 }
+
+/// `SPRING_APPLICATION_JSON` flattening (`deploy::spring_json`): never panics on hostile
+/// JSON (depth, size and member bounds), every span lies in the text on character
+/// boundaries, and a string member's span is the quoted string it was read from.
+pub fn spring_json(text: &str) {
+    use camguard::deploy::spring_json::{MAX_ENTRIES, flatten};
+    use camguard::model::value::Value;
+    let Ok(entries) = flatten(text) else {
+        return;
+    };
+    assert!(entries.len() <= MAX_ENTRIES, "too many members");
+    for e in &entries {
+        assert_span(text, e.key_span, "json key");
+        assert_span(text, e.value_span, "json value");
+        match &e.value {
+            Value::Text { quoted: true, .. } => {
+                let raw = &text[e.value_span.start..e.value_span.end];
+                assert!(raw.starts_with('"') && raw.ends_with('"'), "{raw}");
+            }
+            Value::List(items) => {
+                for (_, s) in items {
+                    assert_span(text, *s, "json list item");
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Command lines (`deploy::args`): splitting never panics, each word's span lies in the
+/// text, a verbatim word is its span's text, and what reaches Spring names words that exist.
+pub fn command_line(text: &str) {
+    use camguard::deploy::args::{parse, split};
+    use camguard::model::settings::Product;
+    let Some(words) = split(text) else {
+        return;
+    };
+    for w in &words {
+        assert_span(text, w.span, "word");
+        if w.verbatim {
+            assert_eq!(&text[w.span.start..w.span.end], w.text, "verbatim word");
+        }
+    }
+    let n = words.len();
+    let (ep, cmd) = words.split_at(n.min(1));
+    for entrypoint in [None, Some(ep)] {
+        let p = parse(
+            Some("camunda/camunda:8.8.0"),
+            &[Product::Camunda8],
+            entrypoint,
+            if entrypoint.is_some() { cmd } else { &words },
+        );
+        for (i, k, _) in p.args.iter().chain(&p.system) {
+            assert!(*i < n && !k.is_empty(), "word {i} of {n}");
+        }
+    }
+}
