@@ -463,7 +463,7 @@ fn command_line(
     };
     let cmd_part = wiring(|w| w.command.is_some());
     let ep_part = wiring(|w| w.entrypoint.is_some());
-    let part = cmd_part.or(ep_part)?;
+    cmd_part.or(ep_part)?;
     let read = |p: &Component, c: &crate::model::wiring::Command| {
         super::args::words(c, p.file.text.text())
     };
@@ -520,12 +520,18 @@ fn command_line(
         &command,
     );
     let mut words = entrypoint.unwrap_or_default();
+    let mut files =
+        vec![ep_part.map_or_else(|| parts[0].file.clone(), |p| p.file.clone()); words.len()];
+    files.extend(std::iter::repeat_n(
+        cmd_part.map_or_else(|| parts[0].file.clone(), |p| p.file.clone()),
+        command.len(),
+    ));
     words.extend(command);
     Some(super::process::CommandLine {
         words,
         unknown,
         parsed,
-        file: part.file.clone(),
+        files,
     })
 }
 

@@ -441,10 +441,10 @@ fn command_line(c: &Component, w: &Wiring, env: &[Var]) -> Option<super::process
     let mut words = entrypoint.unwrap_or_default();
     words.extend(command);
     Some(super::process::CommandLine {
+        files: vec![c.file.clone(); words.len()],
         words,
         unknown,
         parsed,
-        file: c.file.clone(),
     })
 }
 

@@ -24,7 +24,9 @@ pub(crate) struct CommandLine {
     pub words: Vec<Word>,
     pub unknown: Vec<Option<String>>,
     pub parsed: Parsed,
-    pub file: FileRef,
+    /// The file each word is written in (an override file may set `command` and the base
+    /// file `entrypoint`).
+    pub files: Vec<FileRef>,
 }
 
 /// A `--key=value` or `-Dkey=value` word as a setting, spans inside the word when it is
@@ -57,7 +59,7 @@ fn word_setting(
         value_span: vs,
         form,
         placeholders: Placeholders::Spring,
-        file: cl.file.clone(),
+        file: cl.files[*i].clone(),
         via: None,
     };
     if let Some(Some(why)) = cl.unknown.get(*i) {
@@ -100,13 +102,14 @@ pub(crate) fn add_layers(
         if let Some(n) = &cl.parsed.note {
             notes.push(format!("{who}: {n}"));
         }
-        if !cl.parsed.system.is_empty() {
+        if let Some(&(first, ..)) = cl.parsed.system.first() {
+            let file = cl.files[first].clone();
             let layer = push_layer(
                 layers,
-                cl.file.clone(),
+                file.clone(),
                 format!(
                     "-D options of the `java` command of {who} in {}",
-                    cl.file.display_path()
+                    file.display_path()
                 ),
             );
             for p in &cl.parsed.system {
@@ -166,15 +169,13 @@ pub(crate) fn add_layers(
         }
     }
     if let Some(cl) = command
-        && !args.is_empty()
+        && let Some(&(first, ..)) = cl.parsed.args.first()
     {
+        let file = cl.files[first].clone();
         let layer = push_layer(
             layers,
-            cl.file.clone(),
-            format!(
-                "command-line arguments of {who} in {}",
-                cl.file.display_path()
-            ),
+            file.clone(),
+            format!("command-line arguments of {who} in {}", file.display_path()),
         );
         candidates.extend(args.into_iter().map(|setting| Candidate {
             layer,
