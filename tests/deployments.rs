@@ -846,3 +846,14 @@ fn command_line_arguments_only_where_the_image_forwards_them() {
         "{notes}"
     );
 }
+
+#[test]
+fn config_imports_are_named_as_unknown_in_the_notes() {
+    let v = deployments_json("fixtures/deployments/spring/import-noted");
+    let notes = v["deployments"][0]["notes"].to_string();
+    assert!(
+        notes.contains("imports `optional:file:./extra.yaml`")
+            && notes.contains("the settings they may set are unknown"),
+        "{notes}"
+    );
+}
