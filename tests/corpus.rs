@@ -201,6 +201,26 @@ fn secure_reference_files_get_no_high_findings() {
     );
 }
 
+/// Audit E11: the Security plugin's own `config.yml` (top-level `_meta: {type: "config"}`)
+/// is read as OpenSearch configuration, so OS007 sees `config.dynamic.http.anonymous_auth_enabled`
+/// where the plugin reads it; the shipped file keeps it `false`.
+#[test]
+fn opensearch_security_config_is_read_and_anonymous_auth_stays_off() {
+    let f = "opensearch-project/security/config/config.yml";
+    let out = support::camguard()
+        .args(["settings", &format!("tests/corpus/{f}")])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("(opensearch)"), "{text}");
+    assert!(
+        text.contains("config.dynamic.http.anonymous_auth_enabled = false"),
+        "{text}"
+    );
+    assert!(!hits(f).iter().any(|h| h.code == "OS007"), "{:#?}", hits(f));
+    expect_none_at_or_above(f, &["critical", "high"]);
+}
+
 #[test]
 fn no_secret_value_of_the_corpus_reaches_the_output() {
     let out = support::camguard()
