@@ -51,6 +51,9 @@ pub fn classify_name(path: &Path) -> Option<FileKind> {
         if stem == "values" || stem.starts_with("values-") || stem.starts_with("values.") {
             return Some(FileKind::HelmValues);
         }
+        if stem == "config" && is_opensearch_security_dir(path) {
+            return Some(FileKind::Opensearch);
+        }
         return None;
     }
     if has_ext(&name, &["properties"])
@@ -79,6 +82,20 @@ fn is_yaml(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
+}
+
+/// The OpenSearch Security plugin reads its `config.yml` from `config/opensearch-security/`
+/// (2.x: `ConfigurationRepository.resolveConfigDir` in opensearch-project/security) or,
+/// in 1.x, `plugins/opensearch-security/securityconfig/` (OpenSearch 1.2 docs, "Apply
+/// changes using securityadmin.sh").
+fn is_opensearch_security_dir(path: &Path) -> bool {
+    path.parent()
+        .and_then(|p| p.file_name())
+        .and_then(|p| p.to_str())
+        .is_some_and(|p| {
+            p.eq_ignore_ascii_case("opensearch-security")
+                || p.eq_ignore_ascii_case("securityconfig")
+        })
 }
 
 /// Camunda Run reads `configuration/default.yml` and `configuration/production.yml`.
@@ -119,14 +136,36 @@ pub(crate) const HELM_SECTIONS: [&str; 12] = [
 /// this says nothing (quoted keys, JSON syntax, long comment headers).
 pub fn sniff(text: &str) -> Option<FileKind> {
     let mut keys = Vec::new();
+    // Inside a top-level `_meta:` block, and whether it said `type: "config"`.
+    let mut in_meta = false;
+    let mut security_config = false;
     for line in text.lines().take(5000) {
         let t = line.trim_start_matches('\u{feff}');
-        if t.starts_with(' ') || t.starts_with('\t') || t.starts_with('#') || t.starts_with('-') {
+        if t.starts_with(' ') || t.starts_with('\t') {
+            if in_meta && let Some(v) = t.trim().strip_prefix("type:") {
+                security_config |= is_security_config_type(v);
+            }
             continue;
         }
-        keys.push(t.split(':').next().unwrap_or("").trim());
+        if t.starts_with('#') || t.starts_with('-') {
+            continue;
+        }
+        let key = t.split(':').next().unwrap_or("").trim();
+        in_meta = key == "_meta";
+        keys.push(key);
+    }
+    if security_config {
+        return Some(FileKind::Opensearch);
     }
     classify_keys(keys, text.contains("image:"))
+}
+
+/// The `_meta.type` of the OpenSearch Security plugin's main configuration file
+/// (`_meta: {type: "config", config_version: 2}`; the other files of the plugin say
+/// `internalusers`, `roles`, ...).
+pub(crate) fn is_security_config_type(value: &str) -> bool {
+    let v = value.split(" #").next().unwrap_or("").trim();
+    v.trim_matches(|c| c == '"' || c == '\'') == "config"
 }
 
 /// The kind of a document from its top-level keys (of every document of the file), and
@@ -673,6 +712,26 @@ mod tests {
         assert_eq!(k("values.yaml"), Some(FileKind::HelmValues));
         assert_eq!(k("deploy/docker-compose.prod.yml"), Some(FileKind::Compose));
         assert_eq!(k("applications.yaml"), None);
+        assert_eq!(
+            k("config/opensearch-security/config.yml"),
+            Some(FileKind::Opensearch)
+        );
+        assert_eq!(
+            k("plugins/opensearch-security/securityconfig/config.yml"),
+            Some(FileKind::Opensearch)
+        );
+        assert_eq!(k("config/config.yml"), None);
+        assert_eq!(k("opensearch-security/roles.yml"), None);
+    }
+
+    #[test]
+    fn opensearch_security_config_is_recognised_by_its_meta_type() {
+        let cfg = "---\n# header\n_meta:\n  type: \"config\"\n  config_version: 2\nconfig:\n  dynamic:\n    http:\n      anonymous_auth_enabled: true\n";
+        assert_eq!(sniff(cfg), Some(FileKind::Opensearch));
+        let users = "_meta:\n  type: \"internalusers\"\n  config_version: 2\nadmin:\n  hash: x\n";
+        assert_eq!(sniff(users), None);
+        // `type: config` outside `_meta` says nothing.
+        assert_eq!(sniff("other:\n  type: config\n"), None);
     }
 
     #[test]

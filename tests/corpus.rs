@@ -86,15 +86,16 @@ fn camunda_run_default_template_is_flagged_for_what_the_guide_warns_about() {
 #[test]
 fn camunda_run_production_template_is_much_quieter() {
     let f = &format!("{RUN}production.yml");
-    // Only the bundled demo keystore and its published password remain, and two low
+    // Only the bundled demo keystore and its published password remain, and three low
     // hardening items of the security instructions the template leaves at the engine
-    // defaults (expressions in stored queries, no query result limit).
+    // defaults (expressions in stored queries, no query result limit, web app log-ins not
+    // logged).
     expect(f, "C7011", "server.ssl.key-store");
     expect_none_at_or_above(f, &["critical"]);
     for h in hits(f) {
         assert!(
             ["C7011", "CRED001"].contains(&h.code.as_str())
-                || (["C7020", "C7021"].contains(&h.code.as_str()) && h.severity == "low"),
+                || (["C7020", "C7021", "C7023"].contains(&h.code.as_str()) && h.severity == "low"),
             "unexpected {h:?}"
         );
     }
@@ -199,6 +200,26 @@ fn secure_reference_files_get_no_high_findings() {
         "camunda/camunda-platform-helm/charts/camunda-platform-8.8/test/integration/scenarios/chart-full-setup/values/identity/keycloak.yaml",
         &["critical", "high"],
     );
+}
+
+/// Audit E11: the Security plugin's own `config.yml` (top-level `_meta: {type: "config"}`)
+/// is read as OpenSearch configuration, so OS007 sees `config.dynamic.http.anonymous_auth_enabled`
+/// where the plugin reads it; the shipped file keeps it `false`.
+#[test]
+fn opensearch_security_config_is_read_and_anonymous_auth_stays_off() {
+    let f = "opensearch-project/security/config/config.yml";
+    let out = support::camguard()
+        .args(["settings", &format!("tests/corpus/{f}")])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("(opensearch)"), "{text}");
+    assert!(
+        text.contains("config.dynamic.http.anonymous_auth_enabled = false"),
+        "{text}"
+    );
+    assert!(!hits(f).iter().any(|h| h.code == "OS007"), "{:#?}", hits(f));
+    expect_none_at_or_above(f, &["critical", "high"]);
 }
 
 #[test]

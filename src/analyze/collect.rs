@@ -174,7 +174,7 @@ fn join(prefix: &str, name: &str) -> String {
 
 /// Which Camunda products a Spring configuration configures, from its keys.
 pub(crate) fn spring_products(component: &Component, run_hint: bool) -> Vec<Product> {
-    const C8_PREFIXES: [&str; 15] = [
+    const C8_PREFIXES: [&str; 17] = [
         "camundasecurity",
         "camundaapi",
         "camundadata",
@@ -189,6 +189,9 @@ pub(crate) fn spring_products(component: &Component, run_hint: bool) -> Vec<Prod
         "camundasystem",
         "camundamonitoring",
         "camundaconnector",
+        // The Java client's CAMUNDA_GRPC_ADDRESS and CAMUNDA_INSECURE_CONNECTION.
+        "camundagrpc",
+        "camundainsecure",
         "zeebe",
     ];
     let mut c7 = false;

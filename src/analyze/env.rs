@@ -88,6 +88,10 @@ const OPTIMIZE_ENV: &[(&str, &str)] = &[
         "opensearch.security.ssl.enabled",
     ),
     ("CAMUNDA_OPTIMIZE_SHARING_ENABLED", "sharing.enabled"),
+    (
+        "CAMUNDA_OPTIMIZE_SECURITY_AUTH_CCSM_ENTRA_TOKEN_VERSION_CHECK_ENABLED",
+        "security.auth.ccsm.entraTokenVersionCheckEnabled",
+    ),
 ];
 
 /// How a container reads its environment.

@@ -223,6 +223,13 @@ pub(crate) fn sniff_parsed(text: &str) -> Option<FileKind> {
         for (k, v) in entries {
             let Some(key) = k.as_str() else { continue };
             keys.push(key);
+            if key == "_meta"
+                && v.get("type")
+                    .and_then(|t| t.as_str())
+                    .is_some_and(crate::discover::is_security_config_type)
+            {
+                return Some(FileKind::Opensearch);
+            }
             if key == "services"
                 && let Some(services) = v.as_map()
             {

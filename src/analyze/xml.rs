@@ -9,7 +9,7 @@ use roxmltree::{Node, NodeType};
 use super::collect::Collector;
 use crate::model::analysis::{Analysis, CommentSpan, Connector, XmlFacts};
 use crate::model::problem::{Problem, ProblemKind};
-use crate::model::settings::{Component, Form, KeyStyle, Placeholders, Product, Value};
+use crate::model::settings::{Component, Form, KeyStyle, Placeholders, Product, Section, Value};
 use crate::source::{Span, SpanMap};
 use crate::syntax::xml;
 
@@ -46,6 +46,12 @@ fn engine_property_key(name: &str) -> String {
         _ => format!("camunda.bpm.generic-properties.properties.{name}"),
     }
 }
+
+/// The LDAP identity provider plugin (`camunda-identity-ldap`). Its `<property>`
+/// elements are the plugin's own bean properties (`serverUrl`, `useSsl`, ...; the class
+/// extends `LdapConfiguration`); they have no Spring key outside Camunda Run, so they
+/// are keyed `LdapIdentityProviderPlugin.<property>`.
+const LDAP_PLUGIN: &str = "LdapIdentityProviderPlugin";
 
 /// Init params of the webapps' security filters, and their Spring Boot keys.
 fn filter_param_key(filter_class: &str, param: &str) -> Option<&'static str> {
@@ -84,6 +90,19 @@ fn filter_param_key(filter_class: &str, param: &str) -> Option<&'static str> {
         }
         _ => return None,
     })
+}
+
+/// The Spring Boot section a webapp security filter's init-params correspond to: the
+/// filter's whole configuration, so a parameter it does not set has its default.
+fn filter_section(filter_class: &str) -> Option<&'static str> {
+    Some(
+        match filter_class.rsplit('.').next().unwrap_or(filter_class) {
+            "HttpHeaderSecurityFilter" => "camunda.bpm.webapp.header-security",
+            "CsrfPreventionFilter" => "camunda.bpm.webapp.csrf",
+            "SessionCookieFilter" => "camunda.bpm.webapp.session-cookie",
+            _ => return None,
+        },
+    )
 }
 
 fn push(col: &mut Collector<'_>, key: &str, value: &str, key_span: Span, value_span: Span) {
@@ -238,9 +257,20 @@ fn web_xml(doc: &Doc<'_, '_>, col: &mut Collector<'_>, facts: &mut XmlFacts) {
 
 /// The `init-param`s of a `<filter>` whose class camguard models.
 fn filter_params(doc: &Doc<'_, '_>, filter: Node<'_, '_>, col: &mut Collector<'_>) {
-    let Some((class, _)) = child(filter, "filter-class").and_then(|c| text_of(doc.body, c)) else {
+    let Some((class, class_span)) =
+        child(filter, "filter-class").and_then(|c| text_of(doc.body, c))
+    else {
         return;
     };
+    if let Some(section) = filter_section(class) {
+        let mk = crate::model::keys::match_key(section, KeyStyle::Relaxed);
+        col.component.sections.push(Section {
+            match_key: mk.clone(),
+            span: class_span.offset(doc.bom),
+            file: None,
+        });
+        col.component.complete.push(mk);
+    }
     for p in filter
         .children()
         .filter(|c| c.tag_name().name() == "init-param")
@@ -264,25 +294,49 @@ fn engine_properties(doc: &Doc<'_, '_>, col: &mut Collector<'_>) {
         .descendants()
         .filter(|n| n.tag_name().name() == "process-engine")
     {
-        let Some(props) = child(engine, "properties") else {
-            continue;
-        };
-        for p in props
-            .children()
-            .filter(|c| c.tag_name().name() == "property")
+        if let Some(props) = child(engine, "properties") {
+            property_elements(doc, props, col, &engine_property_key);
+        }
+        for plugin in child(engine, "plugins")
+            .into_iter()
+            .flat_map(|p| p.children())
+            .filter(|c| c.tag_name().name() == "plugin")
         {
-            let Some(attr) = p.attribute_node("name") else {
+            let Some((class, _)) = child(plugin, "class").and_then(|c| text_of(doc.body, c)) else {
                 continue;
             };
-            let (value, vspan) = text_of(doc.body, p).unwrap_or(("", doc.shift(p.range())));
-            push(
-                col,
-                &engine_property_key(attr.value()),
-                value,
-                doc.shift(attr.range_value()),
-                vspan.offset(doc.bom),
-            );
+            if class.rsplit('.').next() != Some(LDAP_PLUGIN) {
+                continue;
+            }
+            if let Some(props) = child(plugin, "properties") {
+                property_elements(doc, props, col, &|name| format!("{LDAP_PLUGIN}.{name}"));
+            }
         }
+    }
+}
+
+/// The `<property name="...">value</property>` children of a `<properties>` element.
+fn property_elements(
+    doc: &Doc<'_, '_>,
+    props: Node<'_, '_>,
+    col: &mut Collector<'_>,
+    key_of: &dyn Fn(&str) -> String,
+) {
+    for p in props
+        .children()
+        .filter(|c| c.tag_name().name() == "property")
+    {
+        let Some(attr) = p.attribute_node("name") else {
+            continue;
+        };
+        let (value, vspan) = text_of(doc.body, p).unwrap_or(("", doc.shift(p.range())));
+        push(
+            col,
+            &key_of(attr.value()),
+            value,
+            doc.shift(attr.range_value()),
+            vspan.offset(doc.bom),
+        );
     }
 }
 

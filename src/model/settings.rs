@@ -186,6 +186,10 @@ pub struct Component {
     /// The settings are overrides (container env, chart values): other configuration may
     /// exist that camguard cannot see, so checks about absent keys are skipped.
     pub partial: bool,
+    /// Sections (match keys) of a partial component whose settings are all in view, so
+    /// checks about absent keys below them still run: the init-params of a `web.xml`
+    /// filter are the filter's whole configuration.
+    pub complete: Vec<String>,
     /// Ports a compose service publishes on the host.
     pub ports: Vec<PublishedPort>,
     /// Ranges of `settings` that came from each YAML document of a multi-document file
@@ -238,6 +242,7 @@ impl Component {
             sections: Vec::new(),
             anchor,
             partial: false,
+            complete: Vec::new(),
             ports: Vec::new(),
             documents: Vec::new(),
             wiring: None,

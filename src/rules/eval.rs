@@ -93,7 +93,12 @@ pub(crate) fn is_plain_http(text: &str) -> bool {
     text.split(',').any(|part| {
         let p = part.trim();
         let lower = p.to_ascii_lowercase();
-        let Some(rest) = lower.strip_prefix("http://") else {
+        // `grpc://` is the Camunda clients' plaintext gRPC scheme (`http` and `grpc` mean
+        // plaintext, `https` and `grpcs` TLS).
+        let Some(rest) = lower
+            .strip_prefix("http://")
+            .or_else(|| lower.strip_prefix("grpc://"))
+        else {
             return false;
         };
         let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
@@ -416,7 +421,7 @@ fn run_check(rule: &Arc<Rule>, check: &Check, index: &Index<'_>, out: &mut Vec<F
         }
     }
     let absent_capable = matches!(check.condition, Condition::Absent) || check.default.is_some();
-    if !absent_capable || index.component.partial {
+    if !absent_capable || (index.component.partial && !in_complete_section(check, index)) {
         return;
     }
     // Where could the key be absent? Once per binding of its wildcards, or once.
@@ -459,6 +464,19 @@ fn run_check(rule: &Arc<Rule>, check: &Check, index: &Index<'_>, out: &mut Vec<F
             out.push(ctx.absent(&caps, file, anchor));
         }
     }
+}
+
+/// Is the check's key (without wildcards) below a section of a partial component whose
+/// settings are all in view ([`crate::model::settings::Component::complete`])?
+fn in_complete_section(check: &Check, index: &Index<'_>) -> bool {
+    let complete = &index.component.complete;
+    if complete.is_empty() || check.key.has_wildcards() {
+        return false;
+    }
+    let mk = match_key(&check.key.raw, index.style());
+    complete
+        .iter()
+        .any(|p| crate::model::keys::is_prefix(p, &mk, index.style()))
 }
 
 /// The layers a deployment's setting overrode or that fed it, as related locations.
@@ -646,5 +664,8 @@ mod tests {
         assert!(!is_plain_http("http://[::1]:9200"));
         assert!(!is_plain_http("https://es:9200"));
         assert!(!is_plain_http("http://user:pw@localhost"));
+        assert!(is_plain_http("grpc://zeebe-gateway:26500"));
+        assert!(!is_plain_http("grpc://localhost:26500"));
+        assert!(!is_plain_http("grpcs://zeebe-gateway:26500"));
     }
 }

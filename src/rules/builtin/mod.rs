@@ -168,6 +168,8 @@ fn security_off(c: &Component) -> Option<String> {
         ("camundasecurityauthenticationunprotectedapi", "true"),
         ("zeebebrokergatewaysecurityauthenticationmode", "none"),
         ("zeebegatewaysecurityauthenticationmode", "none"),
+        // Camunda Run serves its REST API without authentication (C7002).
+        ("camundabpmrunauthenabled", "false"),
     ];
     c.settings.iter().find_map(|s| {
         let text = match s.value.effective(s.placeholders) {
