@@ -764,3 +764,80 @@ fn deployments_form_whatever_the_spelling_of_the_path() {
     let helm = checked(abs.to_str().unwrap());
     assert!(helm.iter().any(|h| h.2 == "HELM003"), "{helm:?}");
 }
+
+#[test]
+fn config_files_mounted_where_the_image_reads_them_are_layers() {
+    // Compose bind mounts (short and long syntax, file and directory) and `configs:` with
+    // `file:` (docs/deployments.md §4.7, §7).
+    case(
+        "compose/mount-file-insecure",
+        &["C8007"],
+        Layering::Insecure,
+    );
+    case("compose/mount-file-secure", &["C8001"], Layering::Secure);
+    case("compose/mount-dir-insecure", &["C8007"], Layering::Insecure);
+    case("compose/configs-file-secure", &["C8001"], Layering::Secure);
+    // Kubernetes ConfigMap volumes: `subPath`, `items` key -> path (§5, §7).
+    case("k8s/mount-subpath-insecure", &["C8007"], Layering::Insecure);
+    case("k8s/mount-items-secure", &["C8001"], Layering::Secure);
+}
+
+#[test]
+fn a_mounted_file_is_listed_as_a_layer_below_the_environment() {
+    let v = deployments_json("fixtures/deployments/compose/mount-file-secure");
+    let ds = v["deployments"].as_array().unwrap();
+    assert_eq!(
+        ds.len(),
+        1,
+        "the mounted file is no deployment of its own: {v:#}"
+    );
+    let layers: Vec<&str> = ds[0]["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        layers,
+        [
+            "fixtures/deployments/compose/mount-file-secure/config/application.yaml",
+            "fixtures/deployments/compose/mount-file-secure/docker-compose.yaml",
+        ],
+        "{v:#}"
+    );
+}
+
+#[test]
+fn a_mount_source_outside_the_scanned_tree_is_unknown_and_never_read() {
+    let v = deployments_json("fixtures/deployments/compose/mount-outside-root");
+    let d = &v["deployments"][0];
+    let notes: Vec<&str> = d["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap())
+        .collect();
+    assert_eq!(notes.len(), 2, "{v:#}");
+    assert!(notes.iter().all(|n| n.contains("is unknown")), "{notes:?}");
+    assert!(notes[0].contains("../../../../etc/camunda/application.yaml"));
+    assert!(notes[1].contains("/etc/camunda/extra"));
+    assert_eq!(d["layers"].as_array().unwrap().len(), 0, "{v:#}");
+}
+
+#[test]
+fn env_files_are_read_when_camguard_is_given_an_absolute_path() {
+    let rel = "fixtures/deployments/compose/env-file-order-insecure";
+    let abs = std::fs::canonicalize(rel).unwrap();
+    let out = support::camguard()
+        .args(["check", abs.to_str().unwrap(), "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v["problems"].as_array().unwrap().len(), 0, "{v:#}");
+    let found = checked(abs.to_str().unwrap());
+    assert_eq!(found, checked(rel), "absolute and relative scans differ");
+    assert!(
+        found.iter().any(|h| h.0 == "second.env" && h.2 == "C8001"),
+        "{found:?}"
+    );
+}

@@ -225,7 +225,7 @@ impl EnvFiles {
             let base = file.path.parent().unwrap_or(Path::new(""));
             let path = base.join(&rel);
             if !self.read.contains_key(&path) {
-                let entry = match ctx.read_related(&path) {
+                let entry = match ctx.read_related(base, &rel) {
                     Ok(env_file) => {
                         let flat = dotenv::parse_dotenv(env_file.text.text());
                         for issue in &flat.issues {
@@ -313,7 +313,10 @@ pub fn analyze(a: &mut Analysis, root: &Node, ctx: &super::Context) {
         if let Some(p) = svc.get("ports") {
             c.ports = ports(p);
         }
-        c.wiring = Some(Box::new(super::wiring::compose_service(svc)));
+        let mut w = super::wiring::compose_service(svc);
+        w.mounts = super::mounts::compose(svc, configs);
+        w.run_production = super::mounts::passes_production(svc.get("command"));
+        c.wiring = Some(Box::new(w));
         {
             let mut col = Collector {
                 component: &mut c,

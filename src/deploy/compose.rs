@@ -11,10 +11,12 @@
 //! (Java system properties are above OS environment variables, §1.1). Inline `configs`
 //! mounted as an `application.yaml` are config data, below all of them.
 
+use std::path::Path;
 use std::sync::Arc;
 
 use super::interpolate::{Interpolated, interpolate};
 use super::merge::{Candidate, merge};
+use super::mounts::{Mounted, Tree};
 use crate::analyze::collect::{Collector, spring_products};
 use crate::analyze::env::{EnvReader, push_env, reader_for, style_for};
 use crate::model::MASK;
@@ -136,8 +138,15 @@ fn bucket(c: &Component, s: &Setting) -> Bucket {
     }
 }
 
-/// The deployments of one project.
-pub(crate) fn deployments(files: &[&Analysis], dotenv: Option<&Analysis>) -> Vec<Deployment> {
+/// The deployments of one project; the files of `tree` its services mount where their
+/// image reads its configuration are layers of them (`mounts.rs`), their components added
+/// to `claimed`.
+pub(crate) fn deployments<'a>(
+    files: &[&'a Analysis],
+    dotenv: Option<&Analysis>,
+    tree: &Tree<'a>,
+    claimed: &mut Vec<(usize, usize)>,
+) -> Vec<Deployment> {
     let vars = dotenv.map(dotenv_vars).unwrap_or_default();
     let mut names: Vec<&str> = Vec::new();
     for a in files {
@@ -157,7 +166,7 @@ pub(crate) fn deployments(files: &[&Analysis], dotenv: Option<&Analysis>) -> Vec
     names
         .into_iter()
         .map(|name| {
-            let parts: Vec<&Component> = files
+            let parts: Vec<&'a Component> = files
                 .iter()
                 .filter_map(|a| {
                     a.components
@@ -165,7 +174,10 @@ pub(crate) fn deployments(files: &[&Analysis], dotenv: Option<&Analysis>) -> Vec
                         .find(|c| c.name.as_deref() == Some(name))
                 })
                 .collect();
-            service(&project, name, &parts, dotenv, &vars)
+            let dir = files[0].file.path.parent().unwrap_or(Path::new(""));
+            let mounted = super::mounts::compose_service(&parts, dir, tree);
+            claimed.extend(mounted.claims());
+            service(&project, name, &parts, dotenv, &vars, mounted)
         })
         .collect()
 }
@@ -340,6 +352,7 @@ fn service(
     parts: &[&Component],
     dotenv: Option<&Analysis>,
     vars: &[Var],
+    mounted: Mounted<'_>,
 ) -> Deployment {
     let first = parts[0];
     let mut template = Component::new(first.file.clone(), Vec::new(), first.anchor);
@@ -374,6 +387,10 @@ fn service(
         });
     }
     let mut candidates = Vec::new();
+    let (above, below): (Vec<_>, Vec<_>) = mounted.files.into_iter().partition(|m| m.above_env);
+    for m in below {
+        super::mounts::add_layer(m, &mut layers, &mut candidates, 0);
+    }
     for ((b, pi, file), settings) in groups(parts, &ctx, &template) {
         let path = file.display_path();
         let what = match b {
@@ -408,6 +425,9 @@ fn service(
             });
         }
     }
+    for m in above {
+        super::mounts::add_layer(m, &mut layers, &mut candidates, 3_000_000);
+    }
     let mut effective = merge(template, candidates, Vec::new(), &layers);
     if effective.style == KeyStyle::Relaxed {
         let mut ps = spring_products(&effective, false);
@@ -423,7 +443,7 @@ fn service(
         environment_reason: None,
         layers,
         effective,
-        notes: Vec::new(),
+        notes: mounted.notes,
     }
 }
 

@@ -41,7 +41,7 @@ impl<'a> Objects<'a> {
 
     /// The object a reference names: in the workload's namespace, else one without a
     /// namespace (or any, when the workload names none). The first in path order.
-    fn find(
+    pub(crate) fn find(
         &self,
         kind: ObjectKind,
         name: &str,
@@ -223,21 +223,32 @@ impl Env<'_, '_> {
     }
 }
 
-/// The deployment of one container component with wiring.
-pub(crate) fn container(
+/// The deployment of one container component with wiring; the ConfigMaps it mounts where
+/// its image reads its configuration are layers of it (`mounts.rs`), their components
+/// added to `claimed`.
+pub(crate) fn container<'a>(
     a: &Analysis,
     c: &Component,
     w: &Wiring,
-    objects: &Objects<'_>,
+    objects: &Objects<'a>,
+    analyses: &'a [&'a Analysis],
+    claimed: &mut Vec<(usize, usize)>,
 ) -> Deployment {
+    let mounted = super::mounts::k8s_container(w, a, objects, analyses);
+    claimed.extend(mounted.claims());
     let mut env = Env {
         a,
         objects,
         ns: w.namespace.as_deref(),
         layers: Vec::new(),
-        notes: Vec::new(),
+        notes: mounted.notes,
         vars: Vec::new(),
     };
+    let mut mount_candidates = Vec::new();
+    let (above, below): (Vec<_>, Vec<_>) = mounted.files.into_iter().partition(|m| m.above_env);
+    for m in below {
+        super::mounts::add_layer(m, &mut env.layers, &mut mount_candidates, 0);
+    }
     for ef in &w.env_from {
         env.env_from(ef);
     }
@@ -272,7 +283,10 @@ pub(crate) fn container(
             env.set(v);
         }
     }
-    effective(c, w, env.layers, env.vars, env.notes)
+    for m in above {
+        super::mounts::add_layer(m, &mut env.layers, &mut mount_candidates, 3_000_000);
+    }
+    effective(c, w, env.layers, env.vars, env.notes, mount_candidates)
 }
 
 fn effective(
@@ -281,11 +295,11 @@ fn effective(
     layers: Vec<Layer>,
     env: Vec<Var>,
     notes: Vec<String>,
+    mut candidates: Vec<Candidate>,
 ) -> Deployment {
     let reader = reader_for(&c.products);
     let mut scratch = Component::new(c.file.clone(), Vec::new(), c.anchor);
     scratch.style = c.style;
-    let mut candidates = Vec::new();
     for v in env {
         let before = scratch.settings.len();
         let mut col = Collector {
@@ -304,7 +318,12 @@ fn effective(
                 via.related.extend(v.related.iter().cloned());
                 via.unknown.clone_from(&v.unknown);
             }
-            let source = if s.form == Form::SystemProperty { 1 } else { 0 };
+            // Above the mounted config files (property sources 0..) of `mounts.rs`.
+            let source = if s.form == Form::SystemProperty {
+                2_000_000
+            } else {
+                1_000_000
+            };
             candidates.push(Candidate {
                 layer: v.layer,
                 source,

@@ -19,6 +19,7 @@ pub mod helm;
 pub mod interpolate;
 pub mod k8s;
 pub mod merge;
+pub mod mounts;
 pub mod spring;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -78,13 +79,37 @@ fn family(path: &Path, kind: Option<FileKind>) -> Option<(Family, PathBuf)> {
 pub(crate) struct Plan {
     /// Members per (family, directory), and whether a compose file is among them.
     groups: HashMap<(Family, PathBuf), (usize, bool)>,
+    /// A compose file is among the paths: configuration files may be mounted into its
+    /// services (`mounts.rs`), so they wait for the whole scan.
+    any_compose: bool,
+}
+
+/// Configuration files a container may read when mounted (`mounts.rs`).
+fn mountable_kind(kind: FileKind) -> bool {
+    matches!(
+        kind,
+        FileKind::SpringYaml
+            | FileKind::SpringProperties
+            | FileKind::Optimize
+            | FileKind::Elasticsearch
+            | FileKind::Opensearch
+    )
+}
+
+/// Does a component mount files into its container?
+fn mounts_files(a: &Analysis) -> bool {
+    a.components
+        .iter()
+        .any(|c| c.wiring.as_ref().is_some_and(|w| !w.mounts.is_empty()))
 }
 
 impl Plan {
     /// From every path the scan will read, with its kind by name when known.
     pub fn new<'a>(paths: impl IntoIterator<Item = (&'a Path, Option<FileKind>)>) -> Plan {
         let mut groups: HashMap<(Family, PathBuf), (usize, bool)> = HashMap::new();
+        let mut any_compose = false;
         for (p, kind) in paths {
+            any_compose |= kind == Some(FileKind::Compose);
             // As the analysis will name it (`./a` and `a` are one directory; never the
             // escaped display form, which differs for names with control characters).
             let p = match p.strip_prefix(".") {
@@ -97,13 +122,30 @@ impl Plan {
                 e.1 |= kind == Some(FileKind::Compose);
             }
         }
-        Plan { groups }
+        Plan {
+            groups,
+            any_compose,
+        }
+    }
+
+    /// Must this file wait for the whole scan, for a container that may mount it or for
+    /// the files it mounts?
+    fn waits_for_mounts(&self, a: &Analysis) -> bool {
+        match a.kind {
+            FileKind::Compose => mounts_files(a),
+            k => self.any_compose && mountable_kind(k),
+        }
     }
 
     /// Must this analysed file wait for the others?
     pub(crate) fn holds(&self, a: &Analysis) -> bool {
         if a.kind == FileKind::K8s {
-            return !a.objects.is_empty() || a.components.iter().any(references_objects);
+            return !a.objects.is_empty()
+                || a.components.iter().any(references_objects)
+                || mounts_files(a);
+        }
+        if self.waits_for_mounts(a) {
+            return true;
         }
         // Values files form releases together only below an umbrella chart (`helm.rs`);
         // a chart's values.yaml is large, so it is held only then.
@@ -128,7 +170,7 @@ impl Plan {
     /// that a group can be judged as soon as its last file is analysed; `None` for a file
     /// that waits for the whole scan (Kubernetes objects are looked up across all files).
     pub(crate) fn group(&self, a: &Analysis) -> Option<(GroupKey, usize)> {
-        if a.kind == FileKind::K8s {
+        if a.kind == FileKind::K8s || self.waits_for_mounts(a) {
             return None;
         }
         let key = family(&a.file.path, Some(a.kind))?;
@@ -197,7 +239,7 @@ pub(crate) fn image_tag(image: &str) -> Option<String> {
 
 /// Assemble the deployments of these analysed files. The output does not depend on the
 /// order of the input (files are grouped by path).
-pub(crate) fn assemble(analyses: &[&Analysis], opts: &Options) -> Assembly {
+pub(crate) fn assemble<'a>(analyses: &'a [&'a Analysis], opts: &Options) -> Assembly {
     let mut order: Vec<usize> = (0..analyses.len()).collect();
     order.sort_by(|&a, &b| analyses[a].file.path.cmp(&analyses[b].file.path));
     let mut claimed: HashSet<(usize, usize)> = HashSet::new();
@@ -232,13 +274,11 @@ pub(crate) fn assemble(analyses: &[&Analysis], opts: &Options) -> Assembly {
             _ => {}
         }
     }
-    for (dir, mut files) in apps {
-        for f in &files {
-            claimed.insert((f.index, 0));
-        }
-        out.deployments
-            .extend(spring::deployments(&dir, &mut files));
-    }
+    // Compose services and Kubernetes containers first: the config files they mount where
+    // their image reads them are layers of theirs, not deployments of their own.
+    let tree = mounts::Tree::new(analyses);
+    let mut mounted: Vec<(usize, usize)> = Vec::new();
+    let mut compose_out: Vec<Deployment> = Vec::new();
     for (files, dotenv) in compose_dirs.into_values() {
         if files.is_empty() {
             continue;
@@ -250,8 +290,7 @@ pub(crate) fn assemble(analyses: &[&Analysis], opts: &Options) -> Assembly {
         let refs: Vec<&Analysis> = files.iter().map(|&i| analyses[i]).collect();
         for project in compose::projects(&refs) {
             let members: Vec<&Analysis> = project.iter().map(|&p| refs[p]).collect();
-            out.deployments
-                .extend(compose::deployments(&members, dotenv));
+            compose_out.extend(compose::deployments(&members, dotenv, &tree, &mut mounted));
         }
         for &i in &files {
             for (ci, c) in analyses[i].components.iter().enumerate() {
@@ -261,6 +300,34 @@ pub(crate) fn assemble(analyses: &[&Analysis], opts: &Options) -> Assembly {
             }
         }
     }
+    // Kubernetes containers, against the objects of every file.
+    let objects = k8s::Objects::new(analyses);
+    let mut k8s_out: Vec<Deployment> = Vec::new();
+    for &i in &order {
+        let a = analyses[i];
+        if a.kind != FileKind::K8s {
+            continue;
+        }
+        for (ci, c) in a.components.iter().enumerate() {
+            if let Some(w) = &c.wiring {
+                claimed.insert((i, ci));
+                k8s_out.push(k8s::container(a, c, w, &objects, analyses, &mut mounted));
+            }
+        }
+    }
+    claimed.extend(mounted.iter().copied());
+    for (dir, mut files) in apps {
+        files.retain(|f| !mounted.contains(&(f.index, 0)));
+        if files.is_empty() {
+            continue;
+        }
+        for f in &files {
+            claimed.insert((f.index, 0));
+        }
+        out.deployments
+            .extend(spring::deployments(&dir, &mut files));
+    }
+    out.deployments.extend(compose_out);
     // Helm releases: values files of one directory with the chart they are for.
     let mut charts: BTreeMap<(PathBuf, String), Vec<usize>> = BTreeMap::new();
     for &i in &order {
@@ -292,20 +359,7 @@ pub(crate) fn assemble(analyses: &[&Analysis], opts: &Options) -> Assembly {
             out.deployments.push(d);
         }
     }
-    // Kubernetes containers, against the objects of every file.
-    let objects = k8s::Objects::new(analyses);
-    for &i in &order {
-        let a = analyses[i];
-        if a.kind != FileKind::K8s {
-            continue;
-        }
-        for (ci, c) in a.components.iter().enumerate() {
-            if let Some(w) = &c.wiring {
-                claimed.insert((i, ci));
-                out.deployments.push(k8s::container(a, c, w, &objects));
-            }
-        }
-    }
+    out.deployments.extend(k8s_out);
     for d in &mut out.deployments {
         opts.environments.classify(d);
     }
