@@ -841,3 +841,19 @@ fn env_files_are_read_when_camguard_is_given_an_absolute_path() {
         "{found:?}"
     );
 }
+
+#[test]
+fn compose_extends_in_the_same_file_and_from_another_file() {
+    // docs/deployments.md §4.6 ([DD-SVC] extends).
+    case(
+        "compose/extends-insecure",
+        &["ES001"],
+        Layering::InsecureBefore,
+    );
+    case(
+        "compose/extends-file-insecure",
+        &["ES001"],
+        Layering::Insecure,
+    );
+    case("compose/extends-file-secure", &["C8001"], Layering::Secure);
+}

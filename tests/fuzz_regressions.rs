@@ -23,6 +23,7 @@ fn fuzz_regressions_replay_without_panics() {
         "interpolate",
         "expand",
         "helm_merge",
+        "mounts",
     ] {
         let Ok(entries) = std::fs::read_dir(root.join(target)) else {
             continue;
@@ -42,6 +43,7 @@ fn fuzz_regressions_replay_without_panics() {
                 "interpolate" => fuzzing::interpolate(&text),
                 "expand" => fuzzing::expand(&text),
                 "helm_merge" => fuzzing::helm_merge(&text),
+                "mounts" => fuzzing::mounts(&text),
                 _ => fuzzing::check_file(&data),
             });
             if let Err(e) = run {

@@ -316,6 +316,7 @@ pub fn analyze(a: &mut Analysis, root: &Node, ctx: &super::Context) {
         let mut w = super::wiring::compose_service(svc);
         w.mounts = super::mounts::compose(svc, configs);
         w.run_production = super::mounts::passes_production(svc.get("command"));
+        w.extends = super::mounts::extends(svc);
         c.wiring = Some(Box::new(w));
         {
             let mut col = Collector {

@@ -1,10 +1,10 @@
-//! Files mounted into containers, as written: compose `volumes:` bind mounts (short
+//! Files mounted into containers, and the service a compose service `extends`, as written: compose `volumes:` bind mounts (short
 //! `./x:/path[:mode]` and long `type: bind` forms) and `configs:` whose top-level entry has
 //! a `file:`; Kubernetes `volumeMounts` of ConfigMap and Secret volumes. The deployments
 //! stage (`deploy::mounts`) resolves them against the files of the scan and the image's
 //! configuration paths (docs/deployments.md §4.7, §5, §7).
 
-use crate::model::wiring::{Mount, MountSource, ObjectKind};
+use crate::model::wiring::{Extends, Mount, MountSource, ObjectKind};
 use crate::syntax::yaml::{Node, NodeKind};
 
 /// A short-syntax volume `SOURCE:TARGET[:MODE]` that binds a host path: the source
@@ -68,6 +68,18 @@ pub(crate) fn compose(svc: &Node, configs: Option<&Node>) -> Vec<Mount> {
         });
     }
     out
+}
+
+/// A compose service's `extends`: a mapping with a required `service` and an optional
+/// `file` ([DD-SVC] `extends`).
+pub(crate) fn extends(svc: &Node) -> Option<Extends> {
+    let e = svc.get("extends")?;
+    let service = e.get("service")?.as_str()?.to_string();
+    Some(Extends {
+        service,
+        file: e.get("file").and_then(Node::as_str).map(str::to_string),
+        span: e.span,
+    })
 }
 
 /// Does a compose `command` or Kubernetes `args`/`command` pass `--production`?

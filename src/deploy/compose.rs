@@ -25,13 +25,13 @@ use crate::model::deployment::{Deployment, DeploymentKind, Layer};
 use crate::model::settings::{Component, Form, KeyStyle, Placeholders, Related, Setting, Value};
 use crate::source::{FileRef, Span, SpanMap};
 
-const BASE: [&str; 4] = [
+pub(crate) const BASE: [&str; 4] = [
     "compose.yaml",
     "compose.yml",
     "docker-compose.yml",
     "docker-compose.yaml",
 ];
-const OVERRIDE: [&str; 4] = [
+pub(crate) const OVERRIDE: [&str; 4] = [
     "compose.override.yml",
     "compose.override.yaml",
     "docker-compose.override.yml",
@@ -166,18 +166,33 @@ pub(crate) fn deployments<'a>(
     names
         .into_iter()
         .map(|name| {
-            let parts: Vec<&'a Component> = files
+            let own: Vec<(&'a Component, &'a Analysis)> = files
                 .iter()
                 .filter_map(|a| {
                     a.components
                         .iter()
                         .find(|c| c.name.as_deref() == Some(name))
+                        .map(|c| (c, *a))
                 })
                 .collect();
             let dir = files[0].file.path.parent().unwrap_or(Path::new(""));
+            let mut notes = Vec::new();
+            let parts = super::compose_merge::with_extends(&own, dir, tree, &mut notes);
             let mounted = super::mounts::compose_service(&parts, dir, tree);
             claimed.extend(mounted.claims());
-            service(&project, name, &parts, dotenv, &vars, mounted)
+            let mut d = service(&project, name, &parts, dotenv, &vars, mounted);
+            if parts.len() > own.len() {
+                // The service itself, not the one it extends, is the defining place.
+                let c = own[0].0;
+                d.effective.file = c.file.clone();
+                d.effective.anchor = c.anchor;
+                d.effective.name = c.name.clone();
+                if !c.versions.is_empty() {
+                    d.effective.versions = c.versions.clone();
+                }
+            }
+            d.notes.extend(notes);
+            d
         })
         .collect()
 }

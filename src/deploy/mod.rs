@@ -13,6 +13,7 @@
 //! analysed, the others are assembled and checked on their own worker thread.
 
 pub mod compose;
+pub mod compose_merge;
 pub mod environment;
 pub mod expand;
 pub mod helm;
@@ -80,7 +81,8 @@ pub(crate) struct Plan {
     /// Members per (family, directory), and whether a compose file is among them.
     groups: HashMap<(Family, PathBuf), (usize, bool)>,
     /// A compose file is among the paths: configuration files may be mounted into its
-    /// services (`mounts.rs`), so they wait for the whole scan.
+    /// services (`mounts.rs`) and a service may extend one of another compose file
+    /// (`compose_merge.rs`), so these wait for the whole scan.
     any_compose: bool,
 }
 
@@ -128,11 +130,13 @@ impl Plan {
         }
     }
 
-    /// Must this file wait for the whole scan, for a container that may mount it or for
-    /// the files it mounts?
-    fn waits_for_mounts(&self, a: &Analysis) -> bool {
+    /// Must this file wait for the whole scan: a compose file (for the files it mounts and
+    /// the compose files it extends or that extend it, wherever they are), its `.env`, a
+    /// configuration file a service may mount?
+    fn waits_for_whole_scan(&self, a: &Analysis) -> bool {
         match a.kind {
-            FileKind::Compose => mounts_files(a),
+            FileKind::Compose => true,
+            FileKind::Env => self.any_compose && is_dotenv(&a.file.path),
             k => self.any_compose && mountable_kind(k),
         }
     }
@@ -144,7 +148,7 @@ impl Plan {
                 || a.components.iter().any(references_objects)
                 || mounts_files(a);
         }
-        if self.waits_for_mounts(a) {
+        if self.waits_for_whole_scan(a) {
             return true;
         }
         // Values files form releases together only below an umbrella chart (`helm.rs`);
@@ -170,7 +174,7 @@ impl Plan {
     /// that a group can be judged as soon as its last file is analysed; `None` for a file
     /// that waits for the whole scan (Kubernetes objects are looked up across all files).
     pub(crate) fn group(&self, a: &Analysis) -> Option<(GroupKey, usize)> {
-        if a.kind == FileKind::K8s || self.waits_for_mounts(a) {
+        if a.kind == FileKind::K8s || self.waits_for_whole_scan(a) {
             return None;
         }
         let key = family(&a.file.path, Some(a.kind))?;
@@ -300,6 +304,14 @@ pub(crate) fn assemble<'a>(analyses: &'a [&'a Analysis], opts: &Options) -> Asse
             }
         }
     }
+    let library = compose_merge::library_services(analyses, &tree);
+    compose_out.retain(|d| {
+        let key = (
+            std::sync::Arc::as_ptr(&d.effective.file) as usize,
+            d.effective.name.clone().unwrap_or_default(),
+        );
+        !library.contains(&key)
+    });
     // Kubernetes containers, against the objects of every file.
     let objects = k8s::Objects::new(analyses);
     let mut k8s_out: Vec<Deployment> = Vec::new();
@@ -400,14 +412,33 @@ mod tests {
             (Path::new("d/.env"), Some(FileKind::Env)),
             (Path::new("d/docker-compose.yml"), Some(FileKind::Compose)),
         ]);
-        let held = |p: &str, k| {
+        let held = |plan: &Plan, p: &str, k| {
             let a = Analysis::new(crate::source::SourceFile::new(p, ""), k);
             plan.holds(&a)
         };
-        assert!(held("a/application.yaml", FileKind::SpringYaml));
-        assert!(!held("b/application.yaml", FileKind::SpringYaml));
-        assert!(!held("c/.env", FileKind::Env));
-        assert!(held("d/.env", FileKind::Env));
-        assert!(held("d/docker-compose.yml", FileKind::Compose));
+        // With a compose file in the scan, config files and `.env`s wait for the whole
+        // scan (a service may mount them), wherever they are.
+        assert!(held(&plan, "a/application.yaml", FileKind::SpringYaml));
+        assert!(held(&plan, "b/application.yaml", FileKind::SpringYaml));
+        assert!(held(&plan, "c/.env", FileKind::Env));
+        assert!(held(&plan, "d/.env", FileKind::Env));
+        assert!(held(&plan, "d/docker-compose.yml", FileKind::Compose));
+        let a = Analysis::new(
+            crate::source::SourceFile::new("b/application.yaml", ""),
+            FileKind::SpringYaml,
+        );
+        assert!(plan.group(&a).is_none());
+        let spring = Plan::new([
+            (Path::new("a/application.yaml"), Some(FileKind::SpringYaml)),
+            (
+                Path::new("a/application-dev.yaml"),
+                Some(FileKind::SpringYaml),
+            ),
+            (Path::new("b/application.yaml"), Some(FileKind::SpringYaml)),
+            (Path::new("c/.env"), Some(FileKind::Env)),
+        ]);
+        assert!(held(&spring, "a/application.yaml", FileKind::SpringYaml));
+        assert!(!held(&spring, "b/application.yaml", FileKind::SpringYaml));
+        assert!(!held(&spring, "c/.env", FileKind::Env));
     }
 }

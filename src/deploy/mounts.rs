@@ -163,7 +163,7 @@ fn within<'p>(path: &'p str, mount: &str) -> Option<&'p str> {
 
 /// A path with `.` removed and `..` applied, lexically (`a/./b/../c` -> `a/c`); `..` that
 /// climbs above the start is kept.
-pub(crate) fn normal(p: &Path) -> PathBuf {
+pub fn normal(p: &Path) -> PathBuf {
     let mut out: Vec<PathPart<'_>> = Vec::new();
     for part in p.components() {
         match part {
@@ -185,6 +185,8 @@ pub(crate) fn normal(p: &Path) -> PathBuf {
 pub(crate) struct Tree<'a> {
     analyses: &'a [&'a Analysis],
     by_path: HashMap<PathBuf, usize>,
+    /// Compose files, for `extends: {file}` (`compose_merge.rs`).
+    compose: HashMap<PathBuf, usize>,
 }
 
 /// Is this a configuration file a container may read (one component, of a config kind)?
@@ -208,7 +210,22 @@ impl<'a> Tree<'a> {
             .filter(|(_, a)| mountable(a))
             .map(|(i, a)| (normal(&a.file.path), i))
             .collect();
-        Tree { analyses, by_path }
+        let compose = analyses
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.kind == FileKind::Compose)
+            .map(|(i, a)| (normal(&a.file.path), i))
+            .collect();
+        Tree {
+            analyses,
+            by_path,
+            compose,
+        }
+    }
+
+    /// The compose file of the scan at this (lexically normalised) path.
+    pub fn compose_file(&self, path: &Path) -> Option<&'a Analysis> {
+        self.compose.get(&normal(path)).map(|&i| self.analyses[i])
     }
 }
 
@@ -453,6 +470,29 @@ pub(crate) fn k8s_container<'a>(
         }
     }
     out
+}
+
+/// For tests and fuzzing: what the services of one compose file mount from `files` where
+/// their image reads its configuration (the mounted file's path and the layer's text), and
+/// the notes of what is unknown.
+pub fn compose_layers(
+    compose: &Analysis,
+    files: &[&Analysis],
+) -> (Vec<(PathBuf, String)>, Vec<String>) {
+    let tree = Tree::new(files);
+    let dir = compose.file.path.parent().unwrap_or(Path::new(""));
+    let mut layers = Vec::new();
+    let mut notes = Vec::new();
+    for c in compose.components.iter().filter(|c| c.name.is_some()) {
+        let m = compose_service(&[c], dir, &tree);
+        layers.extend(
+            m.files
+                .into_iter()
+                .map(|f| (f.component.file.path.clone(), f.what)),
+        );
+        notes.extend(m.notes);
+    }
+    (layers, notes)
 }
 
 /// Add a mounted file as the next layer; `source` offsets its property source (above the

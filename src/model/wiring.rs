@@ -26,9 +26,20 @@ pub struct Wiring {
     /// Files mounted into the container: compose `volumes:` bind mounts and `configs:`
     /// with `file:`, Kubernetes ConfigMap and Secret volumes (§4.7, §5, §7).
     pub mounts: Vec<Mount>,
+    /// Compose: the service it `extends` (§4.6).
+    pub extends: Option<Extends>,
     /// The container's `command` / `args` pass `--production` (Camunda Run then reads
     /// `configuration/production.yml`, §3).
     pub run_production: bool,
+}
+
+/// A compose service's `extends: {service, file}`.
+#[derive(Clone, Debug)]
+pub struct Extends {
+    pub service: String,
+    /// The compose file that defines it, as written; `None`: the same file.
+    pub file: Option<String>,
+    pub span: Span,
 }
 
 /// A file or directory mounted into a container.
