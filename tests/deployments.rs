@@ -857,3 +857,33 @@ fn compose_extends_in_the_same_file_and_from_another_file() {
     );
     case("compose/extends-file-secure", &["C8001"], Layering::Secure);
 }
+
+#[test]
+fn published_ports_are_judged_with_the_deployments_effective_settings() {
+    // DC001 (rules/compose/DC001-published-sensitive-port.toml) per deployment: the `.env`
+    // decides whether the datastore behind the published port runs with security off
+    // (critical), on (low) or unknown (the rule's high).
+    let dc001 = |path: &str| -> Vec<(String, u64, String)> {
+        checked(path)
+            .into_iter()
+            .filter(|h| h.2 == "DC001")
+            .map(|h| (h.0, h.1, h.3))
+            .collect()
+    };
+    for (case, together) in [
+        ("published-port-insecure", "critical"),
+        ("published-port-secure", "low"),
+    ] {
+        let dir = format!("fixtures/deployments/compose/{case}");
+        assert_eq!(
+            dc001(&dir),
+            [("docker-compose.yaml".to_string(), 11, together.to_string())],
+            "{case}"
+        );
+        assert_eq!(
+            dc001(&format!("{dir}/docker-compose.yaml")),
+            [("docker-compose.yaml".to_string(), 11, "high".to_string())],
+            "{case}: the compose file alone"
+        );
+    }
+}

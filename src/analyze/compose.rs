@@ -108,7 +108,7 @@ fn port_number(s: &str) -> Option<u16> {
 }
 
 /// Parse `ports:` entries: `"9200:9200"`, `"127.0.0.1:9200:9200"`, `9200`, long syntax.
-fn ports(node: &Node) -> Vec<PublishedPort> {
+fn ports(node: &Node, file: &FileRef) -> Vec<PublishedPort> {
     let mut out = Vec::new();
     let Some(items) = node.as_seq() else {
         return out;
@@ -135,6 +135,7 @@ fn ports(node: &Node) -> Vec<PublishedPort> {
             };
             if let Some(container) = port_number(container) {
                 out.push(PublishedPort {
+                    file: file.clone(),
                     container,
                     host_ip,
                     text: text.to_string(),
@@ -153,6 +154,7 @@ fn ports(node: &Node) -> Vec<PublishedPort> {
                 continue;
             }
             out.push(PublishedPort {
+                file: file.clone(),
                 container,
                 host_ip: item.get("host_ip").and_then(Node::as_str).map(String::from),
                 text: format!("target: {container}"),
@@ -311,7 +313,7 @@ pub fn analyze(a: &mut Analysis, root: &Node, ctx: &super::Context) {
         c.partial = true;
         c.anchor = svc_key.span;
         if let Some(p) = svc.get("ports") {
-            c.ports = ports(p);
+            c.ports = ports(p, &file);
         }
         let mut w = super::wiring::compose_service(svc);
         w.mounts = super::mounts::compose(svc, configs);
