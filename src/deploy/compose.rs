@@ -402,9 +402,11 @@ fn service(
         });
     }
     let mut candidates = Vec::new();
+    let mut sections = Vec::new();
+    template.partial = !mounted.complete();
     let (above, below): (Vec<_>, Vec<_>) = mounted.files.into_iter().partition(|m| m.above_env);
     for m in below {
-        super::mounts::add_layer(m, &mut layers, &mut candidates, 0);
+        super::mounts::add_layer(m, &mut layers, &mut candidates, &mut sections, 0);
     }
     for ((b, pi, file), settings) in groups(parts, &ctx, &template) {
         let path = file.display_path();
@@ -441,9 +443,9 @@ fn service(
         }
     }
     for m in above {
-        super::mounts::add_layer(m, &mut layers, &mut candidates, 3_000_000);
+        super::mounts::add_layer(m, &mut layers, &mut candidates, &mut sections, 3_000_000);
     }
-    let mut effective = merge(template, candidates, Vec::new(), &layers);
+    let mut effective = merge(template, candidates, sections, &layers);
     if effective.style == KeyStyle::Relaxed {
         let mut ps = spring_products(&effective, false);
         ps.retain(|p| !effective.products.contains(p));

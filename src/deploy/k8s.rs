@@ -236,6 +236,7 @@ pub(crate) fn container<'a>(
 ) -> Deployment {
     let mounted = super::mounts::k8s_container(w, a, objects, analyses);
     claimed.extend(mounted.claims());
+    let complete = mounted.complete();
     let mut env = Env {
         a,
         objects,
@@ -245,9 +246,10 @@ pub(crate) fn container<'a>(
         vars: Vec::new(),
     };
     let mut mount_candidates = Vec::new();
+    let mut sections = Vec::new();
     let (above, below): (Vec<_>, Vec<_>) = mounted.files.into_iter().partition(|m| m.above_env);
     for m in below {
-        super::mounts::add_layer(m, &mut env.layers, &mut mount_candidates, 0);
+        super::mounts::add_layer(m, &mut env.layers, &mut mount_candidates, &mut sections, 0);
     }
     for ef in &w.env_from {
         env.env_from(ef);
@@ -284,9 +286,28 @@ pub(crate) fn container<'a>(
         }
     }
     for m in above {
-        super::mounts::add_layer(m, &mut env.layers, &mut mount_candidates, 3_000_000);
+        super::mounts::add_layer(
+            m,
+            &mut env.layers,
+            &mut mount_candidates,
+            &mut sections,
+            3_000_000,
+        );
     }
-    effective(c, w, env.layers, env.vars, env.notes, mount_candidates)
+    let mounted = Mounts {
+        candidates: mount_candidates,
+        sections,
+        complete,
+    };
+    effective(c, w, env.layers, env.vars, env.notes, mounted)
+}
+
+/// The settings and sections of the config files mounted into a container.
+struct Mounts {
+    candidates: Vec<Candidate>,
+    sections: Vec<super::merge::SectionCandidate>,
+    /// A mounted file is a whole configuration, not an overlay.
+    complete: bool,
 }
 
 fn effective(
@@ -295,8 +316,9 @@ fn effective(
     layers: Vec<Layer>,
     env: Vec<Var>,
     notes: Vec<String>,
-    mut candidates: Vec<Candidate>,
+    mounted: Mounts,
 ) -> Deployment {
+    let mut candidates = mounted.candidates;
     let reader = reader_for(&c.products);
     let mut scratch = Component::new(c.file.clone(), Vec::new(), c.anchor);
     scratch.style = c.style;
@@ -336,8 +358,8 @@ fn effective(
     template.versions = c.versions.clone();
     template.name = c.name.clone();
     template.style = c.style;
-    template.partial = true;
-    let mut eff = merge(template, candidates, Vec::new(), &layers);
+    template.partial = !mounted.complete;
+    let mut eff = merge(template, candidates, mounted.sections, &layers);
     if eff.style == KeyStyle::Relaxed {
         let mut ps = spring_products(&eff, false);
         ps.retain(|p| !eff.products.contains(p));

@@ -12,7 +12,7 @@ use std::path::{Component as PathPart, Path, PathBuf};
 use std::sync::Arc;
 
 use super::k8s::Objects;
-use super::merge::Candidate;
+use super::merge::{Candidate, SectionCandidate};
 use crate::model::analysis::Analysis;
 use crate::model::deployment::Layer;
 use crate::model::file_kind::FileKind;
@@ -249,6 +249,12 @@ pub(crate) struct Mounted<'a> {
 }
 
 impl Mounted<'_> {
+    /// Does a mounted file give the whole configuration (a base config file, not an
+    /// overlay)? Then the deployment is complete: a key no layer sets is absent.
+    pub fn complete(&self) -> bool {
+        self.files.iter().any(|f| !f.component.partial)
+    }
+
     /// The claims of its files.
     pub fn claims(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
         self.files.iter().map(|f| f.claim)
@@ -501,6 +507,7 @@ pub(crate) fn add_layer(
     m: MountedFile<'_>,
     layers: &mut Vec<Layer>,
     candidates: &mut Vec<Candidate>,
+    sections: &mut Vec<SectionCandidate>,
     source: usize,
 ) {
     let layer = layers.len();
@@ -511,6 +518,16 @@ pub(crate) fn add_layer(
         precedence,
     });
     let c = m.component;
+    // Where absent keys of the file's sections are reported (its own spans).
+    sections.extend(c.sections.iter().map(|sec| {
+        let mut section = sec.clone();
+        section.file.get_or_insert_with(|| c.file.clone());
+        SectionCandidate {
+            layer,
+            source: source + layer,
+            section,
+        }
+    }));
     // A `spring.config.activate.on-profile` document applies only with its profile, which
     // the container's environment would have to name: such documents are left out.
     let docs: Vec<std::ops::Range<usize>> = if c.documents.is_empty() {
