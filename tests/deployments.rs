@@ -887,3 +887,10 @@ fn published_ports_are_judged_with_the_deployments_effective_settings() {
         );
     }
 }
+
+#[test]
+fn compose_include_takes_variables_from_the_including_project() {
+    // docs/deployments.md §4.6 ([DD-INC]).
+    case("compose/include-insecure", &["ES001"], Layering::Insecure);
+    case("compose/include-secure", &["ES001"], Layering::Secure);
+}

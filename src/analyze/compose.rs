@@ -293,6 +293,7 @@ impl EnvFiles {
 pub fn analyze(a: &mut Analysis, root: &Node, ctx: &super::Context) {
     let file = a.file.clone();
     let src = file.text.text();
+    a.includes.extend(super::mounts::includes(root));
     let Some(services) = root.get("services").and_then(Node::as_map) else {
         return;
     };

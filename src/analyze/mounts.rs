@@ -4,7 +4,7 @@
 //! stage (`deploy::mounts`) resolves them against the files of the scan and the image's
 //! configuration paths (docs/deployments.md §4.7, §5, §7).
 
-use crate::model::wiring::{Extends, Mount, MountSource, ObjectKind};
+use crate::model::wiring::{Extends, Include, Mount, MountSource, ObjectKind};
 use crate::syntax::yaml::{Node, NodeKind};
 
 /// A short-syntax volume `SOURCE:TARGET[:MODE]` that binds a host path: the source
@@ -80,6 +80,46 @@ pub(crate) fn extends(svc: &Node) -> Option<Extends> {
         file: e.get("file").and_then(Node::as_str).map(str::to_string),
         span: e.span,
     })
+}
+
+/// The top-level `include` of a compose document ([DD-INC]).
+pub(crate) fn includes(root: &Node) -> Vec<Include> {
+    let strings = |n: &Node| -> Vec<String> {
+        match n.as_seq() {
+            Some(items) => items
+                .iter()
+                .filter_map(|i| i.as_str().map(str::to_string))
+                .collect(),
+            None => n.as_str().map(|s| vec![s.to_string()]).unwrap_or_default(),
+        }
+    };
+    let Some(items) = root.get("include").and_then(Node::as_seq) else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter_map(|i| {
+            if let Some(p) = i.as_str() {
+                return Some(Include {
+                    paths: vec![p.to_string()],
+                    unsupported: None,
+                    span: i.span,
+                });
+            }
+            let unsupported = if i.get("env_file").is_some() {
+                Some("env_file")
+            } else if i.get("project_directory").is_some() {
+                Some("project_directory")
+            } else {
+                None
+            };
+            Some(Include {
+                paths: strings(i.get("path")?),
+                unsupported,
+                span: i.span,
+            })
+        })
+        .collect()
 }
 
 /// Does a compose `command` or Kubernetes `args`/`command` pass `--production`?

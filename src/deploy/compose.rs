@@ -141,13 +141,21 @@ fn bucket(c: &Component, s: &Setting) -> Bucket {
 /// The deployments of one project; the files of `tree` its services mount where their
 /// image reads its configuration are layers of them (`mounts.rs`), their components added
 /// to `claimed`.
+///
+/// `overlay` is the `.env` of a project that `include`s this one: its variables override
+/// those of this project's `.env` (`compose_merge.rs`, [DD-INC]).
 pub(crate) fn deployments<'a>(
     files: &[&'a Analysis],
     dotenv: Option<&Analysis>,
     tree: &Tree<'a>,
     claimed: &mut Vec<(usize, usize)>,
+    overlay: Option<&Analysis>,
 ) -> Vec<Deployment> {
-    let vars = dotenv.map(dotenv_vars).unwrap_or_default();
+    let mut vars = dotenv.map(dotenv_vars).unwrap_or_default();
+    for v in overlay.map(dotenv_vars).unwrap_or_default() {
+        vars.retain(|x| x.name != v.name);
+        vars.push(v);
+    }
     let mut names: Vec<&str> = Vec::new();
     for a in files {
         for c in &a.components {
@@ -192,6 +200,20 @@ pub(crate) fn deployments<'a>(
                 }
             }
             d.notes.extend(notes);
+            if let Some(o) = overlay {
+                let at = usize::from(dotenv.is_some());
+                d.layers.insert(
+                    at,
+                    Layer {
+                        file: o.file.clone(),
+                        what: format!(
+                            "{} (variables of the including project, over those of the included one; reaches no container by itself)",
+                            o.file.display_path()
+                        ),
+                        precedence: 0,
+                    },
+                );
+            }
             d
         })
         .collect()

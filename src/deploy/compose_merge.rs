@@ -1,4 +1,4 @@
-//! Compose `extends` (docs/deployments.md §4.6): a service that extends another is the
+//! Compose `extends` and `include` (docs/deployments.md §4.6): a service that extends another is the
 //! other's definition with its own merged over it. camguard assembles a service from
 //! *parts* in precedence order (`compose.rs`: base file, override file); the service a part
 //! extends, and what that one extends in turn, come before the part.
@@ -139,4 +139,70 @@ pub(crate) fn library_services(analyses: &[&Analysis], tree: &Tree<'_>) -> Vec<(
         }
     }
     out
+}
+
+/// A compose project that another compose file `include`s ([DD-INC]): "Each path listed in
+/// the `include` section is loaded as an individual Compose application model, with its own
+/// project directory"; its variables come from "the optional `.env` file in same folder and
+/// are overridden by the local project's environment".
+pub(crate) struct Included<'a> {
+    /// The included files, merged in order (long syntax `path` list).
+    pub files: Vec<&'a Analysis>,
+    /// The including compose file.
+    pub by: &'a Analysis,
+}
+
+/// The included projects of the scan; notes per including file (by pointer) for what could
+/// not be followed. Paths are relative to the including file; only compose files of the scan
+/// are used (the tree confines them).
+pub(crate) fn includes<'a>(
+    analyses: &[&'a Analysis],
+    tree: &Tree<'a>,
+) -> (Vec<Included<'a>>, Vec<(usize, String)>) {
+    let mut out = Vec::new();
+    let mut notes = Vec::new();
+    for &a in analyses.iter().filter(|a| !a.includes.is_empty()) {
+        let dir = a.file.path.parent().unwrap_or(Path::new(""));
+        let by = Arc::as_ptr(&a.file) as usize;
+        for inc in &a.includes {
+            let shown = inc.paths.join(", ");
+            if let Some(field) = inc.unsupported {
+                notes.push((
+                    by,
+                    format!("`include` of {shown} with `{field}` is not followed: the services it adds are unknown"),
+                ));
+                continue;
+            }
+            let mut files = Vec::new();
+            for p in &inc.paths {
+                let target = (!p.contains('$') && !p.starts_with('~'))
+                    .then(|| tree.compose_file(&dir.join(p)))
+                    .flatten();
+                match target {
+                    Some(t) if !Arc::ptr_eq(&t.file, &a.file) => files.push(t),
+                    _ => notes.push((
+                        by,
+                        format!("`include` of `{p}`: no compose file of the scan (outside the scanned tree, absolute or interpolated); the services it adds are unknown"),
+                    )),
+                }
+            }
+            if !files.is_empty() && files.len() == inc.paths.len() {
+                out.push(Included { files, by: a });
+            }
+        }
+    }
+    (out, notes)
+}
+
+/// Is this compose file picked up by Compose by itself (`compose.yaml`, an override file)?
+pub(crate) fn default_name(a: &Analysis) -> bool {
+    let name = a
+        .file
+        .path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    super::compose::BASE.contains(&name.as_str())
+        || super::compose::OVERRIDE.contains(&name.as_str())
 }

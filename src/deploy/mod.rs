@@ -283,6 +283,10 @@ pub(crate) fn assemble<'a>(analyses: &'a [&'a Analysis], opts: &Options) -> Asse
     let tree = mounts::Tree::new(analyses);
     let mut mounted: Vec<(usize, usize)> = Vec::new();
     let mut compose_out: Vec<Deployment> = Vec::new();
+    let dotenvs: HashMap<PathBuf, usize> = compose_dirs
+        .iter()
+        .filter_map(|(dir, (_, d))| d.map(|d| (mounts::normal(dir), d)))
+        .collect();
     for (files, dotenv) in compose_dirs.into_values() {
         if files.is_empty() {
             continue;
@@ -294,7 +298,13 @@ pub(crate) fn assemble<'a>(analyses: &'a [&'a Analysis], opts: &Options) -> Asse
         let refs: Vec<&Analysis> = files.iter().map(|&i| analyses[i]).collect();
         for project in compose::projects(&refs) {
             let members: Vec<&Analysis> = project.iter().map(|&p| refs[p]).collect();
-            compose_out.extend(compose::deployments(&members, dotenv, &tree, &mut mounted));
+            compose_out.extend(compose::deployments(
+                &members,
+                dotenv,
+                &tree,
+                &mut mounted,
+                None,
+            ));
         }
         for &i in &files {
             for (ci, c) in analyses[i].components.iter().enumerate() {
@@ -304,7 +314,20 @@ pub(crate) fn assemble<'a>(analyses: &'a [&'a Analysis], opts: &Options) -> Asse
             }
         }
     }
-    let library = compose_merge::library_services(analyses, &tree);
+    let mut library = compose_merge::library_services(analyses, &tree);
+    let (included, include_notes) = compose_merge::includes(analyses, &tree);
+    // An included file that Compose does not pick up by itself runs only in the project
+    // that includes it.
+    for inc in &included {
+        for f in inc.files.iter().filter(|f| !compose_merge::default_name(f)) {
+            let ptr = std::sync::Arc::as_ptr(&f.file) as usize;
+            library.extend(
+                f.components
+                    .iter()
+                    .filter_map(|c| Some((ptr, c.name.clone()?))),
+            );
+        }
+    }
     compose_out.retain(|d| {
         let key = (
             std::sync::Arc::as_ptr(&d.effective.file) as usize,
@@ -312,6 +335,30 @@ pub(crate) fn assemble<'a>(analyses: &'a [&'a Analysis], opts: &Options) -> Asse
         );
         !library.contains(&key)
     });
+    for (by, note) in include_notes {
+        for d in &mut compose_out {
+            if std::sync::Arc::as_ptr(&d.effective.file) as usize == by {
+                d.notes.push(note.clone());
+            }
+        }
+    }
+    for inc in included {
+        let env_of = |a: &Analysis| {
+            let dir = a
+                .file
+                .path
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default();
+            dotenvs.get(&mounts::normal(&dir)).map(|&i| analyses[i])
+        };
+        let dotenv = env_of(inc.files[0]);
+        let overlay = env_of(inc.by).filter(|o| dotenv.is_none_or(|d| !std::ptr::eq(*o, d)));
+        for mut d in compose::deployments(&inc.files, dotenv, &tree, &mut mounted, overlay) {
+            d.name = format!("{} (included by {})", d.name, inc.by.file.display_path());
+            compose_out.push(d);
+        }
+    }
     // Kubernetes containers, against the objects of every file.
     let objects = k8s::Objects::new(analyses);
     let mut k8s_out: Vec<Deployment> = Vec::new();

@@ -33,6 +33,16 @@ pub struct Wiring {
     pub run_production: bool,
 }
 
+/// One entry of a compose file's top-level `include`: short syntax (a path) or long
+/// syntax (`path`, a string or a list merged in order; `env_file`; `project_directory`).
+#[derive(Clone, Debug)]
+pub struct Include {
+    pub paths: Vec<String>,
+    /// Long syntax `env_file` / `project_directory`, which camguard does not follow.
+    pub unsupported: Option<&'static str>,
+    pub span: Span,
+}
+
 /// A compose service's `extends: {service, file}`.
 #[derive(Clone, Debug)]
 pub struct Extends {
