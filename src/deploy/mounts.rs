@@ -478,19 +478,20 @@ pub(crate) fn k8s_container<'a>(
     out
 }
 
-/// For tests and fuzzing: what the services of one compose file mount from `files` where
-/// their image reads its configuration (the mounted file's path and the layer's text), and
-/// the notes of what is unknown.
-pub fn compose_layers(
-    compose: &Analysis,
-    files: &[&Analysis],
-) -> (Vec<(PathBuf, String)>, Vec<String>) {
+/// For tests and fuzzing: what the services of `files[0]` (a compose file) mount from
+/// `files` where their image reads its configuration, with the services they extend (the
+/// mounted file's path and the layer's text), and the notes of what is unknown (`extends`,
+/// `include` and mounts not followed).
+pub fn compose_layers(files: &[&Analysis]) -> (Vec<(PathBuf, String)>, Vec<String>) {
     let tree = Tree::new(files);
+    let compose = files[0];
     let dir = compose.file.path.parent().unwrap_or(Path::new(""));
     let mut layers = Vec::new();
-    let mut notes = Vec::new();
+    let (_, include_notes) = super::compose_merge::includes(files, &tree);
+    let mut notes: Vec<String> = include_notes.into_iter().map(|(_, n)| n).collect();
     for c in compose.components.iter().filter(|c| c.name.is_some()) {
-        let m = compose_service(&[c], dir, &tree);
+        let parts = super::compose_merge::with_extends(&[(c, compose)], dir, &tree, &mut notes);
+        let m = compose_service(&parts, dir, &tree);
         layers.extend(
             m.files
                 .into_iter()
@@ -531,7 +532,7 @@ pub(crate) fn add_layer(
     // A `spring.config.activate.on-profile` document applies only with its profile, which
     // the container's environment would have to name: such documents are left out.
     let docs: Vec<std::ops::Range<usize>> = if c.documents.is_empty() {
-        vec![0..c.settings.len()]
+        std::iter::once(0..c.settings.len()).collect()
     } else {
         c.documents.clone()
     };

@@ -195,12 +195,22 @@ pub fn helm_merge(text: &str) {
     }
 }
 
-/// Mounted config files (`analyze::mounts`, `deploy::mounts`): a compose file whose mounts
-/// are arbitrary resolves, without panicking, only to files of the scan, and a lexically
-/// normalised path is normal already and never climbs after a name.
+/// Mounted config files, `extends` and `include` (`analyze::mounts`, `deploy::mounts`,
+/// `deploy::compose_merge`): a compose file whose mounts, extends and includes are arbitrary
+/// (cycles through a second file included) resolves, without panicking or looping, only to
+/// files of the scan, and a lexically normalised path is normal already and never climbs
+/// after a name.
 pub fn mounts(text: &str) {
     let compose = analyze(
         SourceFile::new("stack/docker-compose.yml", text.to_string()),
+        FileKind::Compose,
+        &Context::default(),
+    );
+    let common = analyze(
+        SourceFile::new(
+            "stack/common.yml",
+            "services:\n  base:\n    image: camunda/camunda:8.8.0\n    extends: {service: base, file: docker-compose.yml}\n".to_string(),
+        ),
         FileKind::Compose,
         &Context::default(),
     );
@@ -220,8 +230,9 @@ pub fn mounts(text: &str) {
         )
     })
     .collect();
-    let refs: Vec<_> = files.iter().collect();
-    let (layers, _notes) = camguard::deploy::mounts::compose_layers(&compose, &refs);
+    let mut refs: Vec<_> = vec![&compose, &common];
+    refs.extend(files.iter());
+    let (layers, _notes) = camguard::deploy::mounts::compose_layers(&refs);
     for (path, _) in &layers {
         assert!(
             files.iter().any(|f| &f.file.path == path),
