@@ -894,3 +894,19 @@ fn compose_include_takes_variables_from_the_including_project() {
     case("compose/include-insecure", &["ES001"], Layering::Insecure);
     case("compose/include-secure", &["ES001"], Layering::Secure);
 }
+
+#[test]
+fn a_circular_extends_is_a_note_not_a_hang() {
+    let v = deployments_json("fixtures/deployments/compose/extends-cycle");
+    let ds = v["deployments"].as_array().unwrap();
+    assert_eq!(ds.len(), 2, "{v:#}");
+    for d in ds {
+        let notes = d["notes"].as_array().unwrap();
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.as_str().unwrap().contains("is circular")),
+            "{v:#}"
+        );
+    }
+}
