@@ -857,3 +857,149 @@ fn config_imports_are_named_as_unknown_in_the_notes() {
         "{notes}"
     );
 }
+
+#[test]
+fn config_files_mounted_where_the_image_reads_them_are_layers() {
+    // Compose bind mounts (short and long syntax, file and directory) and `configs:` with
+    // `file:` (docs/deployments.md §4.7, §7).
+    case(
+        "compose/mount-file-insecure",
+        &["C8007"],
+        Layering::Insecure,
+    );
+    case("compose/mount-file-secure", &["C8001"], Layering::Secure);
+    case("compose/mount-dir-insecure", &["C8007"], Layering::Insecure);
+    case("compose/configs-file-secure", &["C8001"], Layering::Secure);
+    // Kubernetes ConfigMap volumes: `subPath`, `items` key -> path (§5, §7).
+    case("k8s/mount-subpath-insecure", &["C8007"], Layering::Insecure);
+    case("k8s/mount-items-secure", &["C8001"], Layering::Secure);
+}
+
+#[test]
+fn a_mounted_file_is_listed_as_a_layer_below_the_environment() {
+    let v = deployments_json("fixtures/deployments/compose/mount-file-secure");
+    let ds = v["deployments"].as_array().unwrap();
+    assert_eq!(
+        ds.len(),
+        1,
+        "the mounted file is no deployment of its own: {v:#}"
+    );
+    let layers: Vec<&str> = ds[0]["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        layers,
+        [
+            "fixtures/deployments/compose/mount-file-secure/config/application.yaml",
+            "fixtures/deployments/compose/mount-file-secure/docker-compose.yaml",
+        ],
+        "{v:#}"
+    );
+}
+
+#[test]
+fn a_mount_source_outside_the_scanned_tree_is_unknown_and_never_read() {
+    let v = deployments_json("fixtures/deployments/compose/mount-outside-root");
+    let d = &v["deployments"][0];
+    let notes: Vec<&str> = d["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap())
+        .collect();
+    assert_eq!(notes.len(), 2, "{v:#}");
+    assert!(notes.iter().all(|n| n.contains("is unknown")), "{notes:?}");
+    assert!(notes[0].contains("../../../../etc/camunda/application.yaml"));
+    assert!(notes[1].contains("/etc/camunda/extra"));
+    assert_eq!(d["layers"].as_array().unwrap().len(), 0, "{v:#}");
+}
+
+#[test]
+fn env_files_are_read_when_camguard_is_given_an_absolute_path() {
+    let rel = "fixtures/deployments/compose/env-file-order-insecure";
+    let abs = std::fs::canonicalize(rel).unwrap();
+    let out = support::camguard()
+        .args(["check", abs.to_str().unwrap(), "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v["problems"].as_array().unwrap().len(), 0, "{v:#}");
+    let found = checked(abs.to_str().unwrap());
+    assert_eq!(found, checked(rel), "absolute and relative scans differ");
+    assert!(
+        found.iter().any(|h| h.0 == "second.env" && h.2 == "C8001"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn compose_extends_in_the_same_file_and_from_another_file() {
+    // docs/deployments.md §4.6 ([DD-SVC] extends).
+    case(
+        "compose/extends-insecure",
+        &["ES001"],
+        Layering::InsecureBefore,
+    );
+    case(
+        "compose/extends-file-insecure",
+        &["ES001"],
+        Layering::Insecure,
+    );
+    case("compose/extends-file-secure", &["C8001"], Layering::Secure);
+}
+
+#[test]
+fn published_ports_are_judged_with_the_deployments_effective_settings() {
+    // DC001 (rules/compose/DC001-published-sensitive-port.toml) per deployment: the `.env`
+    // decides whether the datastore behind the published port runs with security off
+    // (critical), on (low) or unknown (the rule's high).
+    let dc001 = |path: &str| -> Vec<(String, u64, String)> {
+        checked(path)
+            .into_iter()
+            .filter(|h| h.2 == "DC001")
+            .map(|h| (h.0, h.1, h.3))
+            .collect()
+    };
+    for (case, together) in [
+        ("published-port-insecure", "critical"),
+        ("published-port-secure", "low"),
+    ] {
+        let dir = format!("fixtures/deployments/compose/{case}");
+        assert_eq!(
+            dc001(&dir),
+            [("docker-compose.yaml".to_string(), 11, together.to_string())],
+            "{case}"
+        );
+        assert_eq!(
+            dc001(&format!("{dir}/docker-compose.yaml")),
+            [("docker-compose.yaml".to_string(), 11, "high".to_string())],
+            "{case}: the compose file alone"
+        );
+    }
+}
+
+#[test]
+fn compose_include_takes_variables_from_the_including_project() {
+    // docs/deployments.md §4.6 ([DD-INC]).
+    case("compose/include-insecure", &["ES001"], Layering::Insecure);
+    case("compose/include-secure", &["ES001"], Layering::Secure);
+}
+
+#[test]
+fn a_circular_extends_is_a_note_not_a_hang() {
+    let v = deployments_json("fixtures/deployments/compose/extends-cycle");
+    let ds = v["deployments"].as_array().unwrap();
+    assert_eq!(ds.len(), 2, "{v:#}");
+    for d in ds {
+        let notes = d["notes"].as_array().unwrap();
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.as_str().unwrap().contains("is circular")),
+            "{v:#}"
+        );
+    }
+}

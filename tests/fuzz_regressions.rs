@@ -25,6 +25,7 @@ fn fuzz_regressions_replay_without_panics() {
         "helm_merge",
         "spring_json",
         "command_line",
+        "mounts",
     ] {
         let Ok(entries) = std::fs::read_dir(root.join(target)) else {
             continue;
@@ -46,6 +47,7 @@ fn fuzz_regressions_replay_without_panics() {
                 "helm_merge" => fuzzing::helm_merge(&text),
                 "spring_json" => fuzzing::spring_json(&text),
                 "command_line" => fuzzing::command_line(&text),
+                "mounts" => fuzzing::mounts(&text),
                 _ => fuzzing::check_file(&data),
             });
             if let Err(e) = run {

@@ -108,7 +108,7 @@ fn port_number(s: &str) -> Option<u16> {
 }
 
 /// Parse `ports:` entries: `"9200:9200"`, `"127.0.0.1:9200:9200"`, `9200`, long syntax.
-fn ports(node: &Node) -> Vec<PublishedPort> {
+fn ports(node: &Node, file: &FileRef) -> Vec<PublishedPort> {
     let mut out = Vec::new();
     let Some(items) = node.as_seq() else {
         return out;
@@ -135,6 +135,7 @@ fn ports(node: &Node) -> Vec<PublishedPort> {
             };
             if let Some(container) = port_number(container) {
                 out.push(PublishedPort {
+                    file: file.clone(),
                     container,
                     host_ip,
                     text: text.to_string(),
@@ -153,6 +154,7 @@ fn ports(node: &Node) -> Vec<PublishedPort> {
                 continue;
             }
             out.push(PublishedPort {
+                file: file.clone(),
                 container,
                 host_ip: item.get("host_ip").and_then(Node::as_str).map(String::from),
                 text: format!("target: {container}"),
@@ -225,7 +227,7 @@ impl EnvFiles {
             let base = file.path.parent().unwrap_or(Path::new(""));
             let path = base.join(&rel);
             if !self.read.contains_key(&path) {
-                let entry = match ctx.read_related(&path) {
+                let entry = match ctx.read_related(base, &rel) {
                     Ok(env_file) => {
                         let flat = dotenv::parse_dotenv(env_file.text.text());
                         for issue in &flat.issues {
@@ -291,6 +293,7 @@ impl EnvFiles {
 pub fn analyze(a: &mut Analysis, root: &Node, ctx: &super::Context) {
     let file = a.file.clone();
     let src = file.text.text();
+    a.includes.extend(super::mounts::includes(root));
     let Some(services) = root.get("services").and_then(Node::as_map) else {
         return;
     };
@@ -311,9 +314,13 @@ pub fn analyze(a: &mut Analysis, root: &Node, ctx: &super::Context) {
         c.partial = true;
         c.anchor = svc_key.span;
         if let Some(p) = svc.get("ports") {
-            c.ports = ports(p);
+            c.ports = ports(p, &file);
         }
-        c.wiring = Some(Box::new(super::wiring::compose_service(svc)));
+        let mut w = super::wiring::compose_service(svc);
+        w.mounts = super::mounts::compose(svc, configs);
+        w.run_production = super::mounts::passes_production(svc.get("command"));
+        w.extends = super::mounts::extends(svc);
+        c.wiring = Some(Box::new(w));
         {
             let mut col = Collector {
                 component: &mut c,

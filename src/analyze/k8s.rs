@@ -78,6 +78,16 @@ pub fn analyze(a: &mut Analysis, doc: &Node, ctx: &super::Context) {
             c.style = style_for(reader);
             c.partial = true;
             c.wiring = super::wiring::k8s_container(doc, container).map(Box::new);
+            let mounts = super::mounts::k8s(spec, container);
+            if !mounts.is_empty() {
+                let w = c.wiring.get_or_insert_with(|| {
+                    Box::new(super::wiring::k8s_container_bare(doc, container))
+                });
+                w.mounts = mounts;
+                w.run_production = ["command", "args"]
+                    .iter()
+                    .any(|k| super::mounts::passes_production(container.get(k)));
+            }
             if let Some(env) = container.get("env") {
                 let mut col = Collector {
                     component: &mut c,

@@ -7,6 +7,7 @@ pub mod embedded;
 pub mod env;
 pub mod helm;
 pub mod k8s;
+pub mod mounts;
 pub mod versions;
 pub mod wiring;
 pub mod xml;
@@ -279,9 +280,14 @@ impl Context {
 }
 
 impl Context {
-    /// Read a file a configuration refers to (a compose `env_file`).
-    pub(crate) fn read_related(&self, path: &Path) -> Result<FileRef, Problem> {
-        if path.is_absolute() {
+    /// Read a file a configuration refers to (a compose `env_file`): `rel` as written,
+    /// relative to `dir`, the referring file's directory. An absolute path as written is not
+    /// followed; the referring file's own path may be absolute (camguard given an absolute
+    /// path), and the file must stay inside the scan roots either way.
+    pub(crate) fn read_related(&self, dir: &Path, rel: &str) -> Result<FileRef, Problem> {
+        let path = dir.join(rel);
+        let path = path.as_path();
+        if Path::new(rel).is_absolute() {
             return Err(Problem::new(
                 ProblemKind::Io,
                 crate::source::display(path),

@@ -99,6 +99,19 @@ fn key_ref(n: &Node) -> Option<EnvSource> {
         .then_some(EnvSource::Platform)
 }
 
+/// A Kubernetes container's image and namespace, without environment.
+pub(crate) fn k8s_container_bare(doc: &Node, container: &Node) -> Wiring {
+    Wiring {
+        image: image(container),
+        namespace: doc
+            .get("metadata")
+            .and_then(|m| m.get("namespace"))
+            .and_then(Node::as_str)
+            .map(String::from),
+        ..Wiring::default()
+    }
+}
+
 /// A Kubernetes container's `env` and `envFrom`, when it has either.
 pub(crate) fn k8s_container(doc: &Node, container: &Node) -> Option<Wiring> {
     let env = container.get("env").and_then(Node::as_seq).unwrap_or(&[]);

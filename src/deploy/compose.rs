@@ -11,10 +11,12 @@
 //! (Java system properties are above OS environment variables, §1.1). Inline `configs`
 //! mounted as an `application.yaml` are config data, below all of them.
 
+use std::path::Path;
 use std::sync::Arc;
 
 use super::interpolate::{Interpolated, interpolate};
 use super::merge::{Candidate, merge};
+use super::mounts::{Mounted, Tree};
 use crate::analyze::collect::{Collector, spring_products};
 use crate::analyze::env::{EnvReader, push_env, reader_for, style_for};
 use crate::model::MASK;
@@ -23,13 +25,13 @@ use crate::model::deployment::{Deployment, DeploymentKind, Layer};
 use crate::model::settings::{Component, Form, KeyStyle, Placeholders, Related, Setting, Value};
 use crate::source::{FileRef, Span, SpanMap};
 
-const BASE: [&str; 4] = [
+pub(crate) const BASE: [&str; 4] = [
     "compose.yaml",
     "compose.yml",
     "docker-compose.yml",
     "docker-compose.yaml",
 ];
-const OVERRIDE: [&str; 4] = [
+pub(crate) const OVERRIDE: [&str; 4] = [
     "compose.override.yml",
     "compose.override.yaml",
     "docker-compose.override.yml",
@@ -138,9 +140,24 @@ fn bucket(c: &Component, s: &Setting) -> Bucket {
     }
 }
 
-/// The deployments of one project.
-pub(crate) fn deployments(files: &[&Analysis], dotenv: Option<&Analysis>) -> Vec<Deployment> {
-    let vars = dotenv.map(dotenv_vars).unwrap_or_default();
+/// The deployments of one project; the files of `tree` its services mount where their
+/// image reads its configuration are layers of them (`mounts.rs`), their components added
+/// to `claimed`.
+///
+/// `overlay` is the `.env` of a project that `include`s this one: its variables override
+/// those of this project's `.env` (`compose_merge.rs`, [DD-INC]).
+pub(crate) fn deployments<'a>(
+    files: &[&'a Analysis],
+    dotenv: Option<&Analysis>,
+    tree: &Tree<'a>,
+    claimed: &mut Vec<(usize, usize)>,
+    overlay: Option<&Analysis>,
+) -> Vec<Deployment> {
+    let mut vars = dotenv.map(dotenv_vars).unwrap_or_default();
+    for v in overlay.map(dotenv_vars).unwrap_or_default() {
+        vars.retain(|x| x.name != v.name);
+        vars.push(v);
+    }
     let mut names: Vec<&str> = Vec::new();
     for a in files {
         for c in &a.components {
@@ -159,15 +176,47 @@ pub(crate) fn deployments(files: &[&Analysis], dotenv: Option<&Analysis>) -> Vec
     names
         .into_iter()
         .map(|name| {
-            let parts: Vec<&Component> = files
+            let own: Vec<(&'a Component, &'a Analysis)> = files
                 .iter()
                 .filter_map(|a| {
                     a.components
                         .iter()
                         .find(|c| c.name.as_deref() == Some(name))
+                        .map(|c| (c, *a))
                 })
                 .collect();
-            service(&project, name, &parts, dotenv, &vars)
+            let dir = files[0].file.path.parent().unwrap_or(Path::new(""));
+            let mut notes = Vec::new();
+            let parts = super::compose_merge::with_extends(&own, dir, tree, &mut notes);
+            let mounted = super::mounts::compose_service(&parts, dir, tree);
+            claimed.extend(mounted.claims());
+            let mut d = service(&project, name, &parts, dotenv, &vars, mounted);
+            if parts.len() > own.len() {
+                // The service itself, not the one it extends, is the defining place.
+                let c = own[0].0;
+                d.effective.file = c.file.clone();
+                d.effective.anchor = c.anchor;
+                d.effective.name = c.name.clone();
+                if !c.versions.is_empty() {
+                    d.effective.versions = c.versions.clone();
+                }
+            }
+            d.notes.extend(notes);
+            if let Some(o) = overlay {
+                let at = usize::from(dotenv.is_some());
+                d.layers.insert(
+                    at,
+                    Layer {
+                        file: o.file.clone(),
+                        what: format!(
+                            "{} (variables of the including project, over those of the included one; reaches no container by itself)",
+                            o.file.display_path()
+                        ),
+                        precedence: 0,
+                    },
+                );
+            }
+            d
         })
         .collect()
 }
@@ -342,6 +391,7 @@ fn service(
     parts: &[&Component],
     dotenv: Option<&Analysis>,
     vars: &[Var],
+    mounted: Mounted<'_>,
 ) -> Deployment {
     let first = parts[0];
     let mut template = Component::new(first.file.clone(), Vec::new(), first.anchor);
@@ -376,6 +426,12 @@ fn service(
         });
     }
     let mut candidates = Vec::new();
+    let mut sections = Vec::new();
+    template.partial = !mounted.complete();
+    let (above, below): (Vec<_>, Vec<_>) = mounted.files.into_iter().partition(|m| m.above_env);
+    for m in below {
+        super::mounts::add_layer(m, &mut layers, &mut candidates, &mut sections, 0);
+    }
     for ((b, pi, file), settings) in groups(parts, &ctx, &template) {
         let path = file.display_path();
         let what = match b {
@@ -410,9 +466,12 @@ fn service(
             });
         }
     }
+    // Files mounted above the environment (Optimize's environment-config.yaml, §7).
+    for m in above {
+        super::mounts::add_layer(m, &mut layers, &mut candidates, &mut sections, 2_500_000);
+    }
     // -D options of a `java` command, SPRING_APPLICATION_JSON, command-line arguments.
-    let mut notes = Vec::new();
-    let mut sections = Vec::new();
+    let mut notes = mounted.notes;
     let command = command_line(parts, &ctx, &template);
     let sources = super::process::Sources {
         system: 2_000_000,

@@ -41,7 +41,7 @@ impl<'a> Objects<'a> {
 
     /// The object a reference names: in the workload's namespace, else one without a
     /// namespace (or any, when the workload names none). The first in path order.
-    fn find(
+    pub(crate) fn find(
         &self,
         kind: ObjectKind,
         name: &str,
@@ -223,21 +223,34 @@ impl Env<'_, '_> {
     }
 }
 
-/// The deployment of one container component with wiring.
-pub(crate) fn container(
+/// The deployment of one container component with wiring; the ConfigMaps it mounts where
+/// its image reads its configuration are layers of it (`mounts.rs`), their components
+/// added to `claimed`.
+pub(crate) fn container<'a>(
     a: &Analysis,
     c: &Component,
     w: &Wiring,
-    objects: &Objects<'_>,
+    objects: &Objects<'a>,
+    analyses: &'a [&'a Analysis],
+    claimed: &mut Vec<(usize, usize)>,
 ) -> Deployment {
+    let mounted = super::mounts::k8s_container(w, a, objects, analyses);
+    claimed.extend(mounted.claims());
+    let complete = mounted.complete();
     let mut env = Env {
         a,
         objects,
         ns: w.namespace.as_deref(),
         layers: Vec::new(),
-        notes: Vec::new(),
+        notes: mounted.notes,
         vars: Vec::new(),
     };
+    let mut mount_candidates = Vec::new();
+    let mut sections = Vec::new();
+    let (above, below): (Vec<_>, Vec<_>) = mounted.files.into_iter().partition(|m| m.above_env);
+    for m in below {
+        super::mounts::add_layer(m, &mut env.layers, &mut mount_candidates, &mut sections, 0);
+    }
     for ef in &w.env_from {
         env.env_from(ef);
     }
@@ -272,7 +285,30 @@ pub(crate) fn container(
             env.set(v);
         }
     }
-    effective(c, w, env.layers, env.vars, env.notes)
+    for m in above {
+        super::mounts::add_layer(
+            m,
+            &mut env.layers,
+            &mut mount_candidates,
+            &mut sections,
+            // Between the `-D` options and SPRING_APPLICATION_JSON of `process.rs`.
+            2_500_000,
+        );
+    }
+    let mounted = Mounts {
+        candidates: mount_candidates,
+        sections,
+        complete,
+    };
+    effective(c, w, env.layers, env.vars, env.notes, mounted)
+}
+
+/// The settings and sections of the config files mounted into a container.
+struct Mounts {
+    candidates: Vec<Candidate>,
+    sections: Vec<super::merge::SectionCandidate>,
+    /// A mounted file is a whole configuration, not an overlay.
+    complete: bool,
 }
 
 fn effective(
@@ -281,11 +317,12 @@ fn effective(
     mut layers: Vec<Layer>,
     env: Vec<Var>,
     mut notes: Vec<String>,
+    mounted: Mounts,
 ) -> Deployment {
+    let mut candidates = mounted.candidates;
     let reader = reader_for(&c.products);
     let mut scratch = Component::new(c.file.clone(), Vec::new(), c.anchor);
     scratch.style = c.style;
-    let mut candidates = Vec::new();
     // `-D` options of the JVM option variables: Java system properties, a property source
     // above the environment (§1.1), one layer per file they are written in.
     let mut system: Vec<Candidate> = Vec::new();
@@ -308,12 +345,18 @@ fn effective(
                 via.related.extend(v.related.iter().cloned());
                 via.unknown.clone_from(&v.unknown);
             }
+            // Above the mounted config files (property sources 0..) of `mounts.rs`.
+            let system_property = s.form == Form::SystemProperty;
             let candidate = Candidate {
                 layer: v.layer,
-                source: if s.form == Form::SystemProperty { 1 } else { 0 },
+                source: if system_property {
+                    2_000_000
+                } else {
+                    1_000_000
+                },
                 setting: s,
             };
-            if candidate.source == 1 {
+            if system_property {
                 system.push(candidate);
             } else {
                 candidates.push(candidate);
@@ -346,9 +389,9 @@ fn effective(
     // -D options of a `java` command, SPRING_APPLICATION_JSON, command-line arguments.
     let mut sections = Vec::new();
     let sources = super::process::Sources {
-        system: 1,
-        json: 2,
-        args: 3,
+        system: 2_000_000,
+        json: 3_000_000,
+        args: 4_000_000,
     };
     let mut template = Component::new(c.file.clone(), c.products.clone(), c.anchor);
     template.style = c.style;
@@ -367,8 +410,10 @@ fn effective(
     template.versions = c.versions.clone();
     template.name = c.name.clone();
     template.style = c.style;
-    template.partial = true;
-    let mut eff = merge(template, candidates, sections, &layers);
+    template.partial = !mounted.complete;
+    let mut all_sections = mounted.sections;
+    all_sections.extend(sections);
+    let mut eff = merge(template, candidates, all_sections, &layers);
     if eff.style == KeyStyle::Relaxed {
         let mut ps = spring_products(&eff, false);
         ps.retain(|p| !eff.products.contains(p));

@@ -14,12 +14,14 @@
 
 pub mod args;
 pub mod compose;
+pub mod compose_merge;
 pub mod environment;
 pub mod expand;
 pub mod helm;
 pub mod interpolate;
 pub mod k8s;
 pub mod merge;
+pub mod mounts;
 mod process;
 pub mod spring;
 pub mod spring_json;
@@ -81,13 +83,38 @@ fn family(path: &Path, kind: Option<FileKind>) -> Option<(Family, PathBuf)> {
 pub(crate) struct Plan {
     /// Members per (family, directory), and whether a compose file is among them.
     groups: HashMap<(Family, PathBuf), (usize, bool)>,
+    /// A compose file is among the paths: configuration files may be mounted into its
+    /// services (`mounts.rs`) and a service may extend one of another compose file
+    /// (`compose_merge.rs`), so these wait for the whole scan.
+    any_compose: bool,
+}
+
+/// Configuration files a container may read when mounted (`mounts.rs`).
+fn mountable_kind(kind: FileKind) -> bool {
+    matches!(
+        kind,
+        FileKind::SpringYaml
+            | FileKind::SpringProperties
+            | FileKind::Optimize
+            | FileKind::Elasticsearch
+            | FileKind::Opensearch
+    )
+}
+
+/// Does a component mount files into its container?
+fn mounts_files(a: &Analysis) -> bool {
+    a.components
+        .iter()
+        .any(|c| c.wiring.as_ref().is_some_and(|w| !w.mounts.is_empty()))
 }
 
 impl Plan {
     /// From every path the scan will read, with its kind by name when known.
     pub fn new<'a>(paths: impl IntoIterator<Item = (&'a Path, Option<FileKind>)>) -> Plan {
         let mut groups: HashMap<(Family, PathBuf), (usize, bool)> = HashMap::new();
+        let mut any_compose = false;
         for (p, kind) in paths {
+            any_compose |= kind == Some(FileKind::Compose);
             // As the analysis will name it (`./a` and `a` are one directory; never the
             // escaped display form, which differs for names with control characters).
             let p = match p.strip_prefix(".") {
@@ -100,13 +127,32 @@ impl Plan {
                 e.1 |= kind == Some(FileKind::Compose);
             }
         }
-        Plan { groups }
+        Plan {
+            groups,
+            any_compose,
+        }
+    }
+
+    /// Must this file wait for the whole scan: a compose file (for the files it mounts and
+    /// the compose files it extends or that extend it, wherever they are), its `.env`, a
+    /// configuration file a service may mount?
+    fn waits_for_whole_scan(&self, a: &Analysis) -> bool {
+        match a.kind {
+            FileKind::Compose => true,
+            FileKind::Env => self.any_compose && is_dotenv(&a.file.path),
+            k => self.any_compose && mountable_kind(k),
+        }
     }
 
     /// Must this analysed file wait for the others?
     pub(crate) fn holds(&self, a: &Analysis) -> bool {
         if a.kind == FileKind::K8s {
-            return !a.objects.is_empty() || a.components.iter().any(references_objects);
+            return !a.objects.is_empty()
+                || a.components.iter().any(references_objects)
+                || mounts_files(a);
+        }
+        if self.waits_for_whole_scan(a) {
+            return true;
         }
         // Values files form releases together only below an umbrella chart (`helm.rs`);
         // a chart's values.yaml is large, so it is held only then.
@@ -131,7 +177,7 @@ impl Plan {
     /// that a group can be judged as soon as its last file is analysed; `None` for a file
     /// that waits for the whole scan (Kubernetes objects are looked up across all files).
     pub(crate) fn group(&self, a: &Analysis) -> Option<(GroupKey, usize)> {
-        if a.kind == FileKind::K8s {
+        if a.kind == FileKind::K8s || self.waits_for_whole_scan(a) {
             return None;
         }
         let key = family(&a.file.path, Some(a.kind))?;
@@ -200,7 +246,7 @@ pub(crate) fn image_tag(image: &str) -> Option<String> {
 
 /// Assemble the deployments of these analysed files. The output does not depend on the
 /// order of the input (files are grouped by path).
-pub(crate) fn assemble(analyses: &[&Analysis], opts: &Options) -> Assembly {
+pub(crate) fn assemble<'a>(analyses: &'a [&'a Analysis], opts: &Options) -> Assembly {
     let mut order: Vec<usize> = (0..analyses.len()).collect();
     order.sort_by(|&a, &b| analyses[a].file.path.cmp(&analyses[b].file.path));
     let mut claimed: HashSet<(usize, usize)> = HashSet::new();
@@ -235,13 +281,15 @@ pub(crate) fn assemble(analyses: &[&Analysis], opts: &Options) -> Assembly {
             _ => {}
         }
     }
-    for (dir, mut files) in apps {
-        for f in &files {
-            claimed.insert((f.index, 0));
-        }
-        out.deployments
-            .extend(spring::deployments(&dir, &mut files));
-    }
+    // Compose services and Kubernetes containers first: the config files they mount where
+    // their image reads them are layers of theirs, not deployments of their own.
+    let tree = mounts::Tree::new(analyses);
+    let mut mounted: Vec<(usize, usize)> = Vec::new();
+    let mut compose_out: Vec<Deployment> = Vec::new();
+    let dotenvs: HashMap<PathBuf, usize> = compose_dirs
+        .iter()
+        .filter_map(|(dir, (_, d))| d.map(|d| (mounts::normal(dir), d)))
+        .collect();
     for (files, dotenv) in compose_dirs.into_values() {
         if files.is_empty() {
             continue;
@@ -253,8 +301,13 @@ pub(crate) fn assemble(analyses: &[&Analysis], opts: &Options) -> Assembly {
         let refs: Vec<&Analysis> = files.iter().map(|&i| analyses[i]).collect();
         for project in compose::projects(&refs) {
             let members: Vec<&Analysis> = project.iter().map(|&p| refs[p]).collect();
-            out.deployments
-                .extend(compose::deployments(&members, dotenv));
+            compose_out.extend(compose::deployments(
+                &members,
+                dotenv,
+                &tree,
+                &mut mounted,
+                None,
+            ));
         }
         for &i in &files {
             for (ci, c) in analyses[i].components.iter().enumerate() {
@@ -264,6 +317,79 @@ pub(crate) fn assemble(analyses: &[&Analysis], opts: &Options) -> Assembly {
             }
         }
     }
+    let mut library = compose_merge::library_services(analyses, &tree);
+    let (included, include_notes) = compose_merge::includes(analyses, &tree);
+    // An included file that Compose does not pick up by itself runs only in the project
+    // that includes it.
+    for inc in &included {
+        for f in inc.files.iter().filter(|f| !compose_merge::default_name(f)) {
+            let ptr = std::sync::Arc::as_ptr(&f.file) as usize;
+            library.extend(
+                f.components
+                    .iter()
+                    .filter_map(|c| Some((ptr, c.name.clone()?))),
+            );
+        }
+    }
+    compose_out.retain(|d| {
+        let key = (
+            std::sync::Arc::as_ptr(&d.effective.file) as usize,
+            d.effective.name.clone().unwrap_or_default(),
+        );
+        !library.contains(&key)
+    });
+    for (by, note) in include_notes {
+        for d in &mut compose_out {
+            if std::sync::Arc::as_ptr(&d.effective.file) as usize == by {
+                d.notes.push(note.clone());
+            }
+        }
+    }
+    for inc in included {
+        let env_of = |a: &Analysis| {
+            let dir = a
+                .file
+                .path
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default();
+            dotenvs.get(&mounts::normal(&dir)).map(|&i| analyses[i])
+        };
+        let dotenv = env_of(inc.files[0]);
+        let overlay = env_of(inc.by).filter(|o| dotenv.is_none_or(|d| !std::ptr::eq(*o, d)));
+        for mut d in compose::deployments(&inc.files, dotenv, &tree, &mut mounted, overlay) {
+            d.name = format!("{} (included by {})", d.name, inc.by.file.display_path());
+            compose_out.push(d);
+        }
+    }
+    // Kubernetes containers, against the objects of every file.
+    let objects = k8s::Objects::new(analyses);
+    let mut k8s_out: Vec<Deployment> = Vec::new();
+    for &i in &order {
+        let a = analyses[i];
+        if a.kind != FileKind::K8s {
+            continue;
+        }
+        for (ci, c) in a.components.iter().enumerate() {
+            if let Some(w) = &c.wiring {
+                claimed.insert((i, ci));
+                k8s_out.push(k8s::container(a, c, w, &objects, analyses, &mut mounted));
+            }
+        }
+    }
+    claimed.extend(mounted.iter().copied());
+    for (dir, mut files) in apps {
+        files.retain(|f| !mounted.contains(&(f.index, 0)));
+        if files.is_empty() {
+            continue;
+        }
+        for f in &files {
+            claimed.insert((f.index, 0));
+        }
+        out.deployments
+            .extend(spring::deployments(&dir, &mut files));
+    }
+    out.deployments.extend(compose_out);
     // Helm releases: values files of one directory with the chart they are for.
     let mut charts: BTreeMap<(PathBuf, String), Vec<usize>> = BTreeMap::new();
     for &i in &order {
@@ -295,20 +421,7 @@ pub(crate) fn assemble(analyses: &[&Analysis], opts: &Options) -> Assembly {
             out.deployments.push(d);
         }
     }
-    // Kubernetes containers, against the objects of every file.
-    let objects = k8s::Objects::new(analyses);
-    for &i in &order {
-        let a = analyses[i];
-        if a.kind != FileKind::K8s {
-            continue;
-        }
-        for (ci, c) in a.components.iter().enumerate() {
-            if let Some(w) = &c.wiring {
-                claimed.insert((i, ci));
-                out.deployments.push(k8s::container(a, c, w, &objects));
-            }
-        }
-    }
+    out.deployments.extend(k8s_out);
     for d in &mut out.deployments {
         opts.environments.classify(d);
     }
@@ -349,14 +462,33 @@ mod tests {
             (Path::new("d/.env"), Some(FileKind::Env)),
             (Path::new("d/docker-compose.yml"), Some(FileKind::Compose)),
         ]);
-        let held = |p: &str, k| {
+        let held = |plan: &Plan, p: &str, k| {
             let a = Analysis::new(crate::source::SourceFile::new(p, ""), k);
             plan.holds(&a)
         };
-        assert!(held("a/application.yaml", FileKind::SpringYaml));
-        assert!(!held("b/application.yaml", FileKind::SpringYaml));
-        assert!(!held("c/.env", FileKind::Env));
-        assert!(held("d/.env", FileKind::Env));
-        assert!(held("d/docker-compose.yml", FileKind::Compose));
+        // With a compose file in the scan, config files and `.env`s wait for the whole
+        // scan (a service may mount them), wherever they are.
+        assert!(held(&plan, "a/application.yaml", FileKind::SpringYaml));
+        assert!(held(&plan, "b/application.yaml", FileKind::SpringYaml));
+        assert!(held(&plan, "c/.env", FileKind::Env));
+        assert!(held(&plan, "d/.env", FileKind::Env));
+        assert!(held(&plan, "d/docker-compose.yml", FileKind::Compose));
+        let a = Analysis::new(
+            crate::source::SourceFile::new("b/application.yaml", ""),
+            FileKind::SpringYaml,
+        );
+        assert!(plan.group(&a).is_none());
+        let spring = Plan::new([
+            (Path::new("a/application.yaml"), Some(FileKind::SpringYaml)),
+            (
+                Path::new("a/application-dev.yaml"),
+                Some(FileKind::SpringYaml),
+            ),
+            (Path::new("b/application.yaml"), Some(FileKind::SpringYaml)),
+            (Path::new("c/.env"), Some(FileKind::Env)),
+        ]);
+        assert!(held(&spring, "a/application.yaml", FileKind::SpringYaml));
+        assert!(!held(&spring, "b/application.yaml", FileKind::SpringYaml));
+        assert!(!held(&spring, "c/.env", FileKind::Env));
     }
 }

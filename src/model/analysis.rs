@@ -37,6 +37,8 @@ pub struct Analysis {
     pub xml: Option<XmlFacts>,
     /// Kubernetes ConfigMaps and Secrets, which containers of any file may reference.
     pub objects: Vec<K8sObject>,
+    /// Compose: the compose files of the top-level `include` (§4.6).
+    pub includes: Vec<crate::model::wiring::Include>,
 }
 
 impl Analysis {
@@ -50,6 +52,7 @@ impl Analysis {
             duplicates: Vec::new(),
             xml: None,
             objects: Vec::new(),
+            includes: Vec::new(),
         }
     }
 

@@ -206,6 +206,8 @@ pub struct Component {
 /// A port published by a compose service.
 #[derive(Clone, Debug)]
 pub struct PublishedPort {
+    /// The compose file that publishes it (a deployment's ports come from several).
+    pub file: FileRef,
     /// The container port (first of a range).
     pub container: u16,
     /// The host interface, when given (`127.0.0.1`).

@@ -27,6 +27,60 @@ pub struct Wiring {
     /// Helm values: the camunda-platform chart they are for, from `Chart.yaml` /
     /// `Chart.lock` beside them (§6).
     pub chart: Option<ChartRef>,
+    /// Files mounted into the container: compose `volumes:` bind mounts and `configs:`
+    /// with `file:`, Kubernetes ConfigMap and Secret volumes (§4.7, §5, §7).
+    pub mounts: Vec<Mount>,
+    /// Compose: the service it `extends` (§4.6).
+    pub extends: Option<Extends>,
+    /// The container's `command` / `args` pass `--production` (Camunda Run then reads
+    /// `configuration/production.yml`, §3).
+    pub run_production: bool,
+}
+
+/// One entry of a compose file's top-level `include`: short syntax (a path) or long
+/// syntax (`path`, a string or a list merged in order; `env_file`; `project_directory`).
+#[derive(Clone, Debug)]
+pub struct Include {
+    pub paths: Vec<String>,
+    /// Long syntax `env_file` / `project_directory`, which camguard does not follow.
+    pub unsupported: Option<&'static str>,
+    pub span: Span,
+}
+
+/// A compose service's `extends: {service, file}`.
+#[derive(Clone, Debug)]
+pub struct Extends {
+    pub service: String,
+    /// The compose file that defines it, as written; `None`: the same file.
+    pub file: Option<String>,
+    pub span: Span,
+}
+
+/// A file or directory mounted into a container.
+#[derive(Clone, Debug)]
+pub struct Mount {
+    pub source: MountSource,
+    /// The path in the container, as written.
+    pub target: String,
+    /// The span of the entry that mounts it (the volume mount, the `configs` entry).
+    pub span: Span,
+}
+
+/// What a mount puts into the container.
+#[derive(Clone, Debug)]
+pub enum MountSource {
+    /// Compose: a host path as written (relative to the compose file's directory).
+    Host(String),
+    /// Kubernetes: the keys of a ConfigMap or Secret volume. `items` (key, path) when
+    /// listed (only those keys appear); `sub_path` when one path of the volume is mounted
+    /// at the target.
+    Object {
+        kind: ObjectKind,
+        name: String,
+        items: Vec<(String, String)>,
+        sub_path: Option<String>,
+        optional: bool,
+    },
 }
 
 /// A command line as written: a list of words, or one string Compose splits like a shell.

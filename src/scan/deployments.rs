@@ -11,8 +11,9 @@ use rayon::prelude::*;
 use super::file::{Checked, FileOutcome, builtins, drop_generic_duplicates};
 use crate::deploy::{self, Assembly, GroupKey, Plan};
 use crate::model::analysis::Analysis;
-use crate::model::deployment::{Deployment, Environment};
+use crate::model::deployment::{Deployment, DeploymentKind, Environment};
 use crate::model::finding::Finding;
+use crate::rules::builtin::{Builtin, published_ports_of};
 use crate::rules::{RuleSet, eval};
 use crate::suppress::Suppressor;
 
@@ -35,9 +36,19 @@ pub fn evaluate(
     findings
 }
 
-/// The findings of one deployment, in its environment.
+/// The findings of one deployment, in its environment. A compose service's published
+/// ports (DC001) are judged with its effective settings.
 pub(crate) fn deployment(d: &Deployment, rules: &RuleSet) -> Vec<Finding> {
-    let found = eval::evaluate(rules, &d.effective);
+    let mut found = eval::evaluate(rules, &d.effective);
+    if d.kind == DeploymentKind::ComposeService {
+        for rule in &rules.rules {
+            if rule.builtin() == Some(Builtin::PublishedPort)
+                && rule.applies_to(&d.effective.products)
+            {
+                found.extend(published_ports_of(&rule.info, &d.effective));
+            }
+        }
+    }
     in_environment(found, d.environment, d.environment_reason.as_deref(), rules)
 }
 

@@ -251,3 +251,66 @@ pub fn command_line(text: &str) {
         }
     }
 }
+
+/// Mounted config files, `extends` and `include` (`analyze::mounts`, `deploy::mounts`,
+/// `deploy::compose_merge`): a compose file whose mounts, extends and includes are arbitrary
+/// (cycles through a second file included) resolves, without panicking or looping, only to
+/// files of the scan, and a lexically normalised path is normal already and never climbs
+/// after a name.
+pub fn mounts(text: &str) {
+    let compose = analyze(
+        SourceFile::new("stack/docker-compose.yml", text.to_string()),
+        FileKind::Compose,
+        &Context::default(),
+    );
+    let common = analyze(
+        SourceFile::new(
+            "stack/common.yml",
+            "services:\n  base:\n    image: camunda/camunda:8.8.0\n    extends: {service: base, file: docker-compose.yml}\n".to_string(),
+        ),
+        FileKind::Compose,
+        &Context::default(),
+    );
+    let files: Vec<_> = [
+        ("stack/config/application.yaml", FileKind::SpringYaml),
+        ("stack/application.yaml", FileKind::SpringYaml),
+        ("config/application.yaml", FileKind::SpringYaml),
+        ("stack/es/elasticsearch.yml", FileKind::Elasticsearch),
+        ("stack/opt/environment-config.yaml", FileKind::Optimize),
+    ]
+    .into_iter()
+    .map(|(p, k)| {
+        analyze(
+            SourceFile::new(p, "camunda:\n  x: 1\n".to_string()),
+            k,
+            &Context::default(),
+        )
+    })
+    .collect();
+    let mut refs: Vec<_> = vec![&compose, &common];
+    refs.extend(files.iter());
+    let (layers, _notes) = camguard::deploy::mounts::compose_layers(&refs);
+    for (path, _) in &layers {
+        assert!(
+            files.iter().any(|f| &f.file.path == path),
+            "resolved to {path:?}, which is no file of the scan"
+        );
+    }
+    for c in &compose.components {
+        for m in c.wiring.iter().flat_map(|w| w.mounts.iter()) {
+            assert_span(text, m.span, "mount");
+            if let camguard::model::wiring::MountSource::Host(h) = &m.source {
+                let n = camguard::deploy::mounts::normal(&Path::new("stack").join(h));
+                assert_eq!(camguard::deploy::mounts::normal(&n), n, "not idempotent");
+                let parts: Vec<_> = n.components().collect();
+                for w in parts.windows(2) {
+                    assert!(
+                        !(matches!(w[0], std::path::Component::Normal(_))
+                            && matches!(w[1], std::path::Component::ParentDir)),
+                        "{n:?} climbs after a name"
+                    );
+                }
+            }
+        }
+    }
+}

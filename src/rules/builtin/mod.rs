@@ -213,9 +213,23 @@ fn sensitive_port(products: &[Product], port: u16) -> Option<&'static str> {
 }
 
 /// Compose services publishing datastore, gateway or management ports on all interfaces.
+/// A compose file's services are deployments: the scan runs [`published_ports_of`] on each
+/// one's effective component instead (`scan::deployments`), so that the security settings
+/// of its `.env`, env_files, override files and mounted files count.
 fn published_ports(rule: &Arc<RuleInfo>, a: &Analysis) -> Vec<Finding> {
+    if a.kind == crate::model::file_kind::FileKind::Compose {
+        return Vec::new();
+    }
+    a.components
+        .iter()
+        .flat_map(|c| published_ports_of(rule, c))
+        .collect()
+}
+
+/// [`published_ports`] of one component (a compose deployment's effective settings).
+pub(crate) fn published_ports_of(rule: &Arc<RuleInfo>, c: &Component) -> Vec<Finding> {
     let mut out = Vec::new();
-    for c in &a.components {
+    {
         let off = security_off(c);
         for p in &c.ports {
             if !p.on_all_interfaces() {
@@ -240,7 +254,7 @@ fn published_ports(rule: &Arc<RuleInfo>, a: &Analysis) -> Vec<Finding> {
             }
             message.push_str(": bind it to 127.0.0.1 or do not publish it");
             out.push(
-                Finding::builder(rule, &a.file, p.span)
+                Finding::builder(rule, &p.file, p.span)
                     .severity(severity)
                     .message(message)
                     .label(format!("`{}` listens on 0.0.0.0 of the host", p.text))
