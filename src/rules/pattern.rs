@@ -237,6 +237,41 @@ impl KeyPattern {
         }
     }
 
+    /// For a relaxed `prefix.**` pattern: does the setting's dotted key start with the
+    /// prefix's segments? The relaxed match key drops every separator (so that the legacy
+    /// environment form `SECRET_PROVIDER` still binds `secret-provider`), which would let
+    /// `camunda.connector.**` match `camunda.connectors.version` (from the variable
+    /// `CAMUNDA_CONNECTORS_VERSION`). Spring never binds across a segment boundary, so the
+    /// prefix must end where a segment of the dotted key ends.
+    pub(crate) fn on_segment_boundary(&self, key: &str, style: KeyStyle) -> bool {
+        let (KeyStyle::Relaxed, [Token::Lit(lit), Token::Any]) = (style, self.tokens.as_slice())
+        else {
+            return true;
+        };
+        let Some(prefix) = lit.strip_suffix('.') else {
+            return true;
+        };
+        let want = match_key(prefix, style).len();
+        // The length of the match key so far, compared at every boundary (linear in the key).
+        let mut len = 0;
+        for c in key.chars() {
+            // `_` separates the segments of an environment variable (the setting's key is
+            // the variable's name there).
+            if matches!(c, '.' | '[' | '_') {
+                if len == want {
+                    return true;
+                }
+                if len > want {
+                    return false;
+                }
+            }
+            if !matches!(c, '-' | '_' | '.') {
+                len += c.len_utf8();
+            }
+        }
+        len == want
+    }
+
     /// Match a setting's match key; returns what the wildcards matched.
     pub(crate) fn captures(&self, match_key: &str, style: KeyStyle) -> Option<Vec<String>> {
         match self.matcher(style) {
@@ -463,6 +498,32 @@ mod tests {
                 KeyStyle::Relaxed
             )
             .is_some()
+        );
+    }
+
+    #[test]
+    fn relaxed_prefix_patterns_stop_at_segment_boundaries() {
+        let p = KeyPattern::new("camunda.connector.**").unwrap();
+        let r = KeyStyle::Relaxed;
+        assert!(p.on_segment_boundary("camunda.connector.secretprovider.environment.prefix", r));
+        assert!(p.on_segment_boundary("camunda.connector.secret.provider.x", r));
+        assert!(p.on_segment_boundary("camunda.Connector[0]", r));
+        let listed = KeyPattern::new("a.users[0].**").unwrap();
+        assert!(listed.on_segment_boundary("a.users[0].password", r));
+        assert!(!listed.on_segment_boundary("a.users[0]x.password", r));
+        assert!(!p.on_segment_boundary("camunda.connectors.version", r));
+        assert!(!p.on_segment_boundary("CAMUNDA_CONNECTORS_VERSION", r));
+        assert!(p.on_segment_boundary("CAMUNDA_CONNECTOR_SECRETPROVIDER_ENVIRONMENT_PREFIX", r));
+        assert!(!p.on_segment_boundary("camundaconnectorx.y", r));
+        let dashed = KeyPattern::new("camunda.connector.secret-provider.**").unwrap();
+        assert!(dashed.on_segment_boundary("camunda.connector.secret.provider.environment", r));
+        assert!(!dashed.on_segment_boundary("camunda.connector.secretproviders.x", r));
+        // Only relaxed prefix patterns are restricted.
+        assert!(p.on_segment_boundary("camunda.connectors.version", KeyStyle::Literal));
+        assert!(
+            KeyPattern::new("**.password")
+                .unwrap()
+                .on_segment_boundary("xpassword", r)
         );
     }
 

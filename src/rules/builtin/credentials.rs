@@ -61,6 +61,37 @@ fn is_reference(text: &str) -> bool {
         || text.starts_with("file:")
 }
 
+/// Prose that says what belongs there ("base64 encoded HMAC key or public RSA/ECDSA pem
+/// key", shipped as `signing_key` in the OpenSearch Security plugin's config.yml; "your
+/// password here"): at least four words of letters, one of them naming a secret or
+/// addressing the reader. A passphrase of plain words ("correct horse battery staple")
+/// names neither and stays a finding.
+fn is_description(text: &str) -> bool {
+    const WORDS: [&str; 9] = [
+        "key",
+        "keys",
+        "password",
+        "passphrase",
+        "secret",
+        "token",
+        "your",
+        "here",
+        "encoded",
+    ];
+    let words: Vec<&str> = text.split_whitespace().collect();
+    words.len() >= 4
+        && words.iter().all(|w| {
+            w.chars()
+                .all(|c| c.is_alphanumeric() || "/-,.()".contains(c))
+        })
+        && words.iter().any(|w| {
+            WORDS.contains(
+                &w.to_lowercase()
+                    .trim_matches(|c: char| !c.is_alphanumeric()),
+            )
+        })
+}
+
 fn finding(
     rule: &Arc<RuleInfo>,
     c: &Component,
@@ -118,7 +149,7 @@ pub(crate) fn hard_coded(rule: &Arc<RuleInfo>, a: &Analysis) -> Vec<Finding> {
     for c in a.components.iter().filter(|c| !covered_elsewhere(c)) {
         for s in &c.settings {
             let Some(v) = secret_value(s) else { continue };
-            if is_well_known(&v.text) || is_reference(&v.text) {
+            if is_well_known(&v.text) || is_reference(&v.text) || is_description(&v.text) {
                 continue;
             }
             if matches!(
@@ -149,4 +180,29 @@ pub(crate) fn hard_coded(rule: &Arc<RuleInfo>, a: &Analysis) -> Vec<Finding> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_description;
+
+    #[test]
+    fn prose_describing_a_secret_is_not_one() {
+        for t in [
+            "base64 encoded HMAC key or public RSA/ECDSA pem key",
+            "put your password here",
+            "the client secret of the app",
+        ] {
+            assert!(is_description(t), "{t}");
+        }
+        for t in [
+            "correct horse battery staple",
+            "key",
+            "s3cr3t-key-2024",
+            "my key is K9#x!",
+            "hunter2 hunter2 hunter2 secret!",
+        ] {
+            assert!(!is_description(t), "{t}");
+        }
+    }
 }
