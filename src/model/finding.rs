@@ -258,6 +258,29 @@ mod tests {
     }
 
     #[test]
+    fn numbered_fingerprints_hash_the_identity_with_its_number() {
+        // The occurrence hash continues the identity's hash: it must equal the hash of
+        // `identity|n` written out, as it always did.
+        let file = SourceFile::new("a.yaml", "k: v\nk: v\nk: v\n");
+        let fs: Vec<Finding> = [0, 5, 10]
+            .into_iter()
+            .map(|at| {
+                Finding::builder(&rule(), &file, Span::new(at, at + 1))
+                    .key("k")
+                    .value("v")
+                    .build()
+            })
+            .collect();
+        let root = std::path::Path::new("/repo");
+        let base = fs[0].identity(root);
+        let fps = fingerprints(&fs, root);
+        assert_eq!(fps[0], stable_hash(&base));
+        assert_eq!(fps[1], stable_hash(&format!("{base}|2")));
+        assert_eq!(fps[2], stable_hash(&format!("{base}|3")));
+        assert_eq!(stable_hash(""), "cbf29ce484222325");
+    }
+
+    #[test]
     fn nothing_derived_from_a_secret_is_kept() {
         let file = SourceFile::new("a.yaml", "k: v\n");
         let f = |key: &str, value: &str| {

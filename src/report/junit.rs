@@ -70,9 +70,9 @@ pub(crate) fn render(report: &Report, out: &mut dyn std::io::Write) -> std::io::
         )?;
     }
     for f in passing {
-        write!(
+        writeln!(
             out,
-            "    <testcase classname=\"{}\" name=\"camguard\"/>\n",
+            "    <testcase classname=\"{}\" name=\"camguard\"/>",
             escape(&f.path)
         )?;
     }
