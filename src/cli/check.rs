@@ -280,12 +280,11 @@ fn emit(args: &CheckArgs, scanned: scan::Scanned, default_fail_on: Severity) -> 
         include_suppressed: args.include_suppressed,
         summary: !args.quiet,
     };
-    let main = if args.statistics {
-        report::statistics(args.format, &report)
+    if args.statistics {
+        write::stdout(&report::statistics(args.format, &report));
     } else {
-        report::render(args.format, &report, &options(true))
-    };
-    write::stdout(&main);
+        write::stdout_with(|w| report::render_to(args.format, &report, &options(true), w));
+    }
     if !args.quiet {
         for note in &report.notes {
             eprintln!("note: {}", report::escape::line(note));

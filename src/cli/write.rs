@@ -10,6 +10,13 @@ pub(crate) fn stdout(s: &str) {
     let _ = out.flush();
 }
 
+/// Write to standard output as `write` produces it (buffered), like [`stdout`].
+pub(crate) fn stdout_with(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let _ = write(&mut out);
+    let _ = out.flush();
+}
+
 fn refuse(why: String) -> std::io::Error {
     std::io::Error::new(std::io::ErrorKind::PermissionDenied, why)
 }

@@ -163,42 +163,59 @@ impl FindingBuilder {
 /// share an identity (the same setting in two services of one file), an occurrence number,
 /// so that every fingerprint is unique and stays stable when lines move.
 /// Paths are taken relative to `root` (the repository root).
+///
+/// The identities and their hashes are computed on the worker threads; only the
+/// occurrence numbers, which depend on every earlier finding, are counted in order, on
+/// compact keys (64-bit hashes and one identity string per finding).
 pub(crate) fn fingerprints<'a>(
     findings: impl IntoIterator<Item = &'a Finding>,
     root: &std::path::Path,
 ) -> Vec<String> {
-    let mut seen = std::collections::HashSet::new();
+    use rayon::prelude::*;
+    let findings: Vec<&Finding> = findings.into_iter().collect();
+    let identities: Vec<(String, u64)> = findings
+        .par_iter()
+        .map(|f| {
+            let base = f.identity(root);
+            let h = fnv(FNV_OFFSET, &base);
+            (base, h)
+        })
+        .collect();
+    let mut seen = std::collections::HashSet::with_capacity(identities.len());
     // The occurrence to try next per identity: many findings sharing one identity cost
     // their number, not its square.
     let mut next: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    findings
+    // `stable_hash(format!("{base}|{n}"))`, continued from the hash of `base`.
+    let numbered = |h: u64, n: usize| fnv(h, &format!("|{n}"));
+    identities
         .into_iter()
-        .map(|f| {
-            let base = f.identity(root);
-            let n = next.entry(base.clone()).or_insert(1);
-            let mut fp = if *n == 1 {
-                stable_hash(&base)
-            } else {
-                stable_hash(&format!("{base}|{n}"))
-            };
-            while !seen.insert(fp.clone()) {
+        .map(|(base, h)| {
+            let n = next.entry(base).or_insert(1);
+            let mut fp = if *n == 1 { h } else { numbered(h, *n) };
+            while !seen.insert(fp) {
                 *n += 1;
-                fp = stable_hash(&format!("{base}|{n}"));
+                fp = numbered(h, *n);
             }
             *n += 1;
-            fp
+            format!("{fp:016x}")
         })
         .collect()
 }
 
-/// FNV-1a, 64 bit: stable across runs and platforms (std's hasher is not).
-pub(crate) fn stable_hash(s: &str) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// FNV-1a, 64 bit, continued from `h` over the bytes of `s`.
+fn fnv(mut h: u64, s: &str) -> u64 {
     for b in s.bytes() {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
-    format!("{h:016x}")
+    h
+}
+
+/// FNV-1a, 64 bit: stable across runs and platforms (std's hasher is not).
+pub(crate) fn stable_hash(s: &str) -> String {
+    format!("{:016x}", fnv(FNV_OFFSET, s))
 }
 
 #[cfg(test)]
@@ -238,6 +255,29 @@ mod tests {
         assert_ne!(fps[0], fps[1]);
         // The first occurrence does not depend on where it is.
         assert_eq!(fingerprints([&b], root)[0], fps[0]);
+    }
+
+    #[test]
+    fn numbered_fingerprints_hash_the_identity_with_its_number() {
+        // The occurrence hash continues the identity's hash: it must equal the hash of
+        // `identity|n` written out, as it always did.
+        let file = SourceFile::new("a.yaml", "k: v\nk: v\nk: v\n");
+        let fs: Vec<Finding> = [0, 5, 10]
+            .into_iter()
+            .map(|at| {
+                Finding::builder(&rule(), &file, Span::new(at, at + 1))
+                    .key("k")
+                    .value("v")
+                    .build()
+            })
+            .collect();
+        let root = std::path::Path::new("/repo");
+        let base = fs[0].identity(root);
+        let fps = fingerprints(&fs, root);
+        assert_eq!(fps[0], stable_hash(&base));
+        assert_eq!(fps[1], stable_hash(&format!("{base}|2")));
+        assert_eq!(fps[2], stable_hash(&format!("{base}|3")));
+        assert_eq!(stable_hash(""), "cbf29ce484222325");
     }
 
     #[test]

@@ -30,7 +30,12 @@ pub(crate) fn escape_property(s: &str) -> String {
 
 use super::escape::line;
 
-pub(crate) fn render(report: &Report, root: &Path, with_summary: bool) -> String {
+pub(crate) fn render(
+    report: &Report,
+    root: &Path,
+    with_summary: bool,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let mut out = String::new();
     for p in &report.problems {
         let level = if p.kind.is_error() {
@@ -51,35 +56,41 @@ pub(crate) fn render(report: &Report, root: &Path, with_summary: bool) -> String
             escape_data(&line(&p.message))
         ));
     }
-    for f in &report.findings {
-        let level = match f.severity {
-            Severity::Critical | Severity::High => "error",
-            Severity::Medium => "warning",
-            Severity::Low => "notice",
-        };
-        let text = &f.file.text;
-        let s = text.position(f.span.start);
-        let e = text.position(f.span.end);
-        let mut props = format!(
-            "file={},line={}",
-            escape_property(&repo_path(root, &f.path())),
-            s.line
-        );
-        if e.line != s.line {
-            props.push_str(&format!(",endLine={}", e.line));
-        } else {
-            // Columns only make sense on one line.
-            props.push_str(&format!(
-                ",col={},endColumn={}",
-                s.column,
-                e.column.max(s.column)
-            ));
-        }
-        let title = format!("{} {} ({})", f.rule.code, f.rule.name, f.severity);
-        props.push_str(&format!(",title={}", escape_property(&title)));
-        let msg = format!("{}\n{}", line(&f.message), line(&f.rule.docs));
-        out.push_str(&format!("::{level} {props}::{}\n", escape_data(&msg)));
-    }
+    w.write_all(out.as_bytes())?;
+    out.clear();
+    super::stream::in_order(
+        &report.findings,
+        |f| {
+            let level = match f.severity {
+                Severity::Critical | Severity::High => "error",
+                Severity::Medium => "warning",
+                Severity::Low => "notice",
+            };
+            let text = &f.file.text;
+            let s = text.position(f.span.start);
+            let e = text.position(f.span.end);
+            let mut props = format!(
+                "file={},line={}",
+                escape_property(&repo_path(root, &f.path())),
+                s.line
+            );
+            if e.line != s.line {
+                props.push_str(&format!(",endLine={}", e.line));
+            } else {
+                // Columns only make sense on one line.
+                props.push_str(&format!(
+                    ",col={},endColumn={}",
+                    s.column,
+                    e.column.max(s.column)
+                ));
+            }
+            let title = format!("{} {} ({})", f.rule.code, f.rule.name, f.severity);
+            props.push_str(&format!(",title={}", escape_property(&title)));
+            let msg = format!("{}\n{}", line(&f.message), line(&f.rule.docs));
+            format!("::{level} {props}::{}\n", escape_data(&msg))
+        },
+        |l| w.write_all(l.as_bytes()),
+    )?;
     if report.switched_off.any() {
         out.push_str(&format!(
             "::warning title=camguard configuration::{}\n",
@@ -90,7 +101,7 @@ pub(crate) fn render(report: &Report, root: &Path, with_summary: bool) -> String
         out.push_str(&super::human::summary(report, report.suppressed.len()));
         out.push('\n');
     }
-    out
+    w.write_all(out.as_bytes())
 }
 
 /// Markdown that cannot break a table cell or start a code span.

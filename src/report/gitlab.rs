@@ -19,33 +19,47 @@ fn severity(s: Severity) -> &'static str {
 }
 
 /// Paths are relative to `root`, the repository root (GitLab resolves them against the
-/// project directory).
-pub(crate) fn render(report: &Report, root: &Path) -> String {
+/// project directory). The findings' issues are rendered on the worker threads and
+/// written as they come.
+pub(crate) fn render(
+    report: &Report,
+    root: &Path,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    use super::stream::{Nested, in_order, pretty_at};
     let rel = |p: &str| relative_to_base(root, Path::new(p));
-    let mut issues: Vec<Value> = Vec::new();
-    for (f, fp) in report
+    let mut list = Nested::array(out, 0)?;
+    let indent = list.inner();
+    let entries: Vec<(&crate::model::finding::Finding, String)> = report
         .findings
         .iter()
         .zip(fingerprints(&report.findings, root))
-    {
-        let s = f.file.text.position(f.span.start);
-        let e = f.file.text.position(f.span.end);
-        issues.push(json!({
-            "type": "issue",
-            "description": format!("{}: {}", f.rule.code, f.message),
-            "check_name": format!("{} {}", f.rule.code, f.rule.name),
-            "categories": ["Security"],
-            "fingerprint": fp,
-            "severity": severity(f.severity),
-            "location": {
-                "path": rel(&f.path()),
-                "positions": {
-                    "begin": {"line": s.line, "column": s.column},
-                    "end": {"line": e.line, "column": e.column},
+        .collect();
+    in_order(
+        &entries,
+        |(f, fp)| {
+            let s = f.file.text.position(f.span.start);
+            let e = f.file.text.position(f.span.end);
+            let issue = json!({
+                "type": "issue",
+                "description": format!("{}: {}", f.rule.code, f.message),
+                "check_name": format!("{} {}", f.rule.code, f.rule.name),
+                "categories": ["Security"],
+                "fingerprint": fp,
+                "severity": severity(f.severity),
+                "location": {
+                    "path": rel(&f.path()),
+                    "positions": {
+                        "begin": {"line": s.line, "column": s.column},
+                        "end": {"line": e.line, "column": e.column},
+                    },
                 },
-            },
-        }));
-    }
+            });
+            pretty_at(&issue, indent)
+        },
+        |r| list.element(out, &r),
+    )?;
+    let mut issues: Vec<Value> = Vec::new();
     if report.switched_off.any() {
         let text = report.switched_off.describe();
         let path = report
@@ -81,7 +95,9 @@ pub(crate) fn render(report: &Report, root: &Path) -> String {
             "location": {"path": rel(&p.path), "lines": {"begin": line}},
         }));
     }
-    let mut s = serde_json::to_string_pretty(&issues).unwrap_or_else(|_| "[]".into());
-    s.push('\n');
-    super::escape::json_document(s)
+    for issue in &issues {
+        list.element(out, &pretty_at(issue, indent))?;
+    }
+    list.end(out)?;
+    out.write_all(b"\n")
 }

@@ -306,35 +306,55 @@ pub(crate) fn summary(report: &Report, suppressed: usize) -> String {
     line
 }
 
-pub(crate) fn render(report: &Report, style: Style, suppressed: usize) -> String {
+/// The diagnostics, then the summary, written as they are rendered (findings on the
+/// worker threads, a chunk at a time).
+pub(crate) fn render(
+    report: &Report,
+    style: Style,
+    suppressed: usize,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let h = handler(style);
     let mut sources = Sources { report };
-    let mut out = String::new();
-    let problem_handler = handler(style);
+    let mut text = String::new();
     for p in &report.problems {
+        text.clear();
         let d = problem_diag(p, &mut sources);
-        let _ = problem_handler.render_report(&mut out, &d);
-        out.push('\n');
+        let _ = h.render_report(&mut text, &d);
+        text.push('\n');
+        out.write_all(text.as_bytes())?;
     }
-    for f in &report.findings {
-        let d = finding_diag(f, &mut sources);
-        let _ = h.render_report(&mut out, &d);
-        out.push('\n');
-    }
+    super::stream::in_order(
+        &report.findings,
+        |f| {
+            let mut sources = Sources { report };
+            let d = finding_diag(f, &mut sources);
+            let mut text = String::new();
+            let _ = h.render_report(&mut text, &d);
+            text.push('\n');
+            text
+        },
+        |text| out.write_all(text.as_bytes()),
+    )?;
     if style.summary {
-        out.push_str(&summary(report, suppressed));
-        out.push('\n');
+        let mut end = summary(report, suppressed);
+        end.push('\n');
         if report.switched_off.any() {
-            out.push_str(&escape::line(&report.switched_off.describe()));
-            out.push('\n');
+            end.push_str(&escape::line(&report.switched_off.describe()));
+            end.push('\n');
         }
+        out.write_all(end.as_bytes())?;
     }
-    out
+    Ok(())
 }
 
 /// `--format concise`: one line per problem and finding, `path:line:col: CODE message
 /// (severity)` (columns in characters), then the summary line.
-pub(crate) fn concise(report: &Report, with_summary: bool) -> String {
+pub(crate) fn concise(
+    report: &Report,
+    with_summary: bool,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let mut out = String::new();
     for p in &report.problems {
         let at = match (&p.file, p.span) {
@@ -351,25 +371,31 @@ pub(crate) fn concise(report: &Report, with_summary: bool) -> String {
             escape::line(&p.message)
         ));
     }
-    for f in &report.findings {
-        let pos = f.file.text.position(f.span.start);
-        let where_ = match &f.component {
-            Some(c) if !f.message.contains(&format!("`{c}`")) => format!(" [{c}]"),
-            _ => String::new(),
-        };
-        out.push_str(&format!(
-            "{}:{}:{}: {} {}{where_} ({})\n",
-            escape::line(&f.path()),
-            pos.line,
-            pos.column,
-            f.rule.code,
-            escape::line(&f.message),
-            f.severity,
-        ));
-    }
+    w.write_all(out.as_bytes())?;
+    super::stream::in_order(
+        &report.findings,
+        |f| {
+            let pos = f.file.text.position(f.span.start);
+            let where_ = match &f.component {
+                Some(c) if !f.message.contains(&format!("`{c}`")) => format!(" [{c}]"),
+                _ => String::new(),
+            };
+            format!(
+                "{}:{}:{}: {} {}{where_} ({})\n",
+                escape::line(&f.path()),
+                pos.line,
+                pos.column,
+                f.rule.code,
+                escape::line(&f.message),
+                f.severity,
+            )
+        },
+        |l| w.write_all(l.as_bytes()),
+    )?;
     if with_summary {
-        out.push_str(&summary(report, report.suppressed.len()));
-        out.push('\n');
+        let mut end = summary(report, report.suppressed.len());
+        end.push('\n');
+        w.write_all(end.as_bytes())?;
     }
-    out
+    Ok(())
 }

@@ -54,35 +54,16 @@ pub(crate) fn finding_json(f: &Finding, fingerprint: &str) -> Value {
     })
 }
 
-/// The document, with findings serialised one at a time: memory follows the output,
-/// not a tree of it.
-#[derive(serde::Serialize)]
-struct Document<'a> {
-    version: u32,
-    tool: Value,
-    summary: Value,
-    findings: Findings<'a>,
-    problems: Vec<Value>,
-}
-
-struct Findings<'a>(&'a Report, &'a std::path::Path);
-
-impl serde::Serialize for Findings<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeSeq;
-        let fs = &self.0.findings;
-        let mut seq = s.serialize_seq(Some(fs.len()))?;
-        for (f, fp) in fs.iter().zip(fingerprints(fs, self.1)) {
-            seq.serialize_element(&finding_json(f, &fp))?;
-        }
-        seq.end()
-    }
-}
-
 /// Fingerprints take paths relative to `root` (the repository root), so they equal the
 /// SARIF and GitLab ones wherever camguard runs; `path` is as found (relative to the
-/// working directory).
-pub(crate) fn render(report: &Report, root: &std::path::Path) -> String {
+/// working directory). The findings are rendered on the worker threads and written as
+/// they come, in the layout `serde_json::to_string_pretty` gives.
+pub(crate) fn render(
+    report: &Report,
+    root: &std::path::Path,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    use super::stream::{Nested, in_order, pretty_at};
     let by_sev: serde_json::Map<String, Value> = super::counts(report)
         .into_iter()
         .map(|(s, n)| (s.as_str().to_string(), json!(n)))
@@ -107,10 +88,17 @@ pub(crate) fn render(report: &Report, root: &std::path::Path) -> String {
             })
         })
         .collect();
-    let doc = Document {
-        version: VERSION,
-        tool: json!({"name": "camguard", "version": env!("CARGO_PKG_VERSION")}),
-        summary: json!({
+    let mut doc = Nested::object(out, 0)?;
+    doc.entry(out, "version", &VERSION)?;
+    doc.entry(
+        out,
+        "tool",
+        &json!({"name": "camguard", "version": env!("CARGO_PKG_VERSION")}),
+    )?;
+    doc.entry(
+        out,
+        "summary",
+        &json!({
             "files_scanned": report.files.len(),
             "findings": report.findings.len(),
             "by_severity": by_sev,
@@ -118,10 +106,19 @@ pub(crate) fn render(report: &Report, root: &std::path::Path) -> String {
             "ignored_files": report.ignored_files,
             "switched_off": report.switched_off,
         }),
-        findings: Findings(report, root),
-        problems,
-    };
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".into());
-    s.push('\n');
-    super::escape::json_document(s)
+    )?;
+    doc.key(out, "findings")?;
+    let mut list = Nested::array(out, doc.inner())?;
+    let indent = list.inner();
+    let fs = &report.findings;
+    let entries: Vec<(&Finding, String)> = fs.iter().zip(fingerprints(fs, root)).collect();
+    in_order(
+        &entries,
+        |(f, fp)| pretty_at(&finding_json(f, fp), indent),
+        |r| list.element(out, &r),
+    )?;
+    list.end(out)?;
+    doc.entry(out, "problems", &problems)?;
+    doc.end(out)?;
+    out.write_all(b"\n")
 }

@@ -11,6 +11,7 @@ pub mod junit;
 pub mod rules;
 pub mod sarif;
 pub mod source_error;
+pub(crate) mod stream;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -63,6 +64,21 @@ impl Default for RenderOptions {
 
 /// Render the report in one format.
 pub(crate) fn render(format: Format, report: &Report, opts: &RenderOptions) -> String {
+    let mut out = Vec::new();
+    // Writing into memory cannot fail.
+    let _ = render_to(format, report, opts, &mut out);
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// Render the report in one format, writing as it goes: findings are rendered on the
+/// worker threads a chunk at a time ([`stream::in_order`]), and no format builds its
+/// document in memory.
+pub(crate) fn render_to(
+    format: Format,
+    report: &Report,
+    opts: &RenderOptions,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     match format {
         Format::Human => human::render(
             report,
@@ -73,9 +89,10 @@ pub(crate) fn render(format: Format, report: &Report, opts: &RenderOptions) -> S
                 summary: opts.summary,
             },
             report.suppressed.len(),
+            out,
         ),
-        Format::Concise => human::concise(report, opts.summary),
-        Format::Json => json::render(report, &opts.root),
+        Format::Concise => human::concise(report, opts.summary, out),
+        Format::Json => json::render(report, &opts.root, out),
         Format::Sarif => sarif::render(
             report,
             &sarif::SarifOptions {
@@ -83,10 +100,11 @@ pub(crate) fn render(format: Format, report: &Report, opts: &RenderOptions) -> S
                 root: opts.root.clone(),
                 include_suppressed: opts.include_suppressed,
             },
+            out,
         ),
-        Format::Github => github::render(report, &opts.root, opts.summary),
-        Format::Gitlab => gitlab::render(report, &opts.root),
-        Format::Junit => junit::render(report),
+        Format::Github => github::render(report, &opts.root, opts.summary, out),
+        Format::Gitlab => gitlab::render(report, &opts.root, out),
+        Format::Junit => junit::render(report, out),
     }
 }
 

@@ -139,9 +139,10 @@ pub(crate) fn relative_uri(root: &Path, display: &str) -> String {
     encode_uri_path(&relative_to_base(root, Path::new(display)))
 }
 
+/// Rendering one result (on a worker thread): whether a mask shows in it.
 struct Ctx<'a> {
     report: &'a Report,
-    root: PathBuf,
+    root: &'a Path,
     redacted: bool,
 }
 
@@ -176,7 +177,7 @@ impl Ctx<'_> {
         span: Span,
         message: Option<&str>,
     ) -> Value {
-        let uri = relative_uri(&self.root, &file.display_path());
+        let uri = relative_uri(self.root, &file.display_path());
         let mut loc = json!({
             "physicalLocation": {
                 "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
@@ -300,13 +301,42 @@ fn rule_table(report: &Report) -> Vec<(Arc<RuleInfo>, Severity)> {
     table
 }
 
-/// Render the SARIF log.
-pub(crate) fn render(report: &Report, opts: &SarifOptions<'_>) -> String {
+/// One result, with its rule index and fingerprint, and its suppression when suppressed
+/// findings are included.
+type Entry<'a> = (
+    &'a Finding,
+    &'a String,
+    Option<&'a crate::model::report::Suppressed>,
+    usize,
+);
+
+/// One result rendered at `indent` (on a worker thread), and whether it shows a mask.
+fn render_result(report: &Report, root: &Path, e: &Entry<'_>, indent: usize) -> (String, bool) {
+    let (f, fp, sup, idx) = *e;
     let mut ctx = Ctx {
         report,
-        root: opts.root.clone(),
+        root,
         redacted: false,
     };
+    let mut r = ctx.result(f, idx, fp);
+    if let Some(sup) = sup {
+        let kind = match sup.kind {
+            SuppressionKind::InSource => "inSource",
+            _ => "external",
+        };
+        r["suppressions"] = json!([{"kind": kind, "justification": sup.justification}]);
+    }
+    (super::stream::pretty_at(&r, indent), ctx.redacted)
+}
+
+/// Render the SARIF log, writing as it goes: the results are rendered on the worker
+/// threads, a chunk at a time, in the layout `serde_json::to_string_pretty` gives.
+pub(crate) fn render(
+    report: &Report,
+    opts: &SarifOptions<'_>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    use super::stream::Nested;
     // The rule table: every enabled rule at its own severity, then the severity variants
     // results need (sorted), then rules of findings not in the set (should not happen).
     let mut table = rule_table(report);
@@ -340,27 +370,22 @@ pub(crate) fn render(report: &Report, opts: &SarifOptions<'_>) -> String {
         );
         entries.sort_by_cached_key(|(f, _, s)| (f.sort_key(), s.is_some()));
     }
-    let mut results = Vec::new();
-    for (f, fp, sup) in entries.into_iter().take(MAX_RESULTS) {
-        let id = descriptor_id(&f.rule, f.severity);
-        let idx = match index.get(&id) {
-            Some(i) => *i,
-            None => {
-                table.push((f.rule.clone(), f.severity));
-                index.insert(id, table.len() - 1);
-                table.len() - 1
-            }
-        };
-        let mut r = ctx.result(f, idx, fp);
-        if let Some(sup) = sup {
-            let kind = match sup.kind {
-                SuppressionKind::InSource => "inSource",
-                _ => "external",
+    let entries: Vec<Entry<'_>> = entries
+        .into_iter()
+        .take(MAX_RESULTS)
+        .map(|(f, fp, sup)| {
+            let id = descriptor_id(&f.rule, f.severity);
+            let idx = match index.get(&id) {
+                Some(i) => *i,
+                None => {
+                    table.push((f.rule.clone(), f.severity));
+                    index.insert(id, table.len() - 1);
+                    table.len() - 1
+                }
             };
-            r["suppressions"] = json!([{"kind": kind, "justification": sup.justification}]);
-        }
-        results.push(r);
-    }
+            (f, fp, sup, idx)
+        })
+        .collect();
     let mut notifications = notifications(report, &opts.root);
     if report.switched_off.any() {
         notifications.push(json!({
@@ -370,8 +395,21 @@ pub(crate) fn render(report: &Report, opts: &SarifOptions<'_>) -> String {
         }));
     }
     let root_uri = root_uri(&opts.root);
-    let mut run = json!({
-        "tool": {
+    let mut log = Nested::object(out, 0)?;
+    log.entry(
+        out,
+        "$schema",
+        &"https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json",
+    )?;
+    log.entry(out, "version", &"2.1.0")?;
+    log.key(out, "runs")?;
+    let mut runs = Nested::array(out, log.inner())?;
+    runs.start_element(out)?;
+    let mut run = Nested::object(out, runs.inner())?;
+    run.entry(
+        out,
+        "tool",
+        &json!({
             "driver": {
                 "name": "camguard",
                 "fullName": concat!("camguard ", env!("CARGO_PKG_VERSION")),
@@ -380,35 +418,55 @@ pub(crate) fn render(report: &Report, opts: &SarifOptions<'_>) -> String {
                 "informationUri": env!("CARGO_PKG_HOMEPAGE"),
                 "rules": table.iter().map(|(r, s)| rule_json(r, *s)).collect::<Vec<_>>(),
             }
+        }),
+    )?;
+    run.entry(
+        out,
+        "originalUriBaseIds",
+        &json!({"%SRCROOT%": {"uri": root_uri}}),
+    )?;
+    run.entry(out, "columnKind", &"utf16CodeUnits")?;
+    run.entry(
+        out,
+        "properties",
+        &json!({"camguard/switchedOff": report.switched_off}),
+    )?;
+    run.key(out, "results")?;
+    let mut results = Nested::array(out, run.inner())?;
+    let indent = results.inner();
+    let mut redacted = false;
+    super::stream::in_order(
+        &entries,
+        |e| render_result(report, &opts.root, e, indent),
+        |(r, masked)| {
+            redacted |= masked;
+            results.element(out, &r)
         },
-        "originalUriBaseIds": {"%SRCROOT%": {"uri": root_uri}},
-        "columnKind": "utf16CodeUnits",
-        "properties": {"camguard/switchedOff": report.switched_off},
-        "results": results,
-        "invocations": [{
+    )?;
+    results.end(out)?;
+    run.entry(
+        out,
+        "invocations",
+        &json!([{
             "executionSuccessful": true,
             "toolExecutionNotifications": notifications,
-        }],
-    });
+        }]),
+    )?;
     if let Some(cat) = opts.category {
         let id = if cat.ends_with('/') {
             cat.to_string()
         } else {
             format!("{cat}/")
         };
-        run["automationDetails"] = json!({"id": id});
+        run.entry(out, "automationDetails", &json!({"id": id}))?;
     }
-    if ctx.redacted {
-        run["redactionTokens"] = json!([MASK]);
+    if redacted {
+        run.entry(out, "redactionTokens", &json!([MASK]))?;
     }
-    let log = json!({
-        "$schema": "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [run],
-    });
-    let mut s = serde_json::to_string_pretty(&log).unwrap_or_else(|_| "{}".into());
-    s.push('\n');
-    super::escape::json_document(s)
+    run.end(out)?;
+    runs.end(out)?;
+    log.end(out)?;
+    out.write_all(b"\n")
 }
 
 #[cfg(test)]

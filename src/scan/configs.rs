@@ -221,6 +221,11 @@ impl Configs {
         } else {
             abs.parent().map(Path::to_path_buf)?
         };
+        // A directory seen before (every file of a directory but its first): what the walk
+        // below would find at once, without looking for the repository root again.
+        if let Some(hit) = dirs.lock().unwrap_or_else(|e| e.into_inner()).get(&start) {
+            return hit.clone();
+        }
         let stop = repository_root(&start).unwrap_or_else(|| {
             let cwd = absolute(Path::new("."));
             if start.starts_with(&cwd) {

@@ -274,7 +274,12 @@ pub(crate) fn scan_with(
         out.add_to(&mut report);
     }
     for f in report.findings.iter_mut() {
-        let n = scope_of.get(&f.path()).copied().unwrap_or(0);
+        // (one configuration: no path to look up)
+        let n = if scopes.len() == 1 {
+            0
+        } else {
+            scope_of.get(&f.path()).copied().unwrap_or(0)
+        };
         if let Some(s) = scopes[n].config.severity_for(&f.rule.code, &f.rule.name) {
             f.severity = s;
         }
@@ -405,6 +410,16 @@ fn tie_break(
     (f.component.clone(), f.label.clone(), related)
 }
 
+/// Equal sort keys ([`Finding::sort_key`](crate::model::finding::Finding::sort_key)),
+/// compared without building them: the display paths last, and only when all else is equal.
+fn same_place(a: &crate::model::finding::Finding, b: &crate::model::finding::Finding) -> bool {
+    a.span.start == b.span.start
+        && a.span.end == b.span.end
+        && a.rule.code == b.rule.code
+        && a.key == b.key
+        && a.path() == b.path()
+}
+
 /// Sort everything by position so that output never depends on threads; of equal
 /// findings keep the most severe.
 fn sort_and_dedup(report: &mut Report) {
@@ -416,9 +431,7 @@ fn sort_and_dedup(report: &mut Report) {
             tie_break(f),
         )
     });
-    report
-        .findings
-        .dedup_by(|a, b| a.sort_key() == b.sort_key());
+    report.findings.dedup_by(|a, b| same_place(a, b));
     report.suppressed.sort_by_cached_key(|s| {
         (
             s.finding.sort_key(),
@@ -429,7 +442,7 @@ fn sort_and_dedup(report: &mut Report) {
     });
     report
         .suppressed
-        .dedup_by(|a, b| a.finding.sort_key() == b.finding.sort_key());
+        .dedup_by(|a, b| same_place(&a.finding, &b.finding));
     report.problems.sort_by_cached_key(|p| p.sort_key());
     for spans in report.secret_spans.values_mut() {
         // Sorted and merged where they overlap: renderers look masks up by position.
