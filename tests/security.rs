@@ -821,22 +821,27 @@ fn findings_per_file_are_capped_and_the_file_fails_the_gate() {
 /// findings stays within the memory bound.
 #[test]
 fn many_findings_render_in_linear_time_and_bounded_memory() {
+    // 20,000 findings: a renderer quadratic in the number of findings (4e8 steps) or one
+    // holding a tree of the whole document per finding blows the bounds, a linear one in
+    // a debug build takes a few seconds even on a loaded machine.
     let d = tempfile::tempdir().unwrap();
     let body = "a: 1\n".repeat(1001);
-    for i in 0..100 {
+    for i in 0..20 {
         fs::write(d.path().join(format!("application-{i}.yaml")), &body).unwrap();
     }
-    let (out, _, code) = bounded(d.path(), &["check", ".", "--format", "json"], 90);
-    assert_eq!(code, 1);
-    assert!(
-        out.contains("\"findings\": 100000"),
-        "{}",
-        &out[..out.len().min(500)]
-    );
+    for format in ["json", "sarif"] {
+        let (out, _, code) = bounded(d.path(), &["check", ".", "--format", format], 60);
+        assert_eq!(code, 1);
+        assert!(
+            out.contains("\"findings\": 20000") || out.matches("\"ruleId\"").count() == 20000,
+            "{format}: {}",
+            &out[..out.len().min(500)]
+        );
+    }
     bounded(
         d.path(),
         &["check", ".", "--format", "human", "--color", "never"],
-        110,
+        60,
     );
 }
 
