@@ -59,6 +59,9 @@ pub struct Config {
     /// `camunda-version`: the Camunda version of what is checked, when images and charts
     /// do not say.
     pub camunda_version: Option<crate::model::version::Version>,
+    /// `[[compose]] files = [...]`: the `-f` sets the project is run with, in order, each a
+    /// list of paths relative to the configuration file's directory, all in one directory.
+    pub compose_sets: Vec<Vec<String>>,
     /// Every rule selector written, with its span, checked once all rules are loaded.
     pub selector_spans: Vec<(String, Span)>,
     pub source: Option<Arc<str>>,
@@ -410,6 +413,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<ConfigError>> {
             },
             "kind" => kind_mappings(&mut r, v, &mut c),
             "environment" => environments(&mut r, v, &mut c),
+            "compose" => compose_sets(&mut r, v, &mut c),
             "camunda-version" => match v.as_str().map(parse_camunda_version) {
                 Some(Ok(ver)) => c.camunda_version = Some(ver),
                 Some(Err(e)) => r.err(v.span, e),
@@ -418,7 +422,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<ConfigError>> {
             _ => r.err(
                 *kspan,
                 format!(
-                    "unknown key `{k}` (known: select, ignore, severity, fail-on, exclude, kind, environment, require-reason, rules-dir, max-file-size, camunda-version)"
+                    "unknown key `{k}` (known: select, ignore, severity, fail-on, exclude, kind, environment, compose, require-reason, rules-dir, max-file-size, camunda-version)"
                 ),
             ),
         }
@@ -429,6 +433,72 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<ConfigError>> {
         Ok(c)
     } else {
         Err(wrap(r.errors))
+    }
+}
+
+/// `[[compose]]` tables: `files`, the compose files of one `docker compose -f a -f b` run,
+/// lowest first. The paths are compared with the scanned files only (never read from here),
+/// relative to the configuration file; they must stay below it and share one directory,
+/// where camguard assembles compose projects.
+fn compose_sets(r: &mut Reader<'_>, v: &Toml, c: &mut Config) {
+    let tables: Vec<&Toml> = match &v.kind {
+        Kind::Array(items) => items.iter().collect(),
+        _ => vec![v],
+    };
+    for t in tables {
+        for (k, kspan, _) in t.entries() {
+            if k != "files" {
+                r.err(
+                    *kspan,
+                    format!("unknown `[[compose]]` field `{k}` (known: files)"),
+                );
+            }
+        }
+        let Some(files) = t.get("files") else {
+            r.err(
+                t.span,
+                "`[[compose]]` needs `files`, the compose files of one `-f` set in order",
+            );
+            continue;
+        };
+        let mut set: Vec<String> = Vec::new();
+        let mut dir: Option<String> = None;
+        let mut ok = true;
+        for (f, span) in r.strings(files, "files") {
+            let clean = f.trim_start_matches("./").to_string();
+            let path = Path::new(&clean);
+            let below = !clean.is_empty()
+                && !path.is_absolute()
+                && path
+                    .components()
+                    .all(|c| matches!(c, std::path::Component::Normal(_)));
+            if !below {
+                r.err(
+                    span,
+                    "a compose file of `[[compose]]` must be a relative path below the configuration file, without `..`",
+                );
+                ok = false;
+                continue;
+            }
+            let parent = path
+                .parent()
+                .map(|p| p.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if dir.get_or_insert_with(|| parent.clone()) != &parent {
+                r.err(
+                    span,
+                    "the files of one `[[compose]]` set must be in one directory (the project directory)",
+                );
+                ok = false;
+                continue;
+            }
+            set.push(clean);
+        }
+        if ok && !set.is_empty() {
+            c.compose_sets.push(set);
+        } else if ok {
+            r.err(files.span, "`files` must name at least one compose file");
+        }
     }
 }
 

@@ -1003,3 +1003,64 @@ fn a_circular_extends_is_a_note_not_a_hang() {
         );
     }
 }
+
+#[test]
+fn compose_file_sets_of_the_configuration_are_projects() {
+    // `[[compose]] files` (docs/deployments.md §4.6): the set replaces the default project
+    // (base and override file), its files merged in the order written.
+    // The library scan reads no camguard.toml; the command does.
+    let c8001 = |p: &str| {
+        checked(p)
+            .into_iter()
+            .filter(|f| f.2 == "C8001")
+            .map(|f| (f.0, f.1))
+            .collect::<Vec<_>>()
+    };
+    let d = "fixtures/deployments/compose";
+    assert_eq!(
+        c8001(&format!("{d}/file-set-insecure")),
+        [("docker-compose.yml".to_string(), 8)]
+    );
+    assert_eq!(c8001(&format!("{d}/file-set-secure")), []);
+    // Without the configuration the same files judge the other way: the set decides.
+    for (dir, without) in [("file-set-insecure", 0), ("file-set-secure", 1)] {
+        let d = tempfile::tempdir().unwrap();
+        for e in std::fs::read_dir(root().join("compose").join(dir)).unwrap() {
+            let p = e.unwrap().path();
+            if p.file_name().unwrap() != "camguard.toml" {
+                std::fs::copy(&p, d.path().join(p.file_name().unwrap())).unwrap();
+            }
+        }
+        let found = findings(vec![d.path().to_path_buf()]);
+        let c8001 = found.iter().filter(|f| f.rule.code == "C8001").count();
+        assert_eq!(c8001, without, "{dir} without its [[compose]] set");
+    }
+}
+
+#[test]
+fn compose_file_sets_must_stay_below_the_configuration_in_one_directory() {
+    for (files, error) in [
+        (r#"["../docker-compose.yml"]"#, "without `..`"),
+        (r#"["/etc/docker-compose.yml"]"#, "relative path"),
+        (
+            r#"["a/docker-compose.yml", "b/docker-compose.yml"]"#,
+            "one directory",
+        ),
+        ("[]", "at least one"),
+    ] {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(
+            d.path().join("camguard.toml"),
+            format!("[[compose]]\nfiles = {files}\n"),
+        )
+        .unwrap();
+        std::fs::write(d.path().join("docker-compose.yml"), "services: {}\n").unwrap();
+        let out = support::camguard_in(d.path())
+            .args(["check", "."])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{files}: {stderr}");
+        assert!(stderr.contains(error), "{files}: {stderr}");
+    }
+}

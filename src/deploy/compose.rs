@@ -98,12 +98,42 @@ fn file_name(a: &Analysis) -> String {
 }
 
 /// The projects of a directory: lists of indices into `files` (base first).
-pub(crate) fn projects(files: &[&Analysis]) -> Vec<Vec<usize>> {
-    let names: Vec<String> = files.iter().map(|a| file_name(a)).collect();
-    let find = |set: &[&str]| set.iter().find_map(|n| names.iter().position(|x| x == n));
+///
+/// `names` are the files' paths relative to the configuration's directory and `sets` the
+/// `[[compose]]` sets of the configuration: a set whose files are all here is a project of
+/// its own, in the order written (`docker compose -f a -f b`: later files override earlier
+/// ones, and no override file is added, [DD-MERGE]). A set that takes the base file
+/// replaces the default project (base and override file): the configuration says the
+/// project runs with `-f`. Files of no project are each a project of their own.
+pub(crate) fn projects(
+    files: &[&Analysis],
+    names: &[String],
+    sets: &[Vec<String>],
+) -> Vec<Vec<usize>> {
+    let file_names: Vec<String> = files.iter().map(|a| file_name(a)).collect();
+    let find = |set: &[&str]| {
+        set.iter()
+            .find_map(|n| file_names.iter().position(|x| x == n))
+    };
     let mut out = Vec::new();
     let mut used = vec![false; files.len()];
-    if let Some(b) = find(&BASE) {
+    let base = find(&BASE);
+    let mut base_in_set = false;
+    for set in sets {
+        let members: Option<Vec<usize>> = set
+            .iter()
+            .map(|f| names.iter().position(|n| n == f))
+            .collect();
+        let Some(members) = members else {
+            continue;
+        };
+        for &m in &members {
+            used[m] = true;
+            base_in_set |= Some(m) == base;
+        }
+        out.push(members);
+    }
+    if let Some(b) = base.filter(|_| !base_in_set) {
         let mut p = vec![b];
         used[b] = true;
         if let Some(o) = find(&OVERRIDE) {

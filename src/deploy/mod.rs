@@ -42,6 +42,8 @@ pub(crate) use environment::Environments;
 pub struct Options {
     /// `[[environment]]` of the configuration.
     pub environments: Environments,
+    /// `[[compose]]` sets of the configuration, paths relative to `environments.base`.
+    pub compose_sets: Vec<Vec<String>>,
 }
 
 /// The deployments of some files, and the components no deployment claims.
@@ -299,7 +301,11 @@ pub(crate) fn assemble<'a>(analyses: &'a [&'a Analysis], opts: &Options) -> Asse
             analyses[i]
         });
         let refs: Vec<&Analysis> = files.iter().map(|&i| analyses[i]).collect();
-        for project in compose::projects(&refs) {
+        let names: Vec<String> = refs
+            .iter()
+            .map(|a| crate::source::relative_to_base(&opts.environments.base, &a.file.path))
+            .collect();
+        for project in compose::projects(&refs, &names, &opts.compose_sets) {
             let members: Vec<&Analysis> = project.iter().map(|&p| refs[p]).collect();
             compose_out.extend(compose::deployments(
                 &members,

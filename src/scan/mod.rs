@@ -64,6 +64,7 @@ impl ScanOptions {
                 entries: self.config.environments.clone(),
                 base: self.config.base_dir_abs(),
             },
+            compose_sets: self.config.compose_sets.clone(),
         }
     }
 }
