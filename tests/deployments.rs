@@ -703,6 +703,12 @@ fn development_deployments_follow_the_rules_environment_policy() {
         )),
         "{content:?}"
     );
+    // So does a file the content names: `env_file: local.env` was development before.
+    let env_file = checked(&format!("{e}/env-file-name"));
+    assert!(
+        env_file.contains(&("local.env".into(), 1, "C8001".into(), "critical".into())),
+        "{env_file:?}"
+    );
     // A lowered finding says so.
     let out = support::camguard()
         .args([

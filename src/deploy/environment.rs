@@ -115,18 +115,11 @@ impl Environments {
             // The assembler knew (the name of the profile file a Spring deployment is for).
             return;
         }
-        // A Spring application's profile files are layers because its content activates
-        // them: their names do not count.
-        let named: &[&Path] = if d.kind == DeploymentKind::SpringApp {
-            &[]
-        } else {
-            &files
-        };
-        if let Some(p) = named
-            .iter()
-            .chain(std::iter::once(&defining))
-            .find(|p| development_name(p))
-        {
+        // Only the name of the file that defines the deployment counts: the other layers
+        // are files its content names (a Spring profile it activates, an `env_file: local.env`,
+        // a ConfigMap, a mounted file), so a pull request could choose them to lower it.
+        if development_name(defining) {
+            let p = &defining;
             d.environment = Environment::Development;
             d.environment_reason = Some(format!(
                 "the name {} says it is for local development",
