@@ -795,6 +795,12 @@ fn spring_application_json_is_a_layer_above_system_properties() {
     ] {
         case(&format!("json/{dir}"), &["C8001"], l);
     }
+    // Credentials inside the JSON are judged like any other (only the deployment has them).
+    case(
+        "json/secrets-insecure",
+        &["C8004", "CRED002"],
+        Layering::InsecureBefore,
+    );
     // The finding points at the member inside the JSON, in the file the JSON is written in.
     for dir in [
         "compose-dotenv-insecure",

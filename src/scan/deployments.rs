@@ -13,7 +13,7 @@ use crate::deploy::{self, Assembly, GroupKey, Plan};
 use crate::model::analysis::Analysis;
 use crate::model::deployment::{Deployment, DeploymentKind, Environment};
 use crate::model::finding::Finding;
-use crate::rules::builtin::{Builtin, published_ports_of};
+use crate::rules::builtin::{Builtin, credentials_of_deployment, published_ports_of};
 use crate::rules::{RuleSet, eval};
 use crate::suppress::Suppressor;
 
@@ -40,6 +40,16 @@ pub fn evaluate(
 /// ports (DC001) are judged with its effective settings.
 pub(crate) fn deployment(d: &Deployment, rules: &RuleSet) -> Vec<Finding> {
     let mut found = eval::evaluate(rules, &d.effective);
+    for rule in &rules.rules {
+        let hard = match rule.builtin() {
+            Some(Builtin::HardCodedSecret) => true,
+            Some(Builtin::WellKnownCredential) => false,
+            _ => continue,
+        };
+        if rule.applies_to(&d.effective.products) {
+            found.extend(credentials_of_deployment(&rule.info, hard, &d.effective));
+        }
+    }
     if d.kind == DeploymentKind::ComposeService {
         for rule in &rules.rules {
             if rule.builtin() == Some(Builtin::PublishedPort)

@@ -9,7 +9,7 @@ use crate::model::analysis::Analysis;
 use crate::model::file_kind::FileKind;
 use crate::model::finding::Finding;
 use crate::model::rule::RuleInfo;
-use crate::model::settings::{Component, Product, Setting};
+use crate::model::settings::{Component, Form, Product, Setting};
 use crate::model::value::Effective;
 use crate::rules::well_known::is_well_known;
 
@@ -109,34 +109,74 @@ fn finding(
         .build()
 }
 
+/// CRED001 for one setting: a password, secret or token set to a published default.
+fn well_known_setting(rule: &Arc<RuleInfo>, c: &Component, s: &Setting) -> Option<Finding> {
+    let v = secret_value(s)?;
+    if !is_well_known(&v.text) {
+        return None;
+    }
+    let how = if v.from_default {
+        "the placeholder's default is"
+    } else {
+        "is"
+    };
+    Some(finding(
+        rule,
+        c,
+        s,
+        format!(
+            "`{}` {how} a well-known default credential, the first value an attacker \
+             tries; use a unique random value from a secret store",
+            s.key
+        ),
+        format!("`{MASK}` is a published default"),
+    ))
+}
+
+/// CRED002 for one setting: a secret written literally into a committed file.
+fn hard_coded_setting(rule: &Arc<RuleInfo>, c: &Component, s: &Setting) -> Option<Finding> {
+    let v = secret_value(s)?;
+    if is_well_known(&v.text) || is_reference(&v.text) || is_description(&v.text) {
+        return None;
+    }
+    if matches!(
+        v.text.to_ascii_lowercase().as_str(),
+        "true" | "false" | "null"
+    ) {
+        return None;
+    }
+    let (what, label) = if v.from_default {
+        (
+            "has a literal secret as its placeholder default",
+            "literal default",
+        )
+    } else {
+        ("holds a literal secret", "secret written in the file")
+    };
+    Some(finding(
+        rule,
+        c,
+        s,
+        format!(
+            "`{}` {what}: it spreads with every copy of the repository, image and backup; \
+             reference it through a placeholder filled from a secret store, then rotate it",
+            s.key
+        ),
+        label.to_string(),
+    ))
+}
+
 /// CRED001: a password, secret or token set to a published default.
 pub(crate) fn well_known(rule: &Arc<RuleInfo>, a: &Analysis) -> Vec<Finding> {
-    let mut out = Vec::new();
-    for c in a.components.iter().filter(|c| !covered_elsewhere(c)) {
-        for s in &c.settings {
-            let Some(v) = secret_value(s) else { continue };
-            if !is_well_known(&v.text) {
-                continue;
-            }
-            let how = if v.from_default {
-                "the placeholder's default is"
-            } else {
-                "is"
-            };
-            out.push(finding(
-                rule,
-                c,
-                s,
-                format!(
-                    "`{}` {how} a well-known default credential, the first value an attacker \
-                     tries; use a unique random value from a secret store",
-                    s.key
-                ),
-                format!("`{MASK}` is a published default"),
-            ));
-        }
-    }
-    out
+    a.components
+        .iter()
+        .filter(|c| !covered_elsewhere(c))
+        .flat_map(|c| {
+            c.settings
+                .iter()
+                .filter_map(|s| well_known_setting(rule, c, s))
+        })
+        .collect()
 }
 
 /// CRED002: a secret written literally into a committed configuration file.
@@ -145,41 +185,37 @@ pub(crate) fn hard_coded(rule: &Arc<RuleInfo>, a: &Analysis) -> Vec<Finding> {
     if a.kind == FileKind::Env {
         return Vec::new();
     }
-    let mut out = Vec::new();
-    for c in a.components.iter().filter(|c| !covered_elsewhere(c)) {
-        for s in &c.settings {
-            let Some(v) = secret_value(s) else { continue };
-            if is_well_known(&v.text) || is_reference(&v.text) || is_description(&v.text) {
-                continue;
-            }
-            if matches!(
-                v.text.to_ascii_lowercase().as_str(),
-                "true" | "false" | "null"
-            ) {
-                continue;
-            }
-            let (what, label) = if v.from_default {
-                (
-                    "has a literal secret as its placeholder default",
-                    "literal default",
-                )
-            } else {
-                ("holds a literal secret", "secret written in the file")
-            };
-            out.push(finding(
-                rule,
-                c,
-                s,
-                format!(
-                    "`{}` {what}: it spreads with every copy of the repository, image and backup; \
-                     reference it through a placeholder filled from a secret store, then rotate it",
-                    s.key
-                ),
-                label.to_string(),
-            ));
-        }
+    a.components
+        .iter()
+        .filter(|c| !covered_elsewhere(c))
+        .flat_map(|c| {
+            c.settings
+                .iter()
+                .filter_map(|s| hard_coded_setting(rule, c, s))
+        })
+        .collect()
+}
+
+/// CRED001 and CRED002 over the settings only a deployment has: the members of a
+/// `SPRING_APPLICATION_JSON` and command-line arguments (`deploy/process.rs`), which no file
+/// component holds. Not when the host value was written in a `.env` file (see
+/// [`hard_coded`]).
+pub(crate) fn of_deployment(rule: &Arc<RuleInfo>, hard: bool, c: &Component) -> Vec<Finding> {
+    if covered_elsewhere(c) {
+        return Vec::new();
     }
-    out
+    c.settings
+        .iter()
+        .filter(|s| matches!(s.form, Form::ApplicationJson | Form::CommandLine))
+        .filter(|s| !(hard && s.file.path.file_name().is_some_and(|n| n == ".env")))
+        .filter_map(|s| {
+            if hard {
+                hard_coded_setting(rule, c, s)
+            } else {
+                well_known_setting(rule, c, s)
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -227,6 +227,8 @@ fn published_ports(rule: &Arc<RuleInfo>, a: &Analysis) -> Vec<Finding> {
 }
 
 /// [`published_ports`] of one component (a compose deployment's effective settings).
+pub(crate) use credentials::of_deployment as credentials_of_deployment;
+
 pub(crate) fn published_ports_of(rule: &Arc<RuleInfo>, c: &Component) -> Vec<Finding> {
     let mut out = Vec::new();
     {
