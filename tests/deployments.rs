@@ -889,6 +889,26 @@ fn spring_config_imports_of_files_of_the_scan_are_layers() {
 }
 
 #[test]
+fn files_that_import_each_other_form_one_application() {
+    let v = deployments_json("fixtures/deployments/spring/import-cycle");
+    let ds = v["deployments"].as_array().unwrap();
+    assert_eq!(ds.len(), 1, "{v:#}");
+    let layers: Vec<&str> = ds[0]["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        layers,
+        [
+            "fixtures/deployments/spring/import-cycle/a/application.yaml",
+            "fixtures/deployments/spring/import-cycle/b/application.yaml"
+        ]
+    );
+}
+
+#[test]
 fn imports_that_name_no_file_of_the_scan_stay_notes() {
     // `classpath:` and a relative path outside the scanned directory (§1.2).
     let v = deployments_json("fixtures/deployments/spring/import-not-in-scan");

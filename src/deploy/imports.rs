@@ -118,6 +118,29 @@ pub fn candidates(declaring: &Path, rel: &str) -> Vec<PathBuf> {
     }
 }
 
+/// The layers (path, description; lowest first) and notes of one application.
+pub type Application = (Vec<(PathBuf, String)>, Vec<String>);
+
+/// The Spring Boot applications these files assemble into: for each, the path and
+/// description of its layers (lowest first) and its notes (for the fuzz target
+/// `spring_imports`).
+pub fn application_layers(analyses: &[&crate::model::analysis::Analysis]) -> Vec<Application> {
+    super::assemble(analyses, &super::Options::default())
+        .deployments
+        .into_iter()
+        .filter(|d| d.kind == crate::model::deployment::DeploymentKind::SpringApp)
+        .map(|d| {
+            (
+                d.layers
+                    .iter()
+                    .map(|l| (l.file.path.clone(), l.what.clone()))
+                    .collect(),
+                d.notes,
+            )
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -407,11 +407,11 @@ pub(crate) fn assemble<'a>(analyses: &'a [&'a Analysis], opts: &Options) -> Asse
     claimed.extend(mounted.iter().copied());
     // Files an application imports are layers of it, not applications of their own
     // (`spring.config.import`, `imports.rs`).
-    let app_files: Vec<&Analysis> = apps
+    let app_files: Vec<(usize, &Analysis)> = apps
         .values()
         .flatten()
         .filter(|f| !mounted.contains(&(f.index, 0)))
-        .map(|f| f.analysis)
+        .map(|f| (f.index, f.analysis))
         .collect();
     let imported = spring::imported_files(&app_files, &tree);
     let mut used: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();

@@ -68,39 +68,62 @@ fn is_file_import(s: &Setting) -> bool {
     s.match_key == IMPORT && matches!(s.form, Form::Yaml | Form::Properties)
 }
 
-/// The files of the scan that any document of these files imports, transitively and
-/// whatever the profiles (`imports.rs`): they are layers of the importing application, not
-/// applications of their own. A file importing itself does not count.
-pub(crate) fn imported_files(files: &[&Analysis], tree: &Tree<'_>) -> BTreeSet<usize> {
-    let mut out = BTreeSet::new();
-    let mut todo: Vec<(&Analysis, usize)> = files.iter().map(|a| (*a, 0)).collect();
-    while let Some((a, depth)) = todo.pop() {
-        if depth >= MAX_IMPORT_DEPTH || a.components.len() != 1 {
-            continue;
-        }
-        let c = &a.components[0];
-        for s in c.settings.iter().filter(|s| is_file_import(s)) {
-            for item in names(s).unwrap_or_default() {
-                for loc in imports::split(&item)
-                    .into_iter()
-                    .take(imports::MAX_LOCATIONS)
-                {
-                    let LocationKind::Relative(rel) = loc.kind else {
-                        continue;
-                    };
-                    for path in imports::candidates(&c.file.path, rel) {
-                        if let Some((i, b)) = tree.spring_file(&path)
-                            && normal(&b.file.path) != normal(&a.file.path)
-                            && out.insert(i)
-                        {
-                            todo.push((b, depth + 1));
+/// The files of the scan that the applications of these files (index, analysis) import,
+/// transitively and whatever the profiles (`imports.rs`): they are layers of the importing
+/// application, not applications of their own. Files no other file imports start an
+/// application; of files that import each other in a cycle, the first in path order does.
+pub(crate) fn imported_files(files: &[(usize, &Analysis)], tree: &Tree<'_>) -> BTreeSet<usize> {
+    let reach = |from: &[(usize, &Analysis)]| {
+        let mut out = BTreeSet::new();
+        let mut todo: Vec<(usize, &Analysis, usize)> =
+            from.iter().map(|&(i, a)| (i, a, 0)).collect();
+        while let Some((ai, a, depth)) = todo.pop() {
+            if depth >= MAX_IMPORT_DEPTH || a.components.len() != 1 {
+                continue;
+            }
+            let c = &a.components[0];
+            for s in c.settings.iter().filter(|s| is_file_import(s)) {
+                for item in names(s).unwrap_or_default() {
+                    for loc in imports::split(&item)
+                        .into_iter()
+                        .take(imports::MAX_LOCATIONS)
+                    {
+                        let LocationKind::Relative(rel) = loc.kind else {
+                            continue;
+                        };
+                        for path in imports::candidates(&c.file.path, rel) {
+                            if let Some((i, b)) = tree.spring_file(&path)
+                                && i != ai
+                                && out.insert(i)
+                            {
+                                todo.push((i, b, depth + 1));
+                            }
                         }
                     }
                 }
             }
         }
+        out
+    };
+    let all = reach(files);
+    let mut roots: Vec<(usize, &Analysis)> = files
+        .iter()
+        .filter(|(i, _)| !all.contains(i))
+        .copied()
+        .collect();
+    loop {
+        let mut got = reach(&roots);
+        got.retain(|i| !roots.iter().any(|r| r.0 == *i));
+        // A file that only files of a cycle import: the first of them (in path order)
+        // starts an application.
+        match files
+            .iter()
+            .find(|(i, _)| !got.contains(i) && !roots.iter().any(|r| r.0 == *i))
+        {
+            Some(&f) => roots.push(f),
+            None => return got,
+        }
     }
-    out
 }
 
 /// The directory, profile and rank of a Spring Boot config file named `application*`.
