@@ -12,7 +12,8 @@
 //! which takes precedence in the same location, [SB] L42), document by document (a
 //! `spring.config.activate.on-profile` document only when its profiles are active, [SB]
 //! L617-L618), then the files of each active profile in order (the last profile wins, [SB]
-//! L235-L237).
+//! L235-L237). The files of the scan a document imports (`spring.config.import`,
+//! `imports.rs`) follow that document immediately ([SB] L280, L294).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
