@@ -909,6 +909,15 @@ fn files_that_import_each_other_form_one_application() {
 }
 
 #[test]
+fn a_file_imported_only_by_an_inactive_document_is_judged_alone() {
+    case("spring/import-inactive", &["C8001"], Layering::Placement);
+    let v = deployments_json("fixtures/deployments/spring/import-inactive");
+    let ds = v["deployments"].as_array().unwrap();
+    assert_eq!(ds.len(), 1, "{v:#}");
+    assert_eq!(ds[0]["layers"].as_array().unwrap().len(), 1, "{v:#}");
+}
+
+#[test]
 fn imports_that_name_no_file_of_the_scan_stay_notes() {
     // `classpath:` and a relative path outside the scanned directory (§1.2).
     let v = deployments_json("fixtures/deployments/spring/import-not-in-scan");
