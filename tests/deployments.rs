@@ -871,6 +871,81 @@ fn config_imports_are_named_as_unknown_in_the_notes() {
 }
 
 #[test]
+fn spring_config_imports_of_files_of_the_scan_are_layers() {
+    // docs/deployments.md §1.2, Spring Boot reference "Importing Additional Data": the
+    // imported file takes precedence over the file that imports it; an import relative path
+    // resolves against the importing file, a directory imports its `application.*`.
+    case("spring/import-insecure", &["C7001"], Layering::Insecure);
+    case("spring/import-secure", &["C8001"], Layering::Secure);
+    let v = deployments_json("fixtures/deployments/spring/import-secure");
+    let ds = v["deployments"].as_array().unwrap();
+    assert_eq!(
+        ds.len(),
+        1,
+        "the imported file is no application of its own: {v:#}"
+    );
+    let layers: Vec<&str> = ds[0]["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        layers,
+        [
+            "fixtures/deployments/spring/import-secure/application.yaml",
+            "fixtures/deployments/spring/import-secure/conf/application.yaml"
+        ],
+        "lowest first, the import above its importer"
+    );
+}
+
+#[test]
+fn files_that_import_each_other_form_one_application() {
+    let v = deployments_json("fixtures/deployments/spring/import-cycle");
+    let ds = v["deployments"].as_array().unwrap();
+    assert_eq!(ds.len(), 1, "{v:#}");
+    let layers: Vec<&str> = ds[0]["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        layers,
+        [
+            "fixtures/deployments/spring/import-cycle/a/application.yaml",
+            "fixtures/deployments/spring/import-cycle/b/application.yaml"
+        ]
+    );
+}
+
+#[test]
+fn a_file_imported_only_by_an_inactive_document_is_judged_alone() {
+    case("spring/import-inactive", &["C8001"], Layering::Placement);
+    let v = deployments_json("fixtures/deployments/spring/import-inactive");
+    let ds = v["deployments"].as_array().unwrap();
+    assert_eq!(ds.len(), 1, "{v:#}");
+    assert_eq!(ds[0]["layers"].as_array().unwrap().len(), 1, "{v:#}");
+}
+
+#[test]
+fn imports_that_name_no_file_of_the_scan_stay_notes() {
+    // `classpath:` and a relative path outside the scanned directory (§1.2).
+    let v = deployments_json("fixtures/deployments/spring/import-not-in-scan");
+    let d = &v["deployments"][0];
+    assert_eq!(d["layers"].as_array().unwrap().len(), 1, "{v:#}");
+    let notes = d["notes"].to_string();
+    assert!(
+        notes.contains("imports `classpath:camunda-extra.yaml`, a classpath resource")
+            && notes.contains(
+                "imports `optional:../import-secure/conf/application.yaml`, which names no configuration file of the scan"
+            ),
+        "{notes}"
+    );
+}
+
+#[test]
 fn config_files_mounted_where_the_image_reads_them_are_layers() {
     // Compose bind mounts (short and long syntax, file and directory) and `configs:` with
     // `file:` (docs/deployments.md §4.7, §7).

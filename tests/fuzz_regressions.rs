@@ -26,6 +26,7 @@ fn fuzz_regressions_replay_without_panics() {
         "spring_json",
         "command_line",
         "mounts",
+        "spring_imports",
     ] {
         let Ok(entries) = std::fs::read_dir(root.join(target)) else {
             continue;
@@ -48,6 +49,7 @@ fn fuzz_regressions_replay_without_panics() {
                 "spring_json" => fuzzing::spring_json(&text),
                 "command_line" => fuzzing::command_line(&text),
                 "mounts" => fuzzing::mounts(&text),
+                "spring_imports" => fuzzing::spring_imports(&text),
                 _ => fuzzing::check_file(&data),
             });
             if let Err(e) = run {

@@ -18,6 +18,7 @@ pub mod compose_merge;
 pub mod environment;
 pub mod expand;
 pub mod helm;
+pub mod imports;
 pub mod interpolate;
 pub mod k8s;
 pub mod merge;
@@ -89,6 +90,10 @@ pub(crate) struct Plan {
     /// services (`mounts.rs`) and a service may extend one of another compose file
     /// (`compose_merge.rs`), so these wait for the whole scan.
     any_compose: bool,
+    /// Files named `application*.{yaml,yml,properties}`: when there are two or more, one
+    /// may import another (`spring.config.import`, `imports.rs`), so they wait for the
+    /// whole scan.
+    spring_named: usize,
 }
 
 /// Configuration files a container may read when mounted (`mounts.rs`).
@@ -103,6 +108,15 @@ fn mountable_kind(kind: FileKind) -> bool {
     )
 }
 
+/// Does a Spring Boot file declare `spring.config.import`?
+fn declares_import(a: &Analysis) -> bool {
+    a.components.iter().any(|c| {
+        c.settings
+            .iter()
+            .any(|s| s.match_key == "springconfigimport")
+    })
+}
+
 /// Does a component mount files into its container?
 fn mounts_files(a: &Analysis) -> bool {
     a.components
@@ -115,6 +129,7 @@ impl Plan {
     pub fn new<'a>(paths: impl IntoIterator<Item = (&'a Path, Option<FileKind>)>) -> Plan {
         let mut groups: HashMap<(Family, PathBuf), (usize, bool)> = HashMap::new();
         let mut any_compose = false;
+        let mut spring_named = 0;
         for (p, kind) in paths {
             any_compose |= kind == Some(FileKind::Compose);
             // As the analysis will name it (`./a` and `a` are one directory; never the
@@ -124,6 +139,7 @@ impl Plan {
                 _ => p.to_path_buf(),
             };
             if let Some(key) = family(&p, kind) {
+                spring_named += usize::from(key.0 == Family::Spring);
                 let e = groups.entry(key).or_default();
                 e.0 += 1;
                 e.1 |= kind == Some(FileKind::Compose);
@@ -132,6 +148,7 @@ impl Plan {
         Plan {
             groups,
             any_compose,
+            spring_named,
         }
     }
 
@@ -142,6 +159,16 @@ impl Plan {
         match a.kind {
             FileKind::Compose => true,
             FileKind::Env => self.any_compose && is_dotenv(&a.file.path),
+            // A Spring Boot file that imports others, or one that an application may
+            // import (`imports.rs`): one not named `application*`, or any when the scan
+            // has another `application*` file.
+            FileKind::SpringYaml | FileKind::SpringProperties
+                if declares_import(a)
+                    || spring::name_parts(&a.file.path).is_none()
+                    || self.spring_named >= 2 =>
+            {
+                true
+            }
             k => self.any_compose && mountable_kind(k),
         }
     }
@@ -384,8 +411,18 @@ pub(crate) fn assemble<'a>(analyses: &'a [&'a Analysis], opts: &Options) -> Asse
         }
     }
     claimed.extend(mounted.iter().copied());
+    // Files an application imports are layers of it, not applications of their own
+    // (`spring.config.import`, `imports.rs`).
+    let app_files: Vec<(usize, &Analysis)> = apps
+        .values()
+        .flatten()
+        .filter(|f| !mounted.contains(&(f.index, 0)))
+        .map(|f| (f.index, f.analysis))
+        .collect();
+    let imported = spring::imported_files(&app_files, &tree);
+    let mut used: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
     for (dir, mut files) in apps {
-        files.retain(|f| !mounted.contains(&(f.index, 0)));
+        files.retain(|f| !mounted.contains(&(f.index, 0)) && !imported.contains(&f.index));
         if files.is_empty() {
             continue;
         }
@@ -393,8 +430,9 @@ pub(crate) fn assemble<'a>(analyses: &'a [&'a Analysis], opts: &Options) -> Asse
             claimed.insert((f.index, 0));
         }
         out.deployments
-            .extend(spring::deployments(&dir, &mut files));
+            .extend(spring::deployments(&dir, &mut files, &tree, &mut used));
     }
+    claimed.extend(used.into_iter().map(|i| (i, 0)));
     out.deployments.extend(compose_out);
     // Helm releases: values files of one directory with the chart they are for.
     let mut charts: BTreeMap<(PathBuf, String), Vec<usize>> = BTreeMap::new();
@@ -494,7 +532,15 @@ mod tests {
             (Path::new("c/.env"), Some(FileKind::Env)),
         ]);
         assert!(held(&spring, "a/application.yaml", FileKind::SpringYaml));
-        assert!(!held(&spring, "b/application.yaml", FileKind::SpringYaml));
+        // a/application.yaml may import b/application.yaml (`spring.config.import`).
+        assert!(held(&spring, "b/application.yaml", FileKind::SpringYaml));
         assert!(!held(&spring, "c/.env", FileKind::Env));
+        let lone = Plan::new([
+            (Path::new("b/application.yaml"), Some(FileKind::SpringYaml)),
+            (Path::new("c/.env"), Some(FileKind::Env)),
+        ]);
+        assert!(!held(&lone, "b/application.yaml", FileKind::SpringYaml));
+        // A Spring Boot file known by its content may be imported by an application.
+        assert!(held(&lone, "b/extra.yaml", FileKind::SpringYaml));
     }
 }

@@ -223,6 +223,14 @@ impl<'a> Tree<'a> {
         }
     }
 
+    /// The Spring Boot config file of the scan at this (lexically normalised) path, with
+    /// its index in the assembly's input (`imports.rs`).
+    pub fn spring_file(&self, path: &Path) -> Option<(usize, &'a Analysis)> {
+        let &i = self.by_path.get(&normal(path))?;
+        let a = self.analyses[i];
+        matches!(a.kind, FileKind::SpringYaml | FileKind::SpringProperties).then_some((i, a))
+    }
+
     /// The compose file of the scan at this (lexically normalised) path.
     pub fn compose_file(&self, path: &Path) -> Option<&'a Analysis> {
         self.compose.get(&normal(path)).map(|&i| self.analyses[i])

@@ -314,3 +314,65 @@ pub fn mounts(text: &str) {
         }
     }
 }
+
+/// `spring.config.import` (`deploy::imports`, `deploy::spring`): an `application.yaml`
+/// with arbitrary content among files that import each other in a cycle resolves, without
+/// panicking or looping, only to files of the scan, each at most once per application;
+/// every location of the split value is a trimmed, non-empty piece of it.
+pub fn spring_imports(text: &str) {
+    use camguard::deploy::imports::{LocationKind, application_layers, candidates, split};
+    for loc in split(text) {
+        assert!(!loc.text.is_empty() && loc.text.trim() == loc.text && !loc.text.contains(','));
+        assert!(
+            text.contains(loc.text),
+            "{:?} is no piece of the value",
+            loc.text
+        );
+        if let LocationKind::Relative(rel) = loc.kind {
+            assert!(!rel.starts_with('/'), "{rel:?} is fixed");
+            for c in candidates(Path::new("app/application.yaml"), rel) {
+                assert_eq!(camguard::deploy::mounts::normal(&c), c, "not normalised");
+            }
+        }
+    }
+    let app = analyze(
+        SourceFile::new("app/application.yaml", text.to_string()),
+        FileKind::SpringYaml,
+        &Context::default(),
+    );
+    let files: Vec<_> = [
+        (
+            "app/conf/application.yaml",
+            "spring.config.import: ../application.yaml, ./, ../extra.yaml\ncamunda:\n  x: 1\n",
+        ),
+        (
+            "app/extra.yaml",
+            "spring:\n  config:\n    import: [extra.yaml, conf/]\ncamunda:\n  y: 2\n",
+        ),
+        ("other/application.yaml", "camunda:\n  z: 3\n"),
+    ]
+    .into_iter()
+    .map(|(p, t)| {
+        analyze(
+            SourceFile::new(p, t.to_string()),
+            FileKind::SpringYaml,
+            &Context::default(),
+        )
+    })
+    .collect();
+    let mut refs: Vec<_> = vec![&app];
+    refs.extend(files.iter());
+    for (layers, _notes) in application_layers(&refs) {
+        for (n, (path, what)) in layers.iter().enumerate() {
+            assert!(
+                refs.iter().any(|f| &f.file.path == path),
+                "resolved to {path:?}, which is no file of the scan"
+            );
+            // Each document of each file is read once (an import is imported once).
+            assert!(
+                !layers[..n].iter().any(|(_, w)| w == what),
+                "read twice: {what}"
+            );
+        }
+    }
+}
