@@ -960,6 +960,9 @@ fn config_files_mounted_where_the_image_reads_them_are_layers() {
     // Kubernetes ConfigMap volumes: `subPath`, `items` key -> path (§5, §7).
     case("k8s/mount-subpath-insecure", &["C8007"], Layering::Insecure);
     case("k8s/mount-items-secure", &["C8001"], Layering::Secure);
+    // Secret volumes the same way, from `stringData` (base64 `data` stays unknown).
+    case("k8s/secret-mount-insecure", &["C8007"], Layering::Insecure);
+    case("k8s/secret-mount-secure", &["C8001"], Layering::Secure);
 }
 
 #[test]

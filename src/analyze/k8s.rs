@@ -55,7 +55,13 @@ pub fn analyze(a: &mut Analysis, doc: &Node, ctx: &super::Context) {
     }
     a.objects.extend(super::wiring::k8s_object(kind, doc));
     if kind == "ConfigMap" {
-        config_map(a, &name, doc);
+        config_files(a, "ConfigMap", &name, doc.get("data"));
+        return;
+    }
+    if kind == "Secret" {
+        // Only `stringData` is text in the file; a base64 `data` entry has no span to point
+        // at inside it, so a Secret volume of one stays unknown (deploy/mounts.rs).
+        config_files(a, "Secret", &name, doc.get("stringData"));
         return;
     }
     let Some(spec) = pod_spec(kind, doc) else {
@@ -110,9 +116,10 @@ pub fn analyze(a: &mut Analysis, doc: &Node, ctx: &super::Context) {
     }
 }
 
-/// `data` entries named like a configuration file are that file.
-fn config_map(a: &mut Analysis, name: &str, doc: &Node) {
-    let Some(data) = doc.get("data").and_then(Node::as_map) else {
+/// ConfigMap `data` and Secret `stringData` entries named like a configuration file are
+/// that file (a volume of the object mounts it under the key's name).
+fn config_files(a: &mut Analysis, object: &str, name: &str, data: Option<&Node>) {
+    let Some(data) = data.and_then(Node::as_map) else {
         return;
     };
     let src = a.file.text.text().to_string();
@@ -125,7 +132,7 @@ fn config_map(a: &mut Analysis, name: &str, doc: &Node) {
             continue;
         };
         if let Some(mut c) = config_component(a, kind, &text, map, Path::new(key)) {
-            c.name = Some(format!("ConfigMap/{name}/{key}"));
+            c.name = Some(format!("{object}/{name}/{key}"));
             c.anchor = k.span;
             a.components.push(c);
         }

@@ -444,9 +444,14 @@ pub(crate) fn k8s_container<'a>(
         };
         let keys: Vec<String> = obj.entries.iter().map(|e| e.key.clone()).collect();
         for (key, path) in object_files(m, items, sub_path.as_deref(), &keys, &paths) {
-            let found = (*kind == ObjectKind::ConfigMap)
+            let found = matches!(kind, ObjectKind::ConfigMap | ObjectKind::Secret)
                 .then(|| {
-                    let component_name = format!("ConfigMap/{name}/{key}");
+                    let object = if *kind == ObjectKind::ConfigMap {
+                        "ConfigMap"
+                    } else {
+                        "Secret"
+                    };
+                    let component_name = format!("{object}/{name}/{key}");
                     analyses
                         .iter()
                         .enumerate()
@@ -461,7 +466,7 @@ pub(crate) fn k8s_container<'a>(
                 .flatten();
             let Some((i, ci)) = found else {
                 out.notes.push(format!(
-                    "key `{key}` of {what} mounted at `{path}` is not read as a configuration file (a Secret's files, or a key not named like one): the configuration it gives {} is unknown",
+                    "key `{key}` of {what} mounted at `{path}` is not read as a configuration file (base64 `data` of a Secret, or a key not named like one): the configuration it gives {} is unknown",
                     cfg.image
                 ));
                 continue;
