@@ -11,7 +11,7 @@ use crate::scan::{self, ScanOptions};
 /// (1-based line that must be flagged, rule code)
 pub(crate) type Expected = (usize, String);
 
-/// `# expect: A, B` (must fire) or `# ok: A` (must not fire) on the next content line.
+/// `# expect: A, B` or `# expect: A B` (must fire) or `# ok: A` (must not fire) on the next content line.
 fn annotation(line: &str) -> Option<(bool, Vec<String>)> {
     let t = line.trim();
     let body = t
@@ -24,7 +24,8 @@ fn annotation(line: &str) -> Option<(bool, Vec<String>)> {
     };
     Some((
         must_fire,
-        rest.split(',')
+        // Codes never hold spaces: `A B` is two codes, as `A, B` is, not one that matches nothing.
+        rest.split(|c: char| c == ',' || c.is_whitespace())
             .map(|c| c.trim().to_string())
             .filter(|c| !c.is_empty())
             .collect(),
@@ -320,6 +321,18 @@ pub(crate) fn test_dir(dir: &Path) -> Result<DirRun, SetupError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn codes_are_separated_by_commas_or_spaces() {
+        let want = vec![(2, "C8004".to_string()), (2, "CRED002".to_string())];
+        for line in [
+            "# expect: C8004, CRED002",
+            "# expect: C8004 CRED002",
+            "# expect:C8004,CRED002",
+        ] {
+            assert_eq!(expectations(&format!("{line}\nx: 1\n")), want, "{line}");
+        }
+    }
 
     #[test]
     fn expectations_attach_to_the_next_content_line() {
