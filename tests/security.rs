@@ -1132,3 +1132,25 @@ fn hostile_directory_names_do_not_hide_findings() {
         assert!(codes(&v).contains(&"C8001".to_string()), "{name:?}: {v}");
     }
 }
+
+/// `camguard deployments` prints names, notes and layers taken from scanned files (a
+/// command word here): a control character in them is shown escaped, never raw.
+#[test]
+fn deployments_output_escapes_control_characters() {
+    let d = tempfile::tempdir().unwrap();
+    fs::write(
+        d.path().join("docker-compose.yml"),
+        "services:\n  c:\n    image: camunda/camunda:8.8.0\n    command: [\"--spring.config.import=/etc/\\u001b]8;;x\\u0007\"]\n",
+    )
+    .unwrap();
+    let out = support::camguard_in(d.path())
+        .args(["deployments", "."])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("\\u{1b}]8;;x\\u{7}"), "{text}");
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{7}'),
+        "{text}"
+    );
+}

@@ -101,7 +101,9 @@ pub(crate) fn human(
         ));
     }
     out.push('\n');
-    out
+    // Names, layer descriptions, keys, values and notes come from scanned files (a command
+    // word, a mount source): no control character reaches the terminal or the CI log.
+    super::escape::lines(&out).into_owned()
 }
 
 /// The JSON document.
