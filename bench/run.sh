@@ -70,16 +70,16 @@ if [ ! -x /usr/bin/time ] || ! /usr/bin/time -v true >/dev/null 2>&1; then
   HAVE_TIME=0
 fi
 
-echo "== building (release)"
+echo "== building (profile dist: the published binaries)"
 if [ -f examples/parse_only.rs ]; then
-  $NICE cargo build --release --bin camguard --example parse_only
-  PARSE_ONLY="$CARGO_TARGET_DIR/release/examples/parse_only"
+  $NICE cargo build --profile dist --bin camguard --example parse_only
+  PARSE_ONLY="$CARGO_TARGET_DIR/dist/examples/parse_only"
 else
   echo "examples/parse_only.rs does not exist on this branch: parse-only measurements are skipped"
-  $NICE cargo build --release --bin camguard
+  $NICE cargo build --profile dist --bin camguard
   PARSE_ONLY=""
 fi
-CAMGUARD="$CARGO_TARGET_DIR/release/camguard"
+CAMGUARD="$CARGO_TARGET_DIR/dist/camguard"
 
 SEMGREP="bench/.venv/bin/semgrep"
 if [ ! -x "$SEMGREP" ]; then

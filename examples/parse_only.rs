@@ -17,6 +17,10 @@ use camguard::scan::DEFAULT_MAX_FILE_SIZE;
 use camguard::source::SourceFile;
 use rayon::prelude::*;
 
+// The same allocator as the camguard binary (src/main.rs), so that the two compare.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let mut paths: Vec<PathBuf> = std::env::args_os().skip(1).map(PathBuf::from).collect();
     if paths.is_empty() {

@@ -297,6 +297,13 @@ fn path_bytes(p: &std::path::Path) -> std::borrow::Cow<'_, [u8]> {
 fn escaped_path(p: &std::path::Path) -> String {
     use std::fmt::Write;
     let bytes = path_bytes(p);
+    // Nearly every path is printable ASCII without a backslash: nothing to escape.
+    if bytes
+        .iter()
+        .all(|&b| (0x20..0x7f).contains(&b) && b != b'\\')
+    {
+        return String::from_utf8_lossy(&bytes).into_owned();
+    }
     let mut out = String::with_capacity(bytes.len());
     for chunk in bytes.utf8_chunks() {
         for c in chunk.valid().chars() {
@@ -350,11 +357,19 @@ pub fn absolute(path: &std::path::Path) -> std::path::PathBuf {
     let abs = if path.is_absolute() {
         path.to_path_buf()
     } else {
-        std::env::current_dir()
-            .map(|d| d.join(path))
-            .unwrap_or_else(|_| path.to_path_buf())
+        match working_dir() {
+            Some(d) => d.join(path),
+            None => path.to_path_buf(),
+        }
     };
     normalize(&abs)
+}
+
+/// The working directory, read once: this runs for every finding (its identity and report
+/// paths), and camguard never changes its working directory.
+fn working_dir() -> Option<&'static std::path::Path> {
+    static CWD: std::sync::OnceLock<Option<std::path::PathBuf>> = std::sync::OnceLock::new();
+    CWD.get_or_init(|| std::env::current_dir().ok()).as_deref()
 }
 
 /// A path as found (relative to the working directory, or absolute) relative to an

@@ -300,31 +300,6 @@ pub(crate) fn is_secret_key(key: &str) -> bool {
     let Ok(norm) = std::str::from_utf8(norm_bytes) else {
         return false;
     };
-    // The name of a Kubernetes Secret (`existingSecret`, `EXISTING_SECRET`) and the key names
-    // inside one (`credentialsSecretKeys.password`, `secretKeys.adminPasswordKey`) are not secrets.
-    if norm.starts_with("existing") {
-        return false;
-    }
-    if let Some(parent) = key.rsplit(['.', '/']).nth(1) {
-        let p: String = parent
-            .split('[')
-            .next()
-            .unwrap_or(parent)
-            .bytes()
-            .filter(|b| !matches!(b, b'-' | b'_'))
-            .map(|b| (b as char).to_ascii_lowercase())
-            .collect();
-        if p.ends_with("secretkeys") {
-            return false;
-        }
-    }
-    // `logging.level.<logger>`: the last segment is a class name, the value a log level.
-    if key
-        .get(..14)
-        .is_some_and(|p| p.eq_ignore_ascii_case("logging.level."))
-    {
-        return false;
-    }
     // Markers of secret keys, dispatched on their first letter (the tests compare this with
     // a plain scan of the list). Env var names carry the whole path in one segment: look
     // at the end of it.
@@ -350,13 +325,46 @@ pub(crate) fn is_secret_key(key: &str) -> bool {
         })
         .max()
         .unwrap_or(0);
-    if marker_end == 0 {
+    let named = if marker_end == 0 {
         // `DB_PASS`, `keystorePass`: `pass` names a password only at the end.
-        return norm.ends_with("pass") && !norm.ends_with("bypass");
+        norm.ends_with("pass") && !norm.ends_with("bypass")
+    } else {
+        // `client-secret` is a secret; `token-url`, `password-file`, `existing-secret-key` are not.
+        let tail = &norm[marker_end..];
+        tail.is_empty() || !NOT_A_VALUE.iter().any(|s| tail.ends_with(s))
+    };
+    // The exceptions below only ever say "not a secret": most keys name no secret and
+    // never get here.
+    named && !is_secret_name(key, norm)
+}
+
+/// Keys that look like secrets but name one: the name of a Kubernetes Secret, a key inside
+/// one, a logger.
+fn is_secret_name(key: &str, norm: &str) -> bool {
+    // The name of a Kubernetes Secret (`existingSecret`, `EXISTING_SECRET`) and the key names
+    // inside one (`credentialsSecretKeys.password`, `secretKeys.adminPasswordKey`) are not secrets.
+    if norm.starts_with("existing") {
+        return true;
     }
-    // `client-secret` is a secret; `token-url`, `password-file`, `existing-secret-key` are not.
-    let tail = &norm[marker_end..];
-    tail.is_empty() || !NOT_A_VALUE.iter().any(|s| tail.ends_with(s))
+    if let Some(parent) = key.rsplit(['.', '/']).nth(1) {
+        let p = parent.split('[').next().unwrap_or(parent);
+        let mut rev = p
+            .bytes()
+            .rev()
+            .filter(|b| !matches!(b, b'-' | b'_'))
+            .map(|b| b.to_ascii_lowercase());
+        if b"secretkeys".iter().rev().all(|&m| rev.next() == Some(m)) {
+            return true;
+        }
+    }
+    // `logging.level.<logger>`: the last segment is a class name, the value a log level.
+    if key
+        .get(..14)
+        .is_some_and(|p| p.eq_ignore_ascii_case("logging.level."))
+    {
+        return true;
+    }
+    false
 }
 
 #[cfg(test)]

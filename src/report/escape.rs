@@ -78,6 +78,11 @@ pub(crate) fn json_document(doc: String) -> String {
     // C0 controls appear raw only as the document's own whitespace (strings hold them
     // escaped), and that must stay.
     let raw = |c: char| is_unsafe_char(c) && c >= '\u{20}';
+    // Every unsafe character from U+0020 up is DEL or outside ASCII: an ASCII document
+    // without DEL is inert as it is (a byte scan, much faster than decoding characters).
+    if doc.is_ascii() && memchr::memchr(0x7f, doc.as_bytes()).is_none() {
+        return doc;
+    }
     if !doc.chars().any(raw) {
         return doc;
     }
