@@ -380,8 +380,14 @@ fn walk_dir(
     for entry in builder.build() {
         match entry {
             Ok(e) => {
-                let kind = opts.classify(e.path());
                 let is_symlink = e.path_is_symlink() && !opts.follow_links;
+                let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+                // Directories are walked, not classified (classifying looks up the
+                // configuration that applies to the path).
+                if is_dir && !is_symlink {
+                    continue;
+                }
+                let kind = opts.classify(e.path());
                 if is_symlink && (kind.is_some() || is_yaml(e.path())) {
                     match link_inside(e.path(), canonical_root.as_deref()) {
                         Some(target) => out.push(Candidate {
@@ -402,7 +408,6 @@ fn walk_dir(
                     continue;
                 }
                 let is_file = e.file_type().is_some_and(|t| t.is_file());
-                let is_dir = e.file_type().is_some_and(|t| t.is_dir());
                 // FIFOs, sockets and devices named like a configuration file are
                 // reported by `read_text` (never opened).
                 if is_dir || (!is_file && kind.is_none()) {

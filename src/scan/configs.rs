@@ -116,6 +116,9 @@ enum Mode {
         scopes: Mutex<HashMap<PathBuf, Option<Arc<Scope>>>>,
         /// For files with no configuration above them.
         defaults: Arc<Scope>,
+        /// The directory (as given) of the last file looked up and its scope: the walk
+        /// yields a directory's files one after another.
+        last: Mutex<Option<(PathBuf, Arc<Scope>)>>,
     },
 }
 
@@ -165,6 +168,7 @@ impl Configs {
                 dirs: Mutex::new(HashMap::new()),
                 scopes: Mutex::new(HashMap::new()),
                 defaults,
+                last: Mutex::new(None),
             },
             shipped: shipped.clone(),
             overrides,
@@ -172,16 +176,38 @@ impl Configs {
         })
     }
 
+    /// The scope that applies to a file (not a directory: see [`Configs::for_path`]).
+    pub(crate) fn for_file(&self, path: &Path) -> Arc<Scope> {
+        let Mode::Discover { last, .. } = &self.mode else {
+            return self.for_path(path);
+        };
+        let dir = path.parent().unwrap_or(Path::new(""));
+        if let Some((d, s)) = &*last.lock().unwrap_or_else(|e| e.into_inner())
+            && d == dir
+        {
+            return s.clone();
+        }
+        let scope = self.lookup(path, false);
+        *last.lock().unwrap_or_else(|e| e.into_inner()) = Some((dir.to_path_buf(), scope.clone()));
+        scope
+    }
+
     /// The scope that applies to a file (or, for a directory, to the files in it).
     pub(crate) fn for_path(&self, path: &Path) -> Arc<Scope> {
+        self.lookup(path, true)
+    }
+
+    /// `maybe_dir`: whether the path may be a directory (asks the file system).
+    fn lookup(&self, path: &Path, maybe_dir: bool) -> Arc<Scope> {
         match &self.mode {
             Mode::Fixed(s) => s.clone(),
             Mode::Discover {
                 dirs,
                 scopes,
                 defaults,
+                ..
             } => {
-                let Some(file) = self.config_file(dirs, path) else {
+                let Some(file) = self.config_file(dirs, path, maybe_dir) else {
                     return defaults.clone();
                 };
                 let mut scopes = scopes.lock().unwrap_or_else(|e| e.into_inner());
@@ -214,9 +240,10 @@ impl Configs {
         &self,
         dirs: &Mutex<HashMap<PathBuf, Option<PathBuf>>>,
         path: &Path,
+        maybe_dir: bool,
     ) -> Option<PathBuf> {
         let abs = absolute(path);
-        let start = if abs.is_dir() {
+        let start = if maybe_dir && abs.is_dir() {
             abs
         } else {
             abs.parent().map(Path::to_path_buf)?

@@ -150,7 +150,7 @@ fn collect_inputs(
         follow_links: opts.follow_links,
         no_ignore: opts.no_ignore_files,
         by_config: Some(Arc::new(|p: &std::path::Path| {
-            configs.for_path(p).kind_of(p)
+            configs.for_file(p).kind_of(p)
         })),
         ..WalkOptions::default()
     };
@@ -163,7 +163,7 @@ fn collect_inputs(
     let mut inputs: Vec<(file::Input, Arc<Scope>)> = Vec::new();
     let mut excluded = 0;
     for c in found {
-        let scope = configs.for_path(&c.path);
+        let scope = configs.for_file(&c.path);
         if (!c.explicit || opts.force_exclude) && scope.excluded(&c.path) {
             excluded += 1;
             continue;
