@@ -7,7 +7,7 @@
 use roxmltree::{Node, NodeType};
 
 use super::collect::Collector;
-use crate::model::analysis::{Analysis, CommentSpan, Connector, XmlFacts};
+use crate::model::analysis::{AjpConnector, Analysis, CommentSpan, Connector, XmlFacts};
 use crate::model::problem::{Problem, ProblemKind};
 use crate::model::settings::{Component, Form, KeyStyle, Placeholders, Product, Section, Value};
 use crate::source::{Span, SpanMap};
@@ -353,6 +353,18 @@ fn server_xml(doc: &Doc<'_, '_>, facts: &mut XmlFacts) {
             || attr("secure").eq_ignore_ascii_case("true")
             || attr("scheme").eq_ignore_ascii_case("https");
         if attr("protocol").to_ascii_uppercase().starts_with("AJP") {
+            let secret = ["secret", "requiredSecret"]
+                .iter()
+                .any(|a| !attr(a).trim().is_empty());
+            facts.ajp_connectors.push(AjpConnector {
+                span: doc.tag(n),
+                port: attr("port").to_string(),
+                secret,
+                secret_required: n
+                    .attribute_node("secretRequired")
+                    .map(|a| (a.value().to_string(), doc.shift(a.range_value()))),
+                address: n.attribute("address").map(str::to_string),
+            });
             continue;
         }
         facts.connectors.push(Connector {
