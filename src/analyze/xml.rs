@@ -7,7 +7,7 @@
 use roxmltree::{Node, NodeType};
 
 use super::collect::Collector;
-use crate::model::analysis::{Analysis, CommentSpan, Connector, XmlFacts};
+use crate::model::analysis::{AjpConnector, Analysis, CommentSpan, Connector, XmlFacts};
 use crate::model::problem::{Problem, ProblemKind};
 use crate::model::settings::{Component, Form, KeyStyle, Placeholders, Product, Section, Value};
 use crate::source::{Span, SpanMap};
@@ -75,6 +75,8 @@ fn filter_param_key(filter_class: &str, param: &str) -> Option<&'static str> {
         ("HttpHeaderSecurityFilter", "contentTypeOptionsDisabled") => {
             "camunda.bpm.webapp.header-security.content-type-options-disabled"
         }
+        // An empty value keeps the cache for the whole HTTP session, as `ttl-enabled: false` does.
+        ("AuthenticationFilter", "cacheTimeToLive") => "camunda.bpm.webapp.auth.cache.time-to-live",
         ("CsrfPreventionFilter", "targetOrigin") => "camunda.bpm.webapp.csrf.target-origin",
         ("CsrfPreventionFilter", "enableSecureCookie") => {
             "camunda.bpm.webapp.csrf.enable-secure-cookie"
@@ -275,10 +277,15 @@ fn filter_params(doc: &Doc<'_, '_>, filter: Node<'_, '_>, col: &mut Collector<'_
         .children()
         .filter(|c| c.tag_name().name() == "init-param")
     {
-        let (Some((pn, pspan)), Some((pv, vspan))) = (
-            child(p, "param-name").and_then(|c| text_of(doc.body, c)),
-            child(p, "param-value").and_then(|c| text_of(doc.body, c)),
-        ) else {
+        let Some((pn, pspan)) = child(p, "param-name").and_then(|c| text_of(doc.body, c)) else {
+            continue;
+        };
+        // `<param-value/>` is an empty value too; it matters for the auth cache's time to
+        // live (the cache is then kept for the whole HTTP session).
+        let Some((pv, vspan)) = child(p, "param-value").and_then(|c| {
+            text_of(doc.body, c)
+                .or_else(|| (pn == "cacheTimeToLive").then(|| ("", span(c.range()))))
+        }) else {
             continue;
         };
         if let Some(key) = filter_param_key(class, pn) {
@@ -353,6 +360,18 @@ fn server_xml(doc: &Doc<'_, '_>, facts: &mut XmlFacts) {
             || attr("secure").eq_ignore_ascii_case("true")
             || attr("scheme").eq_ignore_ascii_case("https");
         if attr("protocol").to_ascii_uppercase().starts_with("AJP") {
+            let secret = ["secret", "requiredSecret"]
+                .iter()
+                .any(|a| !attr(a).trim().is_empty());
+            facts.ajp_connectors.push(AjpConnector {
+                span: doc.tag(n),
+                port: attr("port").to_string(),
+                secret,
+                secret_required: n
+                    .attribute_node("secretRequired")
+                    .map(|a| (a.value().to_string(), doc.shift(a.range_value()))),
+                address: n.attribute("address").map(str::to_string),
+            });
             continue;
         }
         facts.connectors.push(Connector {
@@ -405,6 +424,25 @@ mod tests {
         assert!(f.engine_rest);
         assert!(!f.rest_auth_filter);
         assert!(f.rest_auth_filter_comment.is_some());
+    }
+
+    #[test]
+    fn an_empty_param_value_is_kept_only_for_the_auth_cache_time_to_live() {
+        let src = "<web-app><filter><filter-class>org.camunda.bpm.webapp.impl.security.auth.AuthenticationFilter</filter-class><init-param><param-name>cacheTimeToLive</param-name><param-value/></init-param></filter>\n<filter><filter-class>org.camunda.bpm.webapp.impl.security.filter.headersec.HttpHeaderSecurityFilter</filter-class><init-param><param-name>hstsDisabled</param-name><param-value/></init-param></filter></web-app>";
+        let a = run(
+            SourceFile::new("web.xml", src),
+            FileKind::Xml,
+            &Context::default(),
+        );
+        let keys: Vec<(&str, bool)> = a.components[0]
+            .settings
+            .iter()
+            .map(|s| (s.key.as_str(), matches!(s.value, Value::Null)))
+            .collect();
+        assert_eq!(
+            keys,
+            vec![("camunda.bpm.webapp.auth.cache.time-to-live", true)]
+        );
     }
 
     #[test]

@@ -99,6 +99,22 @@ pub struct XmlFacts {
     pub server_xml: bool,
     /// Active `<Connector>` elements.
     pub connectors: Vec<Connector>,
+    /// Active AJP `<Connector>` elements (not in `connectors`: they are not web listeners).
+    pub ajp_connectors: Vec<AjpConnector>,
+}
+
+/// An active Tomcat AJP `<Connector protocol="AJP/1.3">`.
+#[derive(Clone, Debug)]
+pub struct AjpConnector {
+    pub span: Span,
+    /// The `port` attribute as written.
+    pub port: String,
+    /// `secret` (or its pre-9.0.31 name `requiredSecret`) is set to a non-empty value.
+    pub secret: bool,
+    /// The `secretRequired` attribute as written, with its span.
+    pub secret_required: Option<(String, Span)>,
+    /// The `address` attribute as written.
+    pub address: Option<String>,
 }
 
 /// An active Tomcat `<Connector>`.

@@ -230,6 +230,7 @@ mod tests {
             name: "t".into(),
             severity: Severity::High,
             applies: vec![Applies::Any],
+            excludes: Vec::new(),
             summary: String::new(),
             docs: String::new(),
             cwe: Vec::new(),

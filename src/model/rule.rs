@@ -69,6 +69,9 @@ pub struct RuleInfo {
     pub name: String,
     pub severity: Severity,
     pub applies: Vec<Applies>,
+    /// Products the rule never applies to, even when `applies` matches (`not-products`:
+    /// a Spring Boot starter rule that Camunda Run, also `camunda7`, must not get).
+    pub excludes: Vec<Product>,
     pub summary: String,
     pub docs: String,
     pub cwe: Vec<u32>,
@@ -121,6 +124,9 @@ impl Coverage {
 
 impl RuleInfo {
     pub(crate) fn applies_to(&self, products: &[Product]) -> bool {
+        if self.excludes.iter().any(|p| products.contains(p)) {
+            return false;
+        }
         self.applies.iter().any(|a| match a {
             Applies::Any => true,
             Applies::Product(p) => products.contains(p),

@@ -626,6 +626,24 @@ fn products(f: &mut Fields<'_, '_>) -> Vec<Applies> {
     applies
 }
 
+/// `not-products`: products the rule never applies to (optional).
+fn not_products(f: &mut Fields<'_, '_>) -> Vec<Product> {
+    let mut out = Vec::new();
+    for (p, span) in f.strings("not-products") {
+        match Product::from_id(&p) {
+            Some(prod) => out.push(prod),
+            None => {
+                let known: Vec<_> = Product::ALL.iter().map(|p| p.id()).collect();
+                f.err(
+                    span,
+                    format!("unknown product `{p}` (known: {})", known.join(", ")),
+                );
+            }
+        }
+    }
+    out
+}
+
 /// `cwe`: positive integers.
 fn cwe(f: &mut Fields<'_, '_>) -> Vec<u32> {
     let mut cwe = Vec::new();
@@ -833,6 +851,7 @@ fn rule_from_doc(doc: &toml_tree::Toml) -> Result<(Rule, Span, Span), Errors> {
         None => None,
     };
     let applies = products(&mut f);
+    let excludes = not_products(&mut f);
     let summary = f.string("summary", true);
     let docs = f.string("docs", true);
     if let Some((d, span)) = &docs
@@ -931,6 +950,7 @@ fn rule_from_doc(doc: &toml_tree::Toml) -> Result<(Rule, Span, Span), Errors> {
                 name: name.0,
                 severity,
                 applies,
+                excludes,
                 summary: summary.0,
                 docs: docs.0,
                 cwe,
@@ -994,6 +1014,27 @@ message = "`{key}` is `{value}`"
         assert_eq!(rule.builtin(), Some(Builtin::DuplicateKey));
         let unknown = builtin_only.replace("duplicate-key", "no-such-check");
         assert!(parse_rule(&unknown).is_err());
+    }
+
+    #[test]
+    fn not_products_exclude_a_product_that_products_would_match() {
+        let r = GOOD.replace(
+            "products = [\"camunda8\"]",
+            "products = [\"camunda7\"]\nnot-products = [\"camunda7-run\"]",
+        );
+        let (rule, _, _) = parse_rule(&r).unwrap();
+        assert!(rule.applies_to(&[Product::Camunda7]));
+        assert!(!rule.applies_to(&[Product::Camunda7, Product::Camunda7Run]));
+        let unknown = r.replace(
+            "not-products = [\"camunda7-run\"]",
+            "not-products = [\"run\"]",
+        );
+        let errs = parse_rule(&unknown).unwrap_err();
+        assert!(
+            errs.iter()
+                .any(|(_, m)| m.contains("unknown product `run`")),
+            "{errs:?}"
+        );
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub enum Builtin {
     DuplicateKey,
     RestAuthFilter,
     TomcatTls,
+    TomcatAjpSecret,
     PublishedPort,
     /// Reported by the suppression stage, which sees every directive.
     SuppressionWithoutReason,
@@ -28,10 +29,11 @@ pub enum Builtin {
 }
 
 impl Builtin {
-    pub const ALL: [Builtin; 8] = [
+    pub const ALL: [Builtin; 9] = [
         Builtin::DuplicateKey,
         Builtin::RestAuthFilter,
         Builtin::TomcatTls,
+        Builtin::TomcatAjpSecret,
         Builtin::PublishedPort,
         Builtin::SuppressionWithoutReason,
         Builtin::UnusedSuppression,
@@ -45,6 +47,7 @@ impl Builtin {
             Builtin::DuplicateKey => "duplicate-key",
             Builtin::RestAuthFilter => "rest-auth-filter",
             Builtin::TomcatTls => "tomcat-tls",
+            Builtin::TomcatAjpSecret => "tomcat-ajp-secret",
             Builtin::PublishedPort => "published-port",
             Builtin::SuppressionWithoutReason => "suppression-without-reason",
             Builtin::UnusedSuppression => "unused-suppression",
@@ -64,6 +67,7 @@ pub(crate) fn run(b: Builtin, rule: &Arc<RuleInfo>, analysis: &Analysis) -> Vec<
         Builtin::DuplicateKey => duplicate_keys(rule, analysis),
         Builtin::RestAuthFilter => rest_auth_filter(rule, analysis),
         Builtin::TomcatTls => tomcat_tls(rule, analysis),
+        Builtin::TomcatAjpSecret => tomcat_ajp_secret(rule, analysis),
         Builtin::PublishedPort => published_ports(rule, analysis),
         Builtin::WellKnownCredential => credentials::well_known(rule, analysis),
         Builtin::HardCodedSecret => credentials::hard_coded(rule, analysis),
@@ -158,6 +162,64 @@ fn tomcat_tls(rule: &Arc<RuleInfo>, a: &Analysis) -> Vec<Finding> {
             )
         })
         .collect()
+}
+
+/// Tomcat AJP connectors that accept requests without a shared secret.
+///
+/// Since Tomcat 9.0.31, 8.5.51 and 7.0.100, `secretRequired` defaults to `true` and a
+/// connector without `secret` refuses to start; older releases had no such check
+/// (CVE-2020-1938, Ghostcat). `address` defaults to the loopback address since then, to
+/// every address before.
+fn tomcat_ajp_secret(rule: &Arc<RuleInfo>, a: &Analysis) -> Vec<Finding> {
+    let Some(x) = &a.xml else { return Vec::new() };
+    if !x.server_xml {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for c in x.ajp_connectors.iter().filter(|c| !c.secret) {
+        let port = &c.port;
+        let finding = match &c.secret_required {
+            Some((v, span)) if v.trim().eq_ignore_ascii_case("false") => {
+                let (severity, where_) = match c.address.as_deref().map(str::trim) {
+                    Some(addr) if is_loopback(addr) => (
+                        Severity::Medium,
+                        format!("on the loopback address `{addr}`, so from this host only"),
+                    ),
+                    Some(addr) => (Severity::Critical, format!("on `{addr}`")),
+                    None => (
+                        Severity::High,
+                        "on the loopback address by default since Tomcat 9.0.31, 8.5.51 and 7.0.100 (on every address before)".to_string(),
+                    ),
+                };
+                Finding::builder(rule, &a.file, *span)
+                    .severity(severity)
+                    .message(format!(
+                        "the AJP connector on port {port} has `secretRequired` set to `false` and no `secret`: it accepts AJP requests from anyone who reaches it, {where_}; Tomcat trusts the request attributes an AJP peer sends (CVE-2020-1938, Ghostcat)"
+                    ))
+                    .label("no secret required")
+                    .key("Server.Service.Connector.secretRequired")
+                    .product(Some(Product::Camunda7))
+                    .build()
+            }
+            Some(_) => continue, // `true` (it does not start without a secret) or a ${property}
+            None => Finding::builder(rule, &a.file, c.span)
+                .severity(Severity::Medium)
+                .message(format!(
+                    "the AJP connector on port {port} has no `secret`: Tomcat before 9.0.31, 8.5.51 and 7.0.100 accepts AJP requests from anyone on every address (CVE-2020-1938, Ghostcat); later releases refuse to start it (`secretRequired` defaults to `true`)"
+                ))
+                .label("AJP connector without a secret")
+                .key("Server.Service.Connector.secret")
+                .product(Some(Product::Camunda7))
+                .build(),
+        };
+        out.push(finding);
+    }
+    out
+}
+
+fn is_loopback(addr: &str) -> bool {
+    let a = addr.trim_start_matches('[').trim_end_matches(']');
+    a.eq_ignore_ascii_case("localhost") || a.starts_with("127.") || a == "::1"
 }
 
 /// The first setting of a component that turns its security off, if any.
