@@ -11,7 +11,7 @@ use super::helm::container_env;
 use crate::analyze::collect::Collector;
 use crate::discover::classify_name;
 use crate::model::analysis::Analysis;
-use crate::model::settings::{Component, Form, Placeholders};
+use crate::model::settings::{Component, Form, KeyStyle, Placeholders, Product};
 use crate::source::SpanMap;
 use crate::syntax::yaml::Node;
 
@@ -56,6 +56,15 @@ pub fn analyze(a: &mut Analysis, doc: &Node, ctx: &super::Context) {
     a.objects.extend(super::wiring::k8s_object(kind, doc));
     if kind == "ConfigMap" {
         config_files(a, "ConfigMap", &name, doc.get("data"));
+        return;
+    }
+    if kind == "Elasticsearch"
+        && doc
+            .get("apiVersion")
+            .and_then(Node::as_str)
+            .is_some_and(|v| v.starts_with("elasticsearch.k8s.elastic.co/"))
+    {
+        eck_elasticsearch(a, &name, doc);
         return;
     }
     if kind == "Secret" {
@@ -134,6 +143,87 @@ fn config_files(a: &mut Analysis, object: &str, name: &str, data: Option<&Node>)
         if let Some(mut c) = config_component(a, kind, &text, map, Path::new(key)) {
             c.name = Some(format!("{object}/{name}/{key}"));
             c.anchor = k.span;
+            a.components.push(c);
+        }
+    }
+}
+
+/// An ECK `Elasticsearch` resource (`elasticsearch.k8s.elastic.co/v1`): one component for its
+/// `spec.http` (the operator's TLS switches) and one per `spec.nodeSets[].config`, which is
+/// that node set's `elasticsearch.yml`. The operator merges the user's `config` over its own
+/// settings, so the user's values win ([ECK] `pkg/controller/elasticsearch/settings/
+/// merged_config.go`: "The user provided config overrides have precedence over the ECK
+/// config"). Both are partial: the operator sets keys that are not in the file (security, TLS),
+/// so a key absent here is not at its Elasticsearch default.
+fn eck_elasticsearch(a: &mut Analysis, name: &str, doc: &Node) {
+    let Some(spec) = doc.get("spec") else {
+        return;
+    };
+    let file = a.file.clone();
+    // `spec.version` is required by the CRD and names the Elasticsearch release.
+    let version = spec.get("version").and_then(|v| {
+        let text = v.as_str()?;
+        let parsed = crate::model::version::Version::parse(text.trim())?;
+        Some(crate::model::version::KnownVersion {
+            product: Product::Elasticsearch,
+            version: parsed,
+            source: crate::model::version::VersionSource::Field(format!(
+                "`spec.version: {}` of Elasticsearch/{name}",
+                text.trim()
+            )),
+        })
+    });
+    let new = |anchor| {
+        let mut c = Component::new(file.clone(), vec![Product::Elasticsearch], anchor);
+        c.style = KeyStyle::Literal;
+        c.partial = true;
+        if let Some(v) = &version {
+            c.add_version(v.clone());
+        }
+        c
+    };
+    if let Some((k, http)) = spec
+        .as_map()
+        .and_then(|m| m.iter().find(|(k, _)| k.as_str() == Some("http")))
+    {
+        let mut c = new(k.span);
+        c.name = Some(format!("Elasticsearch/{name}"));
+        let mut col = Collector {
+            component: &mut c,
+            form: Form::Yaml,
+            placeholders: Placeholders::None,
+            file: file.clone(),
+            map: SpanMap::Identity,
+        };
+        col.yaml("spec.http", http);
+        if !c.settings.is_empty() {
+            a.components.push(c);
+        }
+    }
+    let Some(sets) = spec.get("nodeSets").and_then(Node::as_seq) else {
+        return;
+    };
+    for (i, set) in sets.iter().enumerate() {
+        let Some((k, config)) = set
+            .as_map()
+            .and_then(|m| m.iter().find(|(k, _)| k.as_str() == Some("config")))
+        else {
+            continue;
+        };
+        let set_name = set.get("name").and_then(Node::as_str).unwrap_or("?");
+        let mut c = new(k.span);
+        c.name = Some(format!(
+            "Elasticsearch/{name}/nodeSets[{i}]/{set_name}/config"
+        ));
+        let mut col = Collector {
+            component: &mut c,
+            form: Form::Yaml,
+            placeholders: Placeholders::None,
+            file: file.clone(),
+            map: SpanMap::Identity,
+        };
+        col.yaml("", config);
+        if !c.settings.is_empty() {
             a.components.push(c);
         }
     }
