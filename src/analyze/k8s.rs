@@ -113,6 +113,9 @@ pub fn analyze(a: &mut Analysis, doc: &Node, ctx: &super::Context) {
                 };
                 container_env(&mut col, reader, env);
             }
+            if let Some(i) = container.get("image") {
+                super::image_defaults::apply(&mut c, image, i.span);
+            }
             if !c.settings.is_empty() || c.wiring.is_some() {
                 if c.style == crate::model::settings::KeyStyle::Relaxed {
                     let mut ps = crate::analyze::collect::spring_products(&c, false);

@@ -369,7 +369,7 @@ pub(crate) fn image_version(image: &str) -> Option<(Product, Version)> {
         ) => Product::Camunda8,
         ("camunda", "optimize") => Product::Optimize,
         ("camunda", "camunda-bpm-platform") => Product::Camunda7,
-        (_, "elasticsearch") => Product::Elasticsearch,
+        (_, "elasticsearch" | "elasticsearch-oss") => Product::Elasticsearch,
         (_, "opensearch") => Product::Opensearch,
         _ => return None,
     };

@@ -1,0 +1,188 @@
+//! What an Elasticsearch image does with its security when the container's configuration does
+//! not say: settings the image itself implies, anchored at the `image:` value, so that the
+//! Elasticsearch rules (ES001, ES002, ES004) and DC001's escalation judge them.
+//!
+//! * `elasticsearch-oss` (docker.elastic.co/elasticsearch/elasticsearch-oss, 6.x and 7.x until
+//!   7.10): "The oss flavor does not include X-Pack, and contains only open-source
+//!   Elasticsearch." ([ES-DOCKER-62] elastic.co/guide/en/elasticsearch/reference/6.2/docker.html);
+//!   X-Pack is what provides security, so the node has none whatever its configuration says.
+//! * Bitnami (`bitnami/elasticsearch`, `bitnamilegacy/elasticsearch`): the entrypoint writes the
+//!   security settings into its `elasticsearch.yml` from its own variables ([BN-LIB]
+//!   bitnami/containers@6cbbf0cd bitnami/elasticsearch/9/debian-12/rootfs/opt/bitnami/scripts/
+//!   libelasticsearch.sh: `elasticsearch_conf_set xpack.security.enabled "$(is_boolean_yes
+//!   "$DB_ENABLE_SECURITY" && echo "true" || echo "false")"`; `elasticsearch_tls_configuration`:
+//!   `xpack.security.http.ssl.enabled "$ELASTICSEARCH_ENABLE_REST_TLS"`,
+//!   `xpack.security.transport.ssl.verification_mode "$ELASTICSEARCH_TLS_VERIFICATION_MODE"`),
+//!   with defaults ([BN-ENV] bitnami/containers@ec1651ce .../scripts/elasticsearch-env.sh:
+//!   `ELASTICSEARCH_ENABLE_SECURITY="${ELASTICSEARCH_ENABLE_SECURITY:-false}"`,
+//!   `ELASTICSEARCH_ENABLE_REST_TLS="${ELASTICSEARCH_ENABLE_REST_TLS:-true}"`,
+//!   `ELASTICSEARCH_TLS_VERIFICATION_MODE="${ELASTICSEARCH_TLS_VERIFICATION_MODE:-full}"`): security
+//!   is off unless `ELASTICSEARCH_ENABLE_SECURITY` is yes.
+
+use crate::model::keys::is_secret_key;
+use crate::model::settings::{Component, Form, Placeholders, Setting, Value};
+use crate::source::Span;
+
+/// The Elasticsearch image flavours whose security this module knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Flavour {
+    Oss,
+    Bitnami,
+}
+
+/// The flavour of an image reference (`docker.elastic.co/elasticsearch/elasticsearch-oss:7.10.2`,
+/// `bitnamilegacy/elasticsearch:8.17.0`), if it is one of them.
+pub(crate) fn flavour(image: &str) -> Option<Flavour> {
+    let no_digest = image.split('@').next().unwrap_or(image).trim();
+    let last_slash = no_digest.rfind('/').map_or(0, |i| i + 1);
+    let end = no_digest[last_slash..]
+        .find(':')
+        .map_or(no_digest.len(), |i| last_slash + i);
+    let repo = no_digest[..end].to_ascii_lowercase();
+    let mut parts = repo.rsplit('/');
+    let name = parts.next().unwrap_or("");
+    let owner = parts.next().unwrap_or("");
+    match (owner, name) {
+        (_, "elasticsearch-oss") => Some(Flavour::Oss),
+        ("bitnami" | "bitnamilegacy", "elasticsearch") => Some(Flavour::Bitnami),
+        _ => None,
+    }
+}
+
+/// The Bitnami variables that become Elasticsearch settings, as written by the entrypoint
+/// ([BN-LIB]); booleans go through `is_boolean_yes` (`1`, `yes`, `true`, any case).
+const BITNAMI: &[(&str, &str, bool)] = &[
+    (
+        "ELASTICSEARCH_ENABLE_SECURITY",
+        "xpack.security.enabled",
+        true,
+    ),
+    (
+        "ELASTICSEARCH_ENABLE_REST_TLS",
+        "xpack.security.http.ssl.enabled",
+        true,
+    ),
+    (
+        "ELASTICSEARCH_TLS_VERIFICATION_MODE",
+        "xpack.security.transport.ssl.verification_mode",
+        false,
+    ),
+];
+
+fn is_boolean_yes(v: &str) -> bool {
+    let v = v.trim();
+    v == "1" || v.eq_ignore_ascii_case("yes") || v.eq_ignore_ascii_case("true")
+}
+
+/// Apply the image's implied settings to a container's component (its environment already
+/// collected). `image_span` is where the image is named.
+pub(crate) fn apply(c: &mut Component, image: &str, image_span: Span) {
+    let Some(flavour) = flavour(image) else {
+        return;
+    };
+    let implied = |c: &Component, key: &str, value: &str, why: String| {
+        let mut s = Setting {
+            secret: is_secret_key(key),
+            key: key.to_string(),
+            match_key: key.to_string(),
+            value: Value::text(value),
+            key_span: image_span,
+            value_span: image_span,
+            form: Form::EnvVar,
+            placeholders: Placeholders::None,
+            file: c.file.clone(),
+            via: None,
+        };
+        s.via_mut().implied = Some(why);
+        s
+    };
+    match flavour {
+        Flavour::Oss => {
+            // Whatever the configuration says: the distribution has no security to enable.
+            let why = format!(
+                "image `{}` is the OSS distribution, which does not include X-Pack security",
+                image.trim()
+            );
+            c.settings
+                .retain(|s| s.match_key != "xpack.security.enabled");
+            let s = implied(c, "xpack.security.enabled", "false", why);
+            c.settings.push(s);
+        }
+        Flavour::Bitnami => {
+            for s in &mut c.settings {
+                let Some(&(_, key, boolean)) = BITNAMI.iter().find(|(n, _, _)| *n == s.key) else {
+                    continue;
+                };
+                let Value::Text { text, .. } = &s.value else {
+                    continue;
+                };
+                if text.contains('$') {
+                    // An interpolation: its value is decided elsewhere.
+                    s.match_key = key.to_string();
+                    continue;
+                }
+                if boolean {
+                    let b = if is_boolean_yes(text) {
+                        "true"
+                    } else {
+                        "false"
+                    };
+                    s.value = Value::text(b);
+                }
+                s.match_key = key.to_string();
+            }
+            let named = |n: &str| {
+                c.settings
+                    .iter()
+                    .any(|s| s.key == n || s.match_key == "xpack.security.enabled")
+                    || c.wiring.as_ref().is_some_and(|w| {
+                        !w.env_files.is_empty()
+                            || !w.env_from.is_empty()
+                            || w.pass_through.iter().any(|(p, _)| p == n)
+                            || w.env.iter().any(|e| e.name == n)
+                    })
+            };
+            if !named("ELASTICSEARCH_ENABLE_SECURITY") {
+                let why = format!(
+                    "image `{}` writes `xpack.security.enabled: false` unless `ELASTICSEARCH_ENABLE_SECURITY` is yes",
+                    image.trim()
+                );
+                let s = implied(c, "xpack.security.enabled", "false", why);
+                c.settings.push(s);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flavours() {
+        assert_eq!(
+            flavour("docker.elastic.co/elasticsearch/elasticsearch-oss:7.10.2"),
+            Some(Flavour::Oss)
+        );
+        assert_eq!(flavour("bitnami/elasticsearch:8"), Some(Flavour::Bitnami));
+        assert_eq!(
+            flavour("docker.io/bitnamilegacy/elasticsearch:8.17.0@sha256:ab"),
+            Some(Flavour::Bitnami)
+        );
+        assert_eq!(
+            flavour("docker.elastic.co/elasticsearch/elasticsearch:7.17.0"),
+            None
+        );
+        assert_eq!(flavour("someone/elasticsearch:8"), None);
+    }
+
+    #[test]
+    fn bitnami_booleans_as_the_entrypoint_reads_them() {
+        for yes in ["1", "yes", "TRUE", "Yes"] {
+            assert!(is_boolean_yes(yes), "{yes}");
+        }
+        for no in ["0", "no", "false", "on", ""] {
+            assert!(!is_boolean_yes(no), "{no}");
+        }
+    }
+}
