@@ -18,6 +18,13 @@
 //!   `ELASTICSEARCH_ENABLE_REST_TLS="${ELASTICSEARCH_ENABLE_REST_TLS:-true}"`,
 //!   `ELASTICSEARCH_TLS_VERIFICATION_MODE="${ELASTICSEARCH_TLS_VERIFICATION_MODE:-full}"`): security
 //!   is off unless `ELASTICSEARCH_ENABLE_SECURITY` is yes.
+//! * The official image (`docker.elastic.co/elasticsearch/elasticsearch`, Docker Hub
+//!   `elasticsearch`) ships an `elasticsearch.yml` without security settings ([ES-DOCKER-YML]
+//!   elastic/elasticsearch@22433af6 distribution/docker/src/docker/config/elasticsearch.yml:
+//!   `cluster.name: "docker-cluster"`, `network.host: 0.0.0.0`). When nothing else can set
+//!   `xpack.security.enabled` (no env file, `envFrom`, variable taken from the shell, command,
+//!   or mount over its configuration directory), the key is in view: absent means absent, and a
+//!   rule whose default depends on the version (ES001 before 8.0) may judge it.
 
 use crate::model::keys::is_secret_key;
 use crate::model::settings::{Component, Form, Placeholders, Setting, Value};
@@ -28,6 +35,7 @@ use crate::source::Span;
 pub(crate) enum Flavour {
     Oss,
     Bitnami,
+    Official,
 }
 
 /// The flavour of an image reference (`docker.elastic.co/elasticsearch/elasticsearch-oss:7.10.2`,
@@ -45,6 +53,7 @@ pub(crate) fn flavour(image: &str) -> Option<Flavour> {
     match (owner, name) {
         (_, "elasticsearch-oss") => Some(Flavour::Oss),
         ("bitnami" | "bitnamilegacy", "elasticsearch") => Some(Flavour::Bitnami),
+        ("" | "library" | "elasticsearch", "elasticsearch") => Some(Flavour::Official),
         _ => None,
     }
 }
@@ -74,9 +83,13 @@ fn is_boolean_yes(v: &str) -> bool {
     v == "1" || v.eq_ignore_ascii_case("yes") || v.eq_ignore_ascii_case("true")
 }
 
+/// The key every rule about Elasticsearch security being on or off reads.
+const SECURITY: &str = "xpack.security.enabled";
+
 /// Apply the image's implied settings to a container's component (its environment already
-/// collected). `image_span` is where the image is named.
-pub(crate) fn apply(c: &mut Component, image: &str, image_span: Span) {
+/// collected). `image_span` is where the image is named; `command` is whether the container
+/// sets a command or arguments (which may pass `-E` settings).
+pub(crate) fn apply(c: &mut Component, image: &str, image_span: Span, command: bool) {
     let Some(flavour) = flavour(image) else {
         return;
     };
@@ -97,6 +110,27 @@ pub(crate) fn apply(c: &mut Component, image: &str, image_span: Span) {
         s
     };
     match flavour {
+        Flavour::Official => {
+            let set_elsewhere = command
+                || c.settings.iter().any(|s| s.match_key == SECURITY)
+                || c.wiring.as_ref().is_some_and(|w| {
+                    !w.env_files.is_empty()
+                        || !w.env_from.is_empty()
+                        || w.pass_through
+                            .iter()
+                            .any(|(p, _)| p == SECURITY || p == "ES_SETTING_XPACK_SECURITY_ENABLED")
+                        || w.env.iter().any(|e| {
+                            e.name == SECURITY || e.name == "ES_SETTING_XPACK_SECURITY_ENABLED"
+                        })
+                        || w.mounts.iter().any(|m| {
+                            let t = m.target.trim_end_matches('/');
+                            "/usr/share/elasticsearch/config/elasticsearch.yml".starts_with(t)
+                        })
+                });
+            if !set_elsewhere {
+                c.complete.push(SECURITY.to_string());
+            }
+        }
         Flavour::Oss => {
             // Whatever the configuration says: the distribution has no security to enable.
             let why = format!(
@@ -171,8 +205,9 @@ mod tests {
         );
         assert_eq!(
             flavour("docker.elastic.co/elasticsearch/elasticsearch:7.17.0"),
-            None
+            Some(Flavour::Official)
         );
+        assert_eq!(flavour("elasticsearch:7.17.9"), Some(Flavour::Official));
         assert_eq!(flavour("someone/elasticsearch:8"), None);
     }
 

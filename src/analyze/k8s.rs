@@ -114,7 +114,8 @@ pub fn analyze(a: &mut Analysis, doc: &Node, ctx: &super::Context) {
                 container_env(&mut col, reader, env);
             }
             if let Some(i) = container.get("image") {
-                super::image_defaults::apply(&mut c, image, i.span);
+                let command = container.get("command").is_some() || container.get("args").is_some();
+                super::image_defaults::apply(&mut c, image, i.span, command);
             }
             if !c.settings.is_empty() || c.wiring.is_some() {
                 if c.style == crate::model::settings::KeyStyle::Relaxed {
