@@ -28,7 +28,7 @@
 
 use crate::model::keys::is_secret_key;
 use crate::model::settings::{Component, Form, Placeholders, Setting, Value};
-use crate::source::Span;
+use crate::source::{FileRef, Span};
 
 /// The Elasticsearch image flavours whose security this module knows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,6 +83,32 @@ fn is_boolean_yes(v: &str) -> bool {
     v == "1" || v.eq_ignore_ascii_case("yes") || v.eq_ignore_ascii_case("true")
 }
 
+/// A setting that no file writes but that the image (or operator) gives the process: `why`
+/// says who sets it, and findings on it say so ([`crate::model::settings::Via::implied`]).
+pub(crate) fn implied_setting(
+    file: &FileRef,
+    key: &str,
+    value: &str,
+    span: Span,
+    form: Form,
+    why: String,
+) -> Setting {
+    let mut s = Setting {
+        secret: is_secret_key(key),
+        key: key.to_string(),
+        match_key: key.to_string(),
+        value: Value::text(value),
+        key_span: span,
+        value_span: span,
+        form,
+        placeholders: Placeholders::None,
+        file: file.clone(),
+        via: None,
+    };
+    s.via_mut().implied = Some(why);
+    s
+}
+
 /// The key every rule about Elasticsearch security being on or off reads.
 const SECURITY: &str = "xpack.security.enabled";
 
@@ -94,20 +120,7 @@ pub(crate) fn apply(c: &mut Component, image: &str, image_span: Span, command: b
         return;
     };
     let implied = |c: &Component, key: &str, value: &str, why: String| {
-        let mut s = Setting {
-            secret: is_secret_key(key),
-            key: key.to_string(),
-            match_key: key.to_string(),
-            value: Value::text(value),
-            key_span: image_span,
-            value_span: image_span,
-            form: Form::EnvVar,
-            placeholders: Placeholders::None,
-            file: c.file.clone(),
-            via: None,
-        };
-        s.via_mut().implied = Some(why);
-        s
+        implied_setting(&c.file, key, value, image_span, Form::EnvVar, why)
     };
     match flavour {
         Flavour::Official => {

@@ -204,6 +204,20 @@ fn eck_elasticsearch(a: &mut Analysis, name: &str, doc: &Node) {
             a.components.push(c);
         }
     }
+    // [ECK] pkg/apis/common/v1/common.go `TLSOptions.Enabled()`: `selfSigned == nil ||
+    // !selfSigned.Disabled || tls.Certificate.SecretName != ""`.
+    let tls = spec.get("http").and_then(|h| h.get("tls"));
+    let self_signed_disabled = tls
+        .and_then(|t| t.get("selfSignedCertificate"))
+        .and_then(|s| s.get("disabled"))
+        .and_then(Node::as_str)
+        .is_some_and(|d| d.trim().eq_ignore_ascii_case("true"));
+    let own_certificate = tls
+        .and_then(|t| t.get("certificate"))
+        .and_then(|c| c.get("secretName"))
+        .and_then(Node::as_str)
+        .is_some_and(|n| !n.trim().is_empty());
+    let http_tls = !self_signed_disabled || own_certificate;
     let Some(sets) = spec.get("nodeSets").and_then(Node::as_seq) else {
         return;
     };
@@ -227,6 +241,24 @@ fn eck_elasticsearch(a: &mut Analysis, name: &str, doc: &Node) {
             map: SpanMap::Identity,
         };
         col.yaml("", config);
+        // The operator writes `xpack.security.http.ssl.enabled` from `spec.http.tls` below
+        // the user's config ([ECK] merged_config.go `xpackConfig`: `httpCfg.TLS.Enabled()`);
+        // with TLS on, rules that ask whether HTTPS is on (ES007, ES010) see it.
+        if http_tls
+            && !c
+                .settings
+                .iter()
+                .any(|s| s.match_key == "xpack.security.http.ssl.enabled")
+        {
+            c.settings.push(super::image_defaults::implied_setting(
+                &file,
+                "xpack.security.http.ssl.enabled",
+                "true",
+                k.span,
+                Form::Yaml,
+                format!("ECK enables it for Elasticsearch/{name}: `spec.http.tls` keeps TLS on"),
+            ));
+        }
         if !c.settings.is_empty() {
             a.components.push(c);
         }
