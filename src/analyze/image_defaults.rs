@@ -76,6 +76,9 @@ const BITNAMI: &[(&str, &str, bool)] = &[
         "xpack.security.transport.ssl.verification_mode",
         false,
     ),
+    // `elasticsearch_set_key_value "bootstrap.password" "$DB_PASSWORD"`: the `elastic` user's
+    // password ([BN-ENV] `ELASTICSEARCH_USERNAME="elastic"`).
+    ("ELASTICSEARCH_PASSWORD", "bootstrap.password", false),
 ];
 
 fn is_boolean_yes(v: &str) -> bool {
@@ -108,6 +111,9 @@ pub(crate) fn implied_setting(
     s.via_mut().implied = Some(why);
     s
 }
+
+/// Where the Bitnami image reads its configuration ([BN-ENV] `ELASTICSEARCH_CONF_DIR`).
+const BITNAMI_CONFIG: &str = "/opt/bitnami/elasticsearch/config";
 
 /// The key every rule about Elasticsearch security being on or off reads.
 const SECURITY: &str = "xpack.security.enabled";
@@ -156,6 +162,20 @@ pub(crate) fn apply(c: &mut Component, image: &str, image_span: Span, command: b
             c.settings.push(s);
         }
         Flavour::Bitnami => {
+            // [BN-LIB] `if [[ -f "$DB_CONF_FILE" ]]; then info "Custom configuration file
+            // detected, using it..."`: a mounted elasticsearch.yml replaces everything the
+            // variables would write ([BN-README] bitnami/containers@c0e60faa
+            // bitnami/elasticsearch/README.md "Configuration file"), and `my_elasticsearch.yml`
+            // beside it extends it. Either way the variables no longer decide.
+            let config_mounted = c.wiring.as_ref().is_some_and(|w| {
+                w.mounts.iter().any(|m| {
+                    let t = m.target.trim_end_matches('/');
+                    BITNAMI_CONFIG.starts_with(t) || t.starts_with(BITNAMI_CONFIG)
+                })
+            });
+            if config_mounted {
+                return;
+            }
             for s in &mut c.settings {
                 let Some(&(_, key, boolean)) = BITNAMI.iter().find(|(n, _, _)| *n == s.key) else {
                     continue;
@@ -178,10 +198,8 @@ pub(crate) fn apply(c: &mut Component, image: &str, image_span: Span, command: b
                 }
                 s.match_key = key.to_string();
             }
-            let named = |n: &str| {
-                c.settings
-                    .iter()
-                    .any(|s| s.key == n || s.match_key == "xpack.security.enabled")
+            let named = |c: &Component, n: &str| {
+                c.settings.iter().any(|s| s.key == n)
                     || c.wiring.as_ref().is_some_and(|w| {
                         !w.env_files.is_empty()
                             || !w.env_from.is_empty()
@@ -189,12 +207,28 @@ pub(crate) fn apply(c: &mut Component, image: &str, image_span: Span, command: b
                             || w.env.iter().any(|e| e.name == n)
                     })
             };
-            if !named("ELASTICSEARCH_ENABLE_SECURITY") {
+            let security = c.settings.iter().find(|s| s.match_key == SECURITY);
+            let on = security
+                .is_some_and(|s| matches!(&s.value, Value::Text { text, .. } if text == "true"));
+            if security.is_none() && !named(c, "ELASTICSEARCH_ENABLE_SECURITY") {
                 let why = format!(
                     "image `{}` writes `xpack.security.enabled: false` unless `ELASTICSEARCH_ENABLE_SECURITY` is yes",
                     image.trim()
                 );
-                let s = implied(c, "xpack.security.enabled", "false", why);
+                let s = implied(c, SECURITY, "false", why);
+                c.settings.push(s);
+            }
+            if on && !named(c, "ELASTICSEARCH_PASSWORD") && !named(c, "ELASTICSEARCH_PASSWORD_FILE")
+            {
+                // [BN-ENV] `ELASTICSEARCH_PASSWORD="${ELASTICSEARCH_PASSWORD:-bitnami}"`.
+                let why = format!(
+                    "image `{}` sets the `elastic` user's password to `bitnami` when `ELASTICSEARCH_PASSWORD` is not set",
+                    image.trim()
+                );
+                let mut s = implied(c, "ELASTICSEARCH_PASSWORD", "bitnami", why);
+                s.match_key = "bootstrap.password".to_string();
+                // A published default, not a secret of this file (CRED002 is not about it).
+                s.secret = false;
                 c.settings.push(s);
             }
         }
