@@ -264,3 +264,66 @@ fn eck_elasticsearch(a: &mut Analysis, name: &str, doc: &Node) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::analyze::{Context, analyze};
+    use crate::model::file_kind::FileKind;
+    use crate::model::version::VersionSource;
+    use crate::source::SourceFile;
+
+    /// An ECK node set's `config` is read in place: its settings' spans are the manifest's
+    /// text of the key and the value, flattened or nested, and the version is `spec.version`.
+    #[test]
+    fn eck_node_set_config_keeps_manifest_spans_and_version() {
+        let src = "apiVersion: elasticsearch.k8s.elastic.co/v1\nkind: Elasticsearch\nmetadata:\n  name: qs\nspec:\n  version: 7.17.3\n  http:\n    tls:\n      selfSignedCertificate:\n        disabled: true\n  nodeSets:\n    - name: a\n      config:\n        xpack.security.enabled: false\n    - name: b\n      config:\n        xpack:\n          security:\n            transport.ssl.verification_mode: none\n";
+        let file = SourceFile::new("es.yaml", src.to_string());
+        let a = analyze(file, FileKind::K8s, &Context::default());
+        let names: Vec<_> = a.components.iter().filter_map(|c| c.name.clone()).collect();
+        assert_eq!(
+            names,
+            [
+                "Elasticsearch/qs",
+                "Elasticsearch/qs/nodeSets[0]/a/config",
+                "Elasticsearch/qs/nodeSets[1]/b/config"
+            ]
+        );
+        let text = |key: &str| {
+            let s = a
+                .components
+                .iter()
+                .flat_map(|c| &c.settings)
+                .find(|s| s.key == key)
+                .unwrap_or_else(|| panic!("no {key}"));
+            (
+                src[s.key_span.range()].to_string(),
+                src[s.value_span.range()].to_string(),
+            )
+        };
+        assert_eq!(
+            text("xpack.security.enabled"),
+            ("xpack.security.enabled".into(), "false".into())
+        );
+        assert_eq!(
+            text("xpack.security.transport.ssl.verification_mode"),
+            ("transport.ssl.verification_mode".into(), "none".into())
+        );
+        assert_eq!(
+            text("spec.http.tls.selfSignedCertificate.disabled"),
+            ("disabled".into(), "true".into())
+        );
+        for c in &a.components {
+            assert!(c.partial, "{:?}", c.name);
+            let v = &c.versions[0];
+            assert_eq!(v.version.to_string(), "7.17.3");
+            assert!(matches!(&v.source, VersionSource::Field(f) if f.contains("spec.version")));
+        }
+        // TLS is disabled: the operator writes no `xpack.security.http.ssl.enabled: true`.
+        assert!(
+            a.components
+                .iter()
+                .flat_map(|c| &c.settings)
+                .all(|s| s.key != "xpack.security.http.ssl.enabled")
+        );
+    }
+}
