@@ -224,3 +224,80 @@ fn a_chart_yaml_beside_the_values_gives_the_chart_version() {
     );
     assert_eq!(m.len(), 3, "{m:#?}");
 }
+
+/// ES001's findings (file, line, message) in a project of shipped rules only.
+fn es001(dir: &Path) -> Vec<(String, u64, String)> {
+    let out = support::camguard_in(dir)
+        .args([
+            "check",
+            ".",
+            "--select",
+            "ES001",
+            "--format",
+            "json",
+            "--exit-zero",
+        ])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut m: Vec<(String, u64, String)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap_or("").to_string(),
+                f["location"]["start_line"].as_u64().unwrap_or(0),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    m.sort();
+    m
+}
+
+/// Audit gap G2: before 8.0 security is off with a basic or trial licence unless
+/// `xpack.security.enabled: true` ("If you have a basic or trial license, the default value for
+/// this setting is false.", elastic-stack-overview/7.3/get-started-enable-security.html). The
+/// image's version reaches the elasticsearch.yml mounted into it; an env_file that may set the
+/// key, a version that is not known and 8.x keep it quiet.
+#[test]
+fn an_elasticsearch_yml_mounted_into_a_7x_image_gets_its_version() {
+    let compose = |tag: &str, extra: &str| {
+        format!(
+            "services:\n  es:\n    image: docker.elastic.co/elasticsearch/elasticsearch:{tag}\n    volumes:\n      - ./elasticsearch.yml:/usr/share/elasticsearch/config/elasticsearch.yml\n{extra}"
+        )
+    };
+    let yml = "cluster.name: docker-cluster\nnetwork.host: 0.0.0.0\n";
+    let d = project(
+        RULE,
+        &[
+            ("seven/docker-compose.yaml", &compose("7.17.9", "")),
+            ("seven/elasticsearch.yml", yml),
+            ("on/docker-compose.yaml", &compose("7.17.9", "")),
+            ("on/elasticsearch.yml", "xpack.security.enabled: true\n"),
+            (
+                "envfile/docker-compose.yaml",
+                &compose("7.17.9", "    env_file: es.env\n"),
+            ),
+            ("envfile/elasticsearch.yml", yml),
+            ("envfile/es.env", "xpack.security.enabled=true\n"),
+            ("eight/docker-compose.yaml", &compose("8.17.0", "")),
+            ("eight/elasticsearch.yml", yml),
+            ("unknown/docker-compose.yaml", &compose("${TAG}", "")),
+            ("unknown/elasticsearch.yml", yml),
+            ("alone/elasticsearch.yml", yml),
+        ],
+    );
+    let m = es001(d.path());
+    assert_eq!(m.len(), 1, "{m:#?}");
+    let (file, line, message) = &m[0];
+    assert!(file.ends_with("seven/docker-compose.yaml"), "{m:#?}");
+    assert_eq!(*line, 2);
+    assert!(
+        message.ends_with(
+            "(on Elasticsearch 7.17.9, from image `docker.elastic.co/elasticsearch/elasticsearch:7.17.9`)"
+        ),
+        "{message}"
+    );
+}

@@ -336,6 +336,10 @@ pub fn analyze(a: &mut Analysis, root: &Node, ctx: &super::Context) {
         if let Some(ef) = svc.get("env_file") {
             env_files.add(a, &mut c, reader, name, ef, ctx);
         }
+        if let Some(i) = svc.get("image") {
+            let command = svc.get("command").is_some() || svc.get("entrypoint").is_some();
+            super::image_defaults::apply(&mut c, image, i.span, command);
+        }
         // Inline configs mounted as an application.yaml are that file's settings.
         if let (Some(refs), Some(configs)) = (svc.get("configs").and_then(Node::as_seq), configs) {
             for r in refs {

@@ -262,7 +262,8 @@ pub(crate) fn image_products(image: &str) -> Vec<Product> {
                 vec![Product::Camunda7]
             }
         }
-        (_, "elasticsearch") => vec![Product::Elasticsearch],
+        // [ES-DOCKER-62]: the OSS flavour of the same image (analyze/image_defaults.rs).
+        (_, "elasticsearch" | "elasticsearch-oss") => vec![Product::Elasticsearch],
         (_, "opensearch") => vec![Product::Opensearch],
         _ => Vec::new(),
     }

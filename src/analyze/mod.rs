@@ -6,6 +6,7 @@ pub mod compose;
 pub mod embedded;
 pub mod env;
 pub mod helm;
+pub mod image_defaults;
 pub mod k8s;
 pub mod mounts;
 pub mod versions;

@@ -427,6 +427,13 @@ fn service(
     let mut template = Component::new(first.file.clone(), Vec::new(), first.anchor);
     // The versions its image, chart or configuration name.
     template.versions = first.versions.clone();
+    // Keys every part's analysis knows are in view (analyze/image_defaults.rs).
+    template.complete = first
+        .complete
+        .iter()
+        .filter(|k| parts.iter().all(|p| p.complete.contains(k)))
+        .cloned()
+        .collect();
     template.name = first.name.clone();
     template.partial = true;
     for p in parts {

@@ -408,6 +408,9 @@ fn effective(
     let mut template = Component::new(c.file.clone(), c.products.clone(), c.anchor);
     // The versions its image, chart or configuration name.
     template.versions = c.versions.clone();
+    // Keys the container's analysis knows are in view (analyze/image_defaults.rs); a
+    // ConfigMap or Secret the container takes its environment from makes none so.
+    template.complete = c.complete.clone();
     template.name = c.name.clone();
     template.style = c.style;
     template.partial = !mounted.complete;

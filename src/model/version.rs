@@ -314,6 +314,9 @@ pub enum VersionSource {
     Chart(String),
     /// `camunda-version` in camguard.toml or `--camunda-version`.
     Configured,
+    /// A field of the resource that runs it, for people: `` `spec.version: 8.17.0` of
+    /// Elasticsearch/quickstart `` (an ECK resource).
+    Field(String),
 }
 
 impl fmt::Display for VersionSource {
@@ -322,6 +325,7 @@ impl fmt::Display for VersionSource {
             VersionSource::Image(i) => write!(f, "image `{i}`"),
             VersionSource::Chart(c) => f.write_str(c),
             VersionSource::Configured => f.write_str("camunda-version"),
+            VersionSource::Field(what) => f.write_str(what),
         }
     }
 }
@@ -365,7 +369,7 @@ pub(crate) fn image_version(image: &str) -> Option<(Product, Version)> {
         ) => Product::Camunda8,
         ("camunda", "optimize") => Product::Optimize,
         ("camunda", "camunda-bpm-platform") => Product::Camunda7,
-        (_, "elasticsearch") => Product::Elasticsearch,
+        (_, "elasticsearch" | "elasticsearch-oss") => Product::Elasticsearch,
         (_, "opensearch") => Product::Opensearch,
         _ => return None,
     };

@@ -330,6 +330,10 @@ impl Ctx<'_, '_> {
         if let Some(d) = default_of {
             message.push_str(&format!(" ({d}, which no values file overrides)"));
         }
+        let implied = s.via.as_ref().and_then(|v| v.implied.as_deref());
+        if let Some(i) = implied {
+            message.push_str(&format!(" ({i})"));
+        }
         let span = match self.check.span {
             SpanTarget::Key => s.key_span,
             SpanTarget::Value => hit.span.unwrap_or_else(|| s.primary_span()),
@@ -339,6 +343,8 @@ impl Ctx<'_, '_> {
             note
         } else if let Some(d) = default_of {
             format!("`{key}` is not set here, so {d} applies: `{shown}`")
+        } else if implied.is_some() {
+            format!("this image runs with `{key}: {shown}`")
         } else if hit.from_placeholder_default {
             format!("`{shown}` is the placeholder's default")
         } else if self.check.span == SpanTarget::Key {

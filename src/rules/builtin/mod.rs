@@ -233,15 +233,38 @@ fn security_off(c: &Component) -> Option<String> {
         // Camunda Run serves its REST API without authentication (C7002).
         ("camundabpmrunauthenabled", "false"),
     ];
-    c.settings.iter().find_map(|s| {
-        let text = match s.value.effective(s.placeholders) {
-            Effective::Text { text, .. } => text,
-            _ => return None,
-        };
-        OFF.iter()
-            .find(|(k, v)| s.match_key == *k && text.trim().eq_ignore_ascii_case(v))
-            .map(|_| format!("`{}={}`", s.key, text.trim()))
-    })
+    c.settings
+        .iter()
+        .find_map(|s| {
+            let text = match s.value.effective(s.placeholders) {
+                Effective::Text { text, .. } => text,
+                _ => return None,
+            };
+            OFF.iter()
+                .find(|(k, v)| s.match_key == *k && text.trim().eq_ignore_ascii_case(v))
+                .map(|_| format!("`{}={}`", s.key, text.trim()))
+        })
+        .or_else(|| es_security_off_by_default(c))
+}
+
+/// Elasticsearch 6.3 to 7.x runs without security on its default basic licence unless
+/// `xpack.security.enabled` is `true` (ES001's versioned check): when the version is known and
+/// every place that could set the key is in view (`analyze/image_defaults.rs`).
+fn es_security_off_by_default(c: &Component) -> Option<String> {
+    const KEY: &str = "xpack.security.enabled";
+    if !c.products.contains(&Product::Elasticsearch)
+        || c.settings.iter().any(|s| s.match_key == KEY)
+        || (c.partial && !c.complete.iter().any(|k| k == KEY))
+    {
+        return None;
+    }
+    let v = c.version_of(Product::Elasticsearch)?;
+    let before_8 = match (v.version.major, v.version.minor) {
+        (6, Some(minor)) => minor >= 3,
+        (7, _) => true,
+        _ => false,
+    };
+    before_8.then(|| format!("`{KEY}` unset on Elasticsearch {}", v.version))
 }
 
 /// Does the component explicitly run its datastore with security on? (OpenSearch images
