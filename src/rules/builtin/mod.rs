@@ -11,6 +11,7 @@ use crate::model::settings::{Component, Product};
 use crate::model::value::Effective;
 
 pub mod credentials;
+pub mod keycloak;
 
 /// The checks written in Rust that a rule file may name (`builtin = "duplicate-key"`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,10 +26,11 @@ pub enum Builtin {
     UnusedSuppression,
     WellKnownCredential,
     HardCodedSecret,
+    KeycloakDevMode,
 }
 
 impl Builtin {
-    pub const ALL: [Builtin; 8] = [
+    pub const ALL: [Builtin; 9] = [
         Builtin::DuplicateKey,
         Builtin::RestAuthFilter,
         Builtin::TomcatTls,
@@ -37,6 +39,7 @@ impl Builtin {
         Builtin::UnusedSuppression,
         Builtin::WellKnownCredential,
         Builtin::HardCodedSecret,
+        Builtin::KeycloakDevMode,
     ];
 
     /// The name a rule file uses.
@@ -50,6 +53,7 @@ impl Builtin {
             Builtin::UnusedSuppression => "unused-suppression",
             Builtin::WellKnownCredential => "well-known-credential",
             Builtin::HardCodedSecret => "hard-coded-secret",
+            Builtin::KeycloakDevMode => "keycloak-dev-mode",
         }
     }
 
@@ -67,6 +71,7 @@ pub(crate) fn run(b: Builtin, rule: &Arc<RuleInfo>, analysis: &Analysis) -> Vec<
         Builtin::PublishedPort => published_ports(rule, analysis),
         Builtin::WellKnownCredential => credentials::well_known(rule, analysis),
         Builtin::HardCodedSecret => credentials::hard_coded(rule, analysis),
+        Builtin::KeycloakDevMode => keycloak::dev_mode(rule, analysis),
         Builtin::SuppressionWithoutReason | Builtin::UnusedSuppression => Vec::new(),
     }
 }
