@@ -121,11 +121,12 @@ pub(crate) fn k8s_container(doc: &Node, container: &Node) -> Option<Wiring> {
         .unwrap_or(&[]);
     let entrypoint = command(container.get("command"), false);
     let args = command(container.get("args"), false);
-    // Arguments matter only when they may be Spring properties or JVM options.
+    // Arguments matter only when they may be Spring properties or JVM options, or start
+    // Keycloak in development mode (DC002).
     let options = [&entrypoint, &args].into_iter().flatten().any(|c| match c {
         Command::List(words) => words
             .iter()
-            .any(|(w, _)| w.starts_with("--") || w.starts_with("-D")),
+            .any(|(w, _)| w.starts_with("--") || w.starts_with("-D") || w == "start-dev"),
         Command::Shell(..) => false,
     });
     if env.is_empty() && env_from.is_empty() && !options {

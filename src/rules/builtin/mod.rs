@@ -11,6 +11,7 @@ use crate::model::settings::{Component, Product};
 use crate::model::value::Effective;
 
 pub mod credentials;
+pub mod keycloak;
 
 /// The checks written in Rust that a rule file may name (`builtin = "duplicate-key"`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,10 +27,11 @@ pub enum Builtin {
     UnusedSuppression,
     WellKnownCredential,
     HardCodedSecret,
+    KeycloakDevMode,
 }
 
 impl Builtin {
-    pub const ALL: [Builtin; 9] = [
+    pub const ALL: [Builtin; 10] = [
         Builtin::DuplicateKey,
         Builtin::RestAuthFilter,
         Builtin::TomcatTls,
@@ -39,6 +41,7 @@ impl Builtin {
         Builtin::UnusedSuppression,
         Builtin::WellKnownCredential,
         Builtin::HardCodedSecret,
+        Builtin::KeycloakDevMode,
     ];
 
     /// The name a rule file uses.
@@ -53,6 +56,7 @@ impl Builtin {
             Builtin::UnusedSuppression => "unused-suppression",
             Builtin::WellKnownCredential => "well-known-credential",
             Builtin::HardCodedSecret => "hard-coded-secret",
+            Builtin::KeycloakDevMode => "keycloak-dev-mode",
         }
     }
 
@@ -71,6 +75,7 @@ pub(crate) fn run(b: Builtin, rule: &Arc<RuleInfo>, analysis: &Analysis) -> Vec<
         Builtin::PublishedPort => published_ports(rule, analysis),
         Builtin::WellKnownCredential => credentials::well_known(rule, analysis),
         Builtin::HardCodedSecret => credentials::hard_coded(rule, analysis),
+        Builtin::KeycloakDevMode => keycloak::dev_mode(rule, analysis),
         Builtin::SuppressionWithoutReason | Builtin::UnusedSuppression => Vec::new(),
     }
 }
