@@ -631,21 +631,10 @@ pub(crate) fn read_text_as(path: &Path, shown: &Path, max_size: u64) -> Result<S
     let file = fs::File::open(path).map_err(io)?;
     // Never read more than the limit, even if the file grows meanwhile.
     let mut reader = file.take(max_size.saturating_add(1));
-    let mut bytes = Vec::new();
-    let mut chunk = vec![0u8; 64 * 1024];
-    loop {
-        let n = match reader.read(&mut chunk) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(io(e)),
-        };
-        bytes.extend_from_slice(&chunk[..n]);
-        if memchr::memchr(0, &chunk[..n]).is_some() {
-            // Not text: `decode` says where, without reading the rest.
-            break;
-        }
-    }
+    // Read into a buffer of the size the metadata gives (no zeroed scratch buffer per
+    // file); `take` bounds it whatever the file does meanwhile.
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
+    reader.read_to_end(&mut bytes).map_err(io)?;
     if bytes.len() as u64 > max_size {
         return Err(Problem::new(
             ProblemKind::TooLarge,

@@ -376,9 +376,55 @@ fn working_dir() -> Option<&'static std::path::Path> {
 /// absolute base directory, with `/` separators: how globs of a configuration file,
 /// which are relative to that file, are matched wherever camguard was started.
 pub(crate) fn relative_to_base(base: &std::path::Path, path: &std::path::Path) -> String {
+    clean_below(base, path).unwrap_or_else(|| any_relative_to_base(base, path))
+}
+
+/// [`relative_to_base`] for any path.
+fn any_relative_to_base(base: &std::path::Path, path: &std::path::Path) -> String {
     let abs = absolute(path);
     let shown = plain(&abs);
     relative_path(base, shown.strip_prefix("./").unwrap_or(&shown))
+}
+
+/// [`relative_to_base`] for the usual case, without building paths: a UTF-8 path with no
+/// `.`, `..` or empty segment and no backslash, below a base of the same kind (this runs for
+/// every finding). `None`: take the general way.
+fn clean_below(base: &std::path::Path, path: &std::path::Path) -> Option<String> {
+    fn clean(s: &str) -> bool {
+        !s.contains('\\') && s.split('/').all(|seg| !matches!(seg, "" | "." | ".."))
+    }
+    if !cfg!(unix) {
+        return None;
+    }
+    let p = path.to_str()?;
+    let b = base.to_str()?.strip_prefix('/')?;
+    if !clean(b) || b.is_empty() {
+        return None;
+    }
+    let rest = match p.strip_prefix('/') {
+        Some(abs) => abs.strip_prefix(b)?,
+        None => {
+            let cwd = working_dir()?.to_str()?.strip_prefix('/')?;
+            if !clean(cwd) || cwd.is_empty() {
+                return None;
+            }
+            // `cwd/p` below `b`: `b` is `cwd` or a directory above it.
+            let inner = if cwd == b {
+                ""
+            } else {
+                cwd.strip_prefix(b)?.strip_prefix('/')?
+            };
+            return (clean(p) && !p.is_empty()).then(|| {
+                if inner.is_empty() {
+                    p.to_string()
+                } else {
+                    format!("{inner}/{p}")
+                }
+            });
+        }
+    };
+    let rest = rest.strip_prefix('/')?;
+    (clean(rest) && !rest.is_empty()).then(|| rest.to_string())
 }
 
 /// The path of a file relative to the root, with `/` separators.
@@ -418,6 +464,60 @@ pub(crate) fn relative_path(root: &std::path::Path, display: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The fast way of `relative_to_base` gives what the general way gives, for
+        /// relative and absolute paths, inside and outside the base and the working
+        /// directory, with `.`/`..`/empty segments and backslashes.
+        #[test]
+        fn relative_to_base_fast_way_agrees(
+            segs in proptest::collection::vec("(a|b|x\\\\y|\\.|\\.\\.|)", 0..5),
+            base_segs in proptest::collection::vec("(a|b|\\.\\.)", 0..3),
+            absolute_path in any::<bool>(),
+            below_cwd in any::<bool>(),
+        ) {
+            let cwd = working_dir().unwrap().to_path_buf();
+            let base = if below_cwd {
+                normalize(&cwd.join(base_segs.join("/")))
+            } else {
+                normalize(&std::path::PathBuf::from("/").join(base_segs.join("/")))
+            };
+            let rel = segs.join("/");
+            let path = if absolute_path {
+                std::path::PathBuf::from(format!("{}/{rel}", base.display()))
+            } else {
+                std::path::PathBuf::from(rel)
+            };
+            prop_assert_eq!(
+                relative_to_base(&base, &path),
+                any_relative_to_base(&base, &path),
+                "{:?} {:?}", base, path
+            );
+        }
+    }
+
+    #[test]
+    fn relative_to_base_fast_way_is_taken_and_right() {
+        let cwd = working_dir().unwrap().to_path_buf();
+        let file = std::path::Path::new("dir/application.yaml");
+        assert_eq!(
+            clean_below(&cwd, file).as_deref(),
+            Some("dir/application.yaml")
+        );
+        assert_eq!(clean_below(&cwd.join("dir"), file), None);
+        let up = cwd.parent().unwrap();
+        let name = cwd.file_name().unwrap().to_str().unwrap();
+        assert_eq!(
+            clean_below(up, file),
+            Some(format!("{name}/dir/application.yaml"))
+        );
+        assert_eq!(
+            clean_below(&cwd, &cwd.join("dir/application.yaml")).as_deref(),
+            Some("dir/application.yaml")
+        );
+        assert_eq!(clean_below(&cwd, std::path::Path::new("dir/../x")), None);
+    }
 
     #[test]
     fn positions_count_chars_and_utf16_units() {

@@ -10,11 +10,16 @@ use super::settings::KeyStyle;
 pub(crate) fn match_key(key: &str, style: KeyStyle) -> String {
     match style {
         KeyStyle::Literal => key.to_string(),
-        KeyStyle::Relaxed => key
-            .chars()
-            .filter(|c| !matches!(c, '-' | '_' | '.'))
-            .map(|c| c.to_ascii_lowercase())
-            .collect(),
+        KeyStyle::Relaxed => {
+            // Runs for every setting and pattern: one allocation of the right size.
+            let mut out = String::with_capacity(key.len());
+            out.extend(
+                key.chars()
+                    .filter(|c| !matches!(c, '-' | '_' | '.'))
+                    .map(|c| c.to_ascii_lowercase()),
+            );
+            out
+        }
     }
 }
 
