@@ -204,7 +204,7 @@ fn holds(
                         ..Hit::default()
                     };
                     if let Condition::SameAs(other) = cond {
-                        let bound = other.bind(caps);
+                        let bound = other.bound(caps);
                         let o = index.find(&bound).into_iter().find(|(o, _)| {
                             !std::ptr::eq(*o, *s)
                                 && matches!(o.value.effective(o.placeholders),
@@ -233,7 +233,7 @@ fn holds(
 }
 
 fn when_holds(w: &When, caps: &[String], index: &Index<'_>) -> bool {
-    let key = w.key.bind(caps);
+    let key = w.key.bound(caps);
     let found = index.find(&key);
     if found.is_empty() {
         return match (&w.condition, &w.default) {
@@ -266,7 +266,7 @@ impl Ctx<'_, '_> {
             Some(s) if self.check.key.has_any() || self.index.style() == KeyStyle::Literal => {
                 s.key.clone()
             }
-            _ => self.check.key.bind(caps).raw,
+            _ => self.check.key.bound(caps).raw.clone(),
         }
     }
 
@@ -393,7 +393,7 @@ impl Ctx<'_, '_> {
     }
 
     fn absent(&self, caps: &[String], file: &crate::source::FileRef, anchor: Span) -> Finding {
-        let key = self.check.key.bind(caps).raw;
+        let key = self.check.key.bound(caps).raw.clone();
         let default = self.check.default.as_ref().map(|d| d.to_string());
         let shown = match (&default, is_secret_key(&key)) {
             (Some(_), true) => MASK.to_string(),
@@ -455,7 +455,7 @@ fn run_check(rule: &Arc<Rule>, check: &Check, index: &Index<'_>, out: &mut Vec<F
         Vec::new()
     };
     for (caps, file, anchor) in places {
-        let concrete = check.key.bind(&caps);
+        let concrete = check.key.bound(&caps);
         if !index.find(&concrete).is_empty() {
             continue;
         }

@@ -296,7 +296,12 @@ impl KeyPattern {
     }
 
     /// Fill the wildcards with captures (in order); wildcards left over stay.
-    pub(crate) fn bind(&self, captures: &[String]) -> KeyPattern {
+    /// Without a copy when nothing is bound (no capture, or no wildcard to bind it to):
+    /// how most conditions are evaluated, once per setting.
+    pub(crate) fn bound(&self, captures: &[String]) -> std::borrow::Cow<'_, KeyPattern> {
+        if captures.is_empty() || !self.has_wildcards() {
+            return std::borrow::Cow::Borrowed(self);
+        }
         let mut raw = String::new();
         let mut caps = captures.iter();
         for t in &self.tokens {
@@ -315,7 +320,7 @@ impl KeyPattern {
             }
         }
         // Only an empty pattern is refused, and a bound pattern is never empty.
-        KeyPattern::new(&raw).unwrap_or_else(|_| self.clone())
+        std::borrow::Cow::Owned(KeyPattern::new(&raw).unwrap_or_else(|_| self.clone()))
     }
 
     /// The pattern up to its last wildcard (`engines.*.rest` -> `engines.*`), for
@@ -465,7 +470,7 @@ mod tests {
             Some(vec!["3".to_string()])
         );
         let other = KeyPattern::new("camunda.security.initialization.users[*].username").unwrap();
-        let bound = other.bind(&["3".to_string()]);
+        let bound = other.bound(&["3".to_string()]);
         assert_eq!(
             bound.raw,
             "camunda.security.initialization.users[3].username"
