@@ -30,6 +30,8 @@ pub mod spring_json;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::model::analysis::Analysis;
 use crate::model::deployment::Deployment;
 use crate::model::file_kind::FileKind;
@@ -319,6 +321,9 @@ pub(crate) fn assemble<'a>(analyses: &'a [&'a Analysis], opts: &Options) -> Asse
         .iter()
         .filter_map(|(dir, (_, d))| d.map(|d| (mounts::normal(dir), d)))
         .collect();
+    // The projects first, then their deployments in parallel (a scan that holds mountable
+    // files assembles them on one thread: BENCHMARKS.md), in the order of the projects.
+    let mut projects: Vec<(Vec<&Analysis>, Option<&Analysis>)> = Vec::new();
     for (files, dotenv) in compose_dirs.into_values() {
         if files.is_empty() {
             continue;
@@ -333,14 +338,7 @@ pub(crate) fn assemble<'a>(analyses: &'a [&'a Analysis], opts: &Options) -> Asse
             .map(|a| crate::source::relative_to_base(&opts.environments.base, &a.file.path))
             .collect();
         for project in compose::projects(&refs, &names, &opts.compose_sets) {
-            let members: Vec<&Analysis> = project.iter().map(|&p| refs[p]).collect();
-            compose_out.extend(compose::deployments(
-                &members,
-                dotenv,
-                &tree,
-                &mut mounted,
-                None,
-            ));
+            projects.push((project.iter().map(|&p| refs[p]).collect(), dotenv));
         }
         for &i in &files {
             for (ci, c) in analyses[i].components.iter().enumerate() {
@@ -349,6 +347,18 @@ pub(crate) fn assemble<'a>(analyses: &'a [&'a Analysis], opts: &Options) -> Asse
                 }
             }
         }
+    }
+    let built: Vec<(Vec<Deployment>, Vec<(usize, usize)>)> = projects
+        .par_iter()
+        .map(|(members, dotenv)| {
+            let mut claims = Vec::new();
+            let d = compose::deployments(members, *dotenv, &tree, &mut claims, None);
+            (d, claims)
+        })
+        .collect();
+    for (d, claims) in built {
+        compose_out.extend(d);
+        mounted.extend(claims);
     }
     let mut library = compose_merge::library_services(analyses, &tree);
     let (included, include_notes) = compose_merge::includes(analyses, &tree);
@@ -397,7 +407,7 @@ pub(crate) fn assemble<'a>(analyses: &'a [&'a Analysis], opts: &Options) -> Asse
     }
     // Kubernetes containers, against the objects of every file.
     let objects = k8s::Objects::new(analyses);
-    let mut k8s_out: Vec<Deployment> = Vec::new();
+    let mut containers = Vec::new();
     for &i in &order {
         let a = analyses[i];
         if a.kind != FileKind::K8s {
@@ -406,9 +416,22 @@ pub(crate) fn assemble<'a>(analyses: &'a [&'a Analysis], opts: &Options) -> Asse
         for (ci, c) in a.components.iter().enumerate() {
             if let Some(w) = &c.wiring {
                 claimed.insert((i, ci));
-                k8s_out.push(k8s::container(a, c, w, &objects, analyses, &mut mounted));
+                containers.push((a, c, w));
             }
         }
+    }
+    let built: Vec<(Deployment, Vec<(usize, usize)>)> = containers
+        .par_iter()
+        .map(|&(a, c, w)| {
+            let mut claims = Vec::new();
+            let d = k8s::container(a, c, w, &objects, analyses, &mut claims);
+            (d, claims)
+        })
+        .collect();
+    let mut k8s_out: Vec<Deployment> = Vec::with_capacity(built.len());
+    for (d, claims) in built {
+        k8s_out.push(d);
+        mounted.extend(claims);
     }
     claimed.extend(mounted.iter().copied());
     // Files an application imports are layers of it, not applications of their own
@@ -421,6 +444,7 @@ pub(crate) fn assemble<'a>(analyses: &'a [&'a Analysis], opts: &Options) -> Asse
         .collect();
     let imported = spring::imported_files(&app_files, &tree);
     let mut used: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
+    let mut app_dirs = Vec::new();
     for (dir, mut files) in apps {
         files.retain(|f| !mounted.contains(&(f.index, 0)) && !imported.contains(&f.index));
         if files.is_empty() {
@@ -429,8 +453,19 @@ pub(crate) fn assemble<'a>(analyses: &'a [&'a Analysis], opts: &Options) -> Asse
         for f in &files {
             claimed.insert((f.index, 0));
         }
-        out.deployments
-            .extend(spring::deployments(&dir, &mut files, &tree, &mut used));
+        app_dirs.push((dir, files));
+    }
+    let built: Vec<(Vec<Deployment>, std::collections::BTreeSet<usize>)> = app_dirs
+        .into_par_iter()
+        .map(|(dir, mut files)| {
+            let mut layers = std::collections::BTreeSet::new();
+            let d = spring::deployments(&dir, &mut files, &tree, &mut layers);
+            (d, layers)
+        })
+        .collect();
+    for (d, layers) in built {
+        out.deployments.extend(d);
+        used.extend(layers);
     }
     claimed.extend(used.into_iter().map(|i| (i, 0)));
     out.deployments.extend(compose_out);
