@@ -32,6 +32,9 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+/// A component claimed by a deployment: (index of its analysis, index of the component).
+type Claim = (usize, usize);
+
 use crate::model::analysis::Analysis;
 use crate::model::deployment::Deployment;
 use crate::model::file_kind::FileKind;
@@ -348,7 +351,7 @@ pub(crate) fn assemble<'a>(analyses: &'a [&'a Analysis], opts: &Options) -> Asse
             }
         }
     }
-    let built: Vec<(Vec<Deployment>, Vec<(usize, usize)>)> = projects
+    let built: Vec<(Vec<Deployment>, Vec<Claim>)> = projects
         .par_iter()
         .map(|(members, dotenv)| {
             let mut claims = Vec::new();
@@ -420,7 +423,7 @@ pub(crate) fn assemble<'a>(analyses: &'a [&'a Analysis], opts: &Options) -> Asse
             }
         }
     }
-    let built: Vec<(Deployment, Vec<(usize, usize)>)> = containers
+    let built: Vec<(Deployment, Vec<Claim>)> = containers
         .par_iter()
         .map(|&(a, c, w)| {
             let mut claims = Vec::new();
