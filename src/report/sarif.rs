@@ -147,7 +147,7 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn region(&mut self, file: &Arc<crate::source::SourceFile>, span: Span) -> Value {
+    fn region(&mut self, file: &Arc<crate::source::SourceFile>, span: Span) -> RegionOut {
         let text = &file.text;
         let path = file.display_path();
         let s = text.position(span.start);
@@ -162,13 +162,15 @@ impl Ctx<'_> {
         if masked {
             self.redacted = true;
         }
-        json!({
-            "startLine": s.line,
-            "startColumn": s.column_utf16,
-            "endLine": e.line,
-            "endColumn": e.column_utf16.max(if e.line == s.line { s.column_utf16 } else { 1 }),
-            "snippet": {"text": snippet},
-        })
+        RegionOut {
+            start_line: s.line,
+            start_column: s.column_utf16,
+            end_line: e.line,
+            end_column: e
+                .column_utf16
+                .max(if e.line == s.line { s.column_utf16 } else { 1 }),
+            snippet: TextOut { text: snippet },
+        }
     }
 
     fn location(
@@ -176,56 +178,134 @@ impl Ctx<'_> {
         file: &Arc<crate::source::SourceFile>,
         span: Span,
         message: Option<&str>,
-    ) -> Value {
-        let uri = relative_uri(self.root, &file.display_path());
-        let mut loc = json!({
-            "physicalLocation": {
-                "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
-                "region": self.region(file, span),
-            }
-        });
-        if let Some(m) = message {
-            loc["message"] = json!({"text": m});
+        id: Option<usize>,
+    ) -> LocationOut {
+        LocationOut {
+            physical_location: PhysicalOut {
+                artifact_location: ArtifactOut {
+                    uri: relative_uri(self.root, &file.display_path()),
+                    uri_base_id: "%SRCROOT%",
+                },
+                region: self.region(file, span),
+            },
+            message: message.map(|m| TextOut {
+                text: m.to_string(),
+            }),
+            id,
         }
-        loc
     }
 
-    fn result(&mut self, f: &Finding, rule_index: usize, fingerprint: &str) -> Value {
+    fn result(&mut self, f: &Finding, rule_index: usize, fingerprint: &str) -> ResultOut {
         if f.message.contains(MASK) {
             self.redacted = true;
         }
-        let related: Vec<Value> = f
+        let related: Vec<LocationOut> = f
             .related
             .iter()
             .enumerate()
-            .map(|(i, r)| {
-                let mut l = self.location(&r.file, r.span, Some(&r.label));
-                l["id"] = json!(i + 1);
-                l
-            })
+            .map(|(i, r)| self.location(&r.file, r.span, Some(&r.label), Some(i + 1)))
             .collect();
         let message = match &f.component {
             Some(c) if !f.message.contains(&format!("`{c}`")) => format!("{} [{c}]", f.message),
             _ => f.message.clone(),
         };
-        let mut r = json!({
-            "ruleId": descriptor_id(&f.rule, f.severity),
-            "ruleIndex": rule_index,
-            "level": level(f.severity),
-            "message": {"text": message},
-            "locations": [self.location(&f.file, f.span, None)],
-            "partialFingerprints": {"camguard/v1": fingerprint},
-            "properties": {
-                "severity": f.severity,
-                "security-severity": security_severity(f.severity),
-                "key": f.key,
+        ResultOut {
+            rule_id: descriptor_id(&f.rule, f.severity),
+            rule_index,
+            level: level(f.severity),
+            message: TextOut { text: message },
+            locations: [self.location(&f.file, f.span, None, None)],
+            partial_fingerprints: FingerprintsOut {
+                v1: fingerprint.to_string(),
             },
-        });
-        if !related.is_empty() {
-            r["relatedLocations"] = json!(related);
+            properties: PropertiesOut {
+                severity: f.severity,
+                security_severity: security_severity(f.severity),
+                key: f.key.clone(),
+            },
+            related_locations: related,
+            suppressions: None,
         }
-        r
     }
+}
+
+// A result as SARIF writes it: serialised directly, in the key order of the document
+// (building a `serde_json::Value` per result was most of its rendering cost). The order of
+// the fields is the order of the keys.
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ResultOut {
+    rule_id: String,
+    rule_index: usize,
+    level: &'static str,
+    message: TextOut,
+    locations: [LocationOut; 1],
+    partial_fingerprints: FingerprintsOut,
+    properties: PropertiesOut,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<LocationOut>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressions: Option<[SuppressionOut; 1]>,
+}
+
+#[derive(serde::Serialize)]
+struct TextOut {
+    text: String,
+}
+
+#[derive(serde::Serialize)]
+struct FingerprintsOut {
+    #[serde(rename = "camguard/v1")]
+    v1: String,
+}
+
+#[derive(serde::Serialize)]
+struct PropertiesOut {
+    severity: Severity,
+    #[serde(rename = "security-severity")]
+    security_severity: &'static str,
+    key: String,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LocationOut {
+    physical_location: PhysicalOut,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<TextOut>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<usize>,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalOut {
+    artifact_location: ArtifactOut,
+    region: RegionOut,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactOut {
+    uri: String,
+    uri_base_id: &'static str,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RegionOut {
+    start_line: usize,
+    start_column: usize,
+    end_line: usize,
+    end_column: usize,
+    snippet: TextOut,
+}
+
+#[derive(serde::Serialize)]
+struct SuppressionOut {
+    kind: &'static str,
+    justification: String,
 }
 
 /// Problems with input files, as tool execution notifications.
@@ -324,7 +404,10 @@ fn render_result(report: &Report, root: &Path, e: &Entry<'_>, indent: usize) -> 
             SuppressionKind::InSource => "inSource",
             _ => "external",
         };
-        r["suppressions"] = json!([{"kind": kind, "justification": sup.justification}]);
+        r.suppressions = Some([SuppressionOut {
+            kind,
+            justification: sup.justification.clone(),
+        }]);
     }
     (super::stream::pretty_at(&r, indent), ctx.redacted)
 }
