@@ -631,10 +631,26 @@ pub(crate) fn read_text_as(path: &Path, shown: &Path, max_size: u64) -> Result<S
     let file = fs::File::open(path).map_err(io)?;
     // Never read more than the limit, even if the file grows meanwhile.
     let mut reader = file.take(max_size.saturating_add(1));
-    // Read into a buffer of the size the metadata gives (no zeroed scratch buffer per
-    // file); `take` bounds it whatever the file does meanwhile.
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
-    reader.read_to_end(&mut bytes).map_err(io)?;
+    // Read straight into the text's buffer, 64 KiB at a time (no zeroed scratch buffer per
+    // file), stopping after the first piece with a NUL byte: a sparse file that claims a
+    // huge size is neither allocated nor read by its size. `take` bounds the whole read
+    // whatever the file does meanwhile.
+    const PIECE: u64 = 64 * 1024;
+    let mut bytes = Vec::with_capacity(
+        usize::try_from(meta.len().min(PIECE))
+            .unwrap_or(0)
+            .saturating_add(1),
+    );
+    loop {
+        let before = bytes.len();
+        let n = (&mut reader)
+            .take(PIECE)
+            .read_to_end(&mut bytes)
+            .map_err(io)?;
+        if n == 0 || memchr::memchr(0, &bytes[before..]).is_some() {
+            break;
+        }
+    }
     if bytes.len() as u64 > max_size {
         return Err(Problem::new(
             ProblemKind::TooLarge,

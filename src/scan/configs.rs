@@ -105,6 +105,10 @@ impl Scope {
     }
 }
 
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one per run: its size does not matter"
+)]
 enum Mode {
     /// One scope for every file (`--config`, `--isolated`, or a library caller).
     Fixed(Arc<Scope>),
@@ -119,6 +123,9 @@ enum Mode {
         /// The directory (as given) of the last file looked up and its scope: the walk
         /// yields a directory's files one after another.
         last: Mutex<Option<(PathBuf, Arc<Scope>)>>,
+        /// Per directory: its repository root (walking up once per directory, not once
+        /// per directory and ancestor).
+        roots: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
     },
 }
 
@@ -169,6 +176,7 @@ impl Configs {
                 scopes: Mutex::new(HashMap::new()),
                 defaults,
                 last: Mutex::new(None),
+                roots: Mutex::new(HashMap::new()),
             },
             shipped: shipped.clone(),
             overrides,
@@ -205,9 +213,10 @@ impl Configs {
                 dirs,
                 scopes,
                 defaults,
+                roots,
                 ..
             } => {
-                let Some(file) = self.config_file(dirs, path, maybe_dir) else {
+                let Some(file) = self.config_file(dirs, roots, path, maybe_dir) else {
                     return defaults.clone();
                 };
                 let mut scopes = scopes.lock().unwrap_or_else(|e| e.into_inner());
@@ -239,6 +248,7 @@ impl Configs {
     fn config_file(
         &self,
         dirs: &Mutex<HashMap<PathBuf, Option<PathBuf>>>,
+        roots: &Mutex<HashMap<PathBuf, Option<PathBuf>>>,
         path: &Path,
         maybe_dir: bool,
     ) -> Option<PathBuf> {
@@ -253,7 +263,7 @@ impl Configs {
         if let Some(hit) = dirs.lock().unwrap_or_else(|e| e.into_inner()).get(&start) {
             return hit.clone();
         }
-        let stop = repository_root(&start).unwrap_or_else(|| {
+        let stop = cached_root(roots, &start).unwrap_or_else(|| {
             let cwd = absolute(Path::new("."));
             if start.starts_with(&cwd) {
                 cwd
@@ -316,6 +326,29 @@ impl Configs {
     pub(crate) fn take_errors(&self) -> Vec<SetupError> {
         std::mem::take(&mut *self.errors.lock().unwrap_or_else(|e| e.into_inner()))
     }
+}
+
+/// [`crate::config::repository_root`] of an absolute directory, with every directory
+/// passed on the way up remembered.
+fn cached_root(roots: &Mutex<HashMap<PathBuf, Option<PathBuf>>>, start: &Path) -> Option<PathBuf> {
+    let mut roots = roots.lock().unwrap_or_else(|e| e.into_inner());
+    let mut visited = Vec::new();
+    let mut found = None;
+    for d in start.ancestors() {
+        if let Some(hit) = roots.get(d) {
+            found = hit.clone();
+            break;
+        }
+        visited.push(d.to_path_buf());
+        if d.join(".git").exists() {
+            found = Some(d.to_path_buf());
+            break;
+        }
+    }
+    for v in visited {
+        roots.insert(v, found.clone());
+    }
+    found
 }
 
 pub(crate) use crate::config::repository_root;
