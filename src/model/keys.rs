@@ -282,6 +282,33 @@ pub(crate) fn mask_secrets(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// Markers of secret keys, in the normalised form of [`is_secret_key`] (the tests compare
+/// the search with a plain scan of the list).
+const SECRET_MARKER_LIST: [&str; 16] = [
+    "password",
+    "passwd",
+    "privatekey",
+    "passphrase",
+    "pwd",
+    "secret",
+    "secretkey",
+    "signingkey",
+    "token",
+    "credential",
+    "connectionstring",
+    "apikey",
+    "accesskey",
+    "accountkey",
+    "encryptionkey",
+    "inlinesecret",
+];
+
+/// Every occurrence of every marker in one pass (this runs for every setting).
+static SECRET_MARKERS: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+    std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::new(SECRET_MARKER_LIST).expect("fixed, valid patterns")
+    });
+
 /// Does the key name a credential whose value must never be printed?
 pub(crate) fn is_secret_key(key: &str) -> bool {
     let last = key.rsplit(['.', '/']).next().unwrap_or(key);
@@ -305,29 +332,17 @@ pub(crate) fn is_secret_key(key: &str) -> bool {
     let Ok(norm) = std::str::from_utf8(norm_bytes) else {
         return false;
     };
-    // Markers of secret keys, dispatched on their first letter (the tests compare this with
-    // a plain scan of the list). Env var names carry the whole path in one segment: look
-    // at the end of it.
+    // The last marker's end (env var names carry the whole path in one segment: what
+    // follows the last marker decides).
     let nb = norm.as_bytes();
-    let marker_end = (0..nb.len())
-        .flat_map(|i| {
-            let candidates: &[&str] = match nb[i] {
-                b'p' => &["password", "passwd", "privatekey", "passphrase", "pwd"],
-                b's' => &["secret", "secretkey", "signingkey"],
-                b't' => &["token"],
-                b'c' => &["credential", "connectionstring"],
-                b'a' => &["apikey", "accesskey", "accountkey"],
-                b'e' => &["encryptionkey"],
-                b'i' => &["inlinesecret"],
-                _ => &[],
-            };
-            candidates
-                .iter()
-                .filter(move |m| nb[i..].starts_with(m.as_bytes()))
-                // `existingSecretKey` names the key inside a Kubernetes Secret.
-                .filter(move |m| **m != "secretkey" || !nb[..i].ends_with(b"existing"))
-                .map(move |m| i + m.len())
+    let marker_end = SECRET_MARKERS
+        .find_overlapping_iter(nb)
+        // `existingSecretKey` names the key inside a Kubernetes Secret.
+        .filter(|m| {
+            SECRET_MARKER_LIST[m.pattern().as_usize()] != "secretkey"
+                || !nb[..m.start()].ends_with(b"existing")
         })
+        .map(|m| m.end())
         .max()
         .unwrap_or(0);
     let named = if marker_end == 0 {
