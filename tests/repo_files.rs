@@ -343,6 +343,21 @@ fn the_action_downloads_what_the_release_builds() {
     assert!(package.contains(r#"[ "$TAG" != "v$version" ]"#));
     assert!(package.contains(r#"tar -czf "$stem.tar.gz""#) && package.contains("$env:STEM.zip"));
     assert!(package.contains("sha256sum camguard-* > SHA256SUMS"));
+    // The binary packaged is the one built: the profile's output directory.
+    let profile = package
+        .split("cargo build --profile ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("release.yml builds with --profile");
+    assert!(
+        package.contains(&format!(r#"cp "target/$TARGET/{profile}/camguard$exe""#)),
+        "release.yml packages a binary from another profile than `{profile}`"
+    );
+    let manifest = read("Cargo.toml");
+    assert!(
+        profile == "release" || manifest.contains(&format!("[profile.{profile}]")),
+        "Cargo.toml has no [profile.{profile}]"
+    );
     assert!(install.contains(r#"stem="camguard-v$version-$target""#));
     assert!(install.contains("ext=tar.gz") && install.contains("ext=zip"));
     assert!(install.contains("SHA256SUMS"));
