@@ -269,6 +269,42 @@ pub(crate) fn is_unsafe_char(c: char) -> bool {
         | '\u{2066}'..='\u{2069}')
 }
 
+/// Text that a CI runner would read as a workflow command, made inert: GitHub Actions runs a
+/// log line as a command when it starts with `::` after leading blanks, and runs the legacy
+/// `##[command]` form anywhere in a line (actions/runner `ActionCommand.TryParseV2` /
+/// `TryParse`, tried in turn by `ActionCommandManager.TryProcessCommand`). Each `##[`
+/// becomes `#\u{23}[`, and a `::` that starts a line (after blanks) `\u{3a}:`; nothing
+/// else changes, and a backslash in the input is already escaped, so the text stays
+/// injective. `multiline`: every line of the text, not only its start, may begin a log line.
+pub(crate) fn defuse_commands(s: &str, multiline: bool) -> std::borrow::Cow<'_, str> {
+    let starts_command = |l: &str| l.trim_start().starts_with("::");
+    let risky = s.contains("##[")
+        || if multiline {
+            s.split('\n').any(starts_command)
+        } else {
+            starts_command(s)
+        };
+    if !risky {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for (i, l) in s.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let l = l.replace("##[", "#\\u{23}[");
+        if (i == 0 || multiline) && starts_command(&l) {
+            let blanks = l.len() - l.trim_start().len();
+            out.push_str(&l[..blanks]);
+            out.push_str("\\u{3a}");
+            out.push_str(&l[blanks + 1..]);
+        } else {
+            out.push_str(&l);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// A path as reports show it: forward slashes, no leading `./`, and every byte visible.
 ///
 /// The text is injective: two different paths never show alike, so findings of two files
@@ -277,7 +313,13 @@ pub(crate) fn is_unsafe_char(c: char) -> bool {
 /// backslash in a Unix file name as `\\` (on Windows it is the separator and shows as `/`).
 pub fn display(p: &std::path::Path) -> String {
     let s = escaped_path(p);
-    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+    let s = s.strip_prefix("./").map(str::to_string).unwrap_or(s);
+    // A path often starts a line (`path:line:col: ...`): a directory named `::error::x`
+    // must not become a workflow command.
+    match defuse_commands(&s, false) {
+        std::borrow::Cow::Borrowed(_) => s,
+        std::borrow::Cow::Owned(d) => d,
+    }
 }
 
 #[cfg(unix)]
@@ -494,6 +536,23 @@ mod tests {
                 any_relative_to_base(&base, &path),
                 "{:?} {:?}", base, path
             );
+        }
+    }
+
+    proptest! {
+        /// No workflow command survives, on any line when multiline; text without one
+        /// is returned as it is.
+        #[test]
+        fn defused_text_holds_no_workflow_command(s in "[:#\\[ \\na]{0,24}", multiline in any::<bool>()) {
+            let d = defuse_commands(&s, multiline);
+            prop_assert!(!d.contains("##["), "{:?} -> {:?}", s, d);
+            let lines: Vec<&str> = if multiline { d.split('\n').collect() } else { vec![&d] };
+            for l in lines {
+                prop_assert!(!l.trim_start().starts_with("::"), "{:?} -> {:?}", s, d);
+            }
+            let risky = s.contains("##[")
+                || s.split('\n').enumerate().any(|(i, l)| (i == 0 || multiline) && l.trim_start().starts_with("::"));
+            prop_assert_eq!(matches!(d, std::borrow::Cow::Borrowed(_)), !risky);
         }
     }
 

@@ -546,6 +546,67 @@ fn assert_hidden(outputs: &[(String, String)], secrets: &[&str]) {
     }
 }
 
+/// A name, key or value of the pull request never becomes a GitHub Actions workflow
+/// command in the log: the runner obeys a line that starts with `::` after blanks, and the
+/// legacy `##[command]` form anywhere in a line (actions/runner `ActionCommand`). A directory
+/// named `::error::x` started the concise and `deployments` lines, and a `##[stop-commands]`
+/// directory, key or value reached every format as it was.
+#[cfg(unix)]
+#[test]
+fn nothing_scanned_becomes_a_workflow_command() {
+    let d = tempfile::tempdir().unwrap();
+    let a = d.path().join("::error::forged");
+    let b = d.path().join("##[stop-commands]token");
+    fs::create_dir_all(&a).unwrap();
+    fs::create_dir_all(&b).unwrap();
+    fs::write(a.join("application.yaml"), UNPROTECTED).unwrap();
+    fs::write(
+        b.join("application.yaml"),
+        format!("{UNPROTECTED}\"::warning::key\": 1\nvalue: \"##[add-mask]x\"\n"),
+    )
+    .unwrap();
+    let mut outputs = every_output(d.path(), &["."]);
+    let (out, err, _) = run(d.path(), &["check", ".", "--format", "concise"]);
+    outputs.push(("concise".into(), format!("{out}\n{err}")));
+    let (out, err, _) = run(d.path(), &["deployments", "."]);
+    outputs.push(("deployments".into(), format!("{out}\n{err}")));
+    for (format, text) in &outputs {
+        for line in text.lines() {
+            let own = format == "github"
+                && ["::error ", "::warning ", "::notice "]
+                    .iter()
+                    .any(|c| line.starts_with(c));
+            if own {
+                // camguard's own command: the runner parses it as one (the data after
+                // the second `::` is its message), so the legacy form is not tried.
+                continue;
+            }
+            assert!(
+                !line.trim_start().starts_with("::"),
+                "{format}: a line reads as a workflow command: {line}"
+            );
+            assert!(!line.contains("##["), "{format}: `##[` in: {line}");
+        }
+    }
+    // The findings are still there, under names one can recognise.
+    let (v, _, code) = json(d.path(), &["."]);
+    assert_eq!(code, 1);
+    let paths: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert!(
+        paths.contains(&"\\u{3a}:error::forged/application.yaml"),
+        "{paths:?}"
+    );
+    assert!(
+        paths.contains(&"#\\u{23}[stop-commands]token/application.yaml"),
+        "{paths:?}"
+    );
+}
+
 /// User information of URLs and secret query parameters, in messages and snippets.
 #[test]
 fn passwords_in_urls_are_masked_everywhere() {

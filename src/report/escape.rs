@@ -37,13 +37,21 @@ fn escape_with(s: &str, keep: impl Fn(char) -> bool) -> Cow<'_, str> {
 /// One field of a log line (a path, key, value, message): every control character,
 /// line break (CR, LF, U+0085, U+2028, U+2029) and bidirectional control becomes a
 /// visible escape such as `\u{1b}`; nothing else changes.
+/// Nor does it read as a CI workflow command ([`crate::source::defuse_commands`]).
 pub(crate) fn line(s: &str) -> Cow<'_, str> {
-    escape_with(s, |_| false)
+    defused(escape_with(s, |_| false), false)
 }
 
 /// Text that may span lines (a source excerpt): like [`line`], but LF and tab stay.
 pub(crate) fn lines(s: &str) -> Cow<'_, str> {
-    escape_with(s, |c| c == '\n' || c == '\t')
+    defused(escape_with(s, |c| c == '\n' || c == '\t'), true)
+}
+
+fn defused(s: Cow<'_, str>, multiline: bool) -> Cow<'_, str> {
+    match crate::source::defuse_commands(&s, multiline) {
+        Cow::Borrowed(_) => s,
+        Cow::Owned(d) => Cow::Owned(d),
+    }
 }
 
 /// May this character appear in an XML 1.0 document at all (even as a reference)?
@@ -67,6 +75,11 @@ pub(crate) fn xml(s: &str) -> String {
             c => out.push(c),
         }
     }
+    // `##[` is a legacy workflow command anywhere in a log line: a character reference
+    // keeps the text the same for an XML reader.
+    if out.contains("##[") {
+        out = out.replace("##[", "#&#x23;[");
+    }
     out
 }
 
@@ -80,6 +93,13 @@ pub(crate) fn json_document(doc: String) -> String {
     let raw = |c: char| is_unsafe_char(c) && c >= '\u{20}';
     // Every unsafe character from U+0020 up is DEL or outside ASCII: an ASCII document
     // without DEL is inert as it is (a byte scan, much faster than decoding characters).
+    // `##[` is a legacy workflow command anywhere in a log line; outside strings JSON has
+    // no `#`, so the escape keeps the data the same.
+    let doc = if doc.contains("##[") {
+        doc.replace("##[", "#\\u0023[")
+    } else {
+        doc
+    };
     if doc.is_ascii() && memchr::memchr(0x7f, doc.as_bytes()).is_none() {
         return doc;
     }

@@ -391,9 +391,17 @@ impl Excerpt {
             map.push((span.start + s, out.len()));
             let mut run = 0;
             for (i, c) in masked.char_indices() {
-                if crate::source::is_unsafe_char(c) && c != '\t' {
+                // The second `#` of `##[`: the legacy workflow command form, which a CI
+                // runner obeys anywhere in a log line (`source::defuse_commands`).
+                let command =
+                    c == '#' && masked[..i].ends_with('#') && masked[i + 1..].starts_with('[');
+                if (crate::source::is_unsafe_char(c) && c != '\t') || command {
                     out.push_str(&masked[run..i]);
-                    out.push_str(&escape::line(&masked[i..i + c.len_utf8()]));
+                    if command {
+                        out.push_str("\\u{23}");
+                    } else {
+                        out.push_str(&escape::line(&masked[i..i + c.len_utf8()]));
+                    }
                     run = i + c.len_utf8();
                     map.push((span.start + s + run, out.len()));
                 }
