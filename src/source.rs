@@ -287,13 +287,9 @@ pub(crate) fn defuse_commands(s: &str, multiline: bool) -> std::borrow::Cow<'_, 
     if !risky {
         return std::borrow::Cow::Borrowed(s);
     }
-    let mut out = String::with_capacity(s.len() + 8);
-    for (i, l) in s.split('\n').enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
+    let defuse_line = |l: &str, out: &mut String| {
         let l = l.replace("##[", "#\\u{23}[");
-        if (i == 0 || multiline) && starts_command(&l) {
+        if starts_command(&l) {
             let blanks = l.len() - l.trim_start().len();
             out.push_str(&l[..blanks]);
             out.push_str("\\u{3a}");
@@ -301,6 +297,18 @@ pub(crate) fn defuse_commands(s: &str, multiline: bool) -> std::borrow::Cow<'_, 
         } else {
             out.push_str(&l);
         }
+    };
+    let mut out = String::with_capacity(s.len() + 8);
+    if multiline {
+        for (i, l) in s.split('\n').enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            defuse_line(l, &mut out);
+        }
+    } else {
+        // One field: its start is what may begin a log line.
+        defuse_line(s, &mut out);
     }
     std::borrow::Cow::Owned(out)
 }
@@ -551,7 +559,11 @@ mod tests {
                 prop_assert!(!l.trim_start().starts_with("::"), "{:?} -> {:?}", s, d);
             }
             let risky = s.contains("##[")
-                || s.split('\n').enumerate().any(|(i, l)| (i == 0 || multiline) && l.trim_start().starts_with("::"));
+                || if multiline {
+                    s.split('\n').any(|l| l.trim_start().starts_with("::"))
+                } else {
+                    s.trim_start().starts_with("::")
+                };
             prop_assert_eq!(matches!(d, std::borrow::Cow::Borrowed(_)), !risky);
         }
     }
