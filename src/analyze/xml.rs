@@ -347,6 +347,16 @@ fn property_elements(
     }
 }
 
+/// An AJP connector's `protocol`: `AJP/1.3`, or a handler class of `org.apache.coyote.ajp`
+/// (`AjpNioProtocol`, `AjpNio2Protocol`, `AjpAprProtocol`), which Tomcat accepts as well.
+fn is_ajp(protocol: &str) -> bool {
+    let class = protocol.rsplit('.').next().unwrap_or(protocol);
+    protocol.to_ascii_uppercase().starts_with("AJP")
+        || class
+            .get(..3)
+            .is_some_and(|p| p.eq_ignore_ascii_case("ajp"))
+}
+
 /// Tomcat's active HTTP connectors (AJP connectors are not web listeners).
 fn server_xml(doc: &Doc<'_, '_>, facts: &mut XmlFacts) {
     facts.server_xml = true;
@@ -359,7 +369,7 @@ fn server_xml(doc: &Doc<'_, '_>, facts: &mut XmlFacts) {
         let tls = attr("SSLEnabled").eq_ignore_ascii_case("true")
             || attr("secure").eq_ignore_ascii_case("true")
             || attr("scheme").eq_ignore_ascii_case("https");
-        if attr("protocol").to_ascii_uppercase().starts_with("AJP") {
+        if is_ajp(attr("protocol")) {
             let secret = ["secret", "requiredSecret"]
                 .iter()
                 .any(|a| !attr(a).trim().is_empty());
