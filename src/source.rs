@@ -53,10 +53,47 @@ pub struct Position {
 }
 
 /// The text of one file plus a line index.
+///
+/// A text can be cut down to some of its lines ([`SourceText::keep_lines`]) once a file is
+/// checked: offsets, lines and columns inside the kept lines are those of the whole text,
+/// so that a report holds the lines it shows, not the files.
 #[derive(Debug)]
 pub struct SourceText {
+    /// The whole text, or the kept lines one after the other.
     text: Arc<str>,
+    /// File offsets of the starts of lines: of every line, or of the kept ones.
     line_starts: Vec<usize>,
+    cut: Option<Box<Cut>>,
+}
+
+/// What a cut text knows of the whole one.
+#[derive(Debug)]
+struct Cut {
+    /// Length and line count of the whole text.
+    len: usize,
+    lines: usize,
+    /// The 0-based line of each entry of `line_starts`.
+    line_numbers: Vec<usize>,
+    /// Runs of consecutive kept lines (with their line breaks), sorted.
+    runs: Vec<Run>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Run {
+    /// Offset of the run in the file and in the kept text; its length.
+    file: usize,
+    at: usize,
+    len: usize,
+}
+
+impl Cut {
+    /// The run that holds file offset `o` (its end included) and where `o` is in the
+    /// kept text.
+    fn find(&self, o: usize) -> Option<(Run, usize)> {
+        let i = self.runs.partition_point(|r| r.file <= o);
+        let r = *self.runs.get(i.checked_sub(1)?)?;
+        (o <= r.file + r.len).then_some((r, r.at + (o - r.file)))
+    }
 }
 
 impl SourceText {
@@ -70,10 +107,17 @@ impl SourceText {
                 line_starts.push(i + 1);
             }
         }
-        SourceText { text, line_starts }
+        SourceText {
+            text,
+            line_starts,
+            cut: None,
+        }
     }
 
+    /// The whole text (never of a cut text: only analysis, which runs before the cut,
+    /// reads it whole).
     pub(crate) fn text(&self) -> &str {
+        debug_assert!(self.cut.is_none(), "the whole text of a cut text");
         &self.text
     }
 
@@ -82,51 +126,94 @@ impl SourceText {
     }
 
     pub(crate) fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.cut
+            .as_ref()
+            .map_or(self.line_starts.len(), |c| c.lines)
+    }
+
+    /// Bytes held for the text.
+    #[cfg(test)]
+    pub(crate) fn held(&self) -> usize {
+        self.text.len()
     }
 
     /// Clamp an offset into the text and onto a character boundary.
     pub(crate) fn clamp(&self, offset: usize) -> usize {
-        let mut o = offset.min(self.text.len());
-        while o > 0 && !self.text.is_char_boundary(o) {
-            o -= 1;
+        let Some(cut) = &self.cut else {
+            let mut o = offset.min(self.text.len());
+            while o > 0 && !self.text.is_char_boundary(o) {
+                o -= 1;
+            }
+            return o;
+        };
+        let o = offset.min(cut.len);
+        match cut.find(o) {
+            Some((r, mut t)) => {
+                while t > r.at && !self.text.is_char_boundary(t) {
+                    t -= 1;
+                }
+                r.file + (t - r.at)
+            }
+            None => o,
         }
-        o
+    }
+
+    /// The entry of `line_starts` of the line that holds a clamped offset.
+    fn entry(&self, offset: usize) -> usize {
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        }
     }
 
     /// 0-based line index containing `offset`.
     pub(crate) fn line_index(&self, offset: usize) -> usize {
-        let offset = self.clamp(offset);
-        match self.line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i - 1,
+        let i = self.entry(self.clamp(offset));
+        match &self.cut {
+            None => i,
+            Some(c) => c.line_numbers.get(i).copied().unwrap_or(0),
         }
     }
 
     /// Byte span of a 0-based line, without its line terminator.
     pub(crate) fn line_span(&self, line: usize) -> Span {
-        let start = self
-            .line_starts
-            .get(line)
-            .copied()
-            .unwrap_or(self.text.len());
-        let mut end = self
-            .line_starts
-            .get(line + 1)
-            .copied()
-            .unwrap_or(self.text.len());
-        let b = self.text.as_bytes();
-        while end > start && (b[end - 1] == b'\n' || b[end - 1] == b'\r') {
-            end -= 1;
+        let (start, bytes) = match &self.cut {
+            None => {
+                let len = self.text.len();
+                let start = self.line_starts.get(line).copied().unwrap_or(len);
+                let end = self.line_starts.get(line + 1).copied().unwrap_or(len);
+                (start, &self.text.as_bytes()[start..end])
+            }
+            Some(c) => {
+                let Ok(i) = c.line_numbers.binary_search(&line) else {
+                    return Span::empty(c.len);
+                };
+                let start = self.line_starts[i];
+                let Some((run, at)) = c.find(start) else {
+                    return Span::empty(start);
+                };
+                let end = match c.line_numbers.get(i + 1) {
+                    Some(&next) if next == line + 1 => self.line_starts[i + 1],
+                    _ => run.file + run.len,
+                };
+                (start, &self.text.as_bytes()[at..at + (end - start)])
+            }
+        };
+        let mut n = bytes.len();
+        while n > 0 && (bytes[n - 1] == b'\n' || bytes[n - 1] == b'\r') {
+            n -= 1;
         }
-        Span::new(start, end)
+        Span::new(start, start + n)
     }
 
     pub fn position(&self, offset: usize) -> Position {
         let offset = self.clamp(offset);
-        let line = self.line_index(offset);
-        let start = self.line_starts[line];
-        let prefix = &self.text[start..offset];
+        let i = self.entry(offset);
+        let line = match &self.cut {
+            None => i,
+            Some(c) => c.line_numbers.get(i).copied().unwrap_or(0),
+        };
+        let prefix = self.slice(Span::new(self.line_starts[i], offset));
         Position {
             line: line + 1,
             column: prefix.chars().count() + 1,
@@ -137,7 +224,68 @@ impl SourceText {
     pub fn slice(&self, span: Span) -> &str {
         let s = self.clamp(span.start);
         let e = self.clamp(span.end.max(span.start));
-        &self.text[s..e]
+        let Some(cut) = &self.cut else {
+            return &self.text[s..e];
+        };
+        match cut.find(s) {
+            // (a span that runs past its run is cut at the run's end)
+            Some((r, at)) => &self.text[at..at + (e.min(r.file + r.len) - s)],
+            None => "",
+        }
+    }
+
+    /// A copy that holds only some lines (0-based, inclusive ranges, in any order, past
+    /// the end ignored); `None` when they are most of the text or it is cut already.
+    pub(crate) fn keep_lines(&self, mut ranges: Vec<(usize, usize)>) -> Option<SourceText> {
+        if self.cut.is_some() {
+            return None;
+        }
+        let lines = self.line_starts.len();
+        let len = self.text.len();
+        ranges.retain(|&(a, b)| a <= b && a < lines);
+        ranges.sort_unstable();
+        let mut merged: Vec<(usize, usize)> = Vec::with_capacity(ranges.len());
+        for (a, b) in ranges {
+            let b = b.min(lines - 1);
+            match merged.last_mut() {
+                Some(last) if a <= last.1 + 1 => last.1 = last.1.max(b),
+                _ => merged.push((a, b)),
+            }
+        }
+        let bytes_of = |&(a, b): &(usize, usize)| {
+            self.line_starts.get(b + 1).copied().unwrap_or(len) - self.line_starts[a]
+        };
+        let kept: usize = merged.iter().map(bytes_of).sum();
+        // Not worth a copy when it saves less than a quarter.
+        if kept.saturating_mul(4) >= len.saturating_mul(3) {
+            return None;
+        }
+        let mut text = String::with_capacity(kept);
+        let mut line_starts = Vec::new();
+        let mut line_numbers = Vec::new();
+        let mut runs = Vec::with_capacity(merged.len());
+        for &(a, b) in &merged {
+            let file = self.line_starts[a];
+            let end = self.line_starts.get(b + 1).copied().unwrap_or(len);
+            runs.push(Run {
+                file,
+                at: text.len(),
+                len: end - file,
+            });
+            text.push_str(&self.text[file..end]);
+            line_starts.extend_from_slice(&self.line_starts[a..=b]);
+            line_numbers.extend(a..=b);
+        }
+        Some(SourceText {
+            text: text.into(),
+            line_starts,
+            cut: Some(Box::new(Cut {
+                len,
+                lines,
+                line_numbers,
+                runs,
+            })),
+        })
     }
 }
 
@@ -170,6 +318,14 @@ impl SourceFile {
     /// The path with forward slashes, for reports.
     pub fn display_path(&self) -> String {
         display(&self.path)
+    }
+
+    /// The file with only some lines of its text ([`SourceText::keep_lines`]).
+    pub(crate) fn keep_lines(&self, ranges: Vec<(usize, usize)>) -> Option<Arc<Self>> {
+        Some(Arc::new(SourceFile {
+            path: self.path.clone(),
+            text: self.text.keep_lines(ranges)?,
+        }))
     }
 }
 
@@ -633,5 +789,71 @@ mod tests {
         let src = SourceText::new("é");
         assert_eq!(src.clamp(1), 0);
         assert_eq!(src.position(99).column, 2);
+    }
+
+    proptest! {
+        /// A cut text answers every question about its kept lines as the whole text does:
+        /// clamping, lines, columns, line spans and slices, with LF, CRLF and lone CR
+        /// breaks and multi-byte characters.
+        #[test]
+        fn cut_text_agrees_with_the_whole_on_kept_lines(
+            pieces in proptest::collection::vec("(ab|é|x|\n|\r\n|\r|  |😀)", 0..60),
+            ranges in proptest::collection::vec((0usize..40, 0usize..6), 0..5),
+            probes in proptest::collection::vec((0usize..400, 0usize..40), 0..30),
+        ) {
+            let whole = SourceText::new(pieces.concat());
+            let ranges: Vec<(usize, usize)> = ranges.iter().map(|&(a, n)| (a, a + n)).collect();
+            let Some(cut) = whole.keep_lines(ranges.clone()) else {
+                return Ok(());
+            };
+            prop_assert!(cut.held() < whole.held());
+            prop_assert_eq!(cut.line_count(), whole.line_count());
+            let kept = |line: usize| ranges.iter().any(|&(a, b)| a <= line && line <= b);
+            let len = whole.text().len();
+            for o in 0..=len + 2 {
+                if !kept(whole.line_index(o)) {
+                    continue;
+                }
+                prop_assert_eq!(cut.clamp(o), whole.clamp(o), "clamp {}", o);
+                prop_assert_eq!(cut.line_index(o), whole.line_index(o), "line of {}", o);
+                prop_assert_eq!(cut.position(o), whole.position(o), "position of {}", o);
+            }
+            for line in (0..whole.line_count()).filter(|&l| kept(l)) {
+                prop_assert_eq!(cut.line_span(line), whole.line_span(line), "line {}", line);
+                let span = whole.line_span(line);
+                prop_assert_eq!(cut.slice(span), whole.slice(span));
+            }
+            // Spans within one run of kept lines slice the same.
+            for (start, n) in probes {
+                let s = Span::new(start, start + n);
+                let a = whole.line_index(s.start);
+                let b = whole.line_index(s.end);
+                if (a..=b).all(kept) {
+                    prop_assert_eq!(cut.slice(s), whole.slice(s), "slice {:?}", s);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_cut_text_keeps_only_its_lines() {
+        let text: String = (0..100).map(|i| format!("line {i}\n")).collect();
+        let whole = SourceText::new(text.as_str());
+        let cut = whole
+            .keep_lines(vec![(50, 51), (10, 10), (11, 12)])
+            .unwrap();
+        assert_eq!(
+            cut.held(),
+            "line 10\nline 11\nline 12\nline 50\nline 51\n".len()
+        );
+        let at = text.find("line 50").unwrap();
+        assert_eq!(cut.position(at + 5).line, 51);
+        assert_eq!(cut.slice(cut.line_span(50)), "line 50");
+        assert_eq!(cut.slice(cut.line_span(12)), "line 12");
+        // Lines that were not kept are empty, never another line's text.
+        assert_eq!(cut.slice(cut.line_span(30)), "");
+        // Most of the text: not worth a copy; a cut text is not cut again.
+        assert!(whole.keep_lines(vec![(0, 90)]).is_none());
+        assert!(cut.keep_lines(vec![(10, 10)]).is_none());
     }
 }

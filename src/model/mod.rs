@@ -11,6 +11,7 @@ pub mod problem;
 pub mod report;
 pub mod rule;
 pub mod settings;
+pub mod shown;
 pub mod value;
 pub mod version;
 pub mod wiring;

@@ -133,7 +133,13 @@ fn finding_diag(f: &Finding, sources: &mut Sources<'_>) -> Diag {
     let mut spans = vec![f.span];
     spans.extend(related.iter().map(|r| r.span));
     let masks = masks_for(&sources.report.secret_spans, &path);
-    let source = Excerpt::new(&path, text, masks, &spans, 1);
+    let source = Excerpt::new(
+        &path,
+        text,
+        masks,
+        &spans,
+        crate::model::shown::CONTEXT_LINES,
+    );
     let mut labels = vec![label(source.span(f.span), &escape::line(&f.label))];
     for r in related {
         labels.push(LabeledSpan::new_with_span(
@@ -212,7 +218,9 @@ fn problem_diag(p: &Problem, sources: &mut Sources<'_>) -> Diag {
         (Some(file), Some(span)) => {
             let masks = masks_for(&sources.report.secret_spans, &p.path);
             let start = file.text.clamp(span.start);
-            let len = file.text.text()[start..]
+            let len = file
+                .text
+                .slice(crate::source::Span::new(start, start + 4))
                 .chars()
                 .next()
                 .map_or(0, char::len_utf8);

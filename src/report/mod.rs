@@ -342,14 +342,11 @@ pub(crate) struct Excerpt {
     map: Vec<(usize, usize)>,
 }
 
-/// A primary span that touches more lines than this is cut.
-const MAX_EXCERPT_LINES: usize = 12;
-/// Secondary spans further than this many lines from the primary one are not drawn.
-pub(crate) const MAX_RELATED_DISTANCE: usize = 200;
+pub(crate) use crate::model::shown::MAX_RELATED_DISTANCE;
 
 impl Excerpt {
     /// The lines of `text` that `spans` touch (the first is the primary one: at most
-    /// [`MAX_EXCERPT_LINES`] of it; the others should be within
+    /// `model::shown::MAX_EXCERPT_LINES` of it; the others should be within
     /// [`MAX_RELATED_DISTANCE`] lines of it), with `context` lines around them.
     pub fn new(
         name: &str,
@@ -358,19 +355,8 @@ impl Excerpt {
         spans: &[Span],
         context: usize,
     ) -> Self {
-        let primary = spans.first().copied().unwrap_or_default();
-        let first_primary = text.line_index(primary.start);
-        let last_primary = text
-            .line_index(primary.end.max(primary.start))
-            .min(first_primary + MAX_EXCERPT_LINES - 1);
-        let mut lo = first_primary;
-        let mut hi = last_primary;
-        for s in spans.iter().skip(1) {
-            lo = lo.min(text.line_index(s.start));
-            hi = hi.max(text.line_index(s.start));
-        }
-        let first = lo.saturating_sub(context);
-        let last = (hi + context).min(text.line_count() - 1);
+        // (the lines that `model::shown` keeps of a checked file's text)
+        let (first, last) = crate::model::shown::excerpt_lines(text, spans, context);
         let mut out = String::new();
         let mut map = Vec::new();
         for line in first..=last {
@@ -517,5 +503,123 @@ mod tests {
         assert!(e.text().len() < 2 * MAX_LINE, "{}", e.text().len());
         let (o, l) = e.span(Span::new(at, at + 6));
         assert_eq!(&e.text()[o..o + l], "TARGET");
+    }
+
+    /// Every format renders a report the same after its texts are cut down to the lines
+    /// it shows (`model::shown`): a multi-line primary span, related spans near and far in
+    /// the same file and in another file, a zero-width anchor, a long line, a masked
+    /// secret and a problem.
+    #[test]
+    fn cut_texts_render_the_same() {
+        use crate::model::finding::Finding;
+        use crate::model::problem::{Problem, ProblemKind};
+        use crate::model::rule::{Applies, RuleInfo, Severity};
+        use crate::source::SourceFile;
+        use std::sync::Arc;
+        let rule = Arc::new(RuleInfo {
+            code: "T001".into(),
+            name: "t".into(),
+            severity: Severity::High,
+            applies: vec![Applies::Any],
+            excludes: Vec::new(),
+            summary: "s".into(),
+            docs: "https://example.com".into(),
+            cwe: Vec::new(),
+            tags: Vec::new(),
+            explanation: "## How to fix\n\nFix it.\n".into(),
+            generic: false,
+            versions: None,
+        });
+        let mut text: String = (0..3000).map(|i| format!("key{i}: välue {i}\n")).collect();
+        text.push_str(&format!(
+            "long: {}TARGET{}\n",
+            "x".repeat(3000),
+            "y".repeat(3000)
+        ));
+        text.push_str("password: s3cr3t\n");
+        let other_text: String = (0..300).map(|i| format!("o{i}: v\n")).collect();
+        let file = SourceFile::new("big.yaml", text.as_str());
+        let other = SourceFile::new("other.yaml", other_text.as_str());
+        let at = |t: &str, s: &str| t.find(s).unwrap();
+        let multi = Span::new(at(&text, "key100:"), at(&text, "key130:") + 3);
+        let near = Span::new(at(&text, "key250:"), at(&text, "key250:") + 6);
+        let far = Span::new(at(&text, "key500:"), at(&text, "key500:") + 6);
+        let o1 = Span::new(at(&other_text, "o10:"), at(&other_text, "o10:") + 3);
+        let o2 = Span::new(at(&other_text, "o40:"), at(&other_text, "o40:") + 3);
+        let target = at(&text, "TARGET");
+        let secret = at(&text, "s3cr3t");
+        let findings = vec![
+            Finding::builder(&rule, &file, multi)
+                .key("k")
+                .message("m")
+                .label("l")
+                .related(&file, near, "near")
+                .related(&file, far, "far")
+                .related(&other, o1, "o1")
+                .related(&other, o2, "o2")
+                .build(),
+            Finding::builder(
+                &rule,
+                &file,
+                Span::new(at(&text, "key1000:"), at(&text, "key1030:") + 2),
+            )
+            .key("y")
+            .build(),
+            Finding::builder(&rule, &file, Span::empty(at(&text, "key7:")))
+                .key("z")
+                .build(),
+            Finding::builder(&rule, &file, Span::new(target, target + 6))
+                .key("long")
+                .build(),
+            Finding::builder(&rule, &file, Span::new(secret - 10, secret + 6))
+                .key("password")
+                .build(),
+        ];
+        let problems = vec![Problem::at(
+            ProblemKind::Limit,
+            &file,
+            Span::empty(at(&text, "key333:")),
+            "p",
+        )];
+        let report = |findings: Vec<Finding>, problems: Vec<Problem>| {
+            let mut r = Report {
+                rules: vec![rule.clone()],
+                findings,
+                problems,
+                ..Report::default()
+            };
+            r.secret_spans
+                .insert("big.yaml".into(), vec![Span::new(secret, secret + 6)]);
+            r
+        };
+        let whole = report(findings.clone(), problems.clone());
+        let (mut findings, mut problems) = (findings, problems);
+        crate::model::shown::keep_shown_lines(&mut findings, &mut [], &mut problems);
+        assert!(findings.iter().all(|f| f.file.text.held() < text.len() / 4));
+        assert!(findings[0].related[2].file.text.held() < other_text.len() / 4);
+        let cut = report(findings, problems);
+        let opts = RenderOptions {
+            root: "/".into(),
+            ..RenderOptions::default()
+        };
+        for format in [
+            Format::Human,
+            Format::Concise,
+            Format::Json,
+            Format::Sarif,
+            Format::Github,
+            Format::Gitlab,
+            Format::Junit,
+        ] {
+            let a = render(format, &whole, &opts);
+            assert_eq!(a, render(format, &cut, &opts), "{format:?}");
+            if format == Format::Human {
+                assert!(
+                    a.contains("near") && a.contains("o2") && a.contains("TARGET"),
+                    "{a}"
+                );
+                assert!(!a.contains("s3cr3t"), "{a}");
+            }
+        }
     }
 }

@@ -121,10 +121,16 @@ impl Checked {
 
     pub(super) fn from_outcome(out: FileOutcome) -> Self {
         let FileOutcome {
-            analysis,
-            findings,
-            suppressed,
+            mut analysis,
+            mut findings,
+            mut suppressed,
         } = out;
+        // The report keeps the lines it shows of the file, not the file.
+        crate::model::shown::keep_shown_lines(
+            &mut findings,
+            &mut suppressed,
+            &mut analysis.problems,
+        );
         let shows_text =
             !findings.is_empty() || !suppressed.is_empty() || !analysis.problems.is_empty();
         let secret_spans = if shows_text {
