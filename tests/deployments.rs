@@ -877,6 +877,9 @@ fn spring_config_imports_of_files_of_the_scan_are_layers() {
     // resolves against the importing file, a directory imports its `application.*`.
     case("spring/import-insecure", &["C7001"], Layering::Insecure);
     case("spring/import-secure", &["C8001"], Layering::Secure);
+    // The imported file is read after the one that names it (it names nothing itself):
+    // it must still wait for it.
+    case("spring/import-from-sibling", &["C8001"], Layering::Secure);
     let v = deployments_json("fixtures/deployments/spring/import-secure");
     let ds = v["deployments"].as_array().unwrap();
     assert_eq!(

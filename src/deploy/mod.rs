@@ -24,6 +24,7 @@ pub mod k8s;
 pub mod merge;
 pub mod mounts;
 mod process;
+pub(crate) mod references;
 pub mod spring;
 pub mod spring_json;
 
@@ -99,6 +100,9 @@ pub(crate) struct Plan {
     /// may import another (`spring.config.import`, `imports.rs`), so they wait for the
     /// whole scan.
     spring_named: usize,
+    /// What the referring files name, once the scan's first stage has analysed them
+    /// (`references.rs`): then a file waits for the whole scan only if one names it.
+    references: Option<references::References>,
 }
 
 /// Configuration files a container may read when mounted (`mounts.rs`).
@@ -113,8 +117,8 @@ fn mountable_kind(kind: FileKind) -> bool {
     )
 }
 
-/// Does a Spring Boot file declare `spring.config.import`?
-fn declares_import(a: &Analysis) -> bool {
+/// Does a file declare `spring.config.import` (in any of its components)?
+pub(crate) fn declares_import(a: &Analysis) -> bool {
     a.components.iter().any(|c| {
         c.settings
             .iter()
@@ -154,6 +158,7 @@ impl Plan {
             groups,
             any_compose,
             spring_named,
+            references: None,
         }
     }
 
@@ -161,6 +166,15 @@ impl Plan {
     /// the compose files it extends or that extend it, wherever they are), its `.env`, a
     /// configuration file a service may mount?
     fn waits_for_whole_scan(&self, a: &Analysis) -> bool {
+        if self.references.is_some() {
+            return match a.kind {
+                FileKind::Compose => true,
+                // (a Spring Boot file of the second stage that declares an import after
+                // all: its file changed since the first stage read it)
+                FileKind::SpringYaml | FileKind::SpringProperties if declares_import(a) => true,
+                k => self.named(&a.file.path, k),
+            };
+        }
         match a.kind {
             FileKind::Compose => true,
             FileKind::Env => self.any_compose && is_dotenv(&a.file.path),
@@ -176,6 +190,42 @@ impl Plan {
             }
             k => self.any_compose && mountable_kind(k),
         }
+    }
+
+    /// Must this input be analysed in the first stage (it may name others), going by its
+    /// kind by name? Spring Boot files are decided by their text
+    /// ([`references::may_declare_import`]).
+    pub(crate) fn first_stage(kind: Option<FileKind>) -> bool {
+        !matches!(
+            kind,
+            Some(
+                FileKind::SpringYaml
+                    | FileKind::SpringProperties
+                    | FileKind::Env
+                    | FileKind::Optimize
+                    | FileKind::Elasticsearch
+                    | FileKind::Opensearch
+            )
+        )
+    }
+
+    /// After the first stage: does a file it holds name this one (so that it waits for
+    /// the whole scan)?
+    pub(crate) fn named(&self, path: &Path, kind: FileKind) -> bool {
+        let Some(r) = &self.references else {
+            return false;
+        };
+        let mounted = || self.any_compose && mountable_kind(kind) && r.mounted(path);
+        match kind {
+            FileKind::Env => self.any_compose && is_dotenv(path) && r.compose_reads_dotenv(path),
+            FileKind::SpringYaml | FileKind::SpringProperties => r.imported(path) || mounted(),
+            _ => mounted(),
+        }
+    }
+
+    /// After the first stage: what the files it holds name.
+    pub(crate) fn set_references(&mut self, held: &[&Analysis]) {
+        self.references = Some(references::References::of(held));
     }
 
     /// Must this analysed file wait for the others?
@@ -580,5 +630,77 @@ mod tests {
         assert!(!held(&lone, "b/application.yaml", FileKind::SpringYaml));
         // A Spring Boot file known by its content may be imported by an application.
         assert!(held(&lone, "b/extra.yaml", FileKind::SpringYaml));
+    }
+
+    /// After the first stage, a file waits for the whole scan only if a held file names
+    /// it: a compose service's mount (a file, or a directory above it), the `.env` beside
+    /// a compose file, a directory an import names.
+    #[test]
+    fn after_the_first_stage_only_named_files_wait() {
+        use crate::analyze::{Context, analyze};
+        let files = [
+            (
+                "d/docker-compose.yml",
+                FileKind::Compose,
+                "services:\n  zeebe:\n    image: camunda/zeebe:8.7.0\n    volumes:\n      - ./conf:/usr/local/zeebe/config\n",
+            ),
+            (
+                "app/application.yaml",
+                FileKind::SpringYaml,
+                "spring:\n  config:\n    import: ../common/\n",
+            ),
+        ];
+        let held: Vec<Analysis> = files
+            .iter()
+            .map(|(p, k, t)| {
+                analyze(
+                    crate::source::SourceFile::new(*p, *t),
+                    *k,
+                    &Context::default(),
+                )
+            })
+            .collect();
+        let mut plan = Plan::new(files.iter().map(|(p, k, _)| (Path::new(*p), Some(*k))));
+        let named = |plan: &Plan, p: &str, k| plan.named(Path::new(p), k);
+        assert!(!named(
+            &plan,
+            "d/conf/application.yaml",
+            FileKind::SpringYaml
+        ));
+        plan.set_references(&held.iter().collect::<Vec<_>>());
+        assert!(named(
+            &plan,
+            "d/conf/application.yaml",
+            FileKind::SpringYaml
+        ));
+        assert!(named(
+            &plan,
+            "./d/conf/x/../application.yaml",
+            FileKind::SpringYaml
+        ));
+        assert!(named(&plan, "d/.env", FileKind::Env));
+        assert!(named(
+            &plan,
+            "common/application.yaml",
+            FileKind::SpringYaml
+        ));
+        assert!(named(
+            &plan,
+            "common/application-prod.yaml",
+            FileKind::SpringYaml
+        ));
+        assert!(!named(&plan, "d/application.yaml", FileKind::SpringYaml));
+        assert!(!named(
+            &plan,
+            "other/application.yaml",
+            FileKind::SpringYaml
+        ));
+        assert!(!named(&plan, "other/.env", FileKind::Env));
+        assert!(!named(&plan, "d/conf.yaml", FileKind::Elasticsearch));
+        let a = Analysis::new(
+            crate::source::SourceFile::new("other/application.yaml", ""),
+            FileKind::SpringYaml,
+        );
+        assert!(!plan.waits_for_whole_scan(&a));
     }
 }

@@ -33,7 +33,7 @@ use crate::source::display;
 const ON_PROFILE: &str = "springconfigactivateonprofile";
 const ACTIVE: &str = "springprofilesactive";
 const INCLUDE: &str = "springprofilesinclude";
-const IMPORT: &str = "springconfigimport";
+pub(super) const IMPORT: &str = "springconfigimport";
 /// How deep imports of imports are followed; deeper ones are a note.
 const MAX_IMPORT_DEPTH: usize = 8;
 
@@ -163,7 +163,7 @@ pub(crate) fn name_parts(path: &Path) -> Option<(PathBuf, Option<String>, u8)> {
 }
 
 /// The profile names a value lists (`a, b` or a YAML list).
-fn names(s: &Setting) -> Option<Vec<String>> {
+pub(super) fn names(s: &Setting) -> Option<Vec<String>> {
     let items: Vec<String> = match s.value.effective(s.placeholders) {
         Effective::Text { text, .. } => text.split(',').map(|p| p.trim().to_string()).collect(),
         Effective::List(items) => items

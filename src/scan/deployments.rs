@@ -12,6 +12,7 @@ use super::file::{Checked, FileOutcome, builtins, drop_generic_duplicates};
 use crate::deploy::{self, Assembly, GroupKey, Plan};
 use crate::model::analysis::Analysis;
 use crate::model::deployment::{Deployment, DeploymentKind, Environment};
+use crate::model::file_kind::FileKind;
 use crate::model::finding::Finding;
 use crate::rules::builtin::{Builtin, credentials_of_deployment, published_ports_of};
 use crate::rules::{RuleSet, eval};
@@ -127,6 +128,40 @@ impl Waiting {
         } else {
             None
         }
+    }
+
+    /// Run `f` on the files that wait for the whole scan, of every scope.
+    pub(super) fn with_held<R>(all: &[Waiting], f: impl FnOnce(&[&Analysis]) -> R) -> R {
+        let guards: Vec<_> = all.iter().map(|w| lock(&w.whole_scan)).collect();
+        let held: Vec<&Analysis> = guards.iter().flat_map(|g| g.iter()).collect();
+        f(&held)
+    }
+
+    /// The Kubernetes files waiting for the whole scan, taken out, once every file that
+    /// could be one has been analysed (the scan's first stage): their containers look up
+    /// objects of Kubernetes files only, so they can be judged without the rest. Unless
+    /// one of them imports files (a mounted Spring Boot configuration with
+    /// `spring.config.import`), which may be any file of the scan: then none is taken.
+    pub(super) fn take_kubernetes(&self) -> Vec<Analysis> {
+        let mut held = lock(&self.whole_scan);
+        let k8s = |a: &Analysis| a.kind == FileKind::K8s;
+        if held
+            .iter()
+            .filter(|a| k8s(a))
+            .any(crate::deploy::declares_import)
+        {
+            return Vec::new();
+        }
+        let (taken, rest): (Vec<Analysis>, Vec<Analysis>) =
+            std::mem::take(&mut *held).into_iter().partition(|a| k8s(a));
+        *held = rest;
+        taken
+    }
+
+    /// The files waiting for the whole scan, taken out (once every file that could be
+    /// named by one of them has been analysed).
+    pub(super) fn take_whole_scan(&self) -> Vec<Analysis> {
+        std::mem::take(&mut *lock(&self.whole_scan))
     }
 
     /// Everything still waiting.

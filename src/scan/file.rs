@@ -177,7 +177,36 @@ pub(super) fn cap_findings(out: &mut FileOutcome) {
 
 pub(super) enum Input {
     File(Candidate),
+    /// A file whose text the scan's first stage read already (`first_look`).
+    Read(Candidate, String),
     Stdin(StdinInput),
+}
+
+/// The first stage's look at an input: a Spring Boot file is analysed in the first stage
+/// only if its text may declare an import (it may name other files); otherwise it goes
+/// back, unread, for the second stage. `Err` for a file that could not be read.
+pub(super) fn first_look(
+    input: Input,
+    opts: &ScanOptions,
+) -> Result<Result<Input, Input>, Problem> {
+    let Input::File(c) = input else {
+        return Ok(Ok(input));
+    };
+    if crate::deploy::Plan::first_stage(c.kind) {
+        return Ok(Ok(Input::File(c)));
+    }
+    if !matches!(
+        c.kind,
+        Some(FileKind::SpringYaml | FileKind::SpringProperties)
+    ) {
+        return Ok(Err(Input::File(c)));
+    }
+    let text = discover::read_text_as(c.read_path(), &c.path, opts.max_file_size)?;
+    if crate::deploy::references::may_declare_import(text.as_bytes()) {
+        Ok(Ok(Input::Read(c, text)))
+    } else {
+        Ok(Err(Input::File(c)))
+    }
 }
 
 /// What the first pass over one input yields.
@@ -228,6 +257,7 @@ pub(super) fn analyze_input(
             };
             (c.path, text, c.kind, c.explicit)
         }
+        Input::Read(c, text) => (c.path, text, c.kind, c.explicit),
         Input::Stdin(s) => {
             let shown = display(&s.name);
             if s.bytes.len() as u64 > opts.max_file_size {

@@ -209,7 +209,7 @@ pub(crate) fn scan_with(
     configs: &Configs,
 ) -> Result<Scanned, setup::SetupError> {
     let mut report = Report::default();
-    let (inputs, plan, excluded) = collect_inputs(opts, configs, &mut report);
+    let (inputs, mut plan, excluded) = collect_inputs(opts, configs, &mut report);
     if let Some(e) = configs.take_errors().into_iter().next() {
         return Err(e);
     }
@@ -227,28 +227,75 @@ pub(crate) fn scan_with(
     let dopts: Vec<crate::deploy::Options> =
         per_scope.iter().map(|(o, _)| o.deploy_options()).collect();
     // Phase 1, every file in parallel; files whose deployments span others are held, and a
-    // directory's group is judged as soon as its last file is analysed.
+    // directory's group is judged as soon as its last file is analysed. It runs in two
+    // stages (unless `--kind` makes every file one kind): first the files that may name
+    // others (compose files, Spring Boot files that may import, files known by their
+    // content only, Kubernetes among them), then the rest, of which only those named wait
+    // for the end (`deploy::references`). Kubernetes files are judged between the two.
     let waiting: Vec<deployments::Waiting> = scopes.iter().map(|_| Default::default()).collect();
-    let outcomes: Vec<(usize, Vec<Result<file::Checked, _>>)> = inputs
-        .into_par_iter()
-        .filter_map(|(i, scope)| {
-            let n = index(&scope);
-            let (o, ctx) = &per_scope[n];
-            let rules = &scopes[n].rules;
-            let out = match file::process(i, o, rules, ctx, &suppressors[n], &plan)? {
-                Ok(file::Processed::Checked(out)) => vec![Ok(out)],
-                Ok(file::Processed::Held(a)) => {
-                    let group = waiting[n].offer(a, &plan)?;
-                    deployments::check_held(group, rules, &dopts[n], &suppressors[n])
-                        .into_iter()
-                        .map(Ok)
-                        .collect()
-                }
-                Err(p) => vec![Err(p)],
-            };
-            Some((n, out))
-        })
-        .collect();
+    let stages = opts.kind.is_none();
+    let run = |inputs: Vec<(file::Input, Arc<Scope>)>, plan: &crate::deploy::Plan, first: bool| {
+        let steps: Vec<Step> = inputs
+            .into_par_iter()
+            .filter_map(|(i, scope)| {
+                let n = index(&scope);
+                let (o, ctx) = &per_scope[n];
+                let i = if first {
+                    match file::first_look(i, o) {
+                        Ok(Ok(i)) => i,
+                        Ok(Err(later)) => return Some(Step::Later(later, scope)),
+                        Err(p) => return Some(Step::Done(n, vec![Err(p)])),
+                    }
+                } else {
+                    i
+                };
+                let rules = &scopes[n].rules;
+                let out = match file::process(i, o, rules, ctx, &suppressors[n], plan)? {
+                    Ok(file::Processed::Checked(out)) => vec![Ok(out)],
+                    Ok(file::Processed::Held(a)) => {
+                        let group = waiting[n].offer(a, plan)?;
+                        deployments::check_held(group, rules, &dopts[n], &suppressors[n])
+                            .into_iter()
+                            .map(Ok)
+                            .collect()
+                    }
+                    Err(p) => vec![Err(p)],
+                };
+                Some(Step::Done(n, out))
+            })
+            .collect();
+        let mut done = Vec::new();
+        let mut later = Vec::new();
+        for s in steps {
+            match s {
+                Step::Done(n, out) => done.push((n, out)),
+                Step::Later(i, scope) => later.push((i, scope)),
+            }
+        }
+        (done, later)
+    };
+    let (mut outcomes, later) = run(inputs, &plan, stages);
+    if stages {
+        deployments::Waiting::with_held(&waiting, |held| plan.set_references(held));
+        let judge = |n: usize, held: Vec<crate::model::analysis::Analysis>| {
+            let out = deployments::check_held(held, &scopes[n].rules, &dopts[n], &suppressors[n]);
+            (n, out.into_iter().map(Ok).collect::<Vec<_>>())
+        };
+        for (n, w) in waiting.iter().enumerate() {
+            outcomes.push(judge(n, w.take_kubernetes()));
+        }
+        // The files a held one names, then everything held is judged: what is left
+        // waits for nothing but its directory's group.
+        let (named, later): (Vec<_>, Vec<_>) = later.into_iter().partition(|(i, _)| match i {
+            file::Input::File(c) => c.kind.is_some_and(|k| plan.named(&c.path, k)),
+            _ => true,
+        });
+        outcomes.extend(run(named, &plan, false).0);
+        for (n, w) in waiting.iter().enumerate() {
+            outcomes.push(judge(n, w.take_whole_scan()));
+        }
+        outcomes.extend(run(later, &plan, false).0);
+    }
     let mut files_of: Vec<Vec<String>> = vec![Vec::new(); scopes.len()];
     let mut fail_on = std::collections::HashMap::new();
     let mut scope_of = std::collections::HashMap::new();
@@ -314,6 +361,16 @@ pub(crate) fn scan_with(
         setup::switched_off(&mut report, &o, &s.rules);
     }
     Ok(Scanned { report, fail_on })
+}
+
+/// What the first pass did with one input.
+enum Step {
+    Done(
+        usize,
+        Vec<Result<file::Checked, crate::model::problem::Problem>>,
+    ),
+    /// Left for the second stage.
+    Later(file::Input, Arc<Scope>),
 }
 
 /// The rules any scope enabled, by code (SARIF's rule table).

@@ -1,0 +1,190 @@
+//! What the files that read others name: the host paths compose services mount, the
+//! directories of compose files (whose `.env` they read) and the files
+//! `spring.config.import` names. A scan analyses these referring files first; afterwards a
+//! configuration file none of them names need not wait for the whole scan (issue 16: in a
+//! tree with a compose file and two Spring Boot applications, every such file waited, and
+//! the scan held all of them until its end).
+//!
+//! Every set here is a superset of what the assembly follows (`mounts.rs`,
+//! `compose_merge.rs`, `spring.rs`): a file held needlessly costs memory, one released
+//! wrongly would change a finding.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use super::imports::{self, LocationKind};
+use super::mounts::normal;
+use crate::model::analysis::Analysis;
+use crate::model::file_kind::FileKind;
+use crate::model::wiring::MountSource;
+
+/// What the referring files name, by lexically normalised path.
+#[derive(Debug, Default)]
+pub(crate) struct References {
+    /// Directories of compose files: their `.env` is a layer.
+    compose_dirs: HashSet<PathBuf>,
+    /// Host paths that services mount, as a file or a directory.
+    mounted: HashSet<PathBuf>,
+    /// Directories of files that an import names: the file and its profile variants.
+    import_dirs: HashSet<PathBuf>,
+}
+
+fn dir_of(p: &Path) -> PathBuf {
+    normal(p.parent().unwrap_or(Path::new("")))
+}
+
+/// Could this text declare `spring.config.import`? The key's letters in order, in any
+/// case, with only the separators that relaxed binding ignores between them
+/// (`keys::match_key`), or any backslash (an escape in a quoted YAML key, a `\uXXXX` or a
+/// line continuation in a properties key). A file for which this is false declares no
+/// import, whatever its syntax.
+pub(crate) fn may_declare_import(text: &[u8]) -> bool {
+    const WORD: &[u8] = b"import";
+    if memchr::memchr(b'\\', text).is_some() {
+        return true;
+    }
+    for start in memchr::memchr2_iter(b'i', b'I', text) {
+        let mut n = 1;
+        for &b in &text[start + 1..] {
+            if n == WORD.len() {
+                break;
+            }
+            if matches!(b, b'-' | b'_' | b'.') {
+                continue;
+            }
+            if b.to_ascii_lowercase() != WORD[n] {
+                break;
+            }
+            n += 1;
+        }
+        if n == WORD.len() {
+            return true;
+        }
+    }
+    false
+}
+
+impl References {
+    /// From the referring files: every compose file and every file that imports others
+    /// the scan holds after its first stage.
+    pub(crate) fn of(held: &[&Analysis]) -> Self {
+        let mut r = References::default();
+        let compose: Vec<&&Analysis> = held
+            .iter()
+            .filter(|a| a.kind == FileKind::Compose)
+            .collect();
+        // A service that extends one of another file, and an included file, are resolved
+        // in the directory of the project that uses them: with either in the scan, every
+        // compose file's mounts are also read against those projects' directories.
+        let mut projects: HashSet<PathBuf> = HashSet::new();
+        for a in &compose {
+            let dir = dir_of(&a.file.path);
+            let extends = a.components.iter().any(|c| {
+                c.wiring
+                    .as_ref()
+                    .and_then(|w| w.extends.as_ref())
+                    .is_some_and(|e| e.file.is_some())
+            });
+            if extends || !a.includes.is_empty() {
+                projects.insert(dir.clone());
+            }
+            for inc in &a.includes {
+                if let Some(first) = inc.paths.first() {
+                    projects.insert(dir_of(&dir.join(first)));
+                }
+            }
+        }
+        for a in &compose {
+            let own = dir_of(&a.file.path);
+            r.compose_dirs.insert(own.clone());
+            let mounts = a
+                .components
+                .iter()
+                .filter_map(|c| c.wiring.as_ref())
+                .flat_map(|w| w.mounts.iter());
+            for m in mounts {
+                let MountSource::Host(source) = &m.source else {
+                    continue;
+                };
+                // (`mounts.rs` does not read these)
+                if source.contains('$') || source.starts_with('/') || source.starts_with('~') {
+                    continue;
+                }
+                for dir in std::iter::once(&own).chain(&projects) {
+                    r.mounted.insert(normal(&dir.join(source)));
+                }
+            }
+        }
+        for a in held {
+            for c in &a.components {
+                for s in c
+                    .settings
+                    .iter()
+                    .filter(|s| s.match_key == super::spring::IMPORT)
+                {
+                    for item in super::spring::names(s).unwrap_or_default() {
+                        for loc in imports::split(&item)
+                            .into_iter()
+                            .take(imports::MAX_LOCATIONS)
+                        {
+                            if let LocationKind::Relative(rel) = loc.kind {
+                                for p in imports::candidates(&c.file.path, rel) {
+                                    r.import_dirs.insert(dir_of(&p));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        r
+    }
+
+    /// Is `.env` in this directory read by a compose project?
+    pub(crate) fn compose_reads_dotenv(&self, path: &Path) -> bool {
+        self.compose_dirs.contains(&dir_of(path))
+    }
+
+    /// Is this file (or a directory above it) mounted into a service?
+    pub(crate) fn mounted(&self, path: &Path) -> bool {
+        let path = normal(path);
+        path.ancestors().any(|p| self.mounted.contains(p))
+    }
+
+    /// Could an import name this file or make it a profile variant of one?
+    pub(crate) fn imported(&self, path: &Path) -> bool {
+        self.import_dirs.contains(&dir_of(path))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_import_prefilter_finds_every_spelling_of_the_key() {
+        for yes in [
+            "spring.config.import=x",
+            "spring:\n  config:\n    import: a.yaml\n",
+            "SPRING_CONFIG_IMPORT=x",
+            "spring.config.IM-PORT=x",
+            "spring.config.im_port: x",
+            "spring.config.i.m.p.o.r.t=x",
+            "spring.config.\\u0069mport=x",
+            "spring.config.im\\\n  port=x",
+            "\"spring.config.\\x69mport\": x",
+        ] {
+            assert!(may_declare_import(yes.as_bytes()), "{yes}");
+        }
+        for no in [
+            "spring.datasource.url=x",
+            "improvement: 1",
+            "impo rt: x",
+            "im port: x",
+            "impor: t",
+            "",
+        ] {
+            assert!(!may_declare_import(no.as_bytes()), "{no}");
+        }
+    }
+}
