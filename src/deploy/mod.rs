@@ -24,7 +24,7 @@ pub mod k8s;
 pub mod merge;
 pub mod mounts;
 mod process;
-pub(crate) mod references;
+pub mod references;
 pub mod spring;
 pub mod spring_json;
 
@@ -118,7 +118,7 @@ fn mountable_kind(kind: FileKind) -> bool {
 }
 
 /// Does a file declare `spring.config.import` (in any of its components)?
-pub(crate) fn declares_import(a: &Analysis) -> bool {
+pub fn declares_import(a: &Analysis) -> bool {
     a.components.iter().any(|c| {
         c.settings
             .iter()

@@ -20,7 +20,7 @@ use crate::model::wiring::MountSource;
 
 /// What the referring files name, by lexically normalised path.
 #[derive(Debug, Default)]
-pub(crate) struct References {
+pub struct References {
     /// Directories of compose files: their `.env` is a layer.
     compose_dirs: HashSet<PathBuf>,
     /// Host paths that services mount, as a file or a directory.
@@ -38,7 +38,7 @@ fn dir_of(p: &Path) -> PathBuf {
 /// (`keys::match_key`), or any backslash (an escape in a quoted YAML key, a `\uXXXX` or a
 /// line continuation in a properties key). A file for which this is false declares no
 /// import, whatever its syntax.
-pub(crate) fn may_declare_import(text: &[u8]) -> bool {
+pub fn may_declare_import(text: &[u8]) -> bool {
     const WORD: &[u8] = b"import";
     if memchr::memchr(b'\\', text).is_some() {
         return true;
@@ -67,7 +67,7 @@ pub(crate) fn may_declare_import(text: &[u8]) -> bool {
 impl References {
     /// From the referring files: every compose file and every file that imports others
     /// the scan holds after its first stage.
-    pub(crate) fn of(held: &[&Analysis]) -> Self {
+    pub fn of(held: &[&Analysis]) -> Self {
         let mut r = References::default();
         let compose: Vec<&&Analysis> = held
             .iter()
@@ -141,18 +141,18 @@ impl References {
     }
 
     /// Is `.env` in this directory read by a compose project?
-    pub(crate) fn compose_reads_dotenv(&self, path: &Path) -> bool {
+    pub fn compose_reads_dotenv(&self, path: &Path) -> bool {
         self.compose_dirs.contains(&dir_of(path))
     }
 
     /// Is this file (or a directory above it) mounted into a service?
-    pub(crate) fn mounted(&self, path: &Path) -> bool {
+    pub fn mounted(&self, path: &Path) -> bool {
         let path = normal(path);
         path.ancestors().any(|p| self.mounted.contains(p))
     }
 
     /// Could an import name this file or make it a profile variant of one?
-    pub(crate) fn imported(&self, path: &Path) -> bool {
+    pub fn imported(&self, path: &Path) -> bool {
         self.import_dirs.contains(&dir_of(path))
     }
 }

@@ -290,11 +290,15 @@ pub fn mounts(text: &str) {
     let mut refs: Vec<_> = vec![&compose, &common];
     refs.extend(files.iter());
     let (layers, _notes) = camguard::deploy::mounts::compose_layers(&refs);
+    // What the scan's first stage learns from the compose files names every mounted file
+    // (a file it does not name would be judged before the service that mounts it).
+    let named = camguard::deploy::references::References::of(&refs);
     for (path, _) in &layers {
         assert!(
             files.iter().any(|f| &f.file.path == path),
             "resolved to {path:?}, which is no file of the scan"
         );
+        assert!(named.mounted(path), "{path:?} is mounted but not named");
     }
     for c in &compose.components {
         for m in c.wiring.iter().flat_map(|w| w.mounts.iter()) {
@@ -362,7 +366,23 @@ pub fn spring_imports(text: &str) {
     .collect();
     let mut refs: Vec<_> = vec![&app];
     refs.extend(files.iter());
+    // The scan's first stage reads a file only if its text may declare an import.
+    assert!(
+        !camguard::deploy::declares_import(&app)
+            || camguard::deploy::references::may_declare_import(text.as_bytes()),
+        "an import the first stage would miss"
+    );
+    // ... and what it learns names every imported file.
+    let importers: Vec<_> = refs
+        .iter()
+        .copied()
+        .filter(|a| camguard::deploy::declares_import(a))
+        .collect();
+    let named = camguard::deploy::references::References::of(&importers);
     for (layers, _notes) in application_layers(&refs) {
+        for (path, _) in layers.iter().skip(1) {
+            assert!(named.imported(path), "{path:?} is imported but not named");
+        }
         for (n, (path, what)) in layers.iter().enumerate() {
             assert!(
                 refs.iter().any(|f| &f.file.path == path),
