@@ -29,7 +29,7 @@ pub struct References {
     import_dirs: HashSet<PathBuf>,
 }
 
-fn dir_of(p: &Path) -> PathBuf {
+pub fn dir_of(p: &Path) -> PathBuf {
     normal(p.parent().unwrap_or(Path::new("")))
 }
 
@@ -64,39 +64,43 @@ pub fn may_declare_import(text: &[u8]) -> bool {
     false
 }
 
-impl References {
-    /// From the referring files: every compose file and every file that imports others
-    /// the scan holds after its first stage.
-    pub fn of(held: &[&Analysis]) -> Self {
-        let mut r = References::default();
-        let compose: Vec<&&Analysis> = held
-            .iter()
-            .filter(|a| a.kind == FileKind::Compose)
-            .collect();
-        // A service that extends one of another file, and an included file, are resolved
-        // in the directory of the project that uses them: with either in the scan, every
-        // compose file's mounts are also read against those projects' directories.
-        let mut projects: HashSet<PathBuf> = HashSet::new();
-        for a in &compose {
-            let dir = dir_of(&a.file.path);
-            let extends = a.components.iter().any(|c| {
-                c.wiring
-                    .as_ref()
-                    .and_then(|w| w.extends.as_ref())
-                    .is_some_and(|e| e.file.is_some())
-            });
-            if extends || !a.includes.is_empty() {
-                projects.insert(dir.clone());
-            }
-            for inc in &a.includes {
-                if let Some(first) = inc.paths.first() {
-                    projects.insert(dir_of(&dir.join(first)));
-                }
+/// One thing a held file names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Referral {
+    /// The directory of a compose file (its `.env`).
+    ComposeDir(PathBuf),
+    /// A host path a service mounts (a file, or a directory and all below it).
+    Mounted(PathBuf),
+    /// A directory an import names (its files).
+    ImportDir(PathBuf),
+}
+
+/// What each of the held files names (index into `held`, what). A compose file that
+/// extends a service of another file or includes one makes every compose file's mounts
+/// be read against its project's directory too (`projects_couple` tells).
+pub fn referrals(held: &[&Analysis]) -> Vec<(usize, Referral)> {
+    let mut out = Vec::new();
+    // A service that extends one of another file, and an included file, are resolved
+    // in the directory of the project that uses them: with either in the scan, every
+    // compose file's mounts are also read against those projects' directories.
+    let mut projects: Vec<PathBuf> = Vec::new();
+    for a in held.iter().filter(|a| a.kind == FileKind::Compose) {
+        let dir = dir_of(&a.file.path);
+        if couples_projects(a) {
+            projects.push(dir.clone());
+        }
+        for inc in &a.includes {
+            if let Some(first) = inc.paths.first() {
+                projects.push(dir_of(&dir.join(first)));
             }
         }
-        for a in &compose {
+    }
+    projects.sort();
+    projects.dedup();
+    for (i, a) in held.iter().enumerate() {
+        if a.kind == FileKind::Compose {
             let own = dir_of(&a.file.path);
-            r.compose_dirs.insert(own.clone());
+            out.push((i, Referral::ComposeDir(own.clone())));
             let mounts = a
                 .components
                 .iter()
@@ -111,31 +115,58 @@ impl References {
                     continue;
                 }
                 for dir in std::iter::once(&own).chain(&projects) {
-                    r.mounted.insert(normal(&dir.join(source)));
+                    out.push((i, Referral::Mounted(normal(&dir.join(source)))));
                 }
             }
         }
-        for a in held {
-            for c in &a.components {
-                for s in c
-                    .settings
-                    .iter()
-                    .filter(|s| s.match_key == super::spring::IMPORT)
-                {
-                    for item in super::spring::names(s).unwrap_or_default() {
-                        for loc in imports::split(&item)
-                            .into_iter()
-                            .take(imports::MAX_LOCATIONS)
-                        {
-                            if let LocationKind::Relative(rel) = loc.kind {
-                                for p in imports::candidates(&c.file.path, rel) {
-                                    r.import_dirs.insert(dir_of(&p));
-                                }
+        for c in &a.components {
+            let imports = c
+                .settings
+                .iter()
+                .filter(|s| s.match_key == super::spring::IMPORT);
+            for s in imports {
+                for item in super::spring::names(s).unwrap_or_default() {
+                    let locations = imports::split(&item)
+                        .into_iter()
+                        .take(imports::MAX_LOCATIONS);
+                    for loc in locations {
+                        if let LocationKind::Relative(rel) = loc.kind {
+                            for p in imports::candidates(&c.file.path, rel) {
+                                out.push((i, Referral::ImportDir(dir_of(&p))));
                             }
                         }
                     }
                 }
             }
+        }
+    }
+    out
+}
+
+/// Does this compose file tie its project to files of other directories (an `extends`
+/// with `file`, an `include`)?
+pub fn couples_projects(a: &Analysis) -> bool {
+    a.kind == FileKind::Compose
+        && (!a.includes.is_empty()
+            || a.components.iter().any(|c| {
+                c.wiring
+                    .as_ref()
+                    .and_then(|w| w.extends.as_ref())
+                    .is_some_and(|e| e.file.is_some())
+            }))
+}
+
+impl References {
+    /// From the referring files: every compose file and every file that imports others
+    /// the scan holds after its first stage.
+    pub fn of(held: &[&Analysis]) -> Self {
+        let mut r = References::default();
+        for (_, what) in referrals(held) {
+            match what {
+                Referral::ComposeDir(d) => r.compose_dirs.insert(d),
+                Referral::Mounted(p) => r.mounted.insert(p),
+                Referral::ImportDir(d) => r.import_dirs.insert(d),
+            };
         }
         r
     }

@@ -4,6 +4,7 @@
 //! findings go to the files they point at, each with that file's inline suppressions.
 
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use rayon::prelude::*;
@@ -248,4 +249,169 @@ pub(super) fn check_held(
             Checked::from_outcome(out)
         })
         .collect()
+}
+
+/// The files that wait for the whole scan once the first stage is done, in clusters that
+/// cannot affect each other's deployments, each judged as soon as the named files it waits
+/// for (`deploy::Plan::named`) have been analysed: memory follows the clusters in flight,
+/// not every compose project of the tree at once.
+///
+/// Files are in one cluster when they share a directory (compose projects and their
+/// `.env`, Spring Boot applications and their profiles, Helm values), when one mounts the
+/// other or a directory above it, or imports from its directory; every compose file is
+/// in one cluster when any of them extends a service of another file or includes one,
+/// and every Kubernetes file still waiting is (their objects are looked up across files).
+/// Each rule is a superset of what the assembly follows (`deploy::references`).
+pub(super) struct Clusters {
+    slots: Vec<Mutex<Slot>>,
+    /// The cluster of each named file, by lexically normalised path.
+    of_path: HashMap<PathBuf, usize>,
+}
+
+#[derive(Default)]
+struct Slot {
+    held: Vec<Analysis>,
+    /// Named files not analysed yet.
+    missing: usize,
+    judged: bool,
+}
+
+impl Clusters {
+    /// The clusters of `held` and of the files `named` (paths) that are still to come,
+    /// and the clusters that wait for none of them (to judge now).
+    pub(super) fn new(held: Vec<Analysis>, named: &[PathBuf]) -> (Self, Vec<Vec<Analysis>>) {
+        use crate::deploy::mounts::normal;
+        use crate::deploy::references::{Referral, couples_projects, dir_of, referrals};
+        let n = held.len() + named.len();
+        let mut parent: Vec<usize> = (0..n).collect();
+        fn find(parent: &mut [usize], mut x: usize) -> usize {
+            while parent[x] != x {
+                parent[x] = parent[parent[x]];
+                x = parent[x];
+            }
+            x
+        }
+        let union = |parent: &mut Vec<usize>, a: usize, b: usize| {
+            let (ra, rb) = (find(parent, a), find(parent, b));
+            if ra != rb {
+                parent[ra.max(rb)] = ra.min(rb);
+            }
+        };
+        let paths: Vec<PathBuf> = held
+            .iter()
+            .map(|a| normal(&a.file.path))
+            .chain(named.iter().map(|p| normal(p)))
+            .collect();
+        let by_path: std::collections::BTreeMap<&Path, Vec<usize>> =
+            paths
+                .iter()
+                .enumerate()
+                .fold(Default::default(), |mut m, (i, p)| {
+                    m.entry(p.as_path()).or_insert_with(Vec::new).push(i);
+                    m
+                });
+        let mut by_dir: HashMap<PathBuf, Vec<usize>> = HashMap::new();
+        for (i, p) in paths.iter().enumerate() {
+            by_dir.entry(dir_of(p)).or_default().push(i);
+        }
+        for nodes in by_dir.values() {
+            for &x in &nodes[1..] {
+                union(&mut parent, nodes[0], x);
+            }
+        }
+        let refs: Vec<&Analysis> = held.iter().collect();
+        for (i, what) in referrals(&refs) {
+            match what {
+                Referral::ComposeDir(_) => {}
+                Referral::Mounted(p) => {
+                    let below = by_path
+                        .range(p.as_path()..)
+                        .take_while(|(q, _)| q.starts_with(&p))
+                        .flat_map(|(_, v)| v.iter().copied());
+                    for x in below.collect::<Vec<_>>() {
+                        union(&mut parent, i, x);
+                    }
+                }
+                Referral::ImportDir(d) => {
+                    for &x in by_dir.get(&d).map(Vec::as_slice).unwrap_or_default() {
+                        union(&mut parent, i, x);
+                    }
+                }
+            }
+        }
+        let all_of = |kind_test: &dyn Fn(&Analysis) -> bool| -> Vec<usize> {
+            held.iter()
+                .enumerate()
+                .filter(|(_, a)| kind_test(a))
+                .map(|(i, _)| i)
+                .collect()
+        };
+        let mut together = Vec::new();
+        if held.iter().any(couples_projects) {
+            together.push(all_of(&|a: &Analysis| a.kind == FileKind::Compose));
+        }
+        together.push(all_of(&|a: &Analysis| a.kind == FileKind::K8s));
+        for nodes in together.iter().filter(|v| !v.is_empty()) {
+            for &x in &nodes[1..] {
+                union(&mut parent, nodes[0], x);
+            }
+        }
+        // One slot per root, in order of first appearance.
+        let mut slot_of: HashMap<usize, usize> = HashMap::new();
+        let mut slots: Vec<Slot> = Vec::new();
+        let mut id = |parent: &mut Vec<usize>, x: usize, slots: &mut Vec<Slot>| {
+            let r = find(parent, x);
+            *slot_of.entry(r).or_insert_with(|| {
+                slots.push(Slot::default());
+                slots.len() - 1
+            })
+        };
+        let held_len = held.len();
+        for (i, a) in held.into_iter().enumerate() {
+            let s = id(&mut parent, i, &mut slots);
+            slots[s].held.push(a);
+        }
+        let mut of_path = HashMap::new();
+        for (j, p) in named.iter().enumerate() {
+            let s = id(&mut parent, held_len + j, &mut slots);
+            slots[s].missing += 1;
+            of_path.insert(normal(p), s);
+        }
+        let mut ready = Vec::new();
+        for slot in slots.iter_mut().filter(|s| s.missing == 0) {
+            slot.judged = true;
+            ready.push(std::mem::take(&mut slot.held));
+        }
+        (
+            Clusters {
+                slots: slots.into_iter().map(Mutex::new).collect(),
+                of_path,
+            },
+            ready,
+        )
+    }
+
+    /// A named file has been analysed (`None`: it could not be, or was not held); its
+    /// cluster when that was the last it waited for.
+    pub(super) fn arrive(&self, path: &Path, a: Option<Analysis>) -> Option<Vec<Analysis>> {
+        let s = *self.of_path.get(&crate::deploy::mounts::normal(path))?;
+        let mut slot = lock(&self.slots[s]);
+        slot.held.extend(a);
+        slot.missing = slot.missing.saturating_sub(1);
+        if slot.missing == 0 && !slot.judged {
+            slot.judged = true;
+            return Some(std::mem::take(&mut slot.held));
+        }
+        None
+    }
+
+    /// The clusters that are still waiting (a named file that never arrived).
+    pub(super) fn rest(self) -> Vec<Vec<Analysis>> {
+        self.slots
+            .into_iter()
+            .map(into_inner)
+            .filter(|s| !s.judged && !s.held.is_empty())
+            .map(|s| s.held)
+            .collect()
+    }
 }

@@ -234,7 +234,12 @@ pub(crate) fn scan_with(
     // for the end (`deploy::references`). Kubernetes files are judged between the two.
     let waiting: Vec<deployments::Waiting> = scopes.iter().map(|_| Default::default()).collect();
     let stages = opts.kind.is_none();
-    let run = |inputs: Vec<(file::Input, Arc<Scope>)>, plan: &crate::deploy::Plan, first: bool| {
+    // `clusters`: the named files' stage, where a held file completes its cluster
+    // (`deployments::Clusters`) instead of waiting.
+    let run = |inputs: Vec<(file::Input, Arc<Scope>)>,
+               plan: &crate::deploy::Plan,
+               first: bool,
+               clusters: Option<&[deployments::Clusters]>| {
         let steps: Vec<Step> = inputs
             .into_par_iter()
             .filter_map(|(i, scope)| {
@@ -250,15 +255,31 @@ pub(crate) fn scan_with(
                     i
                 };
                 let rules = &scopes[n].rules;
+                let judge = |group: Vec<crate::model::analysis::Analysis>| {
+                    deployments::check_held(group, rules, &dopts[n], &suppressors[n])
+                        .into_iter()
+                        .map(Ok)
+                };
+                if let Some(clusters) = clusters {
+                    let file::Input::File(c) = &i else {
+                        unreachable!("the named files' stage reads files")
+                    };
+                    let path = c.path.clone();
+                    let (mut out, held) =
+                        match file::process(i, o, rules, ctx, &suppressors[n], plan) {
+                            Some(Ok(file::Processed::Held(a))) => (Vec::new(), Some(a)),
+                            Some(Ok(file::Processed::Checked(out))) => (vec![Ok(out)], None),
+                            Some(Err(p)) => (vec![Err(p)], None),
+                            None => (Vec::new(), None),
+                        };
+                    if let Some(group) = clusters[n].arrive(&path, held) {
+                        out.extend(judge(group));
+                    }
+                    return Some(Step::Done(n, out));
+                }
                 let out = match file::process(i, o, rules, ctx, &suppressors[n], plan)? {
                     Ok(file::Processed::Checked(out)) => vec![Ok(out)],
-                    Ok(file::Processed::Held(a)) => {
-                        let group = waiting[n].offer(a, plan)?;
-                        deployments::check_held(group, rules, &dopts[n], &suppressors[n])
-                            .into_iter()
-                            .map(Ok)
-                            .collect()
-                    }
+                    Ok(file::Processed::Held(a)) => judge(waiting[n].offer(a, plan)?).collect(),
                     Err(p) => vec![Err(p)],
                 };
                 Some(Step::Done(n, out))
@@ -274,7 +295,7 @@ pub(crate) fn scan_with(
         }
         (done, later)
     };
-    let (mut outcomes, later) = run(inputs, &plan, stages);
+    let (mut outcomes, later) = run(inputs, &plan, stages, None);
     if stages {
         deployments::Waiting::with_held(&waiting, |held| plan.set_references(held));
         let judge = |n: usize, held: Vec<crate::model::analysis::Analysis>| {
@@ -284,17 +305,33 @@ pub(crate) fn scan_with(
         for (n, w) in waiting.iter().enumerate() {
             outcomes.push(judge(n, w.take_kubernetes()));
         }
-        // The files a held one names, then everything held is judged: what is left
-        // waits for nothing but its directory's group.
+        // The files a held one names: everything held is judged by clusters, each as
+        // soon as its named files are analysed. What is left afterwards waits for
+        // nothing but its directory's group.
         let (named, later): (Vec<_>, Vec<_>) = later.into_iter().partition(|(i, _)| match i {
             file::Input::File(c) => c.kind.is_some_and(|k| plan.named(&c.path, k)),
-            _ => true,
+            _ => false,
         });
-        outcomes.extend(run(named, &plan, false).0);
-        for (n, w) in waiting.iter().enumerate() {
-            outcomes.push(judge(n, w.take_whole_scan()));
+        let mut named_paths: Vec<Vec<std::path::PathBuf>> = vec![Vec::new(); scopes.len()];
+        for (i, scope) in &named {
+            if let file::Input::File(c) = i {
+                named_paths[index(scope)].push(c.path.clone());
+            }
         }
-        outcomes.extend(run(later, &plan, false).0);
+        let mut clusters = Vec::with_capacity(scopes.len());
+        for (n, w) in waiting.iter().enumerate() {
+            let (c, ready) = deployments::Clusters::new(w.take_whole_scan(), &named_paths[n]);
+            let judged: Vec<_> = ready.into_par_iter().map(|g| judge(n, g)).collect();
+            outcomes.extend(judged);
+            clusters.push(c);
+        }
+        outcomes.extend(run(named, &plan, false, Some(&clusters)).0);
+        for (n, c) in clusters.into_iter().enumerate() {
+            for group in c.rest() {
+                outcomes.push(judge(n, group));
+            }
+        }
+        outcomes.extend(run(later, &plan, false, None).0);
     }
     let mut files_of: Vec<Vec<String>> = vec![Vec::new(); scopes.len()];
     let mut fail_on = std::collections::HashMap::new();
@@ -454,18 +491,55 @@ pub(crate) fn deployments(
     (out, problems)
 }
 
-/// What else tells two findings of one place apart (a deployment's component and related
-/// layers): groups of files are judged in the order their files finish, so the order before
-/// sorting depends on threads.
-fn tie_break(
-    f: &crate::model::finding::Finding,
-) -> (Option<String>, String, Vec<(String, usize, String)>) {
-    let related = f
-        .related
-        .iter()
-        .map(|r| (r.file.display_path(), r.span.start, r.label.clone()))
-        .collect();
-    (f.component.clone(), f.label.clone(), related)
+/// Display paths by file, for [`finding_order`].
+type Paths = std::collections::HashMap<usize, String>;
+
+/// The display path of every file that findings and their related locations point into.
+fn display_paths<'a>(all: impl Iterator<Item = &'a crate::model::finding::Finding>) -> Paths {
+    let mut paths = Paths::new();
+    for f in all {
+        for file in std::iter::once(&f.file).chain(f.related.iter().map(|r| &r.file)) {
+            paths
+                .entry(Arc::as_ptr(file) as usize)
+                .or_insert_with(|| file.display_path());
+        }
+    }
+    paths
+}
+
+/// The order of findings: file, position, rule, key, the most severe first, then message,
+/// component, label and related locations, so that equal findings from different threads
+/// come out the same way. Display paths are made once per file (sorting used to build
+/// every finding's key, some 600 bytes each: the peak of a scan with many findings).
+fn finding_order(
+    paths: &Paths,
+    a: &crate::model::finding::Finding,
+    b: &crate::model::finding::Finding,
+) -> std::cmp::Ordering {
+    let path = |f: &crate::source::FileRef| {
+        paths
+            .get(&(Arc::as_ptr(f) as usize))
+            .map_or("", String::as_str)
+    };
+    path(&a.file)
+        .cmp(path(&b.file))
+        .then(a.span.start.cmp(&b.span.start))
+        .then(a.span.end.cmp(&b.span.end))
+        .then_with(|| a.rule.code.cmp(&b.rule.code))
+        .then_with(|| a.key.cmp(&b.key))
+        .then(b.severity.cmp(&a.severity))
+        .then_with(|| a.message.cmp(&b.message))
+        .then_with(|| a.component.cmp(&b.component))
+        .then_with(|| a.label.cmp(&b.label))
+        .then_with(|| {
+            let key = |r: &crate::model::finding::Related| (path(&r.file), r.span.start);
+            a.related
+                .iter()
+                .zip(&b.related)
+                .map(|(x, y)| key(x).cmp(&key(y)).then_with(|| x.label.cmp(&y.label)))
+                .find(|o| o.is_ne())
+                .unwrap_or_else(|| a.related.len().cmp(&b.related.len()))
+        })
 }
 
 /// Equal sort keys ([`Finding::sort_key`](crate::model::finding::Finding::sort_key)),
@@ -481,23 +555,13 @@ fn same_place(a: &crate::model::finding::Finding, b: &crate::model::finding::Fin
 /// Sort everything by position so that output never depends on threads; of equal
 /// findings keep the most severe.
 fn sort_and_dedup(report: &mut Report) {
-    report.findings.sort_by_cached_key(|f| {
-        (
-            f.sort_key(),
-            std::cmp::Reverse(f.severity),
-            f.message.clone(),
-            tie_break(f),
-        )
-    });
+    let paths = display_paths(report.findings.iter());
+    report.findings.sort_by(|a, b| finding_order(&paths, a, b));
     report.findings.dedup_by(|a, b| same_place(a, b));
-    report.suppressed.sort_by_cached_key(|s| {
-        (
-            s.finding.sort_key(),
-            std::cmp::Reverse(s.finding.severity),
-            s.finding.message.clone(),
-            tie_break(&s.finding),
-        )
-    });
+    let paths = display_paths(report.suppressed.iter().map(|s| &s.finding));
+    report
+        .suppressed
+        .sort_by(|a, b| finding_order(&paths, &a.finding, &b.finding));
     report
         .suppressed
         .dedup_by(|a, b| same_place(&a.finding, &b.finding));
