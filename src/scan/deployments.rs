@@ -415,3 +415,59 @@ impl Clusters {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::{Context, analyze};
+    use crate::source::SourceFile;
+
+    fn analysed(path: &str, kind: FileKind, text: &str) -> Analysis {
+        analyze(SourceFile::new(path, text), kind, &Context::default())
+    }
+
+    /// A cluster is judged when the last named file it waits for arrives, with the held
+    /// files that name it; clusters that wait for nothing are judged at once.
+    #[test]
+    fn clusters_complete_with_their_named_files() {
+        let compose = "services:\n  zeebe:\n    image: camunda/zeebe:8.7.0\n    volumes:\n      - ../conf:/usr/local/zeebe/config\n";
+        let held = vec![
+            analysed("d/docker-compose.yml", FileKind::Compose, compose),
+            analysed(
+                "lone/docker-compose.yml",
+                FileKind::Compose,
+                "services: {}\n",
+            ),
+        ];
+        let named: Vec<PathBuf> = ["d/.env", "conf/application.yaml", "other/application.yaml"]
+            .iter()
+            .map(PathBuf::from)
+            .collect();
+        let (clusters, ready) = Clusters::new(held, &named);
+        let paths = |g: &[Analysis]| -> Vec<String> {
+            let mut v: Vec<String> = g.iter().map(|a| a.file.display_path()).collect();
+            v.sort();
+            v
+        };
+        assert_eq!(ready.len(), 1);
+        assert_eq!(paths(&ready[0]), ["lone/docker-compose.yml"]);
+        let file = |p: &str| Some(analysed(p, FileKind::SpringYaml, "a: 1\n"));
+        // A named file no held file shares a cluster with is judged alone.
+        let g = clusters.arrive(
+            Path::new("./other/application.yaml"),
+            file("other/application.yaml"),
+        );
+        assert_eq!(paths(&g.unwrap()), ["other/application.yaml"]);
+        // The mounted directory is in the compose file's cluster, and so is its `.env`.
+        assert!(clusters.arrive(Path::new("d/.env"), None).is_none());
+        let g = clusters.arrive(
+            Path::new("conf/application.yaml"),
+            file("conf/application.yaml"),
+        );
+        assert_eq!(
+            paths(&g.unwrap()),
+            ["conf/application.yaml", "d/docker-compose.yml"]
+        );
+        assert!(clusters.rest().is_empty());
+    }
+}
