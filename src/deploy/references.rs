@@ -27,6 +27,8 @@ pub struct References {
     mounted: HashSet<PathBuf>,
     /// Directories of files that an import names: the file and its profile variants.
     import_dirs: HashSet<PathBuf>,
+    /// Every mountable file counts as mounted ([`Referral::MountsAnything`]).
+    mounts_anything: bool,
 }
 
 pub fn dir_of(p: &Path) -> PathBuf {
@@ -65,7 +67,7 @@ pub fn may_declare_import(text: &[u8]) -> bool {
 }
 
 /// One thing a held file names.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Referral {
     /// The directory of a compose file (its `.env`).
     ComposeDir(PathBuf),
@@ -73,13 +75,20 @@ pub enum Referral {
     Mounted(PathBuf),
     /// A directory an import names (its files).
     ImportDir(PathBuf),
+    /// The mounts could name any file: more projects use other files' services than
+    /// [`MAX_PROJECT_DIRS`], and resolving every mount against each of them would cost
+    /// their product.
+    MountsAnything,
 }
+
+/// The most project directories every compose file's mounts are resolved against; with
+/// more, every mountable file counts as named (what the scan did before it had stages).
+pub const MAX_PROJECT_DIRS: usize = 16;
 
 /// What each of the held files names (index into `held`, what). A compose file that
 /// extends a service of another file or includes one makes every compose file's mounts
-/// be read against its project's directory too (`projects_couple` tells).
+/// be read against its project's directory too ([`couples_projects`] tells).
 pub fn referrals(held: &[&Analysis]) -> Vec<(usize, Referral)> {
-    let mut out = Vec::new();
     // A service that extends one of another file, and an included file, are resolved
     // in the directory of the project that uses them: with either in the scan, every
     // compose file's mounts are also read against those projects' directories.
@@ -97,10 +106,26 @@ pub fn referrals(held: &[&Analysis]) -> Vec<(usize, Referral)> {
     }
     projects.sort();
     projects.dedup();
+    let anything = projects.len() > MAX_PROJECT_DIRS;
+    if anything {
+        projects.clear();
+    }
+    // Each referral once (a hostile file may repeat one mount a hundred thousand times).
+    let mut seen: HashSet<(usize, Referral)> = HashSet::new();
+    let mut out = Vec::new();
+    let mut push = |i: usize, r: Referral| {
+        if !seen.contains(&(i, r.clone())) {
+            seen.insert((i, r.clone()));
+            out.push((i, r));
+        }
+    };
     for (i, a) in held.iter().enumerate() {
         if a.kind == FileKind::Compose {
             let own = dir_of(&a.file.path);
-            out.push((i, Referral::ComposeDir(own.clone())));
+            push(i, Referral::ComposeDir(own.clone()));
+            if anything {
+                push(i, Referral::MountsAnything);
+            }
             let mounts = a
                 .components
                 .iter()
@@ -115,7 +140,7 @@ pub fn referrals(held: &[&Analysis]) -> Vec<(usize, Referral)> {
                     continue;
                 }
                 for dir in std::iter::once(&own).chain(&projects) {
-                    out.push((i, Referral::Mounted(normal(&dir.join(source)))));
+                    push(i, Referral::Mounted(normal(&dir.join(source))));
                 }
             }
         }
@@ -132,7 +157,7 @@ pub fn referrals(held: &[&Analysis]) -> Vec<(usize, Referral)> {
                     for loc in locations {
                         if let LocationKind::Relative(rel) = loc.kind {
                             for p in imports::candidates(&c.file.path, rel) {
-                                out.push((i, Referral::ImportDir(dir_of(&p))));
+                                push(i, Referral::ImportDir(dir_of(&p)));
                             }
                         }
                     }
@@ -166,6 +191,10 @@ impl References {
                 Referral::ComposeDir(d) => r.compose_dirs.insert(d),
                 Referral::Mounted(p) => r.mounted.insert(p),
                 Referral::ImportDir(d) => r.import_dirs.insert(d),
+                Referral::MountsAnything => {
+                    r.mounts_anything = true;
+                    true
+                }
             };
         }
         r
@@ -179,7 +208,7 @@ impl References {
     /// Is this file (or a directory above it) mounted into a service?
     pub fn mounted(&self, path: &Path) -> bool {
         let path = normal(path);
-        path.ancestors().any(|p| self.mounted.contains(p))
+        self.mounts_anything || path.ancestors().any(|p| self.mounted.contains(p))
     }
 
     /// Could an import name this file or make it a profile variant of one?
@@ -217,5 +246,43 @@ mod tests {
         ] {
             assert!(!may_declare_import(no.as_bytes()), "{no}");
         }
+    }
+
+    fn compose(path: &str, text: &str) -> Analysis {
+        crate::analyze::analyze(
+            crate::source::SourceFile::new(path, text),
+            FileKind::Compose,
+            &crate::analyze::Context::default(),
+        )
+    }
+
+    /// A mount repeated many times is one referral; with more coupled projects than
+    /// [`MAX_PROJECT_DIRS`], mounts name anything instead of costing their product.
+    #[test]
+    fn referrals_stay_bounded() {
+        let mut text =
+            "services:\n  zeebe:\n    image: camunda/zeebe:8.7.0\n    volumes:\n".to_string();
+        for _ in 0..5000 {
+            text.push_str("      - ./conf:/usr/local/zeebe/config\n");
+        }
+        let a = compose("d/docker-compose.yml", &text);
+        let r = referrals(&[&a]);
+        assert_eq!(r.len(), 2, "{r:?}");
+        assert!(References::of(&[&a]).mounted(Path::new("d/conf/application.yaml")));
+        assert!(!References::of(&[&a]).mounted(Path::new("e/application.yaml")));
+        let coupled: Vec<Analysis> = (0..=MAX_PROJECT_DIRS)
+            .map(|i| {
+                compose(
+                    &format!("p{i}/compose.yaml"),
+                    "include:\n  - ../lib/compose.yaml\nservices: {}\n",
+                )
+            })
+            .collect();
+        let mut all: Vec<&Analysis> = coupled.iter().collect();
+        all.push(&a);
+        let r = referrals(&all);
+        assert!(r.iter().any(|(_, x)| *x == Referral::MountsAnything));
+        assert!(r.len() < 3 * all.len(), "{}", r.len());
+        assert!(References::of(&all).mounted(Path::new("e/application.yaml")));
     }
 }

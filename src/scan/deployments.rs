@@ -332,6 +332,11 @@ impl Clusters {
                         union(&mut parent, i, x);
                     }
                 }
+                Referral::MountsAnything => {
+                    for x in 0..n {
+                        union(&mut parent, i, x);
+                    }
+                }
                 Referral::ImportDir(d) => {
                     for &x in by_dir.get(&d).map(Vec::as_slice).unwrap_or_default() {
                         union(&mut parent, i, x);
