@@ -107,6 +107,28 @@ fn analyzed(text: &str, kind: FileKind) {
             assert_span(text, s, "problem");
         }
     }
+    // What a report keeps of the file (`model::shown`): the cut text gives every position
+    // a renderer asks for as the whole text does.
+    let mut cut = out.findings.clone();
+    camguard::model::shown::keep_shown_lines(&mut cut, &mut [], &mut []);
+    for (c, w) in cut.iter().zip(&out.findings) {
+        let (ct, wt) = (&c.file.text, &w.file.text);
+        let (s, e) = (wt.position(w.span.start), wt.position(w.span.end));
+        assert_eq!(ct.position(w.span.start), s, "cut: finding start");
+        assert_eq!(ct.position(w.span.end), e, "cut: finding end");
+        if s.line == e.line {
+            assert_eq!(ct.slice(w.span), wt.slice(w.span), "cut: finding text");
+        }
+        for (rc, rw) in c.related.iter().zip(&w.related) {
+            for o in [rw.span.start, rw.span.end] {
+                assert_eq!(
+                    rc.file.text.position(o),
+                    rw.file.text.position(o),
+                    "cut: related"
+                );
+            }
+        }
+    }
     let _ = analyze(file, kind, &Context::default());
 }
 
