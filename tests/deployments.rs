@@ -880,6 +880,11 @@ fn spring_config_imports_of_files_of_the_scan_are_layers() {
     // The imported file is read after the one that names it (it names nothing itself):
     // it must still wait for it.
     case("spring/import-from-sibling", &["C8001"], Layering::Secure);
+    case(
+        "spring/import-from-sibling-properties",
+        &["C8001"],
+        Layering::Secure,
+    );
     let v = deployments_json("fixtures/deployments/spring/import-secure");
     let ds = v["deployments"].as_array().unwrap();
     assert_eq!(

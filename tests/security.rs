@@ -27,6 +27,16 @@ fn run(dir: &Path, args: &[&str]) -> (String, String, i32) {
     (stdout, stderr, code)
 }
 
+/// The paths of a JSON report's findings, in order.
+fn finding_paths(v: &serde_json::Value) -> Vec<&str> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect()
+}
+
 fn json(dir: &Path, args: &[&str]) -> (serde_json::Value, String, i32) {
     let mut all = vec!["check"];
     all.extend_from_slice(args);
@@ -260,12 +270,7 @@ fn tracked_files_are_checked_whatever_gitignore_says() {
     fs::write(repo.join("local/application.yaml"), UNPROTECTED).unwrap();
     let (v, _, code) = json(repo, &["."]);
     assert_eq!(code, 1, "{v}");
-    let paths: Vec<&str> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["path"].as_str().unwrap())
-        .collect();
+    let paths = finding_paths(&v);
     assert_eq!(paths, ["deploy/application.yaml"], "{v}");
     assert_eq!(v["summary"]["ignored_files"], 1, "{v}");
     let (out, _, _) = run(repo, &["check", "."]);
@@ -296,12 +301,7 @@ fn links_inside_the_root_are_checked_under_the_links_name() {
     .unwrap();
     let (v, _, code) = json(d.path(), &["."]);
     assert_eq!(code, 1, "{v}");
-    let paths: Vec<&str> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["path"].as_str().unwrap())
-        .collect();
+    let paths = finding_paths(&v);
     assert!(paths.contains(&"svc/application.yaml"), "{v}");
     assert!(
         !v["problems"].to_string().contains("svc/application.yaml"),
@@ -591,12 +591,7 @@ fn nothing_scanned_becomes_a_workflow_command() {
     // The findings are still there, under names one can recognise.
     let (v, _, code) = json(d.path(), &["."]);
     assert_eq!(code, 1);
-    let paths: Vec<&str> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["path"].as_str().unwrap())
-        .collect();
+    let paths = finding_paths(&v);
     assert!(
         paths.contains(&"\\u{3a}:error::forged/application.yaml"),
         "{paths:?}"

@@ -320,6 +320,7 @@ impl Clusters {
             }
         }
         let refs: Vec<&Analysis> = held.iter().collect();
+        let mut anything = false;
         for (i, what) in referrals(&refs) {
             match what {
                 Referral::ComposeDir(_) => {}
@@ -332,11 +333,14 @@ impl Clusters {
                         union(&mut parent, i, x);
                     }
                 }
-                Referral::MountsAnything => {
+                // Once: every compose file is in one cluster then (`couples_projects`).
+                Referral::MountsAnything if !anything => {
+                    anything = true;
                     for x in 0..n {
                         union(&mut parent, i, x);
                     }
                 }
+                Referral::MountsAnything => {}
                 Referral::ImportDir(d) => {
                     for &x in by_dir.get(&d).map(Vec::as_slice).unwrap_or_default() {
                         union(&mut parent, i, x);

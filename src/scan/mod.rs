@@ -260,10 +260,8 @@ pub(crate) fn scan_with(
                         .into_iter()
                         .map(Ok)
                 };
-                if let Some(clusters) = clusters {
-                    let file::Input::File(c) = &i else {
-                        unreachable!("the named files' stage reads files")
-                    };
+                // (the named files' stage holds only files: `later` is made of them)
+                if let (Some(clusters), file::Input::File(c)) = (clusters, &i) {
                     let path = c.path.clone();
                     let (mut out, held) =
                         match file::process(i, o, rules, ctx, &suppressors[n], plan) {
