@@ -160,6 +160,86 @@ pub fn sniff(text: &str) -> Option<FileKind> {
     classify_keys(keys, text.contains("image:"))
 }
 
+/// Whether the text is surely no configuration camguard recognises, without parsing it: every
+/// line at the left margin is a comment, a document marker, a sequence entry or a plain
+/// `key:` whose key is letters, digits and `_.-/`; every document starts at the left margin;
+/// and those keys classify as nothing. Then the parsed document has exactly those top-level
+/// keys, so [`crate::analyze::sniff_parsed`] would say nothing either (the `yaml` fuzz target
+/// checks this), and the YAML noise of a monorepo (workflows, OpenAPI, catalog files) is not
+/// parsed only to be skipped: that parse was a fifth of a finding-dense scan's instructions
+/// (BENCHMARKS.md).
+///
+/// Anything else leaves the parse to decide: quoted or flow keys, anchors, tags, merges,
+/// directives, an indented document, `services` (whose images the parse checks) and `_meta`,
+/// and a line break other than `\n` and `\r\n` (YAML also breaks at a lone `\r`, and
+/// camguard at U+0085, U+2028 and U+2029, which `str::lines` does not).
+pub fn plainly_unrecognised(text: &str) -> bool {
+    let b = text.as_bytes();
+    if memchr::memchr2(0xC2, 0xE2, b).is_some() && has_unicode_breaks(b) {
+        return false;
+    }
+    if memchr::memchr_iter(b'\r', b).any(|i| b.get(i + 1) != Some(&b'\n')) {
+        return false;
+    }
+    let mut keys = Vec::new();
+    // At the start of a document: its first content line must be at the left margin.
+    let mut document_start = true;
+    for line in text.lines() {
+        let t = line.trim_start_matches('\u{feff}');
+        let content = t.trim_start_matches(' ');
+        if content.is_empty() || content.starts_with('#') {
+            continue;
+        }
+        if content.len() != t.len() {
+            if document_start {
+                return false;
+            }
+            continue;
+        }
+        document_start = false;
+        if let Some(rest) = t.strip_prefix("---").or_else(|| t.strip_prefix("...")) {
+            if !ends_line(rest) {
+                return false;
+            }
+            document_start = true;
+            continue;
+        }
+        if let Some(rest) = t.strip_prefix('-') {
+            if rest.is_empty() || rest.starts_with(' ') {
+                continue;
+            }
+            return false;
+        }
+        let Some((key, rest)) = t.split_once(':') else {
+            return false;
+        };
+        let plain = key.bytes().enumerate().all(|(i, c)| {
+            c.is_ascii_alphanumeric() || c == b'_' || (i > 0 && matches!(c, b'.' | b'-' | b'/'))
+        });
+        if key.is_empty() || !plain || !(rest.is_empty() || rest.starts_with(' ')) {
+            return false;
+        }
+        if key == "services" || key == "_meta" {
+            return false;
+        }
+        keys.push(key);
+    }
+    classify_keys(keys, false).is_none()
+}
+
+/// A document marker's rest of line: nothing, or blanks and a comment.
+fn ends_line(rest: &str) -> bool {
+    let r = rest.trim_start_matches(' ');
+    r.is_empty() || (r.len() < rest.len() && r.starts_with('#'))
+}
+
+/// The line breaks camguard's YAML reading adds (U+0085, U+2028, U+2029).
+fn has_unicode_breaks(b: &[u8]) -> bool {
+    b.windows(2).any(|w| w == [0xC2, 0x85])
+        || b.windows(3)
+            .any(|w| w == [0xE2, 0x80, 0xA8] || w == [0xE2, 0x80, 0xA9])
+}
+
 /// The `_meta.type` of the OpenSearch Security plugin's main configuration file
 /// (`_meta: {type: "config", config_version: 2}`; the other files of the plugin say
 /// `internalusers`, `roles`, ...).
@@ -754,5 +834,160 @@ mod tests {
         let e = decode(vec![0xFF, 0xFE, b'a', 0], "f").unwrap_err();
         assert_eq!(e.kind, ProblemKind::Encoding);
         assert_eq!(decode("é".as_bytes().to_vec(), "f").unwrap(), "é");
+    }
+}
+
+#[cfg(test)]
+mod plainly_unrecognised_tests {
+    use super::plainly_unrecognised;
+    use crate::analyze::sniff_parsed;
+    use proptest::prelude::*;
+
+    #[test]
+    fn noise_is_plainly_unrecognised() {
+        for yes in [
+            "name: ci\non:\n  push:\njobs:\n  build:\n    runs-on: ubuntu-latest\n",
+            "# header\nopenapi: 3.0.0\ninfo:\n  title: x\npaths: {}\n",
+            "---\na: 1\n--- # two\nb: 2\n...\n",
+            "\u{feff}a: 1\r\nb:\r\n  - x\n",
+            "- a\n- b: 1\n",
+            "",
+        ] {
+            assert!(plainly_unrecognised(yes), "{yes:?}");
+            assert_eq!(sniff_parsed(yes), None, "{yes:?}");
+        }
+    }
+
+    #[test]
+    fn anything_else_is_left_to_the_parse() {
+        for (no, parsed) in [
+            ("\"camunda\": {x: 1}\n", true),
+            ("'zeebe': 1\n", true),
+            ("{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\"}\n", true),
+            ("  camunda:\n    x: 1\n", true),
+            ("a: 1\n---\n  camunda:\n    x: 1\n", true),
+            ("base: &b\n  camunda: 1\n<<: *b\n", true),
+            ("a: 1\rcamunda: 2\n", true),
+            ("a: 1\u{2028}camunda: 2\n", true),
+            ("a: 1\u{85}camunda: 2\n", true),
+            ("? camunda\n: 1\n", true),
+            ("&a camunda: 1\n", true),
+            ("!!map\ncamunda: 1\n", true),
+            ("services:\n  web:\n    \"image\": x\n", true),
+            ("_meta: {type: config}\n", true),
+            ("%YAML 1.2\n---\na: 1\n", false),
+            ("--- {camunda: 1}\n", true),
+            ("camunda: 1\n", true),
+            ("a:b: 1\n", false),
+        ] {
+            assert!(!plainly_unrecognised(no), "{no:?}");
+            assert_eq!(sniff_parsed(no).is_some(), parsed, "{no:?}");
+        }
+    }
+
+    /// Every YAML file of the fixtures and the test corpus, whatever its name.
+    #[test]
+    fn real_files_ruled_out_parse_as_nothing() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut checked = 0;
+        let mut ruled_out = 0;
+        for dir in ["fixtures", "tests/corpus"] {
+            let mut pending = vec![root.join(dir)];
+            while let Some(d) = pending.pop() {
+                for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+                    let p = e.path();
+                    if p.is_dir() {
+                        pending.push(p);
+                        continue;
+                    }
+                    if !p
+                        .extension()
+                        .is_some_and(|x| x == "yaml" || x == "yml" || x == "json")
+                    {
+                        continue;
+                    }
+                    let Ok(text) = std::fs::read_to_string(&p) else {
+                        continue;
+                    };
+                    checked += 1;
+                    if plainly_unrecognised(&text) {
+                        ruled_out += 1;
+                        assert_eq!(sniff_parsed(&text), None, "{}", p.display());
+                    }
+                }
+            }
+        }
+        assert!(
+            checked > 100 && ruled_out > 0,
+            "{checked} files, {ruled_out} ruled out"
+        );
+    }
+
+    fn piece() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec![
+            "camunda",
+            "zeebe",
+            "apiVersion",
+            "kind",
+            "services",
+            "global",
+            "orchestration",
+            "xpack.security.enabled",
+            "plugins.security.ssl",
+            "camunda.bpm.admin-user",
+            "name",
+            "image",
+            "_meta",
+            "type",
+            "web",
+            "a",
+            "\"",
+            "'",
+            "? ",
+            "&a ",
+            "*a",
+            "!!str ",
+            "<<",
+            "- ",
+            "---",
+            "...",
+            "{",
+            "}",
+            "[",
+            "]",
+            ",",
+            ": ",
+            ":",
+            " : ",
+            ":\t",
+            " ",
+            "  ",
+            "\t",
+            "#",
+            " #",
+            "|",
+            ">",
+            "config",
+            "\n",
+            "\n",
+            "\n",
+            "\r\n",
+            "\r",
+            "\u{85}",
+            "\u{2028}",
+            "\u{feff}",
+            "%YAML 1.2",
+        ])
+    }
+
+    proptest! {
+        /// What the quick look rules out, the parse finds nothing in either.
+        #[test]
+        fn what_is_ruled_out_parses_as_nothing(pieces in prop::collection::vec(piece(), 0..40)) {
+            let text = pieces.concat();
+            if plainly_unrecognised(&text) {
+                prop_assert_eq!(sniff_parsed(&text), None, "{:?}", text);
+            }
+        }
     }
 }

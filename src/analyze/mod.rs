@@ -210,11 +210,24 @@ pub(crate) fn config_component(
     Some(c)
 }
 
+/// A file's kind by its content, for a file its name says nothing about: a quick look at
+/// its lines, then its parsed document, unless the lines show it is plainly nothing
+/// camguard recognises (the parse would say the same: [`crate::discover::plainly_unrecognised`]).
+pub fn sniff_content(text: &str) -> Option<FileKind> {
+    crate::discover::sniff(text).or_else(|| {
+        if crate::discover::plainly_unrecognised(text) {
+            None
+        } else {
+            sniff_parsed(text)
+        }
+    })
+}
+
 /// Classify YAML (or JSON) text by its parsed content: the top-level keys of each
 /// document, whatever their quoting or syntax and however long the comments before them
 /// (what [`crate::discover::sniff`] misses). For a Kubernetes document every document of
 /// the file counts; a compose file needs a service with an `image`.
-pub(crate) fn sniff_parsed(text: &str) -> Option<FileKind> {
+pub fn sniff_parsed(text: &str) -> Option<FileKind> {
     let parsed = yaml::parse_with(text, false);
     let mut keys: Vec<&str> = Vec::new();
     let mut has_image = false;

@@ -102,8 +102,7 @@ pub(crate) fn settings(paths: &[PathBuf], kind: Option<FileKind>) -> u8 {
         };
         let Some(kind) = kind
             .or_else(|| discover::classify_name(p))
-            .or_else(|| discover::sniff(&text))
-            .or_else(|| crate::analyze::sniff_parsed(&text))
+            .or_else(|| crate::analyze::sniff_content(&text))
         else {
             out.push_str(&format!("{}: not recognised\n", display(p)));
             continue;

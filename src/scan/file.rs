@@ -281,8 +281,7 @@ pub(super) fn analyze_input(
     let kind = opts
         .kind
         .or(kind_by_name)
-        .or_else(|| discover::sniff(&text))
-        .or_else(|| crate::analyze::sniff_parsed(&text));
+        .or_else(|| crate::analyze::sniff_content(&text));
     let Some(kind) = kind else {
         if explicit {
             return Some(Err(Problem::new(

@@ -24,6 +24,12 @@ fn assert_span(text: &str, s: Span, what: &str) {
 }
 
 pub fn yaml(text: &str) {
+    // What the quick look rules out without parsing, the parse finds nothing in either.
+    assert!(
+        !camguard::discover::plainly_unrecognised(text)
+            || camguard::analyze::sniff_parsed(text).is_none(),
+        "a recognised file the quick look rules out"
+    );
     let y = camguard::syntax::yaml::parse(text);
     for i in &y.issues {
         assert_span(text, i.span, "yaml issue");
