@@ -294,6 +294,9 @@ impl SourceText {
 pub struct SourceFile {
     pub path: std::path::PathBuf,
     pub text: SourceText,
+    /// [`display`] of the path, made once: reports ask for it for every finding and
+    /// location, and escaping a path costs about 2,000 instructions.
+    shown: std::sync::OnceLock<String>,
 }
 
 impl SourceFile {
@@ -301,6 +304,7 @@ impl SourceFile {
         Arc::new(SourceFile {
             path: path.into(),
             text: SourceText::new(text),
+            shown: std::sync::OnceLock::new(),
         })
     }
 
@@ -317,7 +321,7 @@ impl SourceFile {
 
     /// The path with forward slashes, for reports.
     pub fn display_path(&self) -> String {
-        display(&self.path)
+        self.shown.get_or_init(|| display(&self.path)).clone()
     }
 
     /// The file with only some lines of its text ([`SourceText::keep_lines`]).
@@ -325,6 +329,7 @@ impl SourceFile {
         Some(Arc::new(SourceFile {
             path: self.path.clone(),
             text: self.text.keep_lines(ranges)?,
+            shown: self.shown.clone(),
         }))
     }
 }

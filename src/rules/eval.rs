@@ -49,6 +49,7 @@ impl<'a> Index<'a> {
         }
         settings
             .iter()
+            .filter(|s| pattern.may_match(&s.match_key, self.style()))
             .filter(|s| pattern.on_segment_boundary(&s.key, self.style()))
             .filter_map(|s| pattern.captures(&s.match_key, self.style()).map(|c| (s, c)))
             .collect()

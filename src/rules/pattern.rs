@@ -272,6 +272,17 @@ impl KeyPattern {
         len == want
     }
 
+    /// The cheap test of [`KeyPattern::captures`]: whether a match key starts and ends with
+    /// the literal text every match does. Most settings fail it, so it goes first.
+    pub(crate) fn may_match(&self, match_key: &str, style: KeyStyle) -> bool {
+        match self.matcher(style) {
+            Matcher::Exact(k) => k == match_key,
+            Matcher::Wild { prefix, suffix, .. } => {
+                match_key.starts_with(prefix.as_str()) && match_key.ends_with(suffix.as_str())
+            }
+        }
+    }
+
     /// Match a setting's match key; returns what the wildcards matched.
     pub(crate) fn captures(&self, match_key: &str, style: KeyStyle) -> Option<Vec<String>> {
         match self.matcher(style) {
