@@ -540,6 +540,41 @@ fn finding_order(
         })
 }
 
+/// Sort findings, or what holds them, in [`finding_order`], by compact records first: the
+/// rank of the file's display path and the span, made once (32 bytes a finding). They settle
+/// almost every comparison without a lookup or a string comparison; sorting was a quarter of
+/// the main thread's work on a finding-dense tree. The order is exactly `finding_order`'s:
+/// the records hold its first keys, runs of equal records are sorted by it, and both sorts
+/// are stable.
+fn sort_in_finding_order<T>(
+    items: &mut [T],
+    finding: impl Fn(&T) -> &crate::model::finding::Finding,
+) {
+    let paths = display_paths(items.iter().map(&finding));
+    // `finding_order` takes a file it has no path for as "", which sorts first.
+    let mut names: Vec<&str> = paths.values().map(String::as_str).collect();
+    names.push("");
+    names.sort_unstable();
+    names.dedup();
+    let ranks: std::collections::HashMap<usize, usize> = paths
+        .iter()
+        .map(|(&file, p)| (file, names.binary_search(&p.as_str()).unwrap_or(0)))
+        .collect();
+    let rank =
+        |f: &crate::source::FileRef| ranks.get(&(Arc::as_ptr(f) as usize)).copied().unwrap_or(0);
+    let record = |item: &T| {
+        let f = finding(item);
+        (rank(&f.file), f.span.start, f.span.end)
+    };
+    // Stable, and it moves the items in place.
+    items.sort_by_cached_key(record);
+    for run in items.chunk_by_mut(|a, b| record(a) == record(b)) {
+        if run.len() > 1 {
+            run.sort_by(|a, b| finding_order(&paths, finding(a), finding(b)));
+        }
+    }
+}
+
 /// Equal sort keys ([`Finding::sort_key`](crate::model::finding::Finding::sort_key)),
 /// compared without building them: the display paths last, and only when all else is equal.
 fn same_place(a: &crate::model::finding::Finding, b: &crate::model::finding::Finding) -> bool {
@@ -553,13 +588,9 @@ fn same_place(a: &crate::model::finding::Finding, b: &crate::model::finding::Fin
 /// Sort everything by position so that output never depends on threads; of equal
 /// findings keep the most severe.
 fn sort_and_dedup(report: &mut Report) {
-    let paths = display_paths(report.findings.iter());
-    report.findings.sort_by(|a, b| finding_order(&paths, a, b));
+    sort_in_finding_order(&mut report.findings, |f| f);
     report.findings.dedup_by(|a, b| same_place(a, b));
-    let paths = display_paths(report.suppressed.iter().map(|s| &s.finding));
-    report
-        .suppressed
-        .sort_by(|a, b| finding_order(&paths, &a.finding, &b.finding));
+    sort_in_finding_order(&mut report.suppressed, |s| &s.finding);
     report
         .suppressed
         .dedup_by(|a, b| same_place(&a.finding, &b.finding));
@@ -577,4 +608,73 @@ fn sort_and_dedup(report: &mut Report) {
         *spans = merged;
     }
     report.files.sort_by(|a, b| a.path.cmp(&b.path));
+}
+
+#[cfg(test)]
+mod sort_tests {
+    use super::*;
+    use crate::model::finding::Finding;
+    use crate::model::rule::{Applies, RuleInfo, Severity};
+    use crate::source::{SourceFile, Span};
+    use proptest::prelude::*;
+
+    fn rule(code: &str, severity: Severity) -> Arc<RuleInfo> {
+        Arc::new(RuleInfo {
+            code: code.into(),
+            name: "t".into(),
+            severity,
+            applies: vec![Applies::Any],
+            excludes: Vec::new(),
+            summary: String::new(),
+            docs: String::new(),
+            cwe: Vec::new(),
+            tags: Vec::new(),
+            explanation: String::new(),
+            generic: false,
+            versions: None,
+        })
+    }
+
+    proptest! {
+        /// The compact records give exactly the order of sorting by `finding_order`, ties
+        /// and equal display paths of different files included.
+        #[test]
+        fn compact_records_sort_as_finding_order(
+            picks in prop::collection::vec((0usize..4, 0usize..3, 0usize..2, 0usize..4, 0usize..2, 0usize..3), 0..60)
+        ) {
+            // Two files share a display path; "" sorts before every other.
+            let files = [
+                SourceFile::new("b/c.yaml", "k: v\nj: w\n"),
+                SourceFile::new("a.yaml", "k: v\nj: w\n"),
+                SourceFile::new("a.yaml", "k: v\nj: w\n"),
+                SourceFile::new("", "k: v\nj: w\n"),
+            ];
+            let rules = [rule("T002", Severity::High), rule("T001", Severity::Low)];
+            let findings: Vec<Finding> = picks
+                .iter()
+                .enumerate()
+                .map(|(i, &(file, at, len, r, msg, related))| {
+                    let mut b = Finding::builder(&rules[r % 2], &files[file], Span::new(at, at + len))
+                        .key(if r < 2 { "k" } else { "j" })
+                        .message(if msg == 0 { "m" } else { "n" })
+                        // Not compared by the order: tells equal findings apart.
+                        .value(&i.to_string());
+                    if related > 0 {
+                        b = b.related(&files[related], Span::new(related, related + 1), "r");
+                    }
+                    b.build()
+                })
+                .collect();
+            let paths = display_paths(findings.iter());
+            let mut plain = findings.clone();
+            plain.sort_by(|a, b| finding_order(&paths, a, b));
+            let mut compact = findings;
+            sort_in_finding_order(&mut compact, |f| f);
+            let id = |f: &Finding| (Arc::as_ptr(&f.file) as usize, f.value_hash.clone());
+            prop_assert_eq!(
+                plain.iter().map(id).collect::<Vec<_>>(),
+                compact.iter().map(id).collect::<Vec<_>>()
+            );
+        }
+    }
 }
