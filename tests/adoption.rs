@@ -158,6 +158,28 @@ fn closest_configuration_wins_and_stops_at_the_repository_root() {
 }
 
 #[test]
+fn a_nested_repository_is_outside_the_outer_configuration() {
+    let d = project();
+    let p = d.path();
+    write(p, "camguard.toml", "ignore = [\"CG001\"]\n");
+    write(p, "app/deep/application.yaml", "a: 1\na: 2\n");
+    // A vendored repository: the outer configuration stops at its `.git`, however deep
+    // the file below it.
+    fs::create_dir_all(p.join("vendor/lib/.git")).unwrap();
+    write(p, "vendor/lib/app/deep/application.yaml", "a: 1\na: 2\n");
+    write(p, "vendor/lib/application.yaml", "a: 1\na: 2\n");
+    let (v, _, _) = json(p, &["check", "."]);
+    assert_eq!(
+        codes(&v),
+        vec![
+            ("CG001".into(), "vendor/lib/app/deep/application.yaml".into(), 2),
+            ("CG001".into(), "vendor/lib/application.yaml".into(), 2),
+        ],
+        "{v:#}"
+    );
+}
+
+#[test]
 fn configured_ignores_apply_until_they_expire() {
     let d = project();
     let p = d.path();

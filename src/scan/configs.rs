@@ -289,7 +289,9 @@ impl Configs {
                 found = Some(f);
                 break;
             }
-            if d == stop || d.join(".git").exists() {
+            // `stop` is the closest ancestor holding `.git` (`cached_root`), or none holds
+            // one: no directory below it needs looking at again.
+            if d == stop {
                 break;
             }
             dir = d.parent();
