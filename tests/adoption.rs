@@ -172,7 +172,11 @@ fn a_nested_repository_is_outside_the_outer_configuration() {
     assert_eq!(
         codes(&v),
         vec![
-            ("CG001".into(), "vendor/lib/app/deep/application.yaml".into(), 2),
+            (
+                "CG001".into(),
+                "vendor/lib/app/deep/application.yaml".into(),
+                2
+            ),
             ("CG001".into(), "vendor/lib/application.yaml".into(), 2),
         ],
         "{v:#}"
