@@ -221,24 +221,10 @@ pub(crate) fn stable_hash(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::rule::Applies;
     use crate::source::SourceFile;
 
     fn rule() -> Arc<RuleInfo> {
-        Arc::new(RuleInfo {
-            code: "T001".into(),
-            name: "t".into(),
-            severity: Severity::High,
-            applies: vec![Applies::Any],
-            excludes: Vec::new(),
-            summary: String::new(),
-            docs: String::new(),
-            cwe: Vec::new(),
-            tags: Vec::new(),
-            explanation: String::new(),
-            generic: false,
-            versions: None,
-        })
+        RuleInfo::for_tests("T001", Severity::High)
     }
 
     #[test]

@@ -123,6 +123,25 @@ impl Coverage {
 }
 
 impl RuleInfo {
+    /// A rule with only a code and a severity, for tests that build findings by hand.
+    #[cfg(test)]
+    pub(crate) fn for_tests(code: &str, severity: Severity) -> std::sync::Arc<Self> {
+        std::sync::Arc::new(RuleInfo {
+            code: code.into(),
+            name: "t".into(),
+            severity,
+            applies: vec![Applies::Any],
+            excludes: Vec::new(),
+            summary: String::new(),
+            docs: String::new(),
+            cwe: Vec::new(),
+            tags: Vec::new(),
+            explanation: String::new(),
+            generic: false,
+            versions: None,
+        })
+    }
+
     pub(crate) fn applies_to(&self, products: &[Product]) -> bool {
         if self.excludes.iter().any(|p| products.contains(p)) {
             return false;

@@ -614,25 +614,12 @@ fn sort_and_dedup(report: &mut Report) {
 mod sort_tests {
     use super::*;
     use crate::model::finding::Finding;
-    use crate::model::rule::{Applies, RuleInfo, Severity};
+    use crate::model::rule::{RuleInfo, Severity};
     use crate::source::{SourceFile, Span};
     use proptest::prelude::*;
 
     fn rule(code: &str, severity: Severity) -> Arc<RuleInfo> {
-        Arc::new(RuleInfo {
-            code: code.into(),
-            name: "t".into(),
-            severity,
-            applies: vec![Applies::Any],
-            excludes: Vec::new(),
-            summary: String::new(),
-            docs: String::new(),
-            cwe: Vec::new(),
-            tags: Vec::new(),
-            explanation: String::new(),
-            generic: false,
-            versions: None,
-        })
+        RuleInfo::for_tests(code, severity)
     }
 
     proptest! {
