@@ -139,7 +139,7 @@ pub fn sniff(text: &str) -> Option<FileKind> {
     // Inside a top-level `_meta:` block, and whether it said `type: "config"`.
     let mut in_meta = false;
     let mut security_config = false;
-    for line in text.lines().take(5000) {
+    for line in crate::source::lines(text).take(5000) {
         let t = line.trim_start_matches('\u{feff}');
         if t.starts_with(' ') || t.starts_with('\t') {
             if in_meta && let Some(v) = t.trim().strip_prefix("type:") {
@@ -150,7 +150,9 @@ pub fn sniff(text: &str) -> Option<FileKind> {
         if t.starts_with('#') || t.starts_with('-') {
             continue;
         }
-        let key = t.split(':').next().unwrap_or("").trim();
+        let key = memchr::memchr(b':', t.as_bytes())
+            .map_or(t, |i| &t[..i])
+            .trim();
         in_meta = key == "_meta";
         keys.push(key);
     }
@@ -184,7 +186,7 @@ pub fn plainly_unrecognised(text: &str) -> bool {
     let mut keys = Vec::new();
     // At the start of a document: its first content line must be at the left margin.
     let mut document_start = true;
-    for line in text.lines() {
+    for line in crate::source::lines(text) {
         let t = line.trim_start_matches('\u{feff}');
         let content = t.trim_start_matches(' ');
         if content.is_empty() || content.starts_with('#') {
@@ -210,9 +212,10 @@ pub fn plainly_unrecognised(text: &str) -> bool {
             }
             return false;
         }
-        let Some((key, rest)) = t.split_once(':') else {
+        let Some(colon) = memchr::memchr(b':', t.as_bytes()) else {
             return false;
         };
+        let (key, rest) = (&t[..colon], &t[colon + 1..]);
         let plain = key.bytes().enumerate().all(|(i, c)| {
             c.is_ascii_alphanumeric() || c == b'_' || (i > 0 && matches!(c, b'.' | b'-' | b'/'))
         });

@@ -84,8 +84,9 @@ fn embedded_config(
     file_name: &str,
     node: &Node,
 ) {
-    let src = a.file.text.text().to_string();
-    let Some((text, map)) = embedded(&src, node) else {
+    // The file, not a copy of its text: a values file can hold many embedded configs.
+    let file = a.file.clone();
+    let Some((text, map)) = embedded(file.text.text(), node) else {
         return;
     };
     if text.trim().is_empty() {

@@ -14,13 +14,14 @@
 //! `templates/identity/deployment.yaml` starts `{{- if .Values.identity.enabled -}}`,
 //! camunda-platform-helm b5c494d2).
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use serde_json::Value as Json;
 
-use super::merge::{Candidate, FastMap, merge};
+use super::merge::{Candidate, merge};
 use crate::model::analysis::Analysis;
 use crate::model::deployment::{Deployment, DeploymentKind, Layer};
+use crate::model::hashing::FastMap;
 use crate::model::keys::is_secret_key;
 use crate::model::settings::{Component, Form, KeyStyle, Placeholders, Product, Setting, Value};
 use crate::model::wiring::ChartRef;
@@ -71,19 +72,41 @@ pub struct DefaultEntry {
     pub value: Json,
     pub source: String,
     pub line: u64,
+    /// The entry as settings' keys, values and whether each is a secret, and whose default
+    /// it is: the same for every values file, so made once per chart line.
+    flat: Vec<(String, Value, bool)>,
+    default_of: Arc<str>,
 }
 
 fn parse(text: &str) -> Option<ChartDefaults> {
     let v: Json = serde_json::from_str(text).ok()?;
+    let version = v["chart"]["version"].as_str()?.to_string();
     let entries: Vec<DefaultEntry> = v["entries"]
         .as_array()?
         .iter()
         .filter_map(|e| {
+            let path = e["path"].as_str()?.to_string();
+            let source = e["source"].as_str()?.to_string();
+            let line = e["line"].as_u64()?;
+            let mut flat = Vec::new();
+            flatten(&path, &e["value"], &mut flat);
+            let flat = flat
+                .into_iter()
+                .map(|(key, value)| {
+                    let secret = is_secret_key(&key);
+                    (key, value, secret)
+                })
+                .collect();
+            let default_of = Arc::from(format!(
+                "the default of chart camunda-platform {version} ({source} line {line})"
+            ));
             Some(DefaultEntry {
-                path: e["path"].as_str()?.to_string(),
+                path,
                 value: e["value"].clone(),
-                source: e["source"].as_str()?.to_string(),
-                line: e["line"].as_u64()?,
+                source,
+                line,
+                flat,
+                default_of,
             })
         })
         .collect();
@@ -109,7 +132,7 @@ fn parse(text: &str) -> Option<ChartDefaults> {
         at.insert(e.path.clone(), i);
     }
     Some(ChartDefaults {
-        version: v["chart"]["version"].as_str()?.to_string(),
+        version,
         app_version: v["chart"]["appVersion"].as_str().unwrap_or("").to_string(),
         commit: v["source_commit"].as_str().unwrap_or("").to_string(),
         entries,
@@ -241,20 +264,15 @@ impl<'d> DefaultSettings<'d> {
             .entries
             .iter()
             .map(|e| {
-                let default_of = format!(
-                    "the default of chart camunda-platform {} ({} line {})",
-                    defaults.version, e.source, e.line
-                );
-                let mut flat = Vec::new();
-                flatten(&e.path, &e.value, &mut flat);
-                flat.into_iter()
-                    .map(|(key, value)| {
-                        let (file, span) = anchor.anchor_at(&key);
+                e.flat
+                    .iter()
+                    .map(|(key, value, secret)| {
+                        let (file, span) = anchor.anchor_at(key);
                         let mut s = Setting {
-                            secret: is_secret_key(&key),
+                            secret: *secret,
                             match_key: key.clone(),
-                            key,
-                            value,
+                            key: key.clone(),
+                            value: value.clone(),
                             key_span: span,
                             value_span: span,
                             form: Form::Yaml,
@@ -262,7 +280,7 @@ impl<'d> DefaultSettings<'d> {
                             file: file.clone(),
                             via: None,
                         };
-                        s.via_mut().default_of = Some(default_of.clone());
+                        s.via_mut().default_of = Some(e.default_of.clone());
                         s
                     })
                     .collect()

@@ -3,10 +3,9 @@
 //! the overridden ones as related locations. A list given by several property sources is
 //! replaced as a whole by the highest one ([SB] L1083, docs/deployments.md §1.5).
 
-use std::collections::HashMap;
-
 use crate::model::MASK;
 use crate::model::deployment::Layer;
+use crate::model::hashing::FastMap;
 use crate::model::settings::{Component, Related, Section, Setting, Value};
 
 /// A setting offered by one layer.
@@ -30,14 +29,14 @@ pub(crate) struct SectionCandidate {
 /// The root of the list a key belongs to (`users` for `users[0].password` and for a
 /// list value `users`), in match form.
 fn list_root(s: &Setting) -> Option<&str> {
-    if let Some(i) = s.match_key.find('[') {
+    if let Some(i) = memchr::memchr(b'[', s.match_key.as_bytes()) {
         return Some(&s.match_key[..i]);
     }
     matches!(s.value, Value::List(_)).then_some(s.match_key.as_str())
 }
 
 fn section_root(s: &Section) -> Option<&str> {
-    s.match_key.find('[').map(|i| &s.match_key[..i])
+    memchr::memchr(b'[', s.match_key.as_bytes()).map(|i| &s.match_key[..i])
 }
 
 /// What a related location says about a value that another layer overrode.
@@ -61,33 +60,6 @@ fn overridden_label(old: &Setting, by: &Layer) -> String {
     )
 }
 
-/// FNV-1a: keys here are short strings, for which std's SipHash costs more than the rest
-/// of the merge.
-#[derive(Default)]
-pub(crate) struct Fnv(u64);
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for b in bytes {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
-
-/// A map keyed by short strings.
-pub(crate) type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
-
 /// Merge the candidates (in any order) into `template`'s settings.
 pub(crate) fn merge(
     mut template: Component,
@@ -102,8 +74,9 @@ pub(crate) fn merge(
     sections.sort_by_key(|s| s.layer);
     // Which property source owns each list: the highest one that sets any of it.
     let mut owner: FastMap<&str, usize> = FastMap::default();
-    for c in &candidates {
-        if let Some(r) = list_root(&c.setting) {
+    let roots: Vec<Option<&str>> = candidates.iter().map(|c| list_root(&c.setting)).collect();
+    for (c, root) in candidates.iter().zip(&roots) {
+        if let Some(r) = root {
             let e = owner.entry(r).or_insert(c.source);
             *e = (*e).max(c.source);
         }
@@ -118,8 +91,8 @@ pub(crate) fn merge(
     slot.reserve(candidates.len());
     let mut heads: Vec<usize> = Vec::with_capacity(candidates.len());
     let mut next = vec![NONE; candidates.len()];
-    for (i, c) in candidates.iter().enumerate() {
-        if replaced(list_root(&c.setting), c.source) {
+    for (i, (c, root)) in candidates.iter().zip(&roots).enumerate() {
+        if replaced(*root, c.source) {
             continue;
         }
         match slot.get_mut(c.setting.match_key.as_str()) {
@@ -139,6 +112,7 @@ pub(crate) fn merge(
         .collect();
     drop(slot);
     drop(owner);
+    drop(roots);
     let mut taken: Vec<Option<Candidate>> = candidates.into_iter().map(Some).collect();
     template.settings = heads
         .into_iter()

@@ -28,7 +28,8 @@ pub mod references;
 pub mod spring;
 pub mod spring_json;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use crate::model::hashing::{FastMap, FastSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -91,7 +92,7 @@ fn family(path: &Path, kind: Option<FileKind>) -> Option<(Family, PathBuf)> {
 #[derive(Debug, Default)]
 pub(crate) struct Plan {
     /// Members per (family, directory), and whether a compose file is among them.
-    groups: HashMap<(Family, PathBuf), (usize, bool)>,
+    groups: FastMap<(Family, PathBuf), (usize, bool)>,
     /// A compose file is among the paths: configuration files may be mounted into its
     /// services (`mounts.rs`) and a service may extend one of another compose file
     /// (`compose_merge.rs`), so these wait for the whole scan.
@@ -136,7 +137,7 @@ fn mounts_files(a: &Analysis) -> bool {
 impl Plan {
     /// From every path the scan will read, with its kind by name when known.
     pub fn new<'a>(paths: impl IntoIterator<Item = (&'a Path, Option<FileKind>)>) -> Plan {
-        let mut groups: HashMap<(Family, PathBuf), (usize, bool)> = HashMap::new();
+        let mut groups: FastMap<(Family, PathBuf), (usize, bool)> = FastMap::default();
         let mut any_compose = false;
         let mut spring_named = 0;
         for (p, kind) in paths {
@@ -333,7 +334,7 @@ pub(crate) fn image_tag(image: &str) -> Option<String> {
 pub(crate) fn assemble<'a>(analyses: &'a [&'a Analysis], opts: &Options) -> Assembly {
     let mut order: Vec<usize> = (0..analyses.len()).collect();
     order.sort_by(|&a, &b| analyses[a].file.path.cmp(&analyses[b].file.path));
-    let mut claimed: HashSet<(usize, usize)> = HashSet::new();
+    let mut claimed: FastSet<(usize, usize)> = FastSet::default();
     let mut out = Assembly::default();
 
     // Spring Boot application directories.
@@ -370,7 +371,7 @@ pub(crate) fn assemble<'a>(analyses: &'a [&'a Analysis], opts: &Options) -> Asse
     let tree = mounts::Tree::new(analyses);
     let mut mounted: Vec<(usize, usize)> = Vec::new();
     let mut compose_out: Vec<Deployment> = Vec::new();
-    let dotenvs: HashMap<PathBuf, usize> = compose_dirs
+    let dotenvs: FastMap<PathBuf, usize> = compose_dirs
         .iter()
         .filter_map(|(dir, (_, d))| d.map(|d| (mounts::normal(dir), d)))
         .collect();

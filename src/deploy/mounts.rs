@@ -7,7 +7,7 @@
 //! camguard reads) is never read; when it lands on a configuration path the deployment
 //! notes say that what it configures is unknown.
 
-use std::collections::HashMap;
+use crate::model::hashing::FastMap;
 use std::path::{Component as PathPart, Path, PathBuf};
 use std::sync::Arc;
 
@@ -184,9 +184,9 @@ pub fn normal(p: &Path) -> PathBuf {
 /// The configuration files of the scan, by path.
 pub(crate) struct Tree<'a> {
     analyses: &'a [&'a Analysis],
-    by_path: HashMap<PathBuf, usize>,
+    by_path: FastMap<PathBuf, usize>,
     /// Compose files, for `extends: {file}` (`compose_merge.rs`).
-    compose: HashMap<PathBuf, usize>,
+    compose: FastMap<PathBuf, usize>,
 }
 
 /// Is this a configuration file a container may read (one component, of a config kind)?

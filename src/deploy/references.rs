@@ -9,7 +9,7 @@
 //! `compose_merge.rs`, `spring.rs`): a file held needlessly costs memory, one released
 //! wrongly would change a finding.
 
-use std::collections::HashSet;
+use crate::model::hashing::FastSet;
 use std::path::{Path, PathBuf};
 
 use super::imports::{self, LocationKind};
@@ -22,11 +22,11 @@ use crate::model::wiring::MountSource;
 #[derive(Debug, Default)]
 pub struct References {
     /// Directories of compose files: their `.env` is a layer.
-    compose_dirs: HashSet<PathBuf>,
+    compose_dirs: FastSet<PathBuf>,
     /// Host paths that services mount, as a file or a directory.
-    mounted: HashSet<PathBuf>,
+    mounted: FastSet<PathBuf>,
     /// Directories of files that an import names: the file and its profile variants.
-    import_dirs: HashSet<PathBuf>,
+    import_dirs: FastSet<PathBuf>,
     /// Every mountable file counts as mounted ([`Referral::MountsAnything`]).
     mounts_anything: bool,
 }
@@ -111,7 +111,7 @@ pub fn referrals(held: &[&Analysis]) -> Vec<(usize, Referral)> {
         projects.clear();
     }
     // Each referral once (a hostile file may repeat one mount a hundred thousand times).
-    let mut seen: HashSet<(usize, Referral)> = HashSet::new();
+    let mut seen: FastSet<(usize, Referral)> = FastSet::default();
     let mut out = Vec::new();
     let mut push = |i: usize, r: Referral| {
         if !seen.contains(&(i, r.clone())) {

@@ -311,12 +311,22 @@ static SECRET_MARKERS: std::sync::LazyLock<aho_corasick::AhoCorasick> =
 
 /// Does the key name a credential whose value must never be printed?
 pub(crate) fn is_secret_key(key: &str) -> bool {
-    let last = key.rsplit(['.', '/']).next().unwrap_or(key);
-    let last = last.split('[').next().unwrap_or(last);
+    // The last segment up to its first `[`, found on bytes (`rsplit` with a char set and
+    // `split` cost more than the rest of this function).
+    let b = key.as_bytes();
+    let start = b
+        .iter()
+        .rposition(|&c| c == b'.' || c == b'/')
+        .map_or(0, |i| i + 1);
+    let last = &b[start..];
+    let last = last
+        .iter()
+        .position(|&c| c == b'[')
+        .map_or(last, |i| &last[..i]);
     // Lower-cased without `-` and `_`, in a stack buffer: this runs for every setting.
     let mut buf = [0u8; 96];
     let mut long = Vec::new();
-    let bytes = last.bytes().filter(|b| !matches!(b, b'-' | b'_'));
+    let bytes = last.iter().copied().filter(|b| !matches!(b, b'-' | b'_'));
     let norm_bytes: &[u8] = if last.len() <= buf.len() {
         let mut n = 0;
         for b in bytes {

@@ -6,6 +6,7 @@ pub mod analysis;
 pub mod deployment;
 pub mod file_kind;
 pub mod finding;
+pub(crate) mod hashing;
 pub mod keys;
 pub mod problem;
 pub mod report;

@@ -133,7 +133,7 @@ pub struct Via {
     pub note: Option<String>,
     /// The value is a default no layer overrides, and whose: `the default of chart
     /// camunda-platform 13.12.7 (charts/camunda-platform-8.8/values.yaml line 168)`.
-    pub default_of: Option<String>,
+    pub default_of: Option<std::sync::Arc<str>>,
     /// The value is what the container's image does when nothing sets the key, and why:
     /// `image `bitnami/elasticsearch:8` writes `xpack.security.enabled: false` unless ...`.
     pub implied: Option<String>,

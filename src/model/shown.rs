@@ -9,7 +9,7 @@
 //! end of every span (for line and column), and the same for related locations, in
 //! their own file and, when they share the finding's path, in the finding's.
 
-use std::collections::HashMap;
+use crate::model::hashing::FastMap;
 use std::sync::Arc;
 
 use super::finding::Finding;
@@ -49,7 +49,7 @@ pub fn excerpt_lines(text: &SourceText, spans: &[Span], context: usize) -> (usiz
 /// The lines wanted of each text, by the address of its file.
 #[derive(Default)]
 struct Wanted {
-    by_file: HashMap<usize, (FileRef, Vec<(usize, usize)>)>,
+    by_file: FastMap<usize, (FileRef, Vec<(usize, usize)>)>,
 }
 
 impl Wanted {
@@ -122,7 +122,7 @@ pub fn keep_shown_lines(
             wanted.span(file, Span::empty(span.start));
         }
     }
-    let cut: HashMap<usize, FileRef> = wanted
+    let cut: FastMap<usize, FileRef> = wanted
         .by_file
         .into_iter()
         .filter_map(|(ptr, (file, lines))| Some((ptr, file.keep_lines(lines)?)))

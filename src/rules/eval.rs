@@ -1,6 +1,6 @@
 //! Evaluating declarative checks against a component's settings.
 
-use std::collections::HashMap;
+use crate::model::hashing::FastMap;
 use std::sync::Arc;
 
 use super::well_known::is_well_known;
@@ -20,13 +20,13 @@ use crate::source::Span;
 /// Settings of a component indexed by match key.
 struct Index<'a> {
     component: &'a Component,
-    by_key: HashMap<&'a str, Vec<usize>>,
+    by_key: FastMap<&'a str, Vec<usize>>,
 }
 
 impl<'a> Index<'a> {
     fn new(component: &'a Component) -> Self {
-        let mut by_key: HashMap<&str, Vec<usize>> =
-            HashMap::with_capacity(component.settings.len());
+        let mut by_key: FastMap<&str, Vec<usize>> =
+            FastMap::with_capacity_and_hasher(component.settings.len(), Default::default());
         for (i, s) in component.settings.iter().enumerate() {
             by_key.entry(s.match_key.as_str()).or_default().push(i);
         }

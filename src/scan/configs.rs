@@ -5,7 +5,8 @@
 //! everything, `--isolated` none. The command line's rule selection, thresholds and
 //! rule directories apply on top of whichever configuration a file gets.
 
-use std::collections::HashMap;
+use crate::model::hashing::FastMap;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -105,27 +106,24 @@ impl Scope {
     }
 }
 
-#[expect(
-    clippy::large_enum_variant,
-    reason = "one per run: its size does not matter"
-)]
 enum Mode {
     /// One scope for every file (`--config`, `--isolated`, or a library caller).
     Fixed(Arc<Scope>),
     /// The closest configuration file above each file.
     Discover {
         /// Per directory: the configuration file that applies there.
-        dirs: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
+        dirs: Mutex<FastMap<PathBuf, Option<PathBuf>>>,
         /// Per configuration file: its scope, or `None` when it failed to load.
-        scopes: Mutex<HashMap<PathBuf, Option<Arc<Scope>>>>,
+        scopes: Mutex<FastMap<PathBuf, Option<Arc<Scope>>>>,
         /// For files with no configuration above them.
         defaults: Arc<Scope>,
-        /// The directory (as given) of the last file looked up and its scope: the walk
-        /// yields a directory's files one after another.
-        last: Mutex<Option<(PathBuf, Arc<Scope>)>>,
+        /// Per directory as given (the bytes of a file's parent, not made absolute): its
+        /// files' scope. A directory's files need one lookup between them, and the walk
+        /// returns to a directory after each of its subdirectories.
+        given: Mutex<FastMap<OsString, Arc<Scope>>>,
         /// Per directory: its repository root (walking up once per directory, not once
         /// per directory and ancestor).
-        roots: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
+        roots: Mutex<FastMap<PathBuf, Option<PathBuf>>>,
     },
 }
 
@@ -172,11 +170,11 @@ impl Configs {
         let defaults = Arc::new(scope_for(Config::defaults(), shipped, &overrides)?);
         Ok(Configs {
             mode: Mode::Discover {
-                dirs: Mutex::new(HashMap::new()),
-                scopes: Mutex::new(HashMap::new()),
+                dirs: Mutex::new(FastMap::default()),
+                scopes: Mutex::new(FastMap::default()),
                 defaults,
-                last: Mutex::new(None),
-                roots: Mutex::new(HashMap::new()),
+                given: Mutex::new(FastMap::default()),
+                roots: Mutex::new(FastMap::default()),
             },
             shipped: shipped.clone(),
             overrides,
@@ -186,17 +184,20 @@ impl Configs {
 
     /// The scope that applies to a file (not a directory: see [`Configs::for_path`]).
     pub(crate) fn for_file(&self, path: &Path) -> Arc<Scope> {
-        let Mode::Discover { last, .. } = &self.mode else {
+        let Mode::Discover { given, .. } = &self.mode else {
             return self.for_path(path);
         };
-        let dir = path.parent().unwrap_or(Path::new(""));
-        if let Some((d, s)) = &*last.lock().unwrap_or_else(|e| e.into_inner())
-            && d == dir
-        {
+        // The same bytes give the same absolute directory: the working directory does not
+        // change during a run.
+        let dir = path.parent().unwrap_or(Path::new("")).as_os_str();
+        if let Some(s) = given.lock().unwrap_or_else(|e| e.into_inner()).get(dir) {
             return s.clone();
         }
         let scope = self.lookup(path, false);
-        *last.lock().unwrap_or_else(|e| e.into_inner()) = Some((dir.to_path_buf(), scope.clone()));
+        given
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(dir.to_os_string(), scope.clone());
         scope
     }
 
@@ -247,8 +248,8 @@ impl Configs {
     /// a `camguard.toml` in a shared parent (`/tmp`, a home directory) never applies.
     fn config_file(
         &self,
-        dirs: &Mutex<HashMap<PathBuf, Option<PathBuf>>>,
-        roots: &Mutex<HashMap<PathBuf, Option<PathBuf>>>,
+        dirs: &Mutex<FastMap<PathBuf, Option<PathBuf>>>,
+        roots: &Mutex<FastMap<PathBuf, Option<PathBuf>>>,
         path: &Path,
         maybe_dir: bool,
     ) -> Option<PathBuf> {
@@ -332,7 +333,7 @@ impl Configs {
 
 /// [`crate::config::repository_root`] of an absolute directory, with every directory
 /// passed on the way up remembered.
-fn cached_root(roots: &Mutex<HashMap<PathBuf, Option<PathBuf>>>, start: &Path) -> Option<PathBuf> {
+fn cached_root(roots: &Mutex<FastMap<PathBuf, Option<PathBuf>>>, start: &Path) -> Option<PathBuf> {
     let mut roots = roots.lock().unwrap_or_else(|e| e.into_inner());
     let mut visited = Vec::new();
     let mut found = None;

@@ -3,7 +3,7 @@
 //! it reads) are assembled together once every file is analysed, then checked, and their
 //! findings go to the files they point at, each with that file's inline suppressions.
 
-use std::collections::HashMap;
+use crate::model::hashing::FastMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -110,7 +110,7 @@ fn in_environment(
 /// not be read) wait for the end of the scan.
 #[derive(Default)]
 pub(super) struct Waiting {
-    groups: Mutex<HashMap<GroupKey, Vec<Analysis>>>,
+    groups: Mutex<FastMap<GroupKey, Vec<Analysis>>>,
     whole_scan: Mutex<Vec<Analysis>>,
 }
 
@@ -218,7 +218,7 @@ pub(super) fn check_held(
             .map(|a| (a.file.display_path(), builtins(a, rules)))
             .collect::<Vec<_>>(),
     );
-    let index: HashMap<String, usize> = refs
+    let index: FastMap<String, usize> = refs
         .iter()
         .enumerate()
         .map(|(i, a)| (a.file.display_path(), i))
@@ -265,7 +265,7 @@ pub(super) fn check_held(
 pub(super) struct Clusters {
     slots: Vec<Mutex<Slot>>,
     /// The cluster of each named file, by lexically normalised path.
-    of_path: HashMap<PathBuf, usize>,
+    of_path: FastMap<PathBuf, usize>,
 }
 
 #[derive(Default)]
@@ -310,7 +310,7 @@ impl Clusters {
                     m.entry(p.as_path()).or_insert_with(Vec::new).push(i);
                     m
                 });
-        let mut by_dir: HashMap<PathBuf, Vec<usize>> = HashMap::new();
+        let mut by_dir: FastMap<PathBuf, Vec<usize>> = FastMap::default();
         for (i, p) in paths.iter().enumerate() {
             by_dir.entry(dir_of(p)).or_default().push(i);
         }
@@ -366,7 +366,7 @@ impl Clusters {
             }
         }
         // One slot per root, in order of first appearance.
-        let mut slot_of: HashMap<usize, usize> = HashMap::new();
+        let mut slot_of: FastMap<usize, usize> = FastMap::default();
         let mut slots: Vec<Slot> = Vec::new();
         let mut id = |parent: &mut Vec<usize>, x: usize, slots: &mut Vec<Slot>| {
             let r = find(parent, x);
@@ -380,7 +380,7 @@ impl Clusters {
             let s = id(&mut parent, i, &mut slots);
             slots[s].held.push(a);
         }
-        let mut of_path = HashMap::new();
+        let mut of_path = FastMap::default();
         for (j, p) in named.iter().enumerate() {
             let s = id(&mut parent, held_len + j, &mut slots);
             slots[s].missing += 1;

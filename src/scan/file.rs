@@ -1,6 +1,7 @@
 //! One file: read, classify, analyse, evaluate every rule, apply its inline
 //! suppressions; then slim the result down to what the report keeps.
 
+use crate::model::hashing::FastMap;
 use std::sync::Arc;
 
 use super::{ScanOptions, StdinInput};
@@ -74,8 +75,7 @@ pub(super) fn drop_generic_duplicates(findings: &mut Vec<Finding>) {
     if !findings.iter().any(|f| f.rule.generic) {
         return;
     }
-    let mut specific: std::collections::HashMap<(String, usize, usize), Severity> =
-        std::collections::HashMap::new();
+    let mut specific: FastMap<(String, usize, usize), Severity> = FastMap::default();
     for f in findings.iter().filter(|f| !f.rule.generic) {
         let e = specific
             .entry((f.path(), f.span.start, f.span.end))

@@ -8,6 +8,7 @@ pub mod deployments;
 pub mod file;
 pub mod setup;
 
+use crate::model::hashing::FastMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -333,7 +334,7 @@ pub(crate) fn scan_with(
     }
     let mut files_of: Vec<Vec<String>> = vec![Vec::new(); scopes.len()];
     let mut fail_on = std::collections::HashMap::new();
-    let mut scope_of = std::collections::HashMap::new();
+    let mut scope_of = FastMap::default();
     let mut checked = Vec::new();
     for (n, outs) in outcomes {
         for o in outs {
@@ -490,11 +491,11 @@ pub(crate) fn deployments(
 }
 
 /// Display paths by file, for [`finding_order`].
-type Paths = std::collections::HashMap<usize, String>;
+type Paths = FastMap<usize, String>;
 
 /// The display path of every file that findings and their related locations point into.
 fn display_paths<'a>(all: impl Iterator<Item = &'a crate::model::finding::Finding>) -> Paths {
-    let mut paths = Paths::new();
+    let mut paths = Paths::default();
     for f in all {
         for file in std::iter::once(&f.file).chain(f.related.iter().map(|r| &r.file)) {
             paths
@@ -556,7 +557,7 @@ fn sort_in_finding_order<T>(
     names.push("");
     names.sort_unstable();
     names.dedup();
-    let ranks: std::collections::HashMap<usize, usize> = paths
+    let ranks: FastMap<usize, usize> = paths
         .iter()
         .map(|(&file, p)| (file, names.binary_search(&p.as_str()).unwrap_or(0)))
         .collect();
