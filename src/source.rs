@@ -107,6 +107,8 @@ impl SourceText {
                 line_starts.push(i + 1);
             }
         }
+        // Held for every file a deployment waits for: not up to twice its size.
+        line_starts.shrink_to_fit();
         SourceText {
             text,
             line_starts,

@@ -56,6 +56,18 @@ impl Analysis {
         }
     }
 
+    /// Give back what the vectors grew beyond their length: an analysis held for the
+    /// deployments stage waits with every other held file (the peak of a large scan,
+    /// BENCHMARKS.md), and vectors that grew by doubling were up to twice their size.
+    pub fn shrink_to_fit(&mut self) {
+        for c in &mut self.components {
+            c.settings.shrink_to_fit();
+            c.sections.shrink_to_fit();
+        }
+        self.components.shrink_to_fit();
+        self.comments.shrink_to_fit();
+    }
+
     /// Spans of every literal secret value, by file, to be masked in snippets.
     pub(crate) fn secret_spans(&self) -> Vec<(String, Span)> {
         let mut spans: Vec<(String, Span)> = self

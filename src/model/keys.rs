@@ -1,6 +1,7 @@
 //! Key normalisation: Spring relaxed binding, env var names and secret detection.
 
 use super::settings::KeyStyle;
+use crate::model::hashing::FastMap;
 
 /// The form a key is compared in.
 ///
@@ -131,7 +132,8 @@ fn ends_value(b: u8) -> bool {
 pub(crate) fn secret_ranges_in_text(text: &str) -> Vec<std::ops::Range<usize>> {
     let b = text.as_bytes();
     let mut out = Vec::new();
-    for (i, _) in text.match_indices("://") {
+    let (urls, thin) = url_and_thin_starts(b);
+    for i in urls {
         let start = i + 3;
         let end = b[start..]
             .iter()
@@ -143,8 +145,8 @@ pub(crate) fn secret_ranges_in_text(text: &str) -> Vec<std::ops::Range<usize>> {
             out.push(start..start + at);
         }
     }
-    for (i, m) in text.match_indices(":thin:") {
-        let start = i + m.len();
+    for i in thin {
+        let start = i + ":thin:".len();
         let end = b[start..]
             .iter()
             .position(|&c| ends_value(c))
@@ -158,7 +160,7 @@ pub(crate) fn secret_ranges_in_text(text: &str) -> Vec<std::ops::Range<usize>> {
             out.push(start + slash + 1..start + at);
         }
     }
-    for (i, _) in text.match_indices('=') {
+    for i in memchr::memchr_iter(b'=', b) {
         let mut n = i;
         while n > 0 && b[n - 1] == b' ' {
             n -= 1;
@@ -186,6 +188,24 @@ pub(crate) fn secret_ranges_in_text(text: &str) -> Vec<std::ops::Range<usize>> {
         }
     }
     out
+}
+
+/// Where `://` and `:thin:` start, without overlaps (as `str::match_indices` finds them),
+/// from one pass over the colons: this runs on every line a report shows, and setting up
+/// a substring search twice per line cost more than the searches.
+fn url_and_thin_starts(b: &[u8]) -> (Vec<usize>, Vec<usize>) {
+    let (mut urls, mut thin) = (Vec::new(), Vec::new());
+    let mut thin_from = 0;
+    for i in memchr::memchr_iter(b':', b) {
+        if b[i + 1..].starts_with(b"//") {
+            urls.push(i);
+        }
+        if i >= thin_from && b[i..].starts_with(b":thin:") {
+            thin.push(i);
+            thin_from = i + ":thin:".len();
+        }
+    }
+    (urls, thin)
 }
 
 /// Byte ranges to mask on one line of any configuration file, whether or not a setting
@@ -310,7 +330,34 @@ static SECRET_MARKERS: std::sync::LazyLock<aho_corasick::AhoCorasick> =
     });
 
 /// Does the key name a credential whose value must never be printed?
+///
+/// Remembered per thread: this runs for every setting, and the keys of a tree repeat (the
+/// same Spring, Helm and compose keys in file after file), so a lookup replaces most of
+/// the work. The memory is bounded: the map is emptied when full, and long keys are not kept.
 pub(crate) fn is_secret_key(key: &str) -> bool {
+    use std::cell::RefCell;
+    const KEPT: usize = 4096;
+    const LONGEST: usize = 128;
+    thread_local! {
+        static JUDGED: RefCell<FastMap<Box<str>, bool>> = RefCell::new(FastMap::default());
+    }
+    JUDGED.with_borrow_mut(|judged| {
+        if let Some(&secret) = judged.get(key) {
+            return secret;
+        }
+        let secret = names_secret(key);
+        if key.len() <= LONGEST {
+            if judged.len() >= KEPT {
+                judged.clear();
+            }
+            judged.insert(key.into(), secret);
+        }
+        secret
+    })
+}
+
+/// [`is_secret_key`], judged.
+fn names_secret(key: &str) -> bool {
     // The last segment up to its first `[`, found on bytes (`rsplit` with a char set and
     // `split` cost more than the rest of this function).
     let b = key.as_bytes();
@@ -463,6 +510,15 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn url_and_thin_starts_are_those_of_match_indices(text in "(:|/|thin|:thin:|a|://|é){0,30}") {
+            let (urls, thin) = url_and_thin_starts(text.as_bytes());
+            let want_urls: Vec<usize> = text.match_indices("://").map(|(i, _)| i).collect();
+            let want_thin: Vec<usize> = text.match_indices(":thin:").map(|(i, _)| i).collect();
+            prop_assert_eq!(urls, want_urls);
+            prop_assert_eq!(thin, want_thin);
+        }
+
         #[test]
         fn secret_key_detection_equals_the_plain_implementation(
             key in "([a-zA-Z_.\\-\\[\\]0-9/é]|Pass|WORD|secret|Secret|existing|token|url|key|Key|account|logging.level.|api-key|ref){0,60}"

@@ -303,6 +303,20 @@ impl Configs {
         found
     }
 
+    /// Forget the directories looked up (not the scopes): once the walk is done no file
+    /// is looked up again, and on a large tree these caches held megabytes through the
+    /// peak of the scan (BENCHMARKS.md). A later lookup would still be answered, anew.
+    pub(crate) fn forget_directories(&self) {
+        if let Mode::Discover {
+            dirs, given, roots, ..
+        } = &self.mode
+        {
+            *dirs.lock().unwrap_or_else(|e| e.into_inner()) = FastMap::default();
+            *given.lock().unwrap_or_else(|e| e.into_inner()) = FastMap::default();
+            *roots.lock().unwrap_or_else(|e| e.into_inner()) = FastMap::default();
+        }
+    }
+
     /// Every scope used so far (the fixed one, or the defaults and each configuration
     /// file that loaded), sorted by configuration path.
     pub(crate) fn scopes(&self) -> Vec<Arc<Scope>> {
@@ -452,5 +466,25 @@ mod tests {
             enabled(&c, &all, "C8001", "x"),
             "--select replaces the level"
         );
+    }
+
+    #[test]
+    fn forgotten_directories_are_looked_up_anew() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join(".git")).unwrap();
+        std::fs::create_dir_all(root.join("sub/deeper")).unwrap();
+        std::fs::write(root.join("sub/camguard.toml"), "max-file-size = 1234\n").unwrap();
+        let configs = Configs::discover(&RuleSet::default(), Overrides::default()).unwrap();
+        let file = root.join("sub/deeper/application.yaml");
+        let outside = root.join("other.yaml");
+        let first = configs.for_file(&file);
+        assert_eq!(first.config.max_file_size, Some(1234));
+        let plain = configs.for_file(&outside);
+        assert_eq!(plain.config.max_file_size, None);
+        configs.forget_directories();
+        assert!(Arc::ptr_eq(&configs.for_file(&file), &first));
+        assert!(Arc::ptr_eq(&configs.for_file(&outside), &plain));
+        assert!(configs.take_errors().is_empty());
     }
 }

@@ -109,6 +109,22 @@ impl Checked {
     }
 
     /// Move what the report keeps into it.
+    /// Make room in the report for every one of `all` at once: growing the report's
+    /// vectors by doubling held the old and the new buffer of every finding together, the
+    /// peak of a large scan's memory (BENCHMARKS.md).
+    pub(super) fn reserve<'a>(report: &mut Report, all: impl Iterator<Item = &'a Checked> + Clone) {
+        report.files.reserve_exact(all.clone().count());
+        report
+            .problems
+            .reserve_exact(all.clone().map(|c| c.problems.len()).sum());
+        report
+            .findings
+            .reserve_exact(all.clone().map(|c| c.findings.len()).sum());
+        report
+            .suppressed
+            .reserve_exact(all.map(|c| c.suppressed.len()).sum());
+    }
+
     pub(super) fn add_to(self, report: &mut Report) {
         for (p, span) in self.secret_spans {
             report.secret_spans.entry(p).or_default().push(span);
@@ -231,6 +247,8 @@ pub(super) fn process(
         Err(p) => return Some(Err(p)),
     };
     if plan.holds(&analysis) {
+        let mut analysis = analysis;
+        analysis.shrink_to_fit();
         return Some(Ok(Processed::Held(analysis)));
     }
     let mut out = check_analysis(analysis, rules, &opts.deploy_options());

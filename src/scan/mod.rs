@@ -135,7 +135,9 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Report {
 /// A scan and, per file, the gate of the configuration that applied to it.
 pub(crate) struct Scanned {
     pub report: Report,
-    /// Display path -> the `fail-on` of its configuration.
+    /// Display path -> the `fail-on` of its configuration, for the files whose
+    /// configuration gates differently from the first scope (`Configs::scopes`: the
+    /// fixed one, or the defaults); every other file gates as the first scope does.
     pub fail_on: std::collections::HashMap<String, crate::model::rule::Severity>,
 }
 
@@ -211,6 +213,7 @@ pub(crate) fn scan_with(
 ) -> Result<Scanned, setup::SetupError> {
     let mut report = Report::default();
     let (inputs, mut plan, excluded) = collect_inputs(opts, configs, &mut report);
+    configs.forget_directories();
     if let Some(e) = configs.take_errors().into_iter().next() {
         return Err(e);
     }
@@ -335,7 +338,7 @@ pub(crate) fn scan_with(
     let mut files_of: Vec<Vec<String>> = vec![Vec::new(); scopes.len()];
     let mut fail_on = std::collections::HashMap::new();
     let mut scope_of = FastMap::default();
-    let mut checked = Vec::new();
+    let mut checked = Vec::with_capacity(outcomes.iter().map(|(_, outs)| outs.len()).sum());
     for (n, outs) in outcomes {
         for o in outs {
             match o {
@@ -350,11 +353,19 @@ pub(crate) fn scan_with(
         let out = deployments::check_held(w.rest(), &scopes[n].rules, &dopts[n], &suppressors[n]);
         checked.extend(out.into_iter().map(|c| (n, c)));
     }
+    file::Checked::reserve(&mut report, checked.iter().map(|(_, c)| c));
+    // (one path string per file kept, not three: on a large tree these were megabytes at
+    // the end of the scan, its peak)
+    let first_fail_on = scopes.first().map(|s| s.fail_on);
     for (n, out) in checked {
         let path = out.path().to_string();
-        files_of[n].push(path.clone());
-        fail_on.insert(path.clone(), scopes[n].fail_on);
-        scope_of.insert(path, n);
+        if Some(scopes[n].fail_on) != first_fail_on {
+            fail_on.insert(path.clone(), scopes[n].fail_on);
+        }
+        if scopes.len() > 1 {
+            scope_of.insert(path.clone(), n);
+        }
+        files_of[n].push(path);
         out.add_to(&mut report);
     }
     for f in report.findings.iter_mut() {
