@@ -12,14 +12,17 @@ pub(crate) fn match_key(key: &str, style: KeyStyle) -> String {
     match style {
         KeyStyle::Literal => key.to_string(),
         KeyStyle::Relaxed => {
-            // Runs for every setting and pattern: one allocation of the right size.
-            let mut out = String::with_capacity(key.len());
+            // Runs for every setting and pattern: one allocation of the right size, on bytes
+            // (only ASCII bytes are dropped or changed, so the rest stays UTF-8; decoding
+            // and re-encoding each char cost three times as much).
+            let mut out = Vec::with_capacity(key.len());
             out.extend(
-                key.chars()
-                    .filter(|c| !matches!(c, '-' | '_' | '.'))
-                    .map(|c| c.to_ascii_lowercase()),
+                key.bytes()
+                    .filter(|b| !matches!(b, b'-' | b'_' | b'.'))
+                    .map(|b| b.to_ascii_lowercase()),
             );
-            out
+            String::from_utf8(out)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
         }
     }
 }
@@ -510,6 +513,16 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn relaxed_match_keys_are_those_of_the_char_filter(key in "(a|Z|-|_|\\.|é|İ|ß|\\[0\\]|K){0,30}") {
+            let by_chars: String = key
+                .chars()
+                .filter(|c| !matches!(c, '-' | '_' | '.'))
+                .map(|c| c.to_ascii_lowercase())
+                .collect();
+            prop_assert_eq!(match_key(&key, KeyStyle::Relaxed), by_chars);
+        }
+
         #[test]
         fn url_and_thin_starts_are_those_of_match_indices(text in "(:|/|thin|:thin:|a|://|é){0,30}") {
             let (urls, thin) = url_and_thin_starts(text.as_bytes());
