@@ -401,22 +401,42 @@ pub(crate) fn walk(paths: &[PathBuf], opts: &WalkOptions, problems: &mut Vec<Pro
             });
             continue;
         }
-        let kept = walk_dir(root, opts, !opts.no_ignore, problems);
         if opts.no_ignore {
-            out.candidates.extend(kept);
+            let (entries, errors) = entries(root, opts, false);
+            problems.extend(errors);
+            out.candidates
+                .extend(candidates(root, &entries, opts, problems));
             continue;
         }
         // Everything again without ignore rules: what they set aside is checked anyway
-        // when git tracks it, and counted otherwise.
-        let mut ignored_problems = Vec::new();
-        let all = walk_dir(root, opts, false, &mut ignored_problems);
+        // when git tracks it, and counted otherwise. That second walk is independent of
+        // the first and runs beside it, on its own thread: the walk is serial, and on a
+        // large tree the second one was a sixth of the run (BENCHMARKS.md). It only lists
+        // entries; what the first one did not walk is classified here afterwards, so the
+        // configuration lookups and the problems stay in the first walk's order.
+        let ((walked, errors), (all, ignored_errors)) = std::thread::scope(|scope| {
+            let second = scope.spawn(|| entries(root, opts, false));
+            let first = entries(root, opts, true);
+            let second = second
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (first, second)
+        });
+        problems.extend(errors);
+        let kept = candidates(root, &walked, opts, problems);
         let seen: std::collections::HashSet<&Path> =
-            kept.iter().map(|c| c.path.as_path()).collect();
+            walked.iter().map(|e| e.path.as_path()).collect();
+        let unseen: Vec<Entry> = all
+            .into_iter()
+            .filter(|e| !seen.contains(e.path.as_path()))
+            .collect();
+        let mut ignored_problems = ignored_errors;
+        let set_aside = candidates(root, &unseen, opts, &mut ignored_problems);
         let index = GitIndex::for_dir(root);
         let mut back = Vec::new();
-        for c in all.iter().filter(|c| !seen.contains(c.path.as_path())) {
+        for c in set_aside {
             if index.as_ref().is_none_or(|i| i.tracks(&c.path)) {
-                back.push(c.clone());
+                back.push(c);
             } else if c.kind.is_some() {
                 out.ignored += 1;
             }
@@ -439,14 +459,19 @@ pub(crate) fn walk(paths: &[PathBuf], opts: &WalkOptions, problems: &mut Vec<Pro
     out
 }
 
-/// Walk one directory, with the `.gitignore` files of its repository or without any.
-fn walk_dir(
-    root: &Path,
-    opts: &WalkOptions,
-    gitignore: bool,
-    problems: &mut Vec<Problem>,
-) -> Vec<Candidate> {
+/// One entry a walk listed (directories that are not links are walked, not listed).
+struct Entry {
+    path: PathBuf,
+    is_symlink: bool,
+    is_file: bool,
+}
+
+/// Walk one directory, with the `.gitignore` files of its repository or without any: its
+/// entries and the problems of those it could not read. Nothing here looks anything up
+/// (the walk without ignore rules runs on its own thread).
+fn entries(root: &Path, opts: &WalkOptions, gitignore: bool) -> (Vec<Entry>, Vec<Problem>) {
     let mut out = Vec::new();
+    let mut problems = Vec::new();
     let mut builder = ignore::WalkBuilder::new(root);
     builder
         .standard_filters(false)
@@ -459,52 +484,19 @@ fn walk_dir(
         .git_exclude(false)
         .follow_links(opts.follow_links)
         .filter_entry(|e| e.file_name() != ".git");
-    let canonical_root = fs::canonicalize(root).ok();
     for entry in builder.build() {
         match entry {
             Ok(e) => {
                 let is_symlink = e.path_is_symlink() && !opts.follow_links;
                 let is_dir = e.file_type().is_some_and(|t| t.is_dir());
-                // Directories are walked, not classified (classifying looks up the
-                // configuration that applies to the path).
                 if is_dir && !is_symlink {
                     continue;
                 }
-                let kind = opts.classify(e.path());
-                if is_symlink && (kind.is_some() || is_yaml(e.path())) {
-                    match link_inside(e.path(), canonical_root.as_deref()) {
-                        Some(target) => out.push(Candidate {
-                            path: e.path().to_path_buf(),
-                            explicit: false,
-                            kind,
-                            target: Some(target),
-                        }),
-                        // A hostile repository could link application.yaml to a host file
-                        // and have it echoed into a CI log: links out of the root are not
-                        // followed.
-                        None => problems.push(Problem::new(
-                            ProblemKind::Link,
-                            display(e.path()),
-                            "symbolic link not followed: it leaves the scanned directory or is broken (use --follow-links to check its target)",
-                        )),
-                    }
-                    continue;
-                }
-                let is_file = e.file_type().is_some_and(|t| t.is_file());
-                // FIFOs, sockets and devices named like a configuration file are
-                // reported by `read_text` (never opened).
-                if is_dir || (!is_file && kind.is_none()) {
-                    continue;
-                }
-                // Other YAML files are read and classified by content.
-                if kind.is_some() || is_yaml(e.path()) {
-                    out.push(Candidate {
-                        path: e.path().to_path_buf(),
-                        explicit: false,
-                        kind,
-                        target: None,
-                    });
-                }
+                out.push(Entry {
+                    is_file: e.file_type().is_some_and(|t| t.is_file()),
+                    path: e.into_path(),
+                    is_symlink,
+                });
             }
             Err(err) => {
                 let kind = if err.is_io() {
@@ -517,6 +509,62 @@ fn walk_dir(
                     .unwrap_or_else(|| display(root));
                 problems.push(Problem::new(kind, path, err.to_string()));
             }
+        }
+    }
+    (out, problems)
+}
+
+/// The candidates among a walk's entries: classified (which looks up the configuration
+/// that applies to the path), links followed only inside the scanned directory.
+fn candidates(
+    root: &Path,
+    entries: &[Entry],
+    opts: &WalkOptions,
+    problems: &mut Vec<Problem>,
+) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    let canonical_root = entries
+        .iter()
+        .any(|e| e.is_symlink)
+        .then(|| fs::canonicalize(root).ok())
+        .flatten();
+    for e in entries {
+        let path = e.path.as_path();
+        let kind = opts.classify(path);
+        if e.is_symlink {
+            if kind.is_some() || is_yaml(path) {
+                match link_inside(path, canonical_root.as_deref()) {
+                    Some(target) => out.push(Candidate {
+                        path: path.to_path_buf(),
+                        explicit: false,
+                        kind,
+                        target: Some(target),
+                    }),
+                    // A hostile repository could link application.yaml to a host file
+                    // and have it echoed into a CI log: links out of the root are not
+                    // followed.
+                    None => problems.push(Problem::new(
+                        ProblemKind::Link,
+                        display(path),
+                        "symbolic link not followed: it leaves the scanned directory or is broken (use --follow-links to check its target)",
+                    )),
+                }
+            }
+            continue;
+        }
+        // FIFOs, sockets and devices named like a configuration file are reported by
+        // `read_text` (never opened).
+        if !e.is_file && kind.is_none() {
+            continue;
+        }
+        // Other YAML files are read and classified by content.
+        if kind.is_some() || is_yaml(path) {
+            out.push(Candidate {
+                path: path.to_path_buf(),
+                explicit: false,
+                kind,
+                target: None,
+            });
         }
     }
     out
