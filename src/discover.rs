@@ -410,18 +410,12 @@ pub(crate) fn walk(paths: &[PathBuf], opts: &WalkOptions, problems: &mut Vec<Pro
         }
         // Everything again without ignore rules: what they set aside is checked anyway
         // when git tracks it, and counted otherwise. That second walk is independent of
-        // the first and runs beside it, on its own thread: the walk is serial, and on a
-        // large tree the second one was a sixth of the run (BENCHMARKS.md). It only lists
-        // entries; what the first one did not walk is classified here afterwards, so the
-        // configuration lookups and the problems stay in the first walk's order.
-        let ((walked, errors), (all, ignored_errors)) = std::thread::scope(|scope| {
-            let second = scope.spawn(|| entries(root, opts, false));
-            let first = entries(root, opts, true);
-            let second = second
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (first, second)
-        });
+        // the first and runs beside it on the thread pool (one thread: one after the
+        // other): the walk is serial, and on a large tree the second one was a sixth of
+        // the run (BENCHMARKS.md). Both only list entries; they are classified here
+        // afterwards, so the configuration lookups and the problems keep one order.
+        let ((walked, errors), (all, ignored_errors)) =
+            rayon::join(|| entries(root, opts, true), || entries(root, opts, false));
         problems.extend(errors);
         let kept = candidates(root, &walked, opts, problems);
         let seen: std::collections::HashSet<&Path> =
