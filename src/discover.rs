@@ -401,36 +401,22 @@ pub(crate) fn walk(paths: &[PathBuf], opts: &WalkOptions, problems: &mut Vec<Pro
             });
             continue;
         }
+        let kept = walk_dir(root, opts, !opts.no_ignore, problems);
         if opts.no_ignore {
-            let (entries, errors) = entries(root, opts, false);
-            problems.extend(errors);
-            out.candidates
-                .extend(candidates(root, &entries, opts, problems));
+            out.candidates.extend(kept);
             continue;
         }
         // Everything again without ignore rules: what they set aside is checked anyway
-        // when git tracks it, and counted otherwise. That second walk is independent of
-        // the first and runs beside it on the thread pool (one thread: one after the
-        // other): the walk is serial, and on a large tree the second one was a sixth of
-        // the run (BENCHMARKS.md). Both only list entries; they are classified here
-        // afterwards, so the configuration lookups and the problems keep one order.
-        let ((walked, errors), (all, ignored_errors)) =
-            rayon::join(|| entries(root, opts, true), || entries(root, opts, false));
-        problems.extend(errors);
-        let kept = candidates(root, &walked, opts, problems);
+        // when git tracks it, and counted otherwise.
+        let mut ignored_problems = Vec::new();
+        let all = walk_dir(root, opts, false, &mut ignored_problems);
         let seen: std::collections::HashSet<&Path> =
-            walked.iter().map(|e| e.path.as_path()).collect();
-        let unseen: Vec<Entry> = all
-            .into_iter()
-            .filter(|e| !seen.contains(e.path.as_path()))
-            .collect();
-        let mut ignored_problems = ignored_errors;
-        let set_aside = candidates(root, &unseen, opts, &mut ignored_problems);
+            kept.iter().map(|c| c.path.as_path()).collect();
         let index = GitIndex::for_dir(root);
         let mut back = Vec::new();
-        for c in set_aside {
+        for c in all.iter().filter(|c| !seen.contains(c.path.as_path())) {
             if index.as_ref().is_none_or(|i| i.tracks(&c.path)) {
-                back.push(c);
+                back.push(c.clone());
             } else if c.kind.is_some() {
                 out.ignored += 1;
             }
@@ -453,19 +439,14 @@ pub(crate) fn walk(paths: &[PathBuf], opts: &WalkOptions, problems: &mut Vec<Pro
     out
 }
 
-/// One entry a walk listed (directories that are not links are walked, not listed).
-struct Entry {
-    path: PathBuf,
-    is_symlink: bool,
-    is_file: bool,
-}
-
-/// Walk one directory, with the `.gitignore` files of its repository or without any: its
-/// entries and the problems of those it could not read. Nothing here looks anything up
-/// (the walk without ignore rules runs on its own thread).
-fn entries(root: &Path, opts: &WalkOptions, gitignore: bool) -> (Vec<Entry>, Vec<Problem>) {
+/// Walk one directory, with the `.gitignore` files of its repository or without any.
+fn walk_dir(
+    root: &Path,
+    opts: &WalkOptions,
+    gitignore: bool,
+    problems: &mut Vec<Problem>,
+) -> Vec<Candidate> {
     let mut out = Vec::new();
-    let mut problems = Vec::new();
     let mut builder = ignore::WalkBuilder::new(root);
     builder
         .standard_filters(false)
@@ -478,19 +459,52 @@ fn entries(root: &Path, opts: &WalkOptions, gitignore: bool) -> (Vec<Entry>, Vec
         .git_exclude(false)
         .follow_links(opts.follow_links)
         .filter_entry(|e| e.file_name() != ".git");
+    let canonical_root = fs::canonicalize(root).ok();
     for entry in builder.build() {
         match entry {
             Ok(e) => {
                 let is_symlink = e.path_is_symlink() && !opts.follow_links;
                 let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+                // Directories are walked, not classified (classifying looks up the
+                // configuration that applies to the path).
                 if is_dir && !is_symlink {
                     continue;
                 }
-                out.push(Entry {
-                    is_file: e.file_type().is_some_and(|t| t.is_file()),
-                    path: e.into_path(),
-                    is_symlink,
-                });
+                let kind = opts.classify(e.path());
+                if is_symlink && (kind.is_some() || is_yaml(e.path())) {
+                    match link_inside(e.path(), canonical_root.as_deref()) {
+                        Some(target) => out.push(Candidate {
+                            path: e.path().to_path_buf(),
+                            explicit: false,
+                            kind,
+                            target: Some(target),
+                        }),
+                        // A hostile repository could link application.yaml to a host file
+                        // and have it echoed into a CI log: links out of the root are not
+                        // followed.
+                        None => problems.push(Problem::new(
+                            ProblemKind::Link,
+                            display(e.path()),
+                            "symbolic link not followed: it leaves the scanned directory or is broken (use --follow-links to check its target)",
+                        )),
+                    }
+                    continue;
+                }
+                let is_file = e.file_type().is_some_and(|t| t.is_file());
+                // FIFOs, sockets and devices named like a configuration file are
+                // reported by `read_text` (never opened).
+                if is_dir || (!is_file && kind.is_none()) {
+                    continue;
+                }
+                // Other YAML files are read and classified by content.
+                if kind.is_some() || is_yaml(e.path()) {
+                    out.push(Candidate {
+                        path: e.path().to_path_buf(),
+                        explicit: false,
+                        kind,
+                        target: None,
+                    });
+                }
             }
             Err(err) => {
                 let kind = if err.is_io() {
@@ -503,62 +517,6 @@ fn entries(root: &Path, opts: &WalkOptions, gitignore: bool) -> (Vec<Entry>, Vec
                     .unwrap_or_else(|| display(root));
                 problems.push(Problem::new(kind, path, err.to_string()));
             }
-        }
-    }
-    (out, problems)
-}
-
-/// The candidates among a walk's entries: classified (which looks up the configuration
-/// that applies to the path), links followed only inside the scanned directory.
-fn candidates(
-    root: &Path,
-    entries: &[Entry],
-    opts: &WalkOptions,
-    problems: &mut Vec<Problem>,
-) -> Vec<Candidate> {
-    let mut out = Vec::new();
-    let canonical_root = entries
-        .iter()
-        .any(|e| e.is_symlink)
-        .then(|| fs::canonicalize(root).ok())
-        .flatten();
-    for e in entries {
-        let path = e.path.as_path();
-        let kind = opts.classify(path);
-        if e.is_symlink {
-            if kind.is_some() || is_yaml(path) {
-                match link_inside(path, canonical_root.as_deref()) {
-                    Some(target) => out.push(Candidate {
-                        path: path.to_path_buf(),
-                        explicit: false,
-                        kind,
-                        target: Some(target),
-                    }),
-                    // A hostile repository could link application.yaml to a host file
-                    // and have it echoed into a CI log: links out of the root are not
-                    // followed.
-                    None => problems.push(Problem::new(
-                        ProblemKind::Link,
-                        display(path),
-                        "symbolic link not followed: it leaves the scanned directory or is broken (use --follow-links to check its target)",
-                    )),
-                }
-            }
-            continue;
-        }
-        // FIFOs, sockets and devices named like a configuration file are reported by
-        // `read_text` (never opened).
-        if !e.is_file && kind.is_none() {
-            continue;
-        }
-        // Other YAML files are read and classified by content.
-        if kind.is_some() || is_yaml(path) {
-            out.push(Candidate {
-                path: path.to_path_buf(),
-                explicit: false,
-                kind,
-                target: None,
-            });
         }
     }
     out
