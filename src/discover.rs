@@ -440,13 +440,17 @@ pub(crate) fn walk(paths: &[PathBuf], opts: &WalkOptions, problems: &mut Vec<Pro
 }
 
 /// Walk one directory, with the `.gitignore` files of its repository or without any.
+///
+/// The walk runs on as many threads as the scan (rayon's pool: `RAYON_NUM_THREADS=1` walks
+/// on one); only the candidates and problems it finds are kept, never every entry it lists.
+/// Their order depends on the threads: [`walk`] sorts the candidates and the report sorts
+/// the problems.
 fn walk_dir(
     root: &Path,
     opts: &WalkOptions,
     gitignore: bool,
     problems: &mut Vec<Problem>,
 ) -> Vec<Candidate> {
-    let mut out = Vec::new();
     let mut builder = ignore::WalkBuilder::new(root);
     builder
         .standard_filters(false)
@@ -458,68 +462,89 @@ fn walk_dir(
         .git_global(false)
         .git_exclude(false)
         .follow_links(opts.follow_links)
+        .threads(rayon::current_num_threads())
         .filter_entry(|e| e.file_name() != ".git");
     let canonical_root = fs::canonicalize(root).ok();
-    for entry in builder.build() {
-        match entry {
-            Ok(e) => {
-                let is_symlink = e.path_is_symlink() && !opts.follow_links;
-                let is_dir = e.file_type().is_some_and(|t| t.is_dir());
-                // Directories are walked, not classified (classifying looks up the
-                // configuration that applies to the path).
-                if is_dir && !is_symlink {
-                    continue;
-                }
-                let kind = opts.classify(e.path());
-                if is_symlink && (kind.is_some() || is_yaml(e.path())) {
-                    match link_inside(e.path(), canonical_root.as_deref()) {
-                        Some(target) => out.push(Candidate {
-                            path: e.path().to_path_buf(),
-                            explicit: false,
-                            kind,
-                            target: Some(target),
-                        }),
-                        // A hostile repository could link application.yaml to a host file
-                        // and have it echoed into a CI log: links out of the root are not
-                        // followed.
-                        None => problems.push(Problem::new(
-                            ProblemKind::Link,
-                            display(e.path()),
-                            "symbolic link not followed: it leaves the scanned directory or is broken (use --follow-links to check its target)",
-                        )),
-                    }
-                    continue;
-                }
-                let is_file = e.file_type().is_some_and(|t| t.is_file());
-                // FIFOs, sockets and devices named like a configuration file are
-                // reported by `read_text` (never opened).
-                if is_dir || (!is_file && kind.is_none()) {
-                    continue;
-                }
-                // Other YAML files are read and classified by content.
-                if kind.is_some() || is_yaml(e.path()) {
-                    out.push(Candidate {
-                        path: e.path().to_path_buf(),
-                        explicit: false,
-                        kind,
-                        target: None,
-                    });
+    let found: std::sync::Mutex<(Vec<Candidate>, Vec<Problem>)> = Default::default();
+    builder.build_parallel().run(|| {
+        let (found, canonical_root) = (&found, canonical_root.as_deref());
+        Box::new(move |entry| {
+            if let Some(seen) = visit(entry, root, opts, canonical_root) {
+                let mut found = found.lock().unwrap_or_else(|e| e.into_inner());
+                match seen {
+                    Ok(c) => found.0.push(c),
+                    Err(p) => found.1.push(p),
                 }
             }
-            Err(err) => {
-                let kind = if err.is_io() {
-                    ProblemKind::Io
-                } else {
-                    ProblemKind::Link
-                };
-                let path = err_path(&err)
-                    .map(|p| display(&p))
-                    .unwrap_or_else(|| display(root));
-                problems.push(Problem::new(kind, path, err.to_string()));
-            }
-        }
-    }
+            ignore::WalkState::Continue
+        })
+    });
+    let (out, found_problems) = found.into_inner().unwrap_or_else(|e| e.into_inner());
+    problems.extend(found_problems);
     out
+}
+
+/// What one entry of a walk gives: a file to scan, a problem, or nothing.
+fn visit(
+    entry: Result<ignore::DirEntry, ignore::Error>,
+    root: &Path,
+    opts: &WalkOptions,
+    canonical_root: Option<&Path>,
+) -> Option<Result<Candidate, Problem>> {
+    let e = match entry {
+        Ok(e) => e,
+        Err(err) => {
+            let kind = if err.is_io() {
+                ProblemKind::Io
+            } else {
+                ProblemKind::Link
+            };
+            let path = err_path(&err)
+                .map(|p| display(&p))
+                .unwrap_or_else(|| display(root));
+            return Some(Err(Problem::new(kind, path, err.to_string())));
+        }
+    };
+    let is_symlink = e.path_is_symlink() && !opts.follow_links;
+    let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+    // Directories are walked, not classified (classifying looks up the configuration that
+    // applies to the path).
+    if is_dir && !is_symlink {
+        return None;
+    }
+    let kind = opts.classify(e.path());
+    if is_symlink && (kind.is_some() || is_yaml(e.path())) {
+        return Some(match link_inside(e.path(), canonical_root) {
+            Some(target) => Ok(Candidate {
+                path: e.path().to_path_buf(),
+                explicit: false,
+                kind,
+                target: Some(target),
+            }),
+            // A hostile repository could link application.yaml to a host file and have it
+            // echoed into a CI log: links out of the root are not followed.
+            None => Err(Problem::new(
+                ProblemKind::Link,
+                display(e.path()),
+                "symbolic link not followed: it leaves the scanned directory or is broken (use --follow-links to check its target)",
+            )),
+        });
+    }
+    let is_file = e.file_type().is_some_and(|t| t.is_file());
+    // FIFOs, sockets and devices named like a configuration file are reported by
+    // `read_text` (never opened).
+    if is_dir || (!is_file && kind.is_none()) {
+        return None;
+    }
+    // Other YAML files are read and classified by content.
+    (kind.is_some() || is_yaml(e.path())).then(|| {
+        Ok(Candidate {
+            path: e.path().to_path_buf(),
+            explicit: false,
+            kind,
+            target: None,
+        })
+    })
 }
 
 /// The target of a symbolic link when it is a regular file inside `root` (canonical).
