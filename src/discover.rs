@@ -401,38 +401,52 @@ pub(crate) fn walk(paths: &[PathBuf], opts: &WalkOptions, problems: &mut Vec<Pro
             });
             continue;
         }
-        let kept = walk_dir(root, opts, !opts.no_ignore, problems);
+        let kept = walk_dir(root, opts, !opts.no_ignore);
         if opts.no_ignore {
-            out.candidates.extend(kept);
+            out.candidates.extend(kept.candidates);
+            problems.extend(kept.problems.into_iter().map(|p| p.problem));
             continue;
         }
         // Everything again without ignore rules: what they set aside is checked anyway
-        // when git tracks it, and counted otherwise.
-        let mut ignored_problems = Vec::new();
-        let all = walk_dir(root, opts, false, &mut ignored_problems);
-        let seen: std::collections::HashSet<&Path> =
-            kept.iter().map(|c| c.path.as_path()).collect();
+        // when git tracks it, and counted otherwise. The same goes for the problems of what
+        // they set aside (a tracked link out of the repository in an ignored directory).
+        let all = walk_dir(root, opts, false);
+        let seen: std::collections::HashSet<&Path> = kept
+            .candidates
+            .iter()
+            .map(|c| c.path.as_path())
+            .chain(kept.problems.iter().map(|p| p.path.as_path()))
+            .collect();
         let index = GitIndex::for_dir(root);
+        let tracked = |path: &Path| index.as_ref().is_none_or(|i| i.tracks(path));
         let mut back = Vec::new();
-        for c in all.iter().filter(|c| !seen.contains(c.path.as_path())) {
-            if index.as_ref().is_none_or(|i| i.tracks(&c.path)) {
+        for c in all
+            .candidates
+            .iter()
+            .filter(|c| !seen.contains(c.path.as_path()))
+        {
+            if tracked(&c.path) {
                 back.push(c.clone());
             } else if c.kind.is_some() {
                 out.ignored += 1;
             }
         }
-        if !back.is_empty() {
-            let extra: std::collections::HashSet<&Path> =
-                back.iter().map(|c| c.path.as_path()).collect();
-            // Problems (links, unreadable entries) of the files brought back.
-            problems.extend(
-                ignored_problems
-                    .into_iter()
-                    .filter(|p| extra.iter().any(|e| display(e) == p.path)),
-            );
+        let mut back_problems = Vec::new();
+        for p in all
+            .problems
+            .into_iter()
+            .filter(|p| !seen.contains(p.path.as_path()))
+        {
+            if tracked(&p.path) {
+                back_problems.push(p.problem);
+            } else if p.kind.is_some() {
+                out.ignored += 1;
+            }
         }
-        out.candidates.extend(kept);
+        out.candidates.extend(kept.candidates);
         out.candidates.extend(back);
+        problems.extend(kept.problems.into_iter().map(|p| p.problem));
+        problems.extend(back_problems);
     }
     // A stable sort, so that of two equal paths the one named on the command line stays.
     out.candidates
@@ -473,12 +487,7 @@ fn path_order_key(path: &Path) -> Vec<u8> {
 /// on one); only the candidates and problems it finds are kept, never every entry it lists.
 /// Their order depends on the threads: [`walk`] sorts the candidates and the report sorts
 /// the problems.
-fn walk_dir(
-    root: &Path,
-    opts: &WalkOptions,
-    gitignore: bool,
-    problems: &mut Vec<Problem>,
-) -> Vec<Candidate> {
+fn walk_dir(root: &Path, opts: &WalkOptions, gitignore: bool) -> Listed {
     let mut builder = ignore::WalkBuilder::new(root);
     builder
         .standard_filters(false)
@@ -493,23 +502,36 @@ fn walk_dir(
         .threads(rayon::current_num_threads())
         .filter_entry(|e| e.file_name() != ".git");
     let canonical_root = fs::canonicalize(root).ok();
-    let found: std::sync::Mutex<(Vec<Candidate>, Vec<Problem>)> = Default::default();
+    let found: std::sync::Mutex<Listed> = Default::default();
     builder.build_parallel().run(|| {
         let (found, canonical_root) = (&found, canonical_root.as_deref());
         Box::new(move |entry| {
             if let Some(seen) = visit(entry, root, opts, canonical_root) {
                 let mut found = found.lock().unwrap_or_else(|e| e.into_inner());
                 match seen {
-                    Ok(c) => found.0.push(c),
-                    Err(p) => found.1.push(p),
+                    Ok(c) => found.candidates.push(c),
+                    Err(p) => found.problems.push(p),
                 }
             }
             ignore::WalkState::Continue
         })
     });
-    let (out, found_problems) = found.into_inner().unwrap_or_else(|e| e.into_inner());
-    problems.extend(found_problems);
-    out
+    found.into_inner().unwrap_or_else(|e| e.into_inner())
+}
+
+/// What one walk of a directory found.
+#[derive(Default)]
+struct Listed {
+    candidates: Vec<Candidate>,
+    problems: Vec<EntryProblem>,
+}
+
+/// A problem of a walk, with the entry it is about (the walked directory when the error
+/// names none) and the kind the entry's name gives it.
+struct EntryProblem {
+    path: PathBuf,
+    kind: Option<FileKind>,
+    problem: Problem,
 }
 
 /// What one entry of a walk gives: a file to scan, a problem, or nothing.
@@ -518,7 +540,7 @@ fn visit(
     root: &Path,
     opts: &WalkOptions,
     canonical_root: Option<&Path>,
-) -> Option<Result<Candidate, Problem>> {
+) -> Option<Result<Candidate, EntryProblem>> {
     let e = match entry {
         Ok(e) => e,
         Err(err) => {
@@ -527,10 +549,13 @@ fn visit(
             } else {
                 ProblemKind::Link
             };
-            let path = err_path(&err)
-                .map(|p| display(&p))
-                .unwrap_or_else(|| display(root));
-            return Some(Err(Problem::new(kind, path, err.to_string())));
+            let path = err_path(&err).unwrap_or_else(|| root.to_path_buf());
+            let problem = Problem::new(kind, display(&path), err.to_string());
+            return Some(Err(EntryProblem {
+                kind: opts.classify(&path),
+                path,
+                problem,
+            }));
         }
     };
     let is_symlink = e.path_is_symlink() && !opts.follow_links;
@@ -551,11 +576,15 @@ fn visit(
             }),
             // A hostile repository could link application.yaml to a host file and have it
             // echoed into a CI log: links out of the root are not followed.
-            None => Err(Problem::new(
-                ProblemKind::Link,
-                display(e.path()),
-                "symbolic link not followed: it leaves the scanned directory or is broken (use --follow-links to check its target)",
-            )),
+            None => Err(EntryProblem {
+                path: e.path().to_path_buf(),
+                kind,
+                problem: Problem::new(
+                    ProblemKind::Link,
+                    display(e.path()),
+                    "symbolic link not followed: it leaves the scanned directory or is broken (use --follow-links to check its target)",
+                ),
+            }),
         });
     }
     let is_file = e.file_type().is_some_and(|t| t.is_file());

@@ -283,6 +283,33 @@ fn tracked_files_are_checked_whatever_gitignore_says() {
     assert_eq!(v["findings"].as_array().unwrap().len(), 2, "{v}");
 }
 
+/// What ignore rules set aside but git tracks is checked with its problems: a tracked link
+/// out of the repository, in an ignored directory, is reported; the same link untracked is
+/// only set aside.
+#[cfg(unix)]
+#[test]
+fn problems_of_tracked_files_set_aside_by_ignore_rules_are_reported() {
+    let d = tempfile::tempdir().unwrap();
+    let repo = d.path().join("repo");
+    fs::create_dir_all(repo.join("vendor")).unwrap();
+    if !git(&repo, &["init", "-q", "."]) {
+        eprintln!("git is not available; skipped");
+        return;
+    }
+    fs::write(d.path().join("outside.yaml"), UNPROTECTED).unwrap();
+    std::os::unix::fs::symlink("../../outside.yaml", repo.join("vendor/application.yaml")).unwrap();
+    std::os::unix::fs::symlink("../../outside.yaml", repo.join("vendor/application-x.yaml"))
+        .unwrap();
+    assert!(git(&repo, &["add", "vendor/application.yaml"]));
+    assert!(git(&repo, &["commit", "-qm", "x"]));
+    fs::write(repo.join(".gitignore"), "vendor/\n").unwrap();
+    let (v, _, _) = json(&repo, &["."]);
+    let problems = v["problems"].to_string();
+    assert!(problems.contains("vendor/application.yaml"), "{v}");
+    assert!(!problems.contains("application-x.yaml"), "{v}");
+    assert_eq!(v["summary"]["ignored_files"], 1, "{v}");
+}
+
 // ---------------------------------------------------------------------------------------
 // 4. Symbolic links that stay inside the root are checked, under their own name.
 // ---------------------------------------------------------------------------------------
