@@ -419,40 +419,45 @@ pub(crate) fn walk(paths: &[PathBuf], opts: &WalkOptions, problems: &mut Vec<Pro
             .collect();
         let index = GitIndex::for_dir(root);
         let tracked = |path: &Path| index.as_ref().is_none_or(|i| i.tracks(path));
-        let mut back = Vec::new();
-        for c in all
-            .candidates
-            .iter()
-            .filter(|c| !seen.contains(c.path.as_path()))
-        {
-            if tracked(&c.path) {
-                back.push(c.clone());
-            } else if c.kind.is_some() {
-                out.ignored += 1;
-            }
-        }
-        let mut back_problems = Vec::new();
-        for p in all
-            .problems
-            .into_iter()
-            .filter(|p| !seen.contains(p.path.as_path()))
-        {
-            if tracked(&p.path) {
-                back_problems.push(p.problem);
-            } else if p.kind.is_some() {
-                out.ignored += 1;
-            }
-        }
+        let (back, n) = brought_back(all.candidates, &seen, tracked, |c| (&c.path, c.kind));
+        out.ignored += n;
+        let (back_problems, n) = brought_back(all.problems, &seen, tracked, |p| (&p.path, p.kind));
+        out.ignored += n;
         out.candidates.extend(kept.candidates);
         out.candidates.extend(back);
         problems.extend(kept.problems.into_iter().map(|p| p.problem));
-        problems.extend(back_problems);
+        problems.extend(back_problems.into_iter().map(|p| p.problem));
     }
     // A stable sort, so that of two equal paths the one named on the command line stays.
     out.candidates
         .sort_by_cached_key(|c| path_order_key(&c.path));
     out.candidates.dedup_by(|a, b| a.path == b.path);
     out
+}
+
+/// Of what the walk without ignore rules found and the one with them did not (`seen`):
+/// what git tracks, to check anyway, and how many of the rest are configuration files by
+/// their name (set aside, and counted).
+fn brought_back<T>(
+    found: Vec<T>,
+    seen: &std::collections::HashSet<&Path>,
+    tracked: impl Fn(&Path) -> bool,
+    entry: impl Fn(&T) -> (&Path, Option<FileKind>),
+) -> (Vec<T>, usize) {
+    let mut back = Vec::new();
+    let mut ignored = 0;
+    for item in found {
+        let (path, kind) = entry(&item);
+        if seen.contains(path) {
+            continue;
+        }
+        if tracked(path) {
+            back.push(item);
+        } else if kind.is_some() {
+            ignored += 1;
+        }
+    }
+    (back, ignored)
 }
 
 /// Bytes that sort as paths do (`Path::cmp`, component by component), compared faster
