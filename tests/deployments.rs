@@ -1162,3 +1162,75 @@ fn compose_file_sets_must_stay_below_the_configuration_in_one_directory() {
         assert!(stderr.contains(error), "{files}: {stderr}");
     }
 }
+
+#[test]
+fn inline_configs_are_the_files_they_are_mounted_as() {
+    // docs/deployments.md §4.7: `configs.<name>.content` mounted where the image reads its
+    // configuration is a layer of the service, interpolated from the `.env`, below the
+    // environment.
+    case(
+        "compose/configs-content-insecure",
+        &["ES001"],
+        Layering::Insecure,
+    );
+    case(
+        "compose/configs-content-secure",
+        &["ES001"],
+        Layering::Secure,
+    );
+    let v = deployments_json("fixtures/deployments/compose/configs-content-insecure");
+    let ds = v["deployments"].as_array().unwrap();
+    assert_eq!(
+        ds.len(),
+        1,
+        "the inline config is no deployment nor service of its own: {v:#}"
+    );
+    let layers: Vec<&str> = ds[0]["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["what"].as_str().unwrap())
+        .collect();
+    assert!(
+        layers
+            .iter()
+            .any(|l| l.starts_with("inline config `es_config` of")
+                && l.contains("mounted at /usr/share/elasticsearch/config/elasticsearch.yml")),
+        "{layers:?}"
+    );
+    // A directory target is unknown; a Camunda Run default.yml is a layer; a config that no
+    // service mounts is not read.
+    let v = deployments_json("fixtures/deployments/compose/configs-content-unknown");
+    let ds = v["deployments"].as_array().unwrap();
+    assert_eq!(ds.len(), 2, "{v:#}");
+    let es = ds
+        .iter()
+        .find(|d| {
+            d["name"]
+                .as_str()
+                .unwrap()
+                .ends_with("service elasticsearch")
+        })
+        .unwrap();
+    let notes: Vec<&str> = es["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap())
+        .collect();
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(
+        notes[0].contains("inline config `es_config` mounted at `/usr/share/elasticsearch/config`")
+            && notes[0].contains("is unknown"),
+        "{notes:?}"
+    );
+    let found = checked("fixtures/deployments/compose/configs-content-unknown");
+    assert!(
+        found.iter().any(|h| h.2 == "C7001"),
+        "the Run default.yml given inline is read: {found:?}"
+    );
+    assert!(
+        !found.iter().any(|h| h.2 == "ES001"),
+        "neither the config over the directory nor the unused one is read: {found:?}"
+    );
+}

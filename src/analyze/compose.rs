@@ -6,6 +6,7 @@ use super::embedded::embedded;
 use super::env::{EnvReader, push_env, reader_for, style_for};
 use crate::analyze::collect::{Collector, spring_products};
 use crate::model::analysis::Analysis;
+use crate::model::file_kind::FileKind;
 use crate::model::problem::{Problem, ProblemKind};
 use crate::model::settings::{
     Component, Form, KeyStyle, Placeholders, Product, PublishedPort, Value,
@@ -299,6 +300,9 @@ pub fn analyze(a: &mut Analysis, root: &Node, ctx: &super::Context) {
     };
     let configs = root.get("configs");
     let mut env_files = EnvFiles::default();
+    // Inline configs read as files of their own: (name, kind, the first target that gives
+    // the kind, content).
+    let mut inline: Vec<(&str, FileKind, String, &Node)> = Vec::new();
     for (svc_key, svc) in services {
         let Some(name) = svc_key.as_str() else {
             continue;
@@ -340,7 +344,8 @@ pub fn analyze(a: &mut Analysis, root: &Node, ctx: &super::Context) {
             let command = svc.get("command").is_some() || svc.get("entrypoint").is_some();
             super::image_defaults::apply(&mut c, image, i.span, command);
         }
-        // Inline configs mounted as an application.yaml are that file's settings.
+        // Inline configs mounted as an application.yaml are that file's settings; other
+        // configuration files given inline are components of their own (below).
         if let (Some(refs), Some(configs)) = (svc.get("configs").and_then(Node::as_seq), configs) {
             for r in refs {
                 let (source, target) = match r.as_str() {
@@ -353,10 +358,13 @@ pub fn analyze(a: &mut Analysis, root: &Node, ctx: &super::Context) {
                 let Some(content) = configs.get(source).and_then(|c| c.get("content")) else {
                     continue;
                 };
-                if !looks_like_application_config(source, target) || reader != EnvReader::Spring {
-                    continue;
+                if looks_like_application_config(source, target) && reader == EnvReader::Spring {
+                    embed_spring(a, &mut c, src, content);
+                } else if let Some((kind, path)) = inline_file_kind(source, target)
+                    && !inline.iter().any(|(n, ..)| *n == source)
+                {
+                    inline.push((source, kind, path, content));
                 }
-                embed_spring(a, &mut c, src, content);
             }
         }
         if c.style == KeyStyle::Relaxed {
@@ -366,6 +374,58 @@ pub fn analyze(a: &mut Analysis, root: &Node, ctx: &super::Context) {
         }
         a.components.push(c);
     }
+    for (name, kind, path, content) in inline {
+        inline_config(a, src, configs, name, kind, &path, content);
+    }
+}
+
+/// The kind of configuration file an inline config is when a service mounts it at
+/// `target` (or at `/<name>`), with that path, if it is a file camguard reads as one: an
+/// `application.yaml` a Spring Boot service mounts is read into the service instead
+/// (`embed_spring`).
+fn inline_file_kind(name: &str, target: Option<&str>) -> Option<(FileKind, String)> {
+    let target = super::mounts::config_target(name, target);
+    match crate::discover::classify_name(Path::new(&target))? {
+        k @ (FileKind::SpringYaml
+        | FileKind::SpringProperties
+        | FileKind::Elasticsearch
+        | FileKind::Opensearch
+        | FileKind::Optimize) => Some((k, target)),
+        _ => None,
+    }
+}
+
+/// An inline config read as the file a service mounts it as: the component `configs/<name>`,
+/// judged as that file unless a service's deployment takes it as a layer (`deploy::mounts`),
+/// as a ConfigMap entry is. Compose interpolates `${...}` in `content` before the container
+/// reads it ([DD-CFG] Example 3: "Compose infers variables when creating the config"), so its
+/// values take compose placeholders: one without a default is decided elsewhere.
+fn inline_config(
+    a: &mut Analysis,
+    src: &str,
+    configs: Option<&Node>,
+    name: &str,
+    kind: FileKind,
+    path: &str,
+    content: &Node,
+) {
+    let Some((text, map)) = embedded(src, content) else {
+        return;
+    };
+    let Some(mut c) = super::config_component(a, kind, &text, map, Path::new(path)) else {
+        return;
+    };
+    for s in &mut c.settings {
+        s.placeholders = Placeholders::Compose;
+    }
+    c.name = Some(format!("configs/{name}"));
+    if let Some((k, _)) = configs
+        .and_then(Node::as_map)
+        .and_then(|m| m.iter().find(|(k, _)| k.as_str() == Some(name)))
+    {
+        c.anchor = k.span;
+    }
+    a.components.push(c);
 }
 
 /// Parse an embedded application.yaml into a component, spans mapped back (its

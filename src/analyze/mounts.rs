@@ -17,7 +17,13 @@ fn short_volume(text: &str) -> Option<(String, String)> {
     (host && !target.is_empty()).then(|| (source.to_string(), target.to_string()))
 }
 
-/// The bind mounts and file configs of a compose service; `configs` is the document's
+/// Where a compose service's `configs` entry puts its config: `target`, or `/<source>`
+/// ([DD-SVC] configs: "Defaults to `/<source>` if not specified").
+pub(crate) fn config_target(name: &str, target: Option<&str>) -> String {
+    target.map_or_else(|| format!("/{name}"), str::to_string)
+}
+
+/// The bind mounts, file configs and inline configs of a compose service; `configs` is the document's
 /// top-level `configs:`.
 pub(crate) fn compose(svc: &Node, configs: Option<&Node>) -> Vec<Mount> {
     let mut out = Vec::new();
@@ -51,18 +57,22 @@ pub(crate) fn compose(svc: &Node, configs: Option<&Node>) -> Vec<Mount> {
                 None => continue,
             },
         };
-        let Some(file) = configs
-            .and_then(|c| c.get(name))
-            .and_then(|c| c.get("file"))
-            .and_then(Node::as_str)
-        else {
+        let entry = configs.and_then(|c| c.get(name));
+        // [DD-CFG] top-level configs: "`file`: The config is created with the contents of
+        // the file at the specified path"; "`content`: The content is created with the
+        // inlined value".
+        let source = if let Some(file) = entry.and_then(|c| c.get("file")).and_then(Node::as_str) {
+            MountSource::Host(file.to_string())
+        } else if entry.and_then(|c| c.get("content")).is_some() {
+            MountSource::Inline(name.to_string())
+        } else {
             continue;
         };
         // [DD-SVC] configs: "`target`: The path and name of the file to be mounted in the
         // service's task containers. Defaults to `/<source>` if not specified."
-        let target = target.map_or_else(|| format!("/{name}"), str::to_string);
+        let target = config_target(name, target);
         out.push(Mount {
-            source: MountSource::Host(file.to_string()),
+            source,
             target,
             span: r.span,
         });

@@ -189,8 +189,9 @@ pub(crate) fn deployments<'a>(
         vars.push(v);
     }
     let mut names: Vec<&str> = Vec::new();
+    // The services (the components with wiring; an inline config `configs/<name>` is none).
     for a in files {
-        for c in &a.components {
+        for c in a.components.iter().filter(|c| c.wiring.is_some()) {
             if let Some(n) = c.name.as_deref()
                 && !names.contains(&n)
             {
@@ -211,7 +212,7 @@ pub(crate) fn deployments<'a>(
                 .filter_map(|a| {
                     a.components
                         .iter()
-                        .find(|c| c.name.as_deref() == Some(name))
+                        .find(|c| c.wiring.is_some() && c.name.as_deref() == Some(name))
                         .map(|c| (c, *a))
                 })
                 .collect();
@@ -415,6 +416,16 @@ fn groups(parts: &[&Component], ctx: &Ctx<'_>, template: &Component) -> Groups {
     groups
 }
 
+/// Compose interpolates the `content` of an inline config before the container reads it
+/// ([DD-CFG] Example 3: "Compose infers variables when creating the config"): the settings
+/// of a mounted inline config (compose placeholders, `analyze::compose`) take their
+/// variables from the `.env` as the environment does. Files of the tree keep theirs.
+fn resolve_inline(ctx: &Ctx<'_>, candidates: &mut [Candidate]) {
+    for c in candidates {
+        ctx.resolve(&mut c.setting, false);
+    }
+}
+
 fn service(
     project: &str,
     name: &str,
@@ -467,7 +478,9 @@ fn service(
     template.partial = !mounted.complete();
     let (above, below): (Vec<_>, Vec<_>) = mounted.files.into_iter().partition(|m| m.above_env);
     for m in below {
+        let from = candidates.len();
         super::mounts::add_layer(m, &mut layers, &mut candidates, &mut sections, 0);
+        resolve_inline(&ctx, &mut candidates[from..]);
     }
     for ((b, pi, file), settings) in groups(parts, &ctx, &template) {
         let path = file.display_path();
@@ -505,7 +518,9 @@ fn service(
     }
     // Files mounted above the environment (Optimize's environment-config.yaml, §7).
     for m in above {
+        let from = candidates.len();
         super::mounts::add_layer(m, &mut layers, &mut candidates, &mut sections, 2_500_000);
+        resolve_inline(&ctx, &mut candidates[from..]);
     }
     // -D options of a `java` command, SPRING_APPLICATION_JSON, command-line arguments.
     let mut notes = mounted.notes;

@@ -83,7 +83,7 @@ fn chain<'a>(
             let base = file
                 .components
                 .iter()
-                .find(|b| b.name.as_deref() == Some(ext.service.as_str()));
+                .find(|b| b.wiring.is_some() && b.name.as_deref() == Some(ext.service.as_str()));
             match base {
                 _ if seen.contains(&key) => notes.push(format!(
                     "{what} is circular (Compose refuses it); not followed"

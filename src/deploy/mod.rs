@@ -396,7 +396,9 @@ pub(crate) fn assemble<'a>(analyses: &'a [&'a Analysis], opts: &Options) -> Asse
         }
         for &i in &files {
             for (ci, c) in analyses[i].components.iter().enumerate() {
-                if c.name.is_some() {
+                // Its services; its inline configs go with the services that mount them
+                // where their image reads them, or are judged as the files they are.
+                if c.wiring.is_some() {
                     claimed.insert((i, ci));
                 }
             }
@@ -424,6 +426,7 @@ pub(crate) fn assemble<'a>(analyses: &'a [&'a Analysis], opts: &Options) -> Asse
             library.extend(
                 f.components
                     .iter()
+                    .filter(|c| c.wiring.is_some())
                     .filter_map(|c| Some((ptr, c.name.clone()?))),
             );
         }

@@ -311,13 +311,22 @@ pub(crate) fn compose_service<'a>(
         return out;
     };
     for (m, pi) in merged_mounts(&wirings) {
-        let MountSource::Host(source) = &m.source else {
-            continue;
-        };
         if !cfg.covers(&m.target) {
             continue;
         }
         let by = &owners[pi].file;
+        let source = match &m.source {
+            MountSource::Host(source) => source,
+            MountSource::Inline(config) => {
+                match inline_file(config, m, by, &cfg, tree) {
+                    Ok(f) => out.files.push(f),
+                    Err(Some(note)) => out.notes.push(note),
+                    Err(None) => {}
+                }
+                continue;
+            }
+            MountSource::Object { .. } => continue,
+        };
         if source.contains('$') || source.starts_with('/') || source.starts_with('~') {
             out.notes.push(format!(
                 "`{source}` mounted at `{}` is not read (an absolute, home or interpolated host path): the configuration it gives {} is unknown",
@@ -365,6 +374,59 @@ pub(crate) fn compose_service<'a>(
         }
     }
     out
+}
+
+/// The inline config `config` of the compose file `by` (its component `configs/<config>`,
+/// `analyze::compose`) mounted by `m` where the image reads its configuration. `Err` with
+/// a note when what it gives is unknown; `Err(None)` for a Spring Boot `application.yaml`,
+/// which was read into the service itself.
+fn inline_file<'a>(
+    config: &str,
+    m: &Mount,
+    by: &crate::source::FileRef,
+    cfg: &ImageConfig,
+    tree: &Tree<'a>,
+) -> Result<MountedFile<'a>, Option<String>> {
+    let target = m.target.as_str();
+    let unknown = || {
+        Some(format!(
+            "inline config `{config}` mounted at `{target}` is not read as a configuration file: the configuration it gives {} is unknown",
+            cfg.image
+        ))
+    };
+    // A config is one file: only a target that is the very path the image reads puts it there.
+    let Some(path) = cfg.paths().find(|p| within(p, target) == Some("")) else {
+        return Err(unknown());
+    };
+    let name = format!("configs/{config}");
+    let found = tree.compose.get(&normal(&by.path)).and_then(|&i| {
+        let ci = tree.analyses[i]
+            .components
+            .iter()
+            .position(|c| c.wiring.is_none() && c.name.as_deref() == Some(name.as_str()))?;
+        Some((i, ci))
+    });
+    let Some((i, ci)) = found else {
+        let file = path.rsplit('/').next().unwrap_or("");
+        let spring =
+            file.starts_with("application") && (file.ends_with(".yaml") || file.ends_with(".yml"));
+        return Err(if spring { None } else { unknown() });
+    };
+    Ok(MountedFile {
+        claim: (i, ci),
+        component: &tree.analyses[i].components[ci],
+        what: format!(
+            "inline config `{config}` of {} mounted at {path} (where {} reads its configuration)",
+            by.display_path(),
+            cfg.image
+        ),
+        above_env: cfg.above_env,
+        related: Related {
+            file: by.clone(),
+            span: m.span,
+            label: format!("mounted at `{path}` here"),
+        },
+    })
 }
 
 /// The (key, container path) pairs of a ConfigMap or Secret volume mount, for the keys
@@ -502,7 +564,7 @@ pub fn compose_layers(files: &[&Analysis]) -> (Vec<(PathBuf, String)>, Vec<Strin
     let mut layers = Vec::new();
     let (_, include_notes) = super::compose_merge::includes(files, &tree);
     let mut notes: Vec<String> = include_notes.into_iter().map(|(_, n)| n).collect();
-    for c in compose.components.iter().filter(|c| c.name.is_some()) {
+    for c in compose.components.iter().filter(|c| c.wiring.is_some()) {
         let parts = super::compose_merge::with_extends(&[(c, compose)], dir, &tree, &mut notes);
         let m = compose_service(&parts, dir, &tree);
         layers.extend(

@@ -71,6 +71,10 @@ pub struct Mount {
 pub enum MountSource {
     /// Compose: a host path as written (relative to the compose file's directory).
     Host(String),
+    /// Compose: a top-level `configs` entry of the same file whose `content` is the file's
+    /// text, by the entry's name (its component is `configs/<name>` when the text is a
+    /// configuration file camguard reads, `analyze::compose`).
+    Inline(String),
     /// Kubernetes: the keys of a ConfigMap or Secret volume. `items` (key, path) when
     /// listed (only those keys appear); `sub_path` when one path of the volume is mounted
     /// at the target.
