@@ -298,11 +298,13 @@ pub fn analyze(a: &mut Analysis, root: &Node, ctx: &super::Context) {
     let Some(services) = root.get("services").and_then(Node::as_map) else {
         return;
     };
-    let configs = root.get("configs");
+    let configs = super::mounts::Configs::new(root.get("configs"));
     let mut env_files = EnvFiles::default();
     // Inline configs read as files of their own: (name, kind, the first target that gives
     // the kind, content).
     let mut inline: Vec<(&str, FileKind, String, &Node)> = Vec::new();
+    // (a set: a hostile file may mount many configs in many services)
+    let mut inline_names: crate::model::hashing::FastSet<&str> = Default::default();
     for (svc_key, svc) in services {
         let Some(name) = svc_key.as_str() else {
             continue;
@@ -321,7 +323,7 @@ pub fn analyze(a: &mut Analysis, root: &Node, ctx: &super::Context) {
             c.ports = ports(p, &file);
         }
         let mut w = super::wiring::compose_service(svc);
-        w.mounts = super::mounts::compose(svc, configs);
+        w.mounts = super::mounts::compose(svc, &configs);
         w.run_production = super::mounts::passes_production(svc.get("command"));
         w.extends = super::mounts::extends(svc);
         c.wiring = Some(Box::new(w));
@@ -346,7 +348,7 @@ pub fn analyze(a: &mut Analysis, root: &Node, ctx: &super::Context) {
         }
         // Inline configs mounted as an application.yaml are that file's settings; other
         // configuration files given inline are components of their own (below).
-        if let (Some(refs), Some(configs)) = (svc.get("configs").and_then(Node::as_seq), configs) {
+        if let Some(refs) = svc.get("configs").and_then(Node::as_seq) {
             for r in refs {
                 let (source, target) = match r.as_str() {
                     Some(s) => (s, None),
@@ -361,7 +363,7 @@ pub fn analyze(a: &mut Analysis, root: &Node, ctx: &super::Context) {
                 if looks_like_application_config(source, target) && reader == EnvReader::Spring {
                     embed_spring(a, &mut c, src, content);
                 } else if let Some((kind, path)) = inline_file_kind(source, target)
-                    && !inline.iter().any(|(n, ..)| *n == source)
+                    && inline_names.insert(source)
                 {
                     inline.push((source, kind, path, content));
                 }
@@ -375,7 +377,7 @@ pub fn analyze(a: &mut Analysis, root: &Node, ctx: &super::Context) {
         a.components.push(c);
     }
     for (name, kind, path, content) in inline {
-        inline_config(a, src, configs, name, kind, &path, content);
+        inline_config(a, src, &configs, name, kind, &path, content);
     }
 }
 
@@ -403,7 +405,7 @@ fn inline_file_kind(name: &str, target: Option<&str>) -> Option<(FileKind, Strin
 fn inline_config(
     a: &mut Analysis,
     src: &str,
-    configs: Option<&Node>,
+    configs: &super::mounts::Configs<'_>,
     name: &str,
     kind: FileKind,
     path: &str,
@@ -419,10 +421,7 @@ fn inline_config(
         s.placeholders = Placeholders::Compose;
     }
     c.name = Some(format!("configs/{name}"));
-    if let Some((k, _)) = configs
-        .and_then(Node::as_map)
-        .and_then(|m| m.iter().find(|(k, _)| k.as_str() == Some(name)))
-    {
+    if let Some(k) = configs.key(name) {
         c.anchor = k.span;
     }
     a.components.push(c);

@@ -17,6 +17,34 @@ fn short_volume(text: &str) -> Option<(String, String)> {
     (host && !target.is_empty()).then(|| (source.to_string(), target.to_string()))
 }
 
+/// The top-level `configs:` of a compose document by name, looked up once per reference
+/// (a hostile file may have many configs and many services): the last of duplicate keys,
+/// as [`Node::get`] takes it.
+#[derive(Default)]
+pub(crate) struct Configs<'a>(crate::model::hashing::FastMap<&'a str, (&'a Node, &'a Node)>);
+
+impl<'a> Configs<'a> {
+    pub(crate) fn new(configs: Option<&'a Node>) -> Self {
+        let mut map = crate::model::hashing::FastMap::default();
+        for (k, v) in configs.and_then(Node::as_map).unwrap_or(&[]) {
+            if let Some(name) = k.as_str() {
+                map.insert(name, (k, v));
+            }
+        }
+        Configs(map)
+    }
+
+    /// The entry's value.
+    pub(crate) fn get(&self, name: &str) -> Option<&'a Node> {
+        self.0.get(name).map(|&(_, v)| v)
+    }
+
+    /// The entry's key.
+    pub(crate) fn key(&self, name: &str) -> Option<&'a Node> {
+        self.0.get(name).map(|&(k, _)| k)
+    }
+}
+
 /// Where a compose service's `configs` entry puts its config: `target`, or `/<source>`
 /// ([DD-SVC] configs: "Defaults to `/<source>` if not specified").
 pub(crate) fn config_target(name: &str, target: Option<&str>) -> String {
@@ -25,7 +53,7 @@ pub(crate) fn config_target(name: &str, target: Option<&str>) -> String {
 
 /// The bind mounts, file configs and inline configs of a compose service; `configs` is the document's
 /// top-level `configs:`.
-pub(crate) fn compose(svc: &Node, configs: Option<&Node>) -> Vec<Mount> {
+pub(crate) fn compose(svc: &Node, configs: &Configs<'_>) -> Vec<Mount> {
     let mut out = Vec::new();
     for v in svc.get("volumes").and_then(Node::as_seq).unwrap_or(&[]) {
         if let Some(text) = v.as_str() {
@@ -57,7 +85,7 @@ pub(crate) fn compose(svc: &Node, configs: Option<&Node>) -> Vec<Mount> {
                 None => continue,
             },
         };
-        let entry = configs.and_then(|c| c.get(name));
+        let entry = configs.get(name);
         // [DD-CFG] top-level configs: "`file`: The config is created with the contents of
         // the file at the specified path"; "`content`: The content is created with the
         // inlined value".

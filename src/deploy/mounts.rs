@@ -187,6 +187,9 @@ pub(crate) struct Tree<'a> {
     by_path: FastMap<PathBuf, usize>,
     /// Compose files, for `extends: {file}` (`compose_merge.rs`).
     compose: FastMap<PathBuf, usize>,
+    /// The inline configs of compose files (`configs/<name>` components): (analysis, name)
+    /// -> component.
+    inline: FastMap<(usize, &'a str), usize>,
 }
 
 /// Is this a configuration file a container may read (one component, of a config kind)?
@@ -216,10 +219,22 @@ impl<'a> Tree<'a> {
             .filter(|(_, a)| a.kind == FileKind::Compose)
             .map(|(i, a)| (normal(&a.file.path), i))
             .collect();
+        let inline = analyses
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.kind == FileKind::Compose)
+            .flat_map(|(i, a)| {
+                a.components.iter().enumerate().filter_map(move |(ci, c)| {
+                    let name = c.name.as_deref()?.strip_prefix("configs/")?;
+                    c.wiring.is_none().then_some(((i, name), ci))
+                })
+            })
+            .collect();
         Tree {
             analyses,
             by_path,
             compose,
+            inline,
         }
     }
 
@@ -398,14 +413,10 @@ fn inline_file<'a>(
     let Some(path) = cfg.paths().find(|p| within(p, target) == Some("")) else {
         return Err(unknown());
     };
-    let name = format!("configs/{config}");
-    let found = tree.compose.get(&normal(&by.path)).and_then(|&i| {
-        let ci = tree.analyses[i]
-            .components
-            .iter()
-            .position(|c| c.wiring.is_none() && c.name.as_deref() == Some(name.as_str()))?;
-        Some((i, ci))
-    });
+    let found = tree
+        .compose
+        .get(&normal(&by.path))
+        .and_then(|&i| Some((i, *tree.inline.get(&(i, config))?)));
     let Some((i, ci)) = found else {
         let file = path.rsplit('/').next().unwrap_or("");
         let spring =

@@ -241,6 +241,7 @@ pub(super) fn process(
     ctx: &Context,
     suppressor: &Suppressor<'_>,
     plan: &deploy::Plan,
+    dopts: &deploy::Options,
 ) -> Option<Result<Processed, Problem>> {
     let analysis = match analyze_input(input, opts, ctx)? {
         Ok(a) => a,
@@ -251,7 +252,7 @@ pub(super) fn process(
         analysis.shrink_to_fit();
         return Some(Ok(Processed::Held(analysis)));
     }
-    let mut out = check_analysis(analysis, rules, &opts.deploy_options());
+    let mut out = check_analysis(analysis, rules, dopts);
     let findings = std::mem::take(&mut out.findings);
     let (kept, suppressed) = suppressor.file(&out.analysis, findings);
     out.findings = kept;

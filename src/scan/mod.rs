@@ -228,6 +228,7 @@ pub(crate) fn scan_with(
         })
         .collect();
     let index = |s: &Arc<Scope>| scopes.iter().position(|x| Arc::ptr_eq(x, s)).unwrap_or(0);
+    // Once per scope, not per file: the base directory takes a `getcwd` (BENCHMARKS.md).
     let dopts: Vec<crate::deploy::Options> =
         per_scope.iter().map(|(o, _)| o.deploy_options()).collect();
     // Phase 1, every file in parallel; files whose deployments span others are held, and a
@@ -268,7 +269,7 @@ pub(crate) fn scan_with(
                 if let (Some(clusters), file::Input::File(c)) = (clusters, &i) {
                     let path = c.path.clone();
                     let (mut out, held) =
-                        match file::process(i, o, rules, ctx, &suppressors[n], plan) {
+                        match file::process(i, o, rules, ctx, &suppressors[n], plan, &dopts[n]) {
                             Some(Ok(file::Processed::Held(a))) => (Vec::new(), Some(a)),
                             Some(Ok(file::Processed::Checked(out))) => (vec![Ok(out)], None),
                             Some(Err(p)) => (vec![Err(p)], None),
@@ -279,7 +280,7 @@ pub(crate) fn scan_with(
                     }
                     return Some(Step::Done(n, out));
                 }
-                let out = match file::process(i, o, rules, ctx, &suppressors[n], plan)? {
+                let out = match file::process(i, o, rules, ctx, &suppressors[n], plan, &dopts[n])? {
                     Ok(file::Processed::Checked(out)) => vec![Ok(out)],
                     Ok(file::Processed::Held(a)) => judge(waiting[n].offer(a, plan)?).collect(),
                     Err(p) => vec![Err(p)],

@@ -321,7 +321,12 @@ pub fn mounts(text: &str) {
     // What the scan's first stage learns from the compose files names every mounted file
     // (a file it does not name would be judged before the service that mounts it).
     let named = camguard::deploy::references::References::of(&refs);
-    for (path, _) in &layers {
+    for (path, what) in &layers {
+        if path == &compose.file.path {
+            // An inline config of the compose file itself (`configs.<name>.content`).
+            assert!(what.starts_with("inline config `"), "{what}");
+            continue;
+        }
         assert!(
             files.iter().any(|f| &f.file.path == path),
             "resolved to {path:?}, which is no file of the scan"
