@@ -188,16 +188,23 @@ pub(crate) fn deployments<'a>(
         vars.retain(|x| x.name != v.name);
         vars.push(v);
     }
+    // The services (the components with wiring; an inline config `configs/<name>` is none),
+    // in the order the files first name them, and each file's service of a name (the first),
+    // looked up by hash: a hostile file may hold many services.
     let mut names: Vec<&str> = Vec::new();
-    // The services (the components with wiring; an inline config `configs/<name>` is none).
+    let mut seen: crate::model::hashing::FastSet<&str> = Default::default();
+    let mut by_name: Vec<crate::model::hashing::FastMap<&str, &'a Component>> = Vec::new();
     for a in files {
+        let mut own = crate::model::hashing::FastMap::default();
         for c in a.components.iter().filter(|c| c.wiring.is_some()) {
-            if let Some(n) = c.name.as_deref()
-                && !names.contains(&n)
-            {
-                names.push(n);
+            if let Some(n) = c.name.as_deref() {
+                own.entry(n).or_insert(c);
+                if seen.insert(n) {
+                    names.push(n);
+                }
             }
         }
+        by_name.push(own);
     }
     let project = files
         .iter()
@@ -209,12 +216,8 @@ pub(crate) fn deployments<'a>(
         .map(|name| {
             let own: Vec<(&'a Component, &'a Analysis)> = files
                 .iter()
-                .filter_map(|a| {
-                    a.components
-                        .iter()
-                        .find(|c| c.wiring.is_some() && c.name.as_deref() == Some(name))
-                        .map(|c| (c, *a))
-                })
+                .zip(&by_name)
+                .filter_map(|(a, own)| own.get(name).map(|c| (*c, *a)))
                 .collect();
             let dir = files[0].file.path.parent().unwrap_or(Path::new(""));
             let mut notes = Vec::new();
