@@ -451,6 +451,13 @@ pub(crate) fn lines(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// Does the text hold `##[`, the legacy workflow command (see [`defuse_commands`])? With the
+/// `memchr` crate's substring search: `str::contains` builds a searcher per call, and this
+/// runs on every finding's text.
+pub(crate) fn holds_legacy_command(s: &str) -> bool {
+    memchr::memmem::find(s.as_bytes(), b"##[").is_some()
+}
+
 /// Text that a CI runner would read as a workflow command, made inert: GitHub Actions runs a
 /// log line as a command when it starts with `::` after leading blanks, and runs the legacy
 /// `##[command]` form anywhere in a line (actions/runner `ActionCommand.TryParseV2` /
@@ -460,7 +467,7 @@ pub(crate) fn lines(text: &str) -> impl Iterator<Item = &str> {
 /// injective. `multiline`: every line of the text, not only its start, may begin a log line.
 pub(crate) fn defuse_commands(s: &str, multiline: bool) -> std::borrow::Cow<'_, str> {
     let starts_command = |l: &str| l.trim_start().starts_with("::");
-    let risky = s.contains("##[")
+    let risky = holds_legacy_command(s)
         || if multiline {
             s.split('\n').any(starts_command)
         } else {

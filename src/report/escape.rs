@@ -13,7 +13,7 @@
 use std::borrow::Cow;
 use std::fmt::Write;
 
-use crate::source::is_unsafe_char;
+use crate::source::{holds_legacy_command, is_unsafe_char};
 
 fn escape_char(out: &mut String, c: char) {
     let _ = write!(out, "\\u{{{:x}}}", c as u32);
@@ -77,7 +77,7 @@ pub(crate) fn xml(s: &str) -> String {
     }
     // `##[` is a legacy workflow command anywhere in a log line: a character reference
     // keeps the text the same for an XML reader.
-    if out.contains("##[") {
+    if holds_legacy_command(&out) {
         out = out.replace("##[", "#&#x23;[");
     }
     out
@@ -95,7 +95,7 @@ pub(crate) fn json_document(doc: String) -> String {
     // without DEL is inert as it is (a byte scan, much faster than decoding characters).
     // `##[` is a legacy workflow command anywhere in a log line; outside strings JSON has
     // no `#`, so the escape keeps the data the same.
-    let doc = if doc.contains("##[") {
+    let doc = if holds_legacy_command(&doc) {
         doc.replace("##[", "#\\u0023[")
     } else {
         doc

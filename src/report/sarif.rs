@@ -206,7 +206,7 @@ impl Ctx<'_> {
             .map(|(i, r)| self.location(&r.file, r.span, Some(&r.label), Some(i + 1)))
             .collect();
         let message = match &f.component {
-            Some(c) if !f.message.contains(&format!("`{c}`")) => format!("{} [{c}]", f.message),
+            Some(c) if !quotes(&f.message, c) => format!("{} [{c}]", f.message),
             _ => f.message.clone(),
         };
         ResultOut {
@@ -552,9 +552,27 @@ pub(crate) fn render(
     out.write_all(b"\n")
 }
 
+/// Does the message quote `name` (as `` `name` ``)? Without building the quoted text and a
+/// searcher for it per finding.
+fn quotes(message: &str, name: &str) -> bool {
+    let m = message.as_bytes();
+    memchr::memmem::find_iter(m, name.as_bytes())
+        .any(|at| m[..at].ends_with(b"`") && m[at + name.len()..].starts_with(b"`"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn component_names_quoted_in_messages() {
+        assert!(quotes("`zeebe` runs", "zeebe"));
+        assert!(quotes("a `zeebe-gateway` and `zeebe`", "zeebe"));
+        assert!(!quotes("`zeebe-gateway` runs", "zeebe"));
+        assert!(!quotes("zeebe runs", "zeebe"));
+        assert!(quotes("empty ``", ""));
+        assert!(!quotes("é`", ""));
+    }
 
     #[test]
     fn uris_are_relative_and_encoded() {

@@ -233,31 +233,27 @@ fn holds(
     }
 }
 
-fn when_holds(w: &When, caps: &[String], index: &Index<'_>) -> bool {
+fn when_holds(w: &When, at: Scenario<'_>, caps: &[String], index: &Index<'_>) -> bool {
     let key = w.key.bound(caps);
     let found = index.find(&key);
+    let default = at.default(&w.default, &w.defaults_for);
     if found.is_empty() {
-        return match (&w.condition, &w.default) {
+        return match (&w.condition, default) {
             (Condition::Absent, _) => true,
             (c, Some(d)) => holds(c, &Subject::Default(d), None, caps, index).is_some(),
             _ => false,
         };
     }
-    found.iter().any(|(s, c)| {
-        holds(
-            &w.condition,
-            &Subject::Present(s),
-            w.default.as_ref(),
-            c,
-            index,
-        )
-        .is_some()
-    })
+    found
+        .iter()
+        .any(|(s, c)| holds(&w.condition, &Subject::Present(s), default, c, index).is_some())
 }
 
 struct Ctx<'a, 'b> {
     rule: &'a Arc<Rule>,
     check: &'a Check,
+    /// The check's default in the version range evaluated.
+    default: Option<&'a Literal>,
     index: &'a Index<'b>,
 }
 
@@ -272,18 +268,14 @@ impl Ctx<'_, '_> {
     }
 
     fn message(&self, key: &str, value: &str, other: Option<&str>) -> String {
-        let default = self
-            .check
-            .default
-            .as_ref()
-            .map(|d| d.to_string())
-            .unwrap_or_default();
-        self.check
-            .message
-            .replace("{key}", key)
-            .replace("{value}", value)
-            .replace("{default}", &default)
-            .replace("{other}", other.unwrap_or(""))
+        let default = self.default.map(|d| d.to_string()).unwrap_or_default();
+        fill(
+            &self.check.message,
+            key,
+            value,
+            &default,
+            other.unwrap_or(""),
+        )
     }
 
     fn finding(
@@ -373,12 +365,7 @@ impl Ctx<'_, '_> {
 
     /// A setting whose value is unknown, judged by the default the check assumes.
     fn unknown(&self, s: &Setting, key: String, secret: bool, depends: &str) -> Finding {
-        let default = self
-            .check
-            .default
-            .as_ref()
-            .map(|d| d.to_string())
-            .unwrap_or_default();
+        let default = self.default.map(|d| d.to_string()).unwrap_or_default();
         let shown = if secret { MASK.to_string() } else { default };
         let message = format!(
             "{} (the value depends on {depends}; camguard cannot resolve it and assumes the default `{shown}`)",
@@ -395,7 +382,7 @@ impl Ctx<'_, '_> {
 
     fn absent(&self, caps: &[String], file: &crate::source::FileRef, anchor: Span) -> Finding {
         let key = self.check.key.bound(caps).raw.clone();
-        let default = self.check.default.as_ref().map(|d| d.to_string());
+        let default = self.default.map(|d| d.to_string());
         let shown = match (&default, is_secret_key(&key)) {
             (Some(_), true) => MASK.to_string(),
             (Some(d), false) => d.clone(),
@@ -411,24 +398,30 @@ impl Ctx<'_, '_> {
     }
 }
 
-fn run_check(rule: &Arc<Rule>, check: &Check, index: &Index<'_>, out: &mut Vec<Finding>) {
-    let ctx = Ctx { rule, check, index };
+fn run_check(
+    rule: &Arc<Rule>,
+    check: &Check,
+    at: Scenario<'_>,
+    index: &Index<'_>,
+    out: &mut Vec<Finding>,
+) {
+    let default = at.default(&check.default, &check.defaults_for);
+    let ctx = Ctx {
+        rule,
+        check,
+        default,
+        index,
+    };
     let matches = index.find(&check.key);
     for (s, caps) in &matches {
-        if !check.when.iter().all(|w| when_holds(w, caps, index)) {
+        if !check.when.iter().all(|w| when_holds(w, at, caps, index)) {
             continue;
         }
-        if let Some(hit) = holds(
-            &check.condition,
-            &Subject::Present(s),
-            check.default.as_ref(),
-            caps,
-            index,
-        ) {
+        if let Some(hit) = holds(&check.condition, &Subject::Present(s), default, caps, index) {
             out.push(ctx.present(s, caps, hit));
         }
     }
-    let absent_capable = matches!(check.condition, Condition::Absent) || check.default.is_some();
+    let absent_capable = matches!(check.condition, Condition::Absent) || default.is_some();
     if !absent_capable || (index.component.partial && !in_complete_section(check, index)) {
         return;
     }
@@ -460,10 +453,10 @@ fn run_check(rule: &Arc<Rule>, check: &Check, index: &Index<'_>, out: &mut Vec<F
         if !index.find(&concrete).is_empty() {
             continue;
         }
-        if !check.when.iter().all(|w| when_holds(w, &caps, index)) {
+        if !check.when.iter().all(|w| when_holds(w, at, &caps, index)) {
             continue;
         }
-        let fires = match (&check.condition, &check.default) {
+        let fires = match (&check.condition, default) {
             (Condition::Absent, _) => true,
             (c, Some(d)) => holds(c, &Subject::Default(d), None, &caps, index).is_some(),
             _ => false,
@@ -497,12 +490,56 @@ fn with_layers(mut f: FindingBuilder, s: &Setting) -> FindingBuilder {
     f
 }
 
-/// The default of a version range: the `default-for` that holds it, else `default`.
-fn default_in(fallback: &Option<Literal>, per: &[VersionedDefault], at: &Range) -> Option<Literal> {
-    per.iter()
-        .find(|d| d.versions.range.contains(at))
-        .map(|d| d.value.clone())
-        .or_else(|| fallback.clone())
+/// The version range a check is evaluated in, which picks its defaults. Passed beside the
+/// check rather than written into a copy of it: copying a check per range (its key
+/// patterns above all) was 1.4% of a finding-dense tree's instructions (BENCHMARKS.md).
+#[derive(Clone, Copy)]
+enum Scenario<'a> {
+    /// Not by version: `default` holds.
+    Any,
+    In(&'a Range),
+}
+
+impl Scenario<'_> {
+    /// The default of the scenario: the `default-for` that holds its range, else `default`.
+    fn default<'c>(
+        self,
+        fallback: &'c Option<Literal>,
+        per: &'c [VersionedDefault],
+    ) -> Option<&'c Literal> {
+        match self {
+            Scenario::Any => fallback.as_ref(),
+            Scenario::In(at) => per
+                .iter()
+                .find(|d| d.versions.range.contains(at))
+                .map(|d| &d.value)
+                .or(fallback.as_ref()),
+        }
+    }
+}
+
+/// A check's message with its placeholders filled, in one pass: a value that holds the text
+/// of another placeholder (`{default}` in a hostile key) stays as written.
+fn fill(template: &str, key: &str, value: &str, default: &str, other: &str) -> String {
+    let mut out = String::with_capacity(template.len() + key.len() + value.len());
+    let mut rest = template;
+    while let Some(at) = rest.find('{') {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        let (with, len) = [
+            ("{key}", key),
+            ("{value}", value),
+            ("{default}", default),
+            ("{other}", other),
+        ]
+        .into_iter()
+        .find(|(p, _)| tail.starts_with(p))
+        .map_or(("{", 1), |(p, w)| (w, p.len()));
+        out.push_str(with);
+        rest = &tail[len..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// How a product and a version (or range) read in a message.
@@ -573,7 +610,7 @@ fn describe_pieces(pieces: &[Range]) -> String {
 /// dropped, for rules with `if-version-unknown = "skip"`).
 fn run_versioned(rule: &Arc<Rule>, check: &Check, index: &Index<'_>, out: &mut Vec<Finding>) {
     let Some(product) = rule.versions.product else {
-        return run_check(rule, check, index, out);
+        return run_check(rule, check, Scenario::Any, index, out);
     };
     let known = index.component.version_of(product);
     let pieces = scenarios(rule, check, known);
@@ -591,16 +628,8 @@ fn run_versioned(rule: &Arc<Rule>, check: &Check, index: &Index<'_>, out: &mut V
         if !applies.contains(piece) {
             continue;
         }
-        let mut resolved = check.clone();
-        resolved.versions = None;
-        resolved.default = default_in(&check.default, &check.defaults_for, piece);
-        resolved.defaults_for.clear();
-        for (w, orig) in resolved.when.iter_mut().zip(&check.when) {
-            w.default = default_in(&orig.default, &orig.defaults_for, piece);
-            w.defaults_for.clear();
-        }
         let mut here = Vec::new();
-        run_check(rule, &resolved, index, &mut here);
+        run_check(rule, check, Scenario::In(piece), index, &mut here);
         for f in here {
             let same = found
                 .iter_mut()
@@ -651,7 +680,7 @@ pub fn evaluate(rules: &RuleSet, component: &Component) -> Vec<Finding> {
             if rule_versioned || check.is_versioned() {
                 run_versioned(rule, check, &index, &mut out);
             } else {
-                run_check(rule, check, &index, &mut out);
+                run_check(rule, check, Scenario::Any, &index, &mut out);
             }
         }
     }
@@ -661,6 +690,27 @@ pub fn evaluate(rules: &RuleSet, component: &Component) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn messages_fill_each_placeholder_once() {
+        assert_eq!(
+            fill(
+                "`{key}` is `{value}` (default `{default}`, like {other})",
+                "a.b",
+                "x",
+                "y",
+                "c"
+            ),
+            "`a.b` is `x` (default `y`, like c)"
+        );
+        // A value holding a placeholder's text is not filled again, and braces that are not
+        // a placeholder stay.
+        assert_eq!(
+            fill("{key}={value} {x} {", "{value}", "{default}", "d", ""),
+            "{value}={default} {x} {"
+        );
+        assert_eq!(fill("{value}{value}", "", "é", "", ""), "éé");
+    }
 
     #[test]
     fn plain_http_hosts() {
