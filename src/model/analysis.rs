@@ -59,13 +59,18 @@ impl Analysis {
     /// Give back what the vectors grew beyond their length: an analysis held for the
     /// deployments stage waits with every other held file (the peak of a large scan,
     /// BENCHMARKS.md), and vectors that grew by doubling were up to twice their size.
+    /// Small vectors count too: the first push gives a vector room for four, so a
+    /// component's one published port or one known version held four times its size.
     pub fn shrink_to_fit(&mut self) {
         for c in &mut self.components {
-            c.settings.shrink_to_fit();
-            c.sections.shrink_to_fit();
+            c.shrink_to_fit();
         }
         self.components.shrink_to_fit();
         self.comments.shrink_to_fit();
+        self.problems.shrink_to_fit();
+        self.duplicates.shrink_to_fit();
+        self.objects.shrink_to_fit();
+        self.includes.shrink_to_fit();
     }
 
     /// Spans of every literal secret value, by file, to be masked in snippets.
@@ -137,4 +142,41 @@ pub struct Connector {
     pub tls: bool,
     /// The `port` attribute as written.
     pub port: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::settings::{Component, PublishedPort};
+    use crate::model::wiring::{Mount, MountSource, Wiring};
+    use crate::source::{SourceFile, Span};
+
+    /// A held analysis keeps no room beyond what it holds, down to a component's one port
+    /// and its wiring's one mount (vectors start with room for four).
+    #[test]
+    fn held_analyses_give_back_their_vectors_room() {
+        let file = SourceFile::new("compose.yaml", "services: {}\n");
+        let mut a = Analysis::new(file.clone(), FileKind::Compose);
+        let mut c = Component::new(file.clone(), Vec::new(), Span::new(0, 1));
+        c.ports.push(PublishedPort {
+            file: file.clone(),
+            container: 8080,
+            host_ip: None,
+            text: "8080:8080".into(),
+            span: Span::new(0, 1),
+        });
+        let mut w = Wiring::default();
+        w.mounts.push(Mount {
+            source: MountSource::Host("./application.yaml".into()),
+            target: "/config/application.yaml".into(),
+            span: Span::new(0, 1),
+        });
+        c.wiring = Some(Box::new(w));
+        a.components.push(c);
+        a.shrink_to_fit();
+        let c = &a.components[0];
+        assert_eq!(a.components.capacity(), 1);
+        assert_eq!(c.ports.capacity(), 1);
+        assert_eq!(c.wiring.as_ref().unwrap().mounts.capacity(), 1);
+    }
 }

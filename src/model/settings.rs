@@ -233,6 +233,20 @@ impl PublishedPort {
 }
 
 impl Component {
+    /// Give back the vectors' room beyond their length (see `Analysis::shrink_to_fit`).
+    pub fn shrink_to_fit(&mut self) {
+        self.products.shrink_to_fit();
+        self.settings.shrink_to_fit();
+        self.sections.shrink_to_fit();
+        self.complete.shrink_to_fit();
+        self.ports.shrink_to_fit();
+        self.documents.shrink_to_fit();
+        self.versions.shrink_to_fit();
+        if let Some(w) = &mut self.wiring {
+            w.shrink_to_fit();
+        }
+    }
+
     pub fn new(file: FileRef, products: Vec<Product>, anchor: Span) -> Self {
         let style = products
             .first()

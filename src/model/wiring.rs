@@ -37,6 +37,17 @@ pub struct Wiring {
     pub run_production: bool,
 }
 
+impl Wiring {
+    /// Give back the vectors' room beyond their length (see `Analysis::shrink_to_fit`).
+    pub fn shrink_to_fit(&mut self) {
+        self.pass_through.shrink_to_fit();
+        self.env_files.shrink_to_fit();
+        self.env_from.shrink_to_fit();
+        self.env.shrink_to_fit();
+        self.mounts.shrink_to_fit();
+    }
+}
+
 /// One entry of a compose file's top-level `include`: short syntax (a path) or long
 /// syntax (`path`, a string or a list merged in order; `env_file`; `project_directory`).
 #[derive(Clone, Debug)]

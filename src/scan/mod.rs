@@ -163,7 +163,9 @@ fn collect_inputs(
     let plan = crate::deploy::Plan::new(found.iter().map(|c| (c.path.as_path(), c.kind)));
     let (found, template_notes) = charts::skip_templates(found, opts.kind.is_some());
     report.notes.extend(template_notes);
-    let mut inputs: Vec<(file::Input, Arc<Scope>)> = Vec::new();
+    // (room for every file at once: grown by doubling, the buffer of a large tree's
+    // inputs was up to twice its size through the whole first stage)
+    let mut inputs: Vec<(file::Input, Arc<Scope>)> = Vec::with_capacity(found.len() + 1);
     let mut excluded = 0;
     for c in found {
         let scope = configs.for_file(&c.path);
