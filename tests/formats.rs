@@ -553,3 +553,39 @@ fn run_fp(dir: &Path, path: &str) -> (Vec<String>, ()) {
         (),
     )
 }
+
+#[test]
+fn human_output_wraps_at_spaces_and_keeps_urls_and_keys_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let url =
+        "http://keycloak-with-a-long-host.example-namespace.svc:18080/auth/realms/camunda-platform";
+    write_file(
+        dir.path(),
+        "application.yaml",
+        &format!("camunda:\n  identity:\n    issuer-backend-url: {url}\n"),
+    );
+    let out = support::camguard_in(dir.path())
+        .env("COLUMNS", "60")
+        .args(["check", ".", "--color", "never"])
+        .output()
+        .unwrap();
+    let human = String::from_utf8(out.stdout).unwrap();
+    // The message wraps (it is longer than 60 columns), but only at spaces: the URL,
+    // which a UAX #14 line breaker cut after `http://` and at slashes, stays on one line.
+    let message: Vec<&str> = human
+        .lines()
+        .skip_while(|l| !l.contains('×'))
+        .take_while(|l| !l.contains("╭─"))
+        .collect();
+    assert!(message.len() >= 3, "{human}");
+    assert!(
+        message.iter().any(|l| l.contains(&format!("`{url}`"))),
+        "{human}"
+    );
+    assert!(
+        message
+            .iter()
+            .all(|l| !l.ends_with('-') && !l.ends_with('/')),
+        "{human}"
+    );
+}

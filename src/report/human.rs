@@ -266,12 +266,17 @@ fn handler(style: Style) -> GraphicalReportHandler {
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    // Long words (URLs) are never broken: a terminal can still open a URL it wraps.
+    // Long words (URLs) are never broken: a terminal can still open a URL it wraps. Lines
+    // break at spaces only, never inside a word at a hyphen or slash: keys, paths and URLs
+    // stay whole, to be copied or searched (and UAX #14 line breaking was most of the
+    // time of this report on a tree with many findings: BENCHMARKS.md).
     GraphicalReportHandler::new_themed(theme)
         .with_links(style.links)
         .with_link_display_text("")
         .with_width(style.width)
         .with_break_words(false)
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
         .with_context_lines(1)
 }
 
