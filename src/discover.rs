@@ -3,6 +3,7 @@
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use globset::GlobMatcher;
 
@@ -333,6 +334,55 @@ pub struct WalkOptions<'a> {
     pub base: PathBuf,
     /// The kind the configuration that applies to a file gives it, tried first.
     pub by_config: Option<KindByConfig<'a>>,
+    /// Where the walk without ignore rules notes what the configuration lookup needs of
+    /// the directories it lists ([`Listing`]).
+    pub(crate) listing: Option<Arc<Mutex<Listing>>>,
+}
+
+/// What a walk saw of the directories it listed, so that the configuration that applies
+/// to each file can be found afterwards without asking the file system about every
+/// directory (`scan::configs`; three `statx` calls per directory were 12% of a scan of a
+/// tree with one file per directory, BENCHMARKS.md). Paths are as walked.
+#[derive(Debug, Default)]
+pub(crate) struct Listing {
+    /// The names of entries to note (given by the caller: configuration file names and
+    /// `.git`).
+    pub names: Vec<&'static str>,
+    /// The directories walked, every one of whose directories was listed.
+    pub roots: Vec<PathBuf>,
+    /// The entries with one of the `names`, whatever their type.
+    pub marked: Vec<PathBuf>,
+    /// The directories holding an entry that is classified (anything but a directory, or
+    /// an entry that could not be read), and the parents of files named on the command
+    /// line: the directories whose configuration a walk with `by_config` looks up. A
+    /// directory may appear more than once.
+    pub with_files: Vec<PathBuf>,
+}
+
+/// One walking thread's part of a [`Listing`], added to it when the thread is done: the
+/// directories of its entries, each noted once per run of entries in it.
+struct LocalListing {
+    shared: Arc<Mutex<Listing>>,
+    dirs: Vec<PathBuf>,
+}
+
+impl LocalListing {
+    fn note(&mut self, dir: &Path) {
+        if self
+            .dirs
+            .last()
+            .is_none_or(|d| d.as_os_str() != dir.as_os_str())
+        {
+            self.dirs.push(dir.to_path_buf());
+        }
+    }
+}
+
+impl Drop for LocalListing {
+    fn drop(&mut self) {
+        let mut shared = self.shared.lock().unwrap_or_else(|e| e.into_inner());
+        shared.with_files.append(&mut self.dirs);
+    }
 }
 
 impl WalkOptions<'_> {
@@ -393,6 +443,13 @@ pub(crate) fn walk(paths: &[PathBuf], opts: &WalkOptions, problems: &mut Vec<Pro
             }
         };
         if !meta.is_dir() {
+            if let Some(l) = &opts.listing {
+                let dir = root.parent().unwrap_or(Path::new("")).to_path_buf();
+                l.lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .with_files
+                    .push(dir);
+            }
             out.candidates.push(Candidate {
                 path: root.clone(),
                 explicit: true,
@@ -504,13 +561,41 @@ fn walk_dir(root: &Path, opts: &WalkOptions, gitignore: bool) -> Listed {
         .git_global(false)
         .git_exclude(false)
         .follow_links(opts.follow_links)
-        .threads(rayon::current_num_threads())
-        .filter_entry(|e| e.file_name() != ".git");
+        .threads(rayon::current_num_threads());
+    // (the walk without ignore rules lists every entry of every directory it enters)
+    let listing = opts.listing.clone().filter(|_| !gitignore);
+    if let Some(l) = &listing {
+        l.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .roots
+            .push(root.to_path_buf());
+    }
+    let marks = listing.clone();
+    let names = listing.as_ref().map_or_else(Vec::new, |l| {
+        l.lock().unwrap_or_else(|e| e.into_inner()).names.clone()
+    });
+    builder.filter_entry(move |e| {
+        let name = e.file_name();
+        if let Some(l) = &marks
+            && names.iter().any(|n| name == *n)
+        {
+            let mut l = l.lock().unwrap_or_else(|e| e.into_inner());
+            l.marked.push(e.path().to_path_buf());
+        }
+        name != ".git"
+    });
     let canonical_root = fs::canonicalize(root).ok();
     let found: std::sync::Mutex<Listed> = Default::default();
     builder.build_parallel().run(|| {
         let (found, canonical_root) = (&found, canonical_root.as_deref());
+        let mut local = listing.clone().map(|shared| LocalListing {
+            shared,
+            dirs: Vec::new(),
+        });
         Box::new(move |entry| {
+            if let Some(local) = &mut local {
+                note_directory(local, &entry, root, opts.follow_links);
+            }
             if let Some(seen) = visit(entry, root, opts, canonical_root) {
                 let mut found = found.lock().unwrap_or_else(|e| e.into_inner());
                 match seen {
@@ -522,6 +607,29 @@ fn walk_dir(root: &Path, opts: &WalkOptions, gitignore: bool) -> Listed {
         })
     });
     found.into_inner().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Note the directory of an entry that [`visit`] classifies: anything but a directory
+/// that is not a link, and the entries that could not be read.
+fn note_directory(
+    local: &mut LocalListing,
+    entry: &Result<ignore::DirEntry, ignore::Error>,
+    root: &Path,
+    follow_links: bool,
+) {
+    let path = match entry {
+        Ok(e) => {
+            // (as `visit` tells a directory from a link)
+            let is_symlink = e.path_is_symlink() && !follow_links;
+            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+            if is_dir && !is_symlink {
+                return;
+            }
+            e.path().to_path_buf()
+        }
+        Err(err) => err_path(err).unwrap_or_else(|| root.to_path_buf()),
+    };
+    local.note(path.parent().unwrap_or(Path::new("")));
 }
 
 /// What one walk of a directory found.

@@ -106,13 +106,15 @@ impl Scope {
     }
 }
 
+// (one per run: the size of the larger variant costs nothing)
+#[allow(clippy::large_enum_variant)]
 enum Mode {
     /// One scope for every file (`--config`, `--isolated`, or a library caller).
     Fixed(Arc<Scope>),
     /// The closest configuration file above each file.
     Discover {
         /// Per directory: the configuration file that applies there.
-        dirs: Mutex<FastMap<PathBuf, Option<PathBuf>>>,
+        dirs: Mutex<DirMap>,
         /// Per configuration file: its scope, or `None` when it failed to load.
         scopes: Mutex<FastMap<PathBuf, Option<Arc<Scope>>>>,
         /// For files with no configuration above them.
@@ -123,9 +125,82 @@ enum Mode {
         given: Mutex<FastMap<OsString, Arc<Scope>>>,
         /// Per directory: its repository root (walking up once per directory, not once
         /// per directory and ancestor).
-        roots: Mutex<FastMap<PathBuf, Option<PathBuf>>>,
+        roots: Mutex<DirMap>,
+        /// What the walk listed ([`Configs::learn`]): the directories it answers for
+        /// without a file system call.
+        facts: std::sync::RwLock<Option<Arc<Facts>>>,
     },
 }
+
+/// The directories a walk listed (absolute) and, among their entries, those named like a
+/// configuration file or `.git`: inside a listed root, a directory holds one of these
+/// names only if its listing did.
+#[derive(Debug, Default)]
+struct Facts {
+    roots: Vec<PathBuf>,
+    /// Directory -> the names among [`config::FILE_NAMES`] and `.git` its listing holds.
+    marked: FastMap<OsString, Vec<OsString>>,
+}
+
+impl Facts {
+    fn new(listing: &crate::discover::Listing) -> Facts {
+        let mut marked: FastMap<OsString, Vec<OsString>> = FastMap::default();
+        for m in &listing.marked {
+            let (Some(dir), Some(name)) = (m.parent(), m.file_name()) else {
+                continue;
+            };
+            marked
+                .entry(absolute(dir).into_os_string())
+                .or_default()
+                .push(name.to_os_string());
+        }
+        Facts {
+            // A root holding `..` is left to the file system: `absolute` removes `..`
+            // by the letters, and through a link the walk may have listed elsewhere.
+            roots: listing
+                .roots
+                .iter()
+                .filter(|r| {
+                    !r.components()
+                        .any(|c| matches!(c, std::path::Component::ParentDir))
+                })
+                .map(|r| absolute(r))
+                .collect(),
+            marked,
+        }
+    }
+
+    /// Whether the walk listed this absolute directory.
+    fn knows(&self, dir: &Path) -> bool {
+        self.roots.iter().any(|r| dir.starts_with(r))
+    }
+
+    /// For a directory the walk listed: whether its listing held `name`.
+    fn holds(&self, dir: &Path, name: &str) -> bool {
+        self.marked
+            .get(dir.as_os_str())
+            .is_some_and(|names| names.iter().any(|n| n == name))
+    }
+}
+
+/// Whether `dir` holds an entry `name` for which `test` holds, asking the file system only
+/// when the walk did not list `dir` or its listing held the name.
+fn probe(facts: Option<&Facts>, dir: &Path, name: &str, test: impl Fn(&Path) -> bool) -> bool {
+    if let Some(f) = facts
+        && f.knows(dir)
+        && !f.holds(dir, name)
+    {
+        return false;
+    }
+    test(&dir.join(name))
+}
+
+/// Per absolute directory (its bytes: every key is made by [`absolute`] or is one of its
+/// ancestors, so equal directories have equal bytes), what a walk up from it found. Bytes
+/// hash in a few instructions where a `Path` hashes and compares component by component:
+/// on a tree of one file per directory the `Path` keys were most of the lookup's cost
+/// (BENCHMARKS.md).
+type DirMap = FastMap<OsString, Option<PathBuf>>;
 
 /// The configurations of one run.
 pub(crate) struct Configs {
@@ -175,6 +250,7 @@ impl Configs {
                 defaults,
                 given: Mutex::new(FastMap::default()),
                 roots: Mutex::new(FastMap::default()),
+                facts: Default::default(),
             },
             shipped: shipped.clone(),
             overrides,
@@ -208,6 +284,20 @@ impl Configs {
 
     /// `maybe_dir`: whether the path may be a directory (asks the file system).
     fn lookup(&self, path: &Path, maybe_dir: bool) -> Arc<Scope> {
+        if let Mode::Fixed(s) = &self.mode {
+            return s.clone();
+        }
+        let abs = absolute(path);
+        let start = if maybe_dir && abs.is_dir() {
+            Some(abs)
+        } else {
+            abs.parent().map(Path::to_path_buf)
+        };
+        self.scope_at(start)
+    }
+
+    /// The scope of the files in an absolute directory (`None`: a path with no parent).
+    fn scope_at(&self, start: Option<PathBuf>) -> Arc<Scope> {
         match &self.mode {
             Mode::Fixed(s) => s.clone(),
             Mode::Discover {
@@ -215,9 +305,13 @@ impl Configs {
                 scopes,
                 defaults,
                 roots,
+                facts,
                 ..
             } => {
-                let Some(file) = self.config_file(dirs, roots, path, maybe_dir) else {
+                let facts = facts.read().unwrap_or_else(|e| e.into_inner()).clone();
+                let file =
+                    start.and_then(|start| config_file(dirs, roots, start, facts.as_deref()));
+                let Some(file) = file else {
                     return defaults.clone();
                 };
                 let mut scopes = scopes.lock().unwrap_or_else(|e| e.into_inner());
@@ -242,65 +336,29 @@ impl Configs {
         }
     }
 
-    /// The configuration file for a path: the closest one walking up from its directory,
-    /// stopping at the repository root (a directory holding `.git`), or outside a
-    /// repository at the working directory (for paths below it) or the directory itself:
-    /// a `camguard.toml` in a shared parent (`/tmp`, a home directory) never applies.
-    fn config_file(
-        &self,
-        dirs: &Mutex<FastMap<PathBuf, Option<PathBuf>>>,
-        roots: &Mutex<FastMap<PathBuf, Option<PathBuf>>>,
-        path: &Path,
-        maybe_dir: bool,
-    ) -> Option<PathBuf> {
-        let abs = absolute(path);
-        let start = if maybe_dir && abs.is_dir() {
-            abs
-        } else {
-            abs.parent().map(Path::to_path_buf)?
+    /// Whether the configurations are looked up per file (not `--config`, `--isolated`).
+    pub(crate) fn discovering(&self) -> bool {
+        matches!(self.mode, Mode::Discover { .. })
+    }
+
+    /// Take in what a walk without `by_config` listed, and look up the configuration of
+    /// every directory whose entries such a walk would have classified: the same
+    /// configuration files are loaded (and fail) as in a walk with `by_config`. Whether
+    /// one of them gives files a kind by `[[kind]]` globs, so that the walk must be done
+    /// again with `by_config`.
+    pub(crate) fn learn(&self, listing: &crate::discover::Listing) -> bool {
+        let Mode::Discover { facts, .. } = &self.mode else {
+            return false;
         };
-        // A directory seen before (every file of a directory but its first): what the walk
-        // below would find at once, without looking for the repository root again.
-        if let Some(hit) = dirs.lock().unwrap_or_else(|e| e.into_inner()).get(&start) {
-            return hit.clone();
+        *facts.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(Facts::new(listing)));
+        let mut seen: crate::model::hashing::FastSet<&std::ffi::OsStr> = Default::default();
+        let mut kinds = false;
+        for dir in &listing.with_files {
+            if seen.insert(dir.as_os_str()) {
+                kinds |= !self.scope_at(Some(absolute(dir))).kinds.is_empty();
+            }
         }
-        let stop = cached_root(roots, &start).unwrap_or_else(|| {
-            let cwd = absolute(Path::new("."));
-            if start.starts_with(&cwd) {
-                cwd
-            } else {
-                start.clone()
-            }
-        });
-        let mut cache = dirs.lock().unwrap_or_else(|e| e.into_inner());
-        let mut visited = Vec::new();
-        let mut dir = Some(start.as_path());
-        let mut found = None;
-        while let Some(d) = dir {
-            if let Some(hit) = cache.get(d) {
-                found = hit.clone();
-                break;
-            }
-            visited.push(d.to_path_buf());
-            if let Some(f) = config::FILE_NAMES
-                .iter()
-                .map(|n| d.join(n))
-                .find(|c| c.is_file())
-            {
-                found = Some(f);
-                break;
-            }
-            // `stop` is the closest ancestor holding `.git` (`cached_root`), or none holds
-            // one: no directory below it needs looking at again.
-            if d == stop {
-                break;
-            }
-            dir = d.parent();
-        }
-        for v in visited {
-            cache.insert(v, found.clone());
-        }
-        found
+        kinds
     }
 
     /// Forget the directories looked up (not the scopes): once the walk is done no file
@@ -308,12 +366,17 @@ impl Configs {
     /// peak of the scan (BENCHMARKS.md). A later lookup would still be answered, anew.
     pub(crate) fn forget_directories(&self) {
         if let Mode::Discover {
-            dirs, given, roots, ..
+            dirs,
+            given,
+            roots,
+            facts,
+            ..
         } = &self.mode
         {
             *dirs.lock().unwrap_or_else(|e| e.into_inner()) = FastMap::default();
             *given.lock().unwrap_or_else(|e| e.into_inner()) = FastMap::default();
             *roots.lock().unwrap_or_else(|e| e.into_inner()) = FastMap::default();
+            *facts.write().unwrap_or_else(|e| e.into_inner()) = None;
         }
     }
 
@@ -345,27 +408,85 @@ impl Configs {
     }
 }
 
+/// The configuration file for the files of an absolute directory: the closest one walking
+/// up from it, stopping at the repository root (a directory holding `.git`), or outside a
+/// repository at the working directory (for paths below it) or the directory itself: a
+/// `camguard.toml` in a shared parent (`/tmp`, a home directory) never applies.
+fn config_file(
+    dirs: &Mutex<DirMap>,
+    roots: &Mutex<DirMap>,
+    start: PathBuf,
+    facts: Option<&Facts>,
+) -> Option<PathBuf> {
+    // A directory seen before (every file of a directory but its first): what the walk
+    // below would find at once, without looking for the repository root again.
+    if let Some(hit) = locked(dirs).get(start.as_os_str()) {
+        return hit.clone();
+    }
+    let stop = cached_root(roots, &start, facts).unwrap_or_else(|| {
+        let cwd = absolute(Path::new("."));
+        if start.starts_with(&cwd) {
+            cwd
+        } else {
+            start.clone()
+        }
+    });
+    walk_up(dirs, &start, Some(&stop), |d| {
+        config::FILE_NAMES
+            .iter()
+            .find(|n| probe(facts, d, n, Path::is_file))
+            .map(|n| d.join(n))
+    })
+}
+
 /// [`crate::config::repository_root`] of an absolute directory, with every directory
 /// passed on the way up remembered.
-fn cached_root(roots: &Mutex<FastMap<PathBuf, Option<PathBuf>>>, start: &Path) -> Option<PathBuf> {
-    let mut roots = roots.lock().unwrap_or_else(|e| e.into_inner());
+fn cached_root(roots: &Mutex<DirMap>, start: &Path, facts: Option<&Facts>) -> Option<PathBuf> {
+    walk_up(roots, start, None, |d| {
+        probe(facts, d, ".git", Path::exists).then(|| d.to_path_buf())
+    })
+}
+
+/// Walk up from the absolute directory `start` to the first directory the cache knows,
+/// where `probe` finds something, or `stop`; every directory passed is remembered with
+/// the answer. The cache is locked only to look up and to remember, never across a probe
+/// (file system calls): held across them, the walk's threads waited for each other, with
+/// some 3,400 `futex` calls on the medium benchmark tree (BENCHMARKS.md). Two threads may
+/// then probe the same directory; they find the same answer.
+fn walk_up(
+    cache: &Mutex<DirMap>,
+    start: &Path,
+    stop: Option<&Path>,
+    probe: impl Fn(&Path) -> Option<PathBuf>,
+) -> Option<PathBuf> {
     let mut visited = Vec::new();
     let mut found = None;
     for d in start.ancestors() {
-        if let Some(hit) = roots.get(d) {
+        if let Some(hit) = locked(cache).get(d.as_os_str()) {
             found = hit.clone();
             break;
         }
-        visited.push(d.to_path_buf());
-        if d.join(".git").exists() {
-            found = Some(d.to_path_buf());
+        visited.push(d.as_os_str().to_os_string());
+        if let Some(f) = probe(d) {
+            found = Some(f);
+            break;
+        }
+        // (below `stop`, the repository root or the working directory, nothing applies)
+        if stop == Some(d) {
             break;
         }
     }
+    let mut cache = locked(cache);
     for v in visited {
-        roots.insert(v, found.clone());
+        cache.insert(v, found.clone());
     }
     found
+}
+
+/// A lock, even if a thread panicked holding it (the maps stay consistent: each entry is
+/// written whole).
+fn locked<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 pub(crate) use crate::config::repository_root;
@@ -486,5 +607,126 @@ mod tests {
         assert!(Arc::ptr_eq(&configs.for_file(&file), &first));
         assert!(Arc::ptr_eq(&configs.for_file(&outside), &plain));
         assert!(configs.take_errors().is_empty());
+    }
+
+    /// A tree where each way a configuration can apply shows: nested configurations, a
+    /// nested repository, both file names in one directory, a directory named like a
+    /// configuration file, and a directory with no configuration above it in its
+    /// repository.
+    fn layered_tree(root: &Path) -> Vec<PathBuf> {
+        let w = |rel: &str, text: &str| {
+            let path = root.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        std::fs::create_dir_all(root.join(".git")).unwrap();
+        w("camguard.toml", "max-file-size = 1\n");
+        w("a/b/camguard.toml", "max-file-size = 2\n");
+        w("a/b/.camguard.toml", "max-file-size = 3\n");
+        w("a/c/.camguard.toml", "max-file-size = 4\n");
+        std::fs::create_dir_all(root.join("a/d/camguard.toml")).unwrap();
+        std::fs::create_dir_all(root.join("nested/.git")).unwrap();
+        w("nested/deep/x/README.md", "");
+        let files = [
+            "application.yaml",
+            "a/app.yaml",
+            "a/b/app.yaml",
+            "a/b/e/f/app.yaml",
+            "a/c/app.yaml",
+            "a/d/app.yaml",
+            "a/d/camguard.toml/app.yaml",
+            "nested/app.yaml",
+            "nested/deep/x/app.yaml",
+        ];
+        for f in files {
+            w(f, "a: 1\n");
+        }
+        files.iter().map(|f| root.join(f)).collect()
+    }
+
+    fn learned(root: &Path) -> Configs {
+        let configs = Configs::discover(&RuleSet::default(), Overrides::default()).unwrap();
+        let listing = Arc::new(Mutex::new(crate::discover::Listing {
+            names: config::FILE_NAMES.into_iter().chain([".git"]).collect(),
+            ..Default::default()
+        }));
+        let opts = crate::discover::WalkOptions {
+            no_ignore: true,
+            listing: Some(listing.clone()),
+            ..Default::default()
+        };
+        crate::discover::walk(&[root.to_path_buf()], &opts, &mut Vec::new());
+        let listing = std::mem::take(&mut *listing.lock().unwrap());
+        assert!(
+            !configs.learn(&listing),
+            "no configuration has [[kind]] globs"
+        );
+        configs
+    }
+
+    #[test]
+    fn a_walks_listing_gives_each_file_the_configuration_the_file_system_gives() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = layered_tree(dir.path());
+        let from_listing = learned(dir.path());
+        let from_disk = Configs::discover(&RuleSet::default(), Overrides::default()).unwrap();
+        let size = |c: &Configs, f: &Path| c.for_file(f).config.max_file_size;
+        let got: Vec<Option<u64>> = files.iter().map(|f| size(&from_listing, f)).collect();
+        let want: Vec<Option<u64>> = files.iter().map(|f| size(&from_disk, f)).collect();
+        assert_eq!(got, want);
+        // (and the tree shows each case: `camguard.toml` before `.camguard.toml`, a
+        // directory named `camguard.toml` is none, a nested repository stops the way up)
+        let one = |n| Some(n);
+        assert_eq!(
+            got,
+            [
+                one(1),
+                one(1),
+                one(2),
+                one(2),
+                one(4),
+                one(1),
+                one(1),
+                None,
+                None
+            ]
+        );
+        assert!(from_listing.take_errors().is_empty());
+    }
+
+    #[test]
+    fn a_listed_directory_is_answered_from_its_listing_not_the_file_system() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = layered_tree(dir.path());
+        let from_listing = learned(dir.path());
+        // A configuration file that the walk did not list: the lookup does not see it,
+        // so it asked the listing, not the file system.
+        std::fs::write(dir.path().join("a/camguard.toml"), "max-file-size = 9\n").unwrap();
+        let a = &files[1];
+        assert_eq!(from_listing.for_file(a).config.max_file_size, Some(1));
+        let from_disk = Configs::discover(&RuleSet::default(), Overrides::default()).unwrap();
+        assert_eq!(from_disk.for_file(a).config.max_file_size, Some(9));
+    }
+
+    #[test]
+    fn a_listing_loads_the_configuration_of_every_directory_with_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join(".git")).unwrap();
+        std::fs::create_dir_all(root.join("docs")).unwrap();
+        std::fs::create_dir_all(root.join("empty/inner")).unwrap();
+        // Broken, and applying to itself and a README only: learning the listing fails on
+        // it as a lookup per walked file did.
+        std::fs::write(root.join("docs/camguard.toml"), "select = 1\n").unwrap();
+        std::fs::write(root.join("docs/README.md"), "").unwrap();
+        std::fs::write(root.join("empty/inner/.camguard.toml"), "").unwrap();
+        let configs = learned(root);
+        assert_eq!(configs.take_errors().len(), 1);
+        let paths: Vec<PathBuf> = configs
+            .scopes()
+            .iter()
+            .filter_map(|s| s.config.path.clone())
+            .collect();
+        assert_eq!(paths, [absolute(&root.join("empty/inner/.camguard.toml"))]);
     }
 }

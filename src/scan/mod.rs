@@ -157,7 +157,36 @@ fn collect_inputs(
         })),
         ..WalkOptions::default()
     };
-    let walked = discover::walk(&opts.paths, &walk, &mut report.problems);
+    let walked = if configs.discovering() {
+        // Walked first without asking each file's configuration for a kind, noting what
+        // the directories hold; then the configuration of every directory is looked up
+        // from those notes, not the file system. Only when one of them has `[[kind]]`
+        // globs is the tree walked again, with them.
+        let listing = Arc::new(std::sync::Mutex::new(discover::Listing {
+            names: crate::config::FILE_NAMES
+                .into_iter()
+                .chain([".git"])
+                .collect(),
+            ..Default::default()
+        }));
+        let first = WalkOptions {
+            follow_links: opts.follow_links,
+            no_ignore: opts.no_ignore_files,
+            listing: Some(listing.clone()),
+            ..WalkOptions::default()
+        };
+        let mut problems = Vec::new();
+        let walked = discover::walk(&opts.paths, &first, &mut problems);
+        let listing = std::mem::take(&mut *listing.lock().unwrap_or_else(|e| e.into_inner()));
+        if configs.learn(&listing) {
+            discover::walk(&opts.paths, &walk, &mut report.problems)
+        } else {
+            report.problems.extend(problems);
+            walked
+        }
+    } else {
+        discover::walk(&opts.paths, &walk, &mut report.problems)
+    };
     report.ignored_files = walked.ignored;
     let found = walked.candidates;
     let plan = crate::deploy::Plan::new(found.iter().map(|c| (c.path.as_path(), c.kind)));
@@ -447,6 +476,7 @@ fn prepare(
         kinds: opts.config.kind_globs(),
         base: base.clone(),
         by_config: None,
+        listing: None,
     };
     let found = discover::discover(&opts.paths, &walk, problems);
     let (found, _) = charts::skip_templates(found, opts.kind.is_some());
