@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use globset::GlobMatcher;
+use rayon::prelude::*;
 
 use super::setup::{self, SetupError};
 use crate::config::{self, Config, Selector};
@@ -207,7 +208,8 @@ pub(crate) struct Configs {
     mode: Mode,
     shipped: RuleSet,
     overrides: Overrides,
-    errors: Mutex<Vec<SetupError>>,
+    /// Per configuration file that failed to load: its error.
+    errors: Mutex<Vec<(PathBuf, SetupError)>>,
 }
 
 impl Configs {
@@ -323,10 +325,7 @@ impl Configs {
                 let scope = match loaded {
                     Ok(s) => Some(Arc::new(s)),
                     Err(e) => {
-                        self.errors
-                            .lock()
-                            .unwrap_or_else(|e| e.into_inner())
-                            .push(e);
+                        locked(&self.errors).push((file.clone(), e));
                         None
                     }
                 };
@@ -352,13 +351,16 @@ impl Configs {
         };
         *facts.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(Facts::new(listing)));
         let mut seen: crate::model::hashing::FastSet<&std::ffi::OsStr> = Default::default();
-        let mut kinds = false;
-        for dir in &listing.with_files {
-            if seen.insert(dir.as_os_str()) {
-                kinds |= !self.scope_at(Some(absolute(dir))).kinds.is_empty();
-            }
-        }
-        kinds
+        let dirs: Vec<&Path> = listing
+            .with_files
+            .iter()
+            .filter(|d| seen.insert(d.as_os_str()))
+            .map(PathBuf::as_path)
+            .collect();
+        // (on the worker threads: one lookup per directory of the tree)
+        dirs.par_iter()
+            .map(|d| !self.scope_at(Some(absolute(d))).kinds.is_empty())
+            .reduce(|| false, |a, b| a || b)
     }
 
     /// Forget the directories looked up (not the scopes): once the walk is done no file
@@ -401,10 +403,13 @@ impl Configs {
         }
     }
 
-    /// The errors of configuration files found while walking (the first only: later
+    /// The errors of configuration files found while walking, in the order of their paths
+    /// (they were loaded on several threads; the caller reports the first only, as later
     /// ones are often the same mistake).
     pub(crate) fn take_errors(&self) -> Vec<SetupError> {
-        std::mem::take(&mut *self.errors.lock().unwrap_or_else(|e| e.into_inner()))
+        let mut errors = std::mem::take(&mut *locked(&self.errors));
+        errors.sort_by(|a, b| a.0.cmp(&b.0));
+        errors.into_iter().map(|(_, e)| e).collect()
     }
 }
 

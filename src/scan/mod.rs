@@ -196,8 +196,12 @@ fn collect_inputs(
     // inputs was up to twice its size through the whole first stage)
     let mut inputs: Vec<(file::Input, Arc<Scope>)> = Vec::with_capacity(found.len() + 1);
     let mut excluded = 0;
-    for c in found {
-        let scope = configs.for_file(&c.path);
+    // (looked up on the worker threads: a lookup per directory of the tree)
+    let scopes: Vec<Arc<Scope>> = found
+        .par_iter()
+        .map(|c| configs.for_file(&c.path))
+        .collect();
+    for (c, scope) in found.into_iter().zip(scopes) {
         if (!c.explicit || opts.force_exclude) && scope.excluded(&c.path) {
             excluded += 1;
             continue;
