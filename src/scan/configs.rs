@@ -734,4 +734,31 @@ mod tests {
             .collect();
         assert_eq!(paths, [absolute(&root.join("empty/inner/.camguard.toml"))]);
     }
+
+    #[test]
+    fn load_errors_come_in_the_order_of_their_files_whatever_the_order_of_loading() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join(".git")).unwrap();
+        for d in ["a", "b"] {
+            std::fs::create_dir_all(root.join(d)).unwrap();
+            std::fs::write(root.join(d).join("camguard.toml"), "select = 1\n").unwrap();
+        }
+        let configs = Configs::discover(&RuleSet::default(), Overrides::default()).unwrap();
+        configs.for_file(&root.join("b/app.yaml"));
+        configs.for_file(&root.join("a/app.yaml"));
+        let dirs: Vec<String> = configs
+            .take_errors()
+            .iter()
+            .map(|e| match e {
+                SetupError::Source(errs) => errs[0].path.parent().unwrap().display().to_string(),
+                SetupError::Message(m) => m.clone(),
+            })
+            .collect();
+        let want: Vec<String> = ["a", "b"]
+            .iter()
+            .map(|d| root.join(d).display().to_string())
+            .collect();
+        assert_eq!(dirs, want);
+    }
 }
