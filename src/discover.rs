@@ -357,6 +357,10 @@ pub(crate) struct Listing {
     /// line: the directories whose configuration a walk with `by_config` looks up. A
     /// directory may appear more than once.
     pub with_files: Vec<PathBuf>,
+    /// Entries below the roots that the walk did not list although they may be
+    /// directories: links it did not follow and entries it could not read (`.git`, never
+    /// entered, is among `marked`).
+    pub unlisted: Vec<PathBuf>,
 }
 
 /// One walking thread's part of a [`Listing`], added to it when the thread is done: the
@@ -364,6 +368,7 @@ pub(crate) struct Listing {
 struct LocalListing {
     shared: Arc<Mutex<Listing>>,
     dirs: Vec<PathBuf>,
+    unlisted: Vec<PathBuf>,
 }
 
 impl LocalListing {
@@ -382,6 +387,7 @@ impl Drop for LocalListing {
     fn drop(&mut self) {
         let mut shared = self.shared.lock().unwrap_or_else(|e| e.into_inner());
         shared.with_files.append(&mut self.dirs);
+        shared.unlisted.append(&mut self.unlisted);
     }
 }
 
@@ -591,6 +597,7 @@ fn walk_dir(root: &Path, opts: &WalkOptions, gitignore: bool) -> Listed {
         let mut local = listing.clone().map(|shared| LocalListing {
             shared,
             dirs: Vec::new(),
+            unlisted: Vec::new(),
         });
         Box::new(move |entry| {
             if let Some(local) = &mut local {
@@ -625,9 +632,16 @@ fn note_directory(
             if is_dir && !is_symlink {
                 return;
             }
+            if is_symlink {
+                local.unlisted.push(e.path().to_path_buf());
+            }
             e.path().to_path_buf()
         }
-        Err(err) => err_path(err).unwrap_or_else(|| root.to_path_buf()),
+        Err(err) => {
+            let path = err_path(err).unwrap_or_else(|| root.to_path_buf());
+            local.unlisted.push(path.clone());
+            path
+        }
     };
     local.note(path.parent().unwrap_or(Path::new("")));
 }

@@ -141,6 +141,10 @@ struct Facts {
     roots: Vec<PathBuf>,
     /// Directory -> the names among [`config::FILE_NAMES`] and `.git` its listing holds.
     marked: FastMap<OsString, Vec<OsString>>,
+    /// Below the roots, what the walk did not list (links not followed, entries it could
+    /// not read, `.git`): a lookup from inside one (a file named on the command line, a
+    /// `--stdin-filename`) asks the file system.
+    unlisted: crate::model::hashing::FastSet<OsString>,
 }
 
 impl Facts {
@@ -155,7 +159,19 @@ impl Facts {
                 .or_default()
                 .push(name.to_os_string());
         }
+        let unlisted = listing
+            .unlisted
+            .iter()
+            .chain(
+                listing
+                    .marked
+                    .iter()
+                    .filter(|m| m.file_name().is_some_and(|n| n == ".git")),
+            )
+            .map(|p| absolute(p).into_os_string())
+            .collect();
         Facts {
+            unlisted,
             // A root holding `..` is left to the file system: `absolute` removes `..`
             // by the letters, and through a link the walk may have listed elsewhere.
             roots: listing
@@ -171,9 +187,17 @@ impl Facts {
         }
     }
 
-    /// Whether the walk listed this absolute directory.
+    /// Whether the walk listed this absolute directory: it lies below a root, and neither
+    /// it nor a directory between it and the root went unlisted.
     fn knows(&self, dir: &Path) -> bool {
-        self.roots.iter().any(|r| dir.starts_with(r))
+        let Some(root) = self.roots.iter().find(|r| dir.starts_with(r)) else {
+            return false;
+        };
+        self.unlisted.is_empty()
+            || dir
+                .ancestors()
+                .take_while(|d| d.starts_with(root))
+                .all(|d| !self.unlisted.contains(d.as_os_str()))
     }
 
     /// For a directory the walk listed: whether its listing held `name`.
@@ -760,5 +784,24 @@ mod tests {
             .map(|d| root.join(d).display().to_string())
             .collect();
         assert_eq!(dirs, want);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_the_walk_did_not_follow_is_asked_of_the_file_system() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("repo");
+        let elsewhere = dir.path().join("elsewhere");
+        std::fs::create_dir_all(root.join(".git")).unwrap();
+        std::fs::create_dir_all(&elsewhere).unwrap();
+        std::fs::write(root.join("camguard.toml"), "max-file-size = 1\n").unwrap();
+        std::fs::write(elsewhere.join("camguard.toml"), "max-file-size = 5\n").unwrap();
+        std::os::unix::fs::symlink(&elsewhere, root.join("link")).unwrap();
+        let from_listing = learned(&root);
+        // (a file named on the command line below the link: its directory was not listed)
+        let file = root.join("link/app.yaml");
+        let from_disk = Configs::discover(&RuleSet::default(), Overrides::default()).unwrap();
+        assert_eq!(from_disk.for_file(&file).config.max_file_size, Some(5));
+        assert_eq!(from_listing.for_file(&file).config.max_file_size, Some(5));
     }
 }
