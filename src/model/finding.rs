@@ -189,7 +189,7 @@ pub(crate) fn fingerprints<'a>(
     let mut next: FastMap<u64, usize> = FastMap::default();
     // `stable_hash(format!("{base}|{n}"))`, continued from the hash of `base`.
     let numbered = |h: u64, n: usize| fnv(h, &format!("|{n}"));
-    hashes
+    let numbered: Vec<u64> = hashes
         .into_iter()
         .map(|h| {
             let n = next.entry(h).or_insert(1);
@@ -199,9 +199,11 @@ pub(crate) fn fingerprints<'a>(
                 fp = numbered(h, *n);
             }
             *n += 1;
-            format!("{fp:016x}")
+            fp
         })
-        .collect()
+        .collect();
+    // (the text of each, like the identities, on the worker threads)
+    numbered.par_iter().map(|fp| format!("{fp:016x}")).collect()
 }
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;

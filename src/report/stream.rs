@@ -31,28 +31,93 @@ pub(crate) fn in_order<T: Sync, R: Send>(
 /// line after the first indented; JSON strings hold no raw line break), made inert
 /// ([`super::escape::json_document`]).
 pub(crate) fn pretty_at(v: &impl Serialize, indent: usize) -> String {
-    let s = serde_json::to_string_pretty(v).unwrap_or_else(|_| "null".into());
-    let s = if indent == 0 || !s.contains('\n') {
-        s
-    } else {
-        let pad = " ".repeat(indent);
-        let mut out = String::with_capacity(s.len() + s.len() / 4);
-        // Each line break followed by the pad; the breaks found with the `memchr` crate
-        // (a SARIF result is some thirty short lines, and `str::split` looked for each
-        // with core's slower search).
-        let mut from = 0;
-        for at in memchr::memchr_iter(b'\n', s.as_bytes()) {
-            out.push_str(&s[from..=at]);
-            out.push_str(&pad);
-            from = at + 1;
-        }
-        out.push_str(&s[from..]);
-        out
-    };
+    let mut buf = Vec::with_capacity(512);
+    let mut ser = serde_json::Serializer::with_formatter(
+        &mut buf,
+        Indented {
+            base: indent,
+            depth: 0,
+            has_value: false,
+        },
+    );
+    if v.serialize(&mut ser).is_err() {
+        return "null".into();
+    }
+    // (serde_json writes UTF-8 only)
+    let s = String::from_utf8(buf).unwrap_or_else(|_| "null".into());
     super::escape::json_document(s)
 }
 
-fn pad(out: &mut dyn Write, n: usize) -> io::Result<()> {
+/// serde_json's `PrettyFormatter` (two spaces a level) for a value that starts `base`
+/// spaces deep: the layout of `to_string_pretty` with every line after the first moved
+/// right, written once. (Indenting the pretty text afterwards copied every result again,
+/// a tenth of a SARIF result's cost.)
+struct Indented {
+    base: usize,
+    depth: usize,
+    has_value: bool,
+}
+
+impl Indented {
+    fn newline<W: ?Sized + Write>(&self, w: &mut W, comma: bool) -> io::Result<()> {
+        w.write_all(if comma { b",\n" } else { b"\n" })?;
+        pad(w, self.base + 2 * self.depth)
+    }
+
+    fn close<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.newline(w, false)?;
+        }
+        w.write_all(bracket)
+    }
+}
+
+impl serde_json::ser::Formatter for Indented {
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.newline(w, !first)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.newline(w, !first)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+}
+
+fn pad<W: ?Sized + Write>(out: &mut W, n: usize) -> io::Result<()> {
     const SPACES: &[u8] = &[b' '; 64];
     let mut n = n;
     while n > 0 {
@@ -170,6 +235,24 @@ mod tests {
             super::super::escape::json_document(serde_json::to_string_pretty(&whole).unwrap());
         assert_eq!(String::from_utf8(out).unwrap(), expected);
         assert!(!expected.contains('\u{202e}'));
+    }
+
+    #[test]
+    fn pretty_at_is_serde_json_pretty_moved_right() {
+        let values = [
+            json!({"a": [1, {"b": "x\ny"}, [], {}], "c": {"d": [[]], "e": null}}),
+            json!([]),
+            json!({}),
+            json!("plain"),
+            json!([{"k": [1, 2]}, "s", 3.5, true]),
+        ];
+        for v in &values {
+            for indent in [0, 2, 6, 100] {
+                let pad = format!("\n{}", " ".repeat(indent));
+                let expected = serde_json::to_string_pretty(v).unwrap().replace('\n', &pad);
+                assert_eq!(pretty_at(v, indent), expected, "{v} at {indent}");
+            }
+        }
     }
 
     #[test]

@@ -346,7 +346,8 @@ pub(crate) fn scan_with(
         // The files a held one names: everything held is judged by clusters, each as
         // soon as its named files are analysed. What is left afterwards waits for
         // nothing but its directory's group.
-        let (named, later): (Vec<_>, Vec<_>) = later.into_iter().partition(|(i, _)| match i {
+        // (on the worker threads: a mount's path is normalised per file and per mount)
+        let (named, later): (Vec<_>, Vec<_>) = later.into_par_iter().partition(|(i, _)| match i {
             file::Input::File(c) => c.kind.is_some_and(|k| plan.named(&c.path, k)),
             _ => false,
         });
@@ -595,11 +596,17 @@ fn finding_order(
 /// the main thread's work on a finding-dense tree. The order is exactly `finding_order`'s:
 /// the records hold its first keys, runs of equal records are sorted by it, and both sorts
 /// are stable.
-fn sort_in_finding_order<T>(
+fn sort_in_finding_order<T: Send>(
     items: &mut [T],
-    finding: impl Fn(&T) -> &crate::model::finding::Finding,
+    finding: impl Fn(&T) -> &crate::model::finding::Finding + Sync,
 ) {
     let paths = display_paths(items.iter().map(&finding));
+    // The second sort of a scan (after the baseline and the configuration's ignores) finds
+    // the findings in order: both sorts below are stable, so they would leave them as they
+    // are, and a pass that checks is a tenth of their cost.
+    if items.is_sorted_by(|a, b| finding_order(&paths, finding(a), finding(b)).is_le()) {
+        return;
+    }
     // `finding_order` takes a file it has no path for as "", which sorts first.
     let mut names: Vec<&str> = paths.values().map(String::as_str).collect();
     names.push("");
@@ -615,8 +622,9 @@ fn sort_in_finding_order<T>(
         let f = finding(item);
         (rank(&f.file), f.span.start, f.span.end)
     };
-    // Stable, and it moves the items in place.
-    items.sort_by_cached_key(record);
+    // Stable, and it moves the items in place; the keys are made and sorted on the worker
+    // threads (this runs on the main thread after the scan, while they wait).
+    items.par_sort_by_cached_key(record);
     for run in items.chunk_by_mut(|a, b| record(a) == record(b)) {
         if run.len() > 1 {
             run.sort_by(|a, b| finding_order(&paths, finding(a), finding(b)));
