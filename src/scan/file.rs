@@ -98,8 +98,9 @@ pub(super) struct Checked {
     findings: Vec<Finding>,
     suppressed: Vec<Suppressed>,
     problems: Vec<Problem>,
-    /// Only for files with something to show (snippets are masked with them).
-    secret_spans: Vec<(String, Span)>,
+    /// Only for files with something to show (snippets are masked with them), by display
+    /// path: one entry of the report's map per file, not per secret.
+    secret_spans: Vec<(String, Vec<Span>)>,
 }
 
 impl Checked {
@@ -126,8 +127,8 @@ impl Checked {
     }
 
     pub(super) fn add_to(self, report: &mut Report) {
-        for (p, span) in self.secret_spans {
-            report.secret_spans.entry(p).or_default().push(span);
+        for (p, spans) in self.secret_spans {
+            report.secret_spans.entry(p).or_default().extend(spans);
         }
         report.files.push(self.file);
         report.problems.extend(self.problems);
@@ -149,11 +150,16 @@ impl Checked {
         );
         let shows_text =
             !findings.is_empty() || !suppressed.is_empty() || !analysis.problems.is_empty();
-        let secret_spans = if shows_text {
-            analysis.secret_spans()
-        } else {
-            Vec::new()
-        };
+        let mut secret_spans: Vec<(String, Vec<Span>)> = Vec::new();
+        if shows_text {
+            // (sorted by path: the spans of a path are one run)
+            for (path, span) in analysis.secret_spans() {
+                match secret_spans.last_mut() {
+                    Some((p, spans)) if *p == path => spans.push(span),
+                    _ => secret_spans.push((path, vec![span])),
+                }
+            }
+        }
         Checked {
             file: ScannedFile {
                 path: analysis.file.display_path(),
