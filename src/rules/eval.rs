@@ -20,17 +20,53 @@ use crate::source::Span;
 /// Settings of a component indexed by match key.
 struct Index<'a> {
     component: &'a Component,
-    by_key: FastMap<&'a str, Vec<usize>>,
+    /// The first and last setting with each match key; `next` chains the others in order.
+    /// (A `Vec` per key was an allocation per setting of every component judged: most
+    /// keys are set once.)
+    by_key: FastMap<&'a str, (u32, u32)>,
+    next: Vec<u32>,
 }
+
+/// The end of a chain in [`Index::next`].
+const LAST: u32 = u32::MAX;
 
 impl<'a> Index<'a> {
     fn new(component: &'a Component) -> Self {
-        let mut by_key: FastMap<&str, Vec<usize>> =
-            FastMap::with_capacity_and_hasher(component.settings.len(), Default::default());
+        use std::collections::hash_map::Entry;
+        let n = component.settings.len();
+        let mut by_key: FastMap<&str, (u32, u32)> =
+            FastMap::with_capacity_and_hasher(n, Default::default());
+        let mut next = vec![LAST; n];
         for (i, s) in component.settings.iter().enumerate() {
-            by_key.entry(s.match_key.as_str()).or_default().push(i);
+            // (a component holds far fewer than 4 billion settings: the file size cap)
+            let i = i as u32;
+            match by_key.entry(s.match_key.as_str()) {
+                Entry::Occupied(mut e) => {
+                    let (first, last) = *e.get();
+                    next[last as usize] = i;
+                    e.insert((first, i));
+                }
+                Entry::Vacant(e) => {
+                    e.insert((i, i));
+                }
+            }
         }
-        Index { component, by_key }
+        Index {
+            component,
+            by_key,
+            next,
+        }
+    }
+
+    /// The settings with this match key, in order.
+    fn with_key(&self, key: &str) -> impl Iterator<Item = &'a Setting> + '_ {
+        let settings = &self.component.settings;
+        let mut at = self.by_key.get(key).map_or(LAST, |&(first, _)| first);
+        std::iter::from_fn(move || {
+            let s = settings.get(at as usize)?;
+            at = self.next[at as usize];
+            Some(s)
+        })
     }
 
     fn style(&self) -> KeyStyle {
@@ -41,11 +77,7 @@ impl<'a> Index<'a> {
     fn find(&self, pattern: &KeyPattern) -> Vec<(&'a Setting, Vec<String>)> {
         let settings = &self.component.settings;
         if let Some(k) = pattern.exact(self.style()) {
-            return self
-                .by_key
-                .get(k)
-                .map(|v| v.iter().map(|&i| (&settings[i], Vec::new())).collect())
-                .unwrap_or_default();
+            return self.with_key(k).map(|s| (s, Vec::new())).collect();
         }
         settings
             .iter()
