@@ -76,6 +76,11 @@ pub struct DefaultEntry {
     /// it is: the same for every values file, so made once per chart line.
     flat: Vec<(String, Value, bool)>,
     default_of: Arc<str>,
+    /// The length of the top-level key (the component's section, `identity` for
+    /// `identity.enabled`), and whether the entry is that section's `enabled` switch: the
+    /// same for every release, so found once rather than for every release.
+    section_len: usize,
+    own_switch: bool,
 }
 
 fn parse(text: &str) -> Option<ChartDefaults> {
@@ -100,7 +105,12 @@ fn parse(text: &str) -> Option<ChartDefaults> {
             let default_of = Arc::from(format!(
                 "the default of chart camunda-platform {version} ({source} line {line})"
             ));
+            let section_len = path.find(['.', '[']).unwrap_or(path.len());
+            let own_switch =
+                path.len() == section_len + ".enabled".len() && path.ends_with(".enabled");
             Some(DefaultEntry {
+                section_len,
+                own_switch,
                 path,
                 value: e["value"].clone(),
                 source,
@@ -305,15 +315,14 @@ impl<'d> DefaultSettings<'d> {
             })
         };
         let mut switches: FastMap<&str, bool> = FastMap::default();
-        let mut out = Vec::new();
+        // (at most every default: sized once rather than grown by copying)
+        let mut out = Vec::with_capacity(self.entries.iter().map(Vec::len).sum());
         for (i, (e, settings)) in self.defaults.entries.iter().zip(&self.entries).enumerate() {
             if replaced.iter().any(|r| r[i]) {
                 continue;
             }
-            let section = e.path.split(['.', '[']).next().unwrap_or("");
-            let own_switch =
-                e.path.len() == section.len() + ".enabled".len() && e.path.ends_with(".enabled");
-            if !own_switch && !*switches.entry(section).or_insert_with(|| enabled(section)) {
+            let section = &e.path[..e.section_len];
+            if !e.own_switch && !*switches.entry(section).or_insert_with(|| enabled(section)) {
                 continue;
             }
             out.extend(settings.iter().cloned());
@@ -456,14 +465,18 @@ fn release(
         precedence: 1,
     }];
     // The defaults are the lowest layer: first, so that the candidates stay in order.
-    let mut candidates: Vec<Candidate> = kept
-        .into_iter()
-        .map(|setting| Candidate {
-            layer: 0,
-            source: 0,
-            setting,
-        })
-        .collect();
+    // (sized once for the values files too: growing it copied every candidate again)
+    let given: usize = set
+        .iter()
+        .filter_map(|&i| values[i].as_ref())
+        .map(|v| v.settings.len())
+        .sum();
+    let mut candidates: Vec<Candidate> = Vec::with_capacity(kept.len() + given);
+    candidates.extend(kept.into_iter().map(|setting| Candidate {
+        layer: 0,
+        source: 0,
+        setting,
+    }));
     for &i in set {
         let v = values[i].as_ref()?;
         let layer = layers.len();
