@@ -14,6 +14,7 @@
 //! `templates/identity/deployment.yaml` starts `{{- if .Values.identity.enabled -}}`,
 //! camunda-platform-helm b5c494d2).
 
+use std::borrow::Cow;
 use std::sync::{Arc, OnceLock};
 
 use serde_json::Value as Json;
@@ -373,15 +374,13 @@ fn under_key(c: &Component, key: &str) -> Component {
     out
 }
 
-/// The values of one file as the release's subchart sees them.
-fn values_of(c: &Component, chart: &ChartRef) -> Component {
+/// The values of one file as the release's subchart sees them: the file's own when the
+/// release is of the chart itself. (Nothing here reads the component's products, so a copy
+/// of a whole values file's settings only to name the product is not made.)
+fn values_of<'a>(c: &'a Component, chart: &ChartRef) -> Cow<'a, Component> {
     match &chart.key {
-        Some(k) => under_key(c, k),
-        None => {
-            let mut out = c.clone();
-            out.products = vec![Product::CamundaHelm];
-            out
-        }
+        Some(k) => Cow::Owned(under_key(c, k)),
+        None => Cow::Borrowed(c),
     }
 }
 
@@ -396,7 +395,7 @@ pub(crate) fn releases(
     let Some((defaults, exact)) = defaults_for(&chart.version) else {
         return Vec::new();
     };
-    let values: Vec<Option<Component>> = files
+    let values: Vec<Option<Cow<'_, Component>>> = files
         .iter()
         .map(|a| a.components.first().map(|c| values_of(c, chart)))
         .collect();
@@ -432,7 +431,7 @@ pub(crate) fn releases(
 fn release(
     files: &[&Analysis],
     set: &[usize],
-    values: &[Option<Component>],
+    values: &[Option<Cow<'_, Component>>],
     kept: Vec<Setting>,
     chart: &ChartRef,
     defaults: &ChartDefaults,
