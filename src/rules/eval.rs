@@ -23,27 +23,25 @@ struct Index<'a> {
     /// The first and last setting with each match key; `next` chains the others in order.
     /// (A `Vec` per key was an allocation per setting of every component judged: most
     /// keys are set once.)
-    by_key: FastMap<&'a str, (u32, u32)>,
-    next: Vec<u32>,
+    by_key: FastMap<&'a str, (usize, usize)>,
+    next: Vec<usize>,
 }
 
 /// The end of a chain in [`Index::next`].
-const LAST: u32 = u32::MAX;
+const LAST: usize = usize::MAX;
 
 impl<'a> Index<'a> {
     fn new(component: &'a Component) -> Self {
         use std::collections::hash_map::Entry;
         let n = component.settings.len();
-        let mut by_key: FastMap<&str, (u32, u32)> =
+        let mut by_key: FastMap<&str, (usize, usize)> =
             FastMap::with_capacity_and_hasher(n, Default::default());
         let mut next = vec![LAST; n];
         for (i, s) in component.settings.iter().enumerate() {
-            // (a component holds far fewer than 4 billion settings: the file size cap)
-            let i = i as u32;
             match by_key.entry(s.match_key.as_str()) {
                 Entry::Occupied(mut e) => {
                     let (first, last) = *e.get();
-                    next[last as usize] = i;
+                    next[last] = i;
                     e.insert((first, i));
                 }
                 Entry::Vacant(e) => {
@@ -63,8 +61,8 @@ impl<'a> Index<'a> {
         let settings = &self.component.settings;
         let mut at = self.by_key.get(key).map_or(LAST, |&(first, _)| first);
         std::iter::from_fn(move || {
-            let s = settings.get(at as usize)?;
-            at = self.next[at as usize];
+            let s = settings.get(at)?;
+            at = self.next[at];
             Some(s)
         })
     }
@@ -742,6 +740,46 @@ mod tests {
             "{value}={default} {x} {"
         );
         assert_eq!(fill("{value}{value}", "", "é", "", ""), "éé");
+    }
+
+    #[test]
+    fn the_index_finds_every_setting_of_a_key_in_order() {
+        use crate::model::settings::{Form, Placeholders, Value};
+        use crate::source::SourceFile;
+        let file = SourceFile::new("application.properties", "");
+        let setting = |key: &str, value: &str| Setting {
+            key: key.into(),
+            match_key: crate::model::keys::match_key(key, KeyStyle::Relaxed),
+            value: Value::text(value),
+            key_span: Span::default(),
+            value_span: Span::default(),
+            form: Form::Properties,
+            placeholders: Placeholders::Spring,
+            file: file.clone(),
+            secret: false,
+            via: None,
+        };
+        let mut c = Component::new(file.clone(), Vec::new(), Span::default());
+        c.style = KeyStyle::Relaxed;
+        c.settings = vec![
+            setting("a.b", "1"),
+            setting("x", "-"),
+            setting("a.b", "2"),
+            setting("A_B", "3"),
+            setting("y", "-"),
+            setting("a.b", "4"),
+        ];
+        let index = Index::new(&c);
+        let values = |key: &str| -> Vec<String> {
+            index
+                .find(&KeyPattern::new(key).unwrap())
+                .iter()
+                .map(|(s, _)| s.value.display())
+                .collect()
+        };
+        assert_eq!(values("a.b"), ["1", "2", "3", "4"]);
+        assert_eq!(values("x"), ["-"]);
+        assert!(values("z").is_empty());
     }
 
     #[test]
