@@ -12,6 +12,8 @@ use granit_parser::{Event, Options, Parser, Placement, ScalarStyle};
 
 use crate::source::Span;
 
+mod input;
+
 /// Maximum nesting of collections, as written or after alias expansion.
 pub(crate) const MAX_DEPTH: usize = 200;
 /// Maximum number of nodes that alias expansion may copy in one file.
@@ -457,7 +459,7 @@ fn parse_text(text: &str, keep_comments: bool) -> YamlFile {
     options.flow_nesting_limit = MAX_DEPTH;
     options.block_nesting_limit = MAX_DEPTH;
     options.max_buffered_comment_events = 1 << 20;
-    let parser = Parser::new_from_str_with_options(text, options);
+    let parser = Parser::with_options(input::CommentSkippingInput::new(text), options);
     let mut b = Builder {
         stack: Vec::new(),
         docs: Vec::new(),
