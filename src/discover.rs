@@ -939,7 +939,9 @@ pub(crate) fn read_text_as(path: &Path, shown: &Path, max_size: u64) -> Result<S
             .take(PIECE)
             .read_to_end(&mut bytes)
             .map_err(io)?;
-        if n == 0 || memchr::memchr(0, &bytes[before..]).is_some() {
+        // Fewer bytes than a piece: `read_to_end` met the end of the file (asking again
+        // would only cost one more `read` per file).
+        if (n as u64) < PIECE || memchr::memchr(0, &bytes[before..]).is_some() {
             break;
         }
     }
@@ -1046,6 +1048,37 @@ mod tests {
         let e = decode(vec![0xFF, 0xFE, b'a', 0], "f").unwrap_err();
         assert_eq!(e.kind, ProblemKind::Encoding);
         assert_eq!(decode("é".as_bytes().to_vec(), "f").unwrap(), "é");
+    }
+
+    /// Files around the 64 KiB pieces of `read_text` are read whole, a NUL in a later piece
+    /// is still found, and the size limit holds at its edge.
+    #[test]
+    fn texts_are_read_whole_across_pieces() {
+        let d = tempfile::tempdir().unwrap();
+        let piece = 64 * 1024;
+        for len in [0, 1, piece - 1, piece, piece + 1, 2 * piece, 3 * piece + 5] {
+            let text: String = (0..len).map(|i| (b'a' + (i % 26) as u8) as char).collect();
+            let p = d.path().join(format!("f{len}"));
+            fs::write(&p, &text).unwrap();
+            assert_eq!(read_text(&p, u64::MAX).unwrap(), text, "{len} bytes");
+            assert_eq!(
+                read_text(&p, len as u64).map(|t| t.len()).ok(),
+                Some(len),
+                "{len} bytes at a limit of {len}"
+            );
+            if len > 0 {
+                let e = read_text(&p, len as u64 - 1).unwrap_err();
+                assert_eq!(e.kind, ProblemKind::TooLarge, "{len} bytes");
+            }
+        }
+        let mut late_nul = vec![b'a'; 2 * piece + 10];
+        late_nul[piece + 3] = 0;
+        let p = d.path().join("late-nul");
+        fs::write(&p, &late_nul).unwrap();
+        assert_eq!(
+            read_text(&p, u64::MAX).unwrap_err().kind,
+            ProblemKind::Binary
+        );
     }
 }
 
