@@ -11,6 +11,8 @@ pub use crate::model::file_kind::FileKind;
 use crate::model::problem::{Problem, ProblemKind};
 use crate::source::{display, relative_to_base};
 
+mod ignore_rules;
+
 /// Files larger than this are reported, not read (`--max-file-size`).
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
 
@@ -434,6 +436,10 @@ pub fn discover(
 /// are tracked, and when it cannot be read every file counts as tracked). `.ignore`
 /// files, `.git/info/exclude` and the user's global excludes are never read, and outside
 /// a repository no ignore file applies. `--no-ignore` (`no_ignore`) sets nothing aside.
+///
+/// A directory is walked without ignore rules, then with them to tell what they set aside;
+/// the second walk is left out when no rule could match anything the first found
+/// ([`ignore_rules`]).
 pub(crate) fn walk(paths: &[PathBuf], opts: &WalkOptions, problems: &mut Vec<Problem>) -> Walk {
     let mut out = Walk::default();
     for root in paths {
@@ -464,16 +470,26 @@ pub(crate) fn walk(paths: &[PathBuf], opts: &WalkOptions, problems: &mut Vec<Pro
             });
             continue;
         }
-        let kept = walk_dir(root, opts, !opts.no_ignore);
-        if opts.no_ignore {
-            out.candidates.extend(kept.candidates);
-            problems.extend(kept.problems.into_iter().map(|p| p.problem));
-            continue;
-        }
-        // Everything again without ignore rules: what they set aside is checked anyway
+        // Everything without ignore rules first: what they set aside is checked anyway
         // when git tracks it, and counted otherwise. The same goes for the problems of what
         // they set aside (a tracked link out of the repository in an ignored directory).
         let all = walk_dir(root, opts, false);
+        if opts.no_ignore
+            || !ignore_rules::may_set_aside(
+                root,
+                &all.gitignores,
+                all.candidates
+                    .iter()
+                    .map(|c| c.path.as_path())
+                    .chain(all.problems.iter().map(|p| p.path.as_path())),
+            )
+        {
+            // (no rule matches any of it: the walk with them would find the same)
+            out.candidates.extend(all.candidates);
+            problems.extend(all.problems.into_iter().map(|p| p.problem));
+            continue;
+        }
+        let kept = walk_dir(root, opts, true);
         let seen: std::collections::HashSet<&Path> = kept
             .candidates
             .iter()
@@ -603,6 +619,14 @@ fn walk_dir(root: &Path, opts: &WalkOptions, gitignore: bool) -> Listed {
             if let Some(local) = &mut local {
                 note_directory(local, &entry, root, opts.follow_links);
             }
+            if let Ok(e) = &entry
+                && !gitignore
+                && e.file_name() == ".gitignore"
+            {
+                let is_file = e.file_type().is_some_and(|t| t.is_file());
+                let mut found = found.lock().unwrap_or_else(|e| e.into_inner());
+                found.gitignores.push((e.path().to_path_buf(), is_file));
+            }
             if let Some(seen) = visit(entry, root, opts, canonical_root) {
                 let mut found = found.lock().unwrap_or_else(|e| e.into_inner());
                 match seen {
@@ -651,6 +675,9 @@ fn note_directory(
 struct Listed {
     candidates: Vec<Candidate>,
     problems: Vec<EntryProblem>,
+    /// Of the walk without ignore rules: the entries named `.gitignore`, each with whether
+    /// it is a regular file.
+    gitignores: Vec<(PathBuf, bool)>,
 }
 
 /// A problem of a walk, with the entry it is about (the walked directory when the error
