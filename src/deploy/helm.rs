@@ -26,7 +26,7 @@ use crate::model::hashing::FastMap;
 use crate::model::keys::is_secret_key;
 use crate::model::settings::{Component, Form, KeyStyle, Placeholders, Product, Setting, Value};
 use crate::model::wiring::ChartRef;
-use crate::source::Span;
+use crate::source::{FileRef, Span};
 
 /// The generated defaults, by chart major version.
 const FILES: [(u32, &str); 5] = [
@@ -261,43 +261,59 @@ impl<'a> Nodes<'a> {
     }
 }
 
-/// The chart defaults as settings anchored in one values file, built once for all the
-/// releases that file is the first of.
+/// The chart defaults anchored in one values file: where each default key would be
+/// written there, found once for all the releases that file is the first of. The settings
+/// themselves are made per release and only for the defaults that survive in it (making
+/// every default's setting up front, then copying the survivors for each release, was a
+/// third of a release's allocations, each on memory not touched since).
 pub(crate) struct DefaultSettings<'d> {
     defaults: &'d ChartDefaults,
-    /// Per default entry, its settings.
-    entries: Vec<Vec<Setting>>,
+    /// Per default entry, per flattened key: the file and span it is anchored at.
+    anchors: Vec<Vec<(FileRef, Span)>>,
 }
 
 impl<'d> DefaultSettings<'d> {
     pub fn new(defaults: &'d ChartDefaults, anchor: &Component) -> Self {
-        let entries = defaults
+        let anchors = defaults
             .entries
             .iter()
             .map(|e| {
                 e.flat
                     .iter()
-                    .map(|(key, value, secret)| {
+                    .map(|(key, _, _)| {
                         let (file, span) = anchor.anchor_at(key);
-                        let mut s = Setting {
-                            secret: *secret,
-                            match_key: key.clone(),
-                            key: key.clone(),
-                            value: value.clone(),
-                            key_span: span,
-                            value_span: span,
-                            form: Form::Yaml,
-                            placeholders: Placeholders::None,
-                            file: file.clone(),
-                            via: None,
-                        };
-                        s.via_mut().default_of = Some(e.default_of.clone());
-                        s
+                        (file.clone(), span)
                     })
                     .collect()
             })
             .collect();
-        DefaultSettings { defaults, entries }
+        DefaultSettings { defaults, anchors }
+    }
+
+    /// The settings of one default entry, anchored.
+    fn settings_of<'a>(
+        e: &'a DefaultEntry,
+        anchors: &'a [(FileRef, Span)],
+    ) -> impl Iterator<Item = Setting> + 'a {
+        e.flat
+            .iter()
+            .zip(anchors)
+            .map(|((key, value, secret), (file, span))| {
+                let mut s = Setting {
+                    secret: *secret,
+                    match_key: key.clone(),
+                    key: key.clone(),
+                    value: value.clone(),
+                    key_span: *span,
+                    value_span: *span,
+                    form: Form::Yaml,
+                    placeholders: Placeholders::None,
+                    file: file.clone(),
+                    via: None,
+                };
+                s.via_mut().default_of = Some(e.default_of.clone());
+                s
+            })
     }
 
     /// The defaults that none of these values replace (`replaced`, one per values file, from
@@ -316,17 +332,24 @@ impl<'d> DefaultSettings<'d> {
             })
         };
         let mut switches: FastMap<&str, bool> = FastMap::default();
-        // (at most every default: sized once rather than grown by copying)
-        let mut out = Vec::with_capacity(self.entries.iter().map(Vec::len).sum());
-        for (i, (e, settings)) in self.defaults.entries.iter().zip(&self.entries).enumerate() {
+        let survives = |i: usize, e: &'d DefaultEntry, switches: &mut FastMap<&'d str, bool>| {
             if replaced.iter().any(|r| r[i]) {
-                continue;
+                return false;
             }
             let section = &e.path[..e.section_len];
-            if !e.own_switch && !*switches.entry(section).or_insert_with(|| enabled(section)) {
-                continue;
-            }
-            out.extend(settings.iter().cloned());
+            e.own_switch || *switches.entry(section).or_insert_with(|| enabled(section))
+        };
+        let kept: Vec<usize> = (self.defaults.entries.iter().enumerate())
+            .filter(|&(i, e)| survives(i, e, &mut switches))
+            .map(|(i, _)| i)
+            .collect();
+        // (sized once rather than grown by copying)
+        let mut out = Vec::with_capacity(kept.iter().map(|&i| self.anchors[i].len()).sum());
+        for i in kept {
+            out.extend(Self::settings_of(
+                &self.defaults.entries[i],
+                &self.anchors[i],
+            ));
         }
         out
     }
@@ -353,10 +376,18 @@ fn under_key(c: &Component, key: &str) -> Component {
     let strip = |k: &str| k.strip_prefix(&prefix).map(str::to_string);
     for s in &c.settings {
         if let Some(k) = strip(&s.key) {
+            // (field by field: `..s.clone()` copied the two keys only to drop them)
             out.settings.push(Setting {
                 match_key: k.clone(),
                 key: k,
-                ..s.clone()
+                value: s.value.clone(),
+                key_span: s.key_span,
+                value_span: s.value_span,
+                form: s.form,
+                placeholders: s.placeholders,
+                file: s.file.clone(),
+                secret: s.secret,
+                via: s.via.clone(),
             });
         }
     }
