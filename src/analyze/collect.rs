@@ -128,7 +128,7 @@ impl Collector<'_> {
                     Value::Null
                 } else {
                     Value::Text {
-                        text: s.value.clone(),
+                        text: s.value.to_string(),
                         quoted: s.style != Style::Plain,
                     }
                 };

@@ -60,7 +60,7 @@ fn map_entry_value(v: &Node) -> Option<Value> {
         // `KEY:` without a value passes the host's value through: nothing to check.
         NodeKind::Scalar(_) if v.is_null() => None,
         NodeKind::Scalar(s) => Some(Value::Text {
-            text: s.value.clone(),
+            text: s.value.to_string(),
             quoted: s.style != Style::Plain,
         }),
         _ => None,

@@ -7,7 +7,7 @@ use crate::syntax::yaml::{Node, Style};
 /// The embedded text of a scalar node and the map from its offsets to the file's.
 pub(crate) fn embedded(src: &str, node: &Node) -> Option<(String, SpanMap)> {
     let s = node.as_scalar()?;
-    let value = s.value.clone();
+    let value = s.value.to_string();
     let raw = src.get(node.span.range())?;
     let map = match s.style {
         Style::Literal => {

@@ -16,7 +16,7 @@ use crate::source::SpanMap;
 use crate::syntax::yaml::Node;
 
 /// Where the pod spec sits in each workload kind.
-fn pod_spec<'a>(kind: &str, doc: &'a Node) -> Option<&'a Node> {
+fn pod_spec<'a, 't>(kind: &str, doc: &'a Node<'t>) -> Option<&'a Node<'t>> {
     let spec = doc.get("spec")?;
     match kind {
         "Pod" => Some(spec),

@@ -36,7 +36,11 @@ pub(crate) fn anchor(file: &FileRef) -> Span {
 
 /// Parse YAML text (the file, or a document embedded in it) and record its issues and
 /// comments with spans mapped into the file.
-pub(crate) fn parse_yaml_text(a: &mut Analysis, text: &str, map: &SpanMap) -> Vec<yaml::Node> {
+pub(crate) fn parse_yaml_text<'t>(
+    a: &mut Analysis,
+    text: &'t str,
+    map: &SpanMap,
+) -> Vec<yaml::Node<'t>> {
     let parsed = yaml::parse_with(text, may_hold_directive(text));
     let embedded = !matches!(map, SpanMap::Identity);
     let what = if embedded {
@@ -88,8 +92,8 @@ pub(crate) fn parse_yaml_text(a: &mut Analysis, text: &str, map: &SpanMap) -> Ve
     parsed.docs
 }
 
-fn parse_yaml(a: &mut Analysis) -> Vec<yaml::Node> {
-    let file = a.file.clone();
+/// (the nodes borrow from `file`'s text, which `a` holds too)
+fn parse_yaml<'t>(a: &mut Analysis, file: &'t crate::source::SourceFile) -> Vec<yaml::Node<'t>> {
     parse_yaml_text(a, file.text.text(), &SpanMap::Identity)
 }
 
@@ -328,13 +332,13 @@ pub fn analyze(file: FileRef, kind: FileKind, ctx: &Context) -> Analysis {
     let mut a = Analysis::new(file.clone(), kind);
     match kind {
         FileKind::Compose => {
-            let docs = parse_yaml(&mut a);
+            let docs = parse_yaml(&mut a, &file);
             for d in &docs {
                 compose::analyze(&mut a, d, ctx);
             }
         }
         FileKind::HelmValues => {
-            let docs = parse_yaml(&mut a);
+            let docs = parse_yaml(&mut a, &file);
             for d in &docs {
                 helm::analyze(&mut a, d);
             }
@@ -349,7 +353,7 @@ pub fn analyze(file: FileRef, kind: FileKind, ctx: &Context) -> Analysis {
         }
         FileKind::Xml => xml::analyze(&mut a),
         FileKind::K8s => {
-            let docs = parse_yaml(&mut a);
+            let docs = parse_yaml(&mut a, &file);
             for d in &docs {
                 k8s::analyze(&mut a, d, ctx);
             }

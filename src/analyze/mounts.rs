@@ -21,7 +21,9 @@ fn short_volume(text: &str) -> Option<(String, String)> {
 /// (a hostile file may have many configs and many services): the last of duplicate keys,
 /// as [`Node::get`] takes it.
 #[derive(Default)]
-pub(crate) struct Configs<'a>(crate::model::hashing::FastMap<&'a str, (&'a Node, &'a Node)>);
+pub(crate) struct Configs<'a>(
+    crate::model::hashing::FastMap<&'a str, (&'a Node<'a>, &'a Node<'a>)>,
+);
 
 impl<'a> Configs<'a> {
     pub(crate) fn new(configs: Option<&'a Node>) -> Self {
@@ -35,12 +37,12 @@ impl<'a> Configs<'a> {
     }
 
     /// The entry's value.
-    pub(crate) fn get(&self, name: &str) -> Option<&'a Node> {
+    pub(crate) fn get(&self, name: &str) -> Option<&'a Node<'_>> {
         self.0.get(name).map(|&(_, v)| v)
     }
 
     /// The entry's key.
-    pub(crate) fn key(&self, name: &str) -> Option<&'a Node> {
+    pub(crate) fn key(&self, name: &str) -> Option<&'a Node<'_>> {
         self.0.get(name).map(|&(k, _)| k)
     }
 }

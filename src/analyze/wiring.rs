@@ -340,7 +340,7 @@ pub(crate) fn decode_base64(text: &str) -> Option<String> {
 mod tests {
     use super::*;
 
-    fn doc(text: &str) -> Node {
+    fn doc(text: &str) -> Node<'_> {
         yaml::parse(text).docs.remove(0)
     }
 

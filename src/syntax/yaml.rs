@@ -6,6 +6,7 @@
 //! off with a diagnostic), keeps comments for suppressions, and reports duplicate
 //! keys with both spans instead of failing.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use granit_parser::{Event, Options, Parser, Placement, ScalarStyle};
@@ -20,21 +21,23 @@ pub(crate) const MAX_DEPTH: usize = 200;
 pub(crate) const ALIAS_NODE_BUDGET: usize = 200_000;
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct Node {
-    pub kind: NodeKind,
+pub struct Node<'a> {
+    pub kind: NodeKind<'a>,
     pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub enum NodeKind {
-    Scalar(Scalar),
-    Seq(Vec<Node>),
-    Map(Vec<(Node, Node)>),
+pub enum NodeKind<'a> {
+    Scalar(Scalar<'a>),
+    Seq(Vec<Node<'a>>),
+    Map(Vec<(Node<'a>, Node<'a>)>),
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct Scalar {
-    pub value: String,
+pub struct Scalar<'a> {
+    /// Borrowed from the text where the parser could (a plain or quoted scalar on one
+    /// line): most keys and values are never copied here.
+    pub value: Cow<'a, str>,
     pub style: Style,
 }
 
@@ -47,8 +50,8 @@ pub enum Style {
     Folded,
 }
 
-impl Node {
-    pub(crate) fn as_scalar(&self) -> Option<&Scalar> {
+impl<'a> Node<'a> {
+    pub(crate) fn as_scalar(&self) -> Option<&Scalar<'a>> {
         match &self.kind {
             NodeKind::Scalar(s) => Some(s),
             _ => None,
@@ -56,17 +59,17 @@ impl Node {
     }
 
     pub(crate) fn as_str(&self) -> Option<&str> {
-        self.as_scalar().map(|s| s.value.as_str())
+        self.as_scalar().map(|s| &*s.value)
     }
 
-    pub(crate) fn as_map(&self) -> Option<&[(Node, Node)]> {
+    pub(crate) fn as_map(&self) -> Option<&[(Node<'a>, Node<'a>)]> {
         match &self.kind {
             NodeKind::Map(m) => Some(m),
             _ => None,
         }
     }
 
-    pub(crate) fn as_seq(&self) -> Option<&[Node]> {
+    pub(crate) fn as_seq(&self) -> Option<&[Node<'a>]> {
         match &self.kind {
             NodeKind::Seq(s) => Some(s),
             _ => None,
@@ -74,11 +77,11 @@ impl Node {
     }
 
     /// The value of a scalar key in a mapping (the last one wins, as in most loaders).
-    pub(crate) fn get(&self, key: &str) -> Option<&Node> {
+    pub(crate) fn get(&self, key: &str) -> Option<&Node<'a>> {
         self.get_entry(key).map(|(_, v)| v)
     }
 
-    pub(crate) fn get_entry(&self, key: &str) -> Option<(&Node, &Node)> {
+    pub(crate) fn get_entry(&self, key: &str) -> Option<(&Node<'a>, &Node<'a>)> {
         self.as_map()?
             .iter()
             .rev()
@@ -132,37 +135,71 @@ pub struct Issue {
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct YamlFile {
+pub struct YamlFile<'a> {
     /// One root node per document of the stream.
-    pub docs: Vec<Node>,
+    pub docs: Vec<Node<'a>>,
     pub comments: Vec<Comment>,
     pub issues: Vec<Issue>,
 }
 
-struct Frame {
-    kind: FrameKind,
+impl YamlFile<'_> {
+    /// The same tree with every scalar owned.
+    fn into_owned(self) -> YamlFile<'static> {
+        YamlFile {
+            docs: self.docs.into_iter().map(Node::into_owned).collect(),
+            comments: self.comments,
+            issues: self.issues,
+        }
+    }
+}
+
+impl Node<'_> {
+    /// (recursive: trees are at most [`MAX_DEPTH`] deep, aliases expanded)
+    fn into_owned(self) -> Node<'static> {
+        let kind = match self.kind {
+            NodeKind::Scalar(s) => NodeKind::Scalar(Scalar {
+                value: Cow::Owned(s.value.into_owned()),
+                style: s.style,
+            }),
+            NodeKind::Seq(items) => NodeKind::Seq(items.into_iter().map(Node::into_owned).collect()),
+            NodeKind::Map(entries) => NodeKind::Map(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                    .collect(),
+            ),
+        };
+        Node {
+            kind,
+            span: self.span,
+        }
+    }
+}
+
+struct Frame<'a> {
+    kind: FrameKind<'a>,
     start: usize,
     anchor: usize,
 }
 
-enum FrameKind {
-    Seq(Vec<Node>),
+enum FrameKind<'a> {
+    Seq(Vec<Node<'a>>),
     Map {
-        entries: Vec<(Node, Node)>,
-        key: Option<Node>,
+        entries: Vec<(Node<'a>, Node<'a>)>,
+        key: Option<Node<'a>>,
     },
 }
 
-struct Anchored {
-    node: Node,
+struct Anchored<'a> {
+    node: Node<'a>,
     size: usize,
     height: usize,
 }
 
-struct Builder {
-    stack: Vec<Frame>,
-    docs: Vec<Node>,
-    anchors: HashMap<usize, Anchored>,
+struct Builder<'a> {
+    stack: Vec<Frame<'a>>,
+    docs: Vec<Node<'a>>,
+    anchors: HashMap<usize, Anchored<'a>>,
     issues: Vec<Issue>,
     alias_budget: usize,
     budget_reported: bool,
@@ -196,8 +233,8 @@ fn node_size_and_height(node: &Node) -> (usize, usize) {
     (size, height)
 }
 
-impl Builder {
-    fn push_node(&mut self, node: Node, anchor: usize) {
+impl<'a> Builder<'a> {
+    fn push_node(&mut self, node: Node<'a>, anchor: usize) {
         if anchor != 0 {
             let (size, height) = node_size_and_height(&node);
             self.anchors.insert(
@@ -286,7 +323,7 @@ impl Builder {
 
     /// Report explicit keys written twice in one mapping (both spans). Most mappings are
     /// small: compare with the earlier keys directly; hash only the large ones.
-    fn report_duplicates(&mut self, entries: &[(Node, Node)]) {
+    fn report_duplicates(&mut self, entries: &[(Node<'a>, Node<'a>)]) {
         let keys = entries
             .iter()
             .filter(|(k, _)| !is_merge_key(k))
@@ -322,7 +359,7 @@ impl Builder {
     /// Apply `<<` merge keys (explicit keys win, earlier merge sources win) and report
     /// duplicate explicit keys. Keys are looked up in hash sets: a merge of many keys
     /// next to many explicit keys costs their number, not its square.
-    fn merge_and_check(&mut self, entries: Vec<(Node, Node)>) -> Vec<(Node, Node)> {
+    fn merge_and_check(&mut self, entries: Vec<(Node<'a>, Node<'a>)>) -> Vec<(Node<'a>, Node<'a>)> {
         self.report_duplicates(&entries);
         if !entries.iter().any(|(k, _)| is_merge_key(k)) {
             return entries;
@@ -333,14 +370,14 @@ impl Builder {
             .filter_map(|(k, _)| k.as_str().map(str::to_string))
             .collect();
         let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
-        let mut explicit: Vec<(Node, Node)> = Vec::with_capacity(entries.len());
-        let mut merged: Vec<(Node, Node)> = Vec::new();
+        let mut explicit: Vec<(Node<'a>, Node<'a>)> = Vec::with_capacity(entries.len());
+        let mut merged: Vec<(Node<'a>, Node<'a>)> = Vec::new();
         for (k, v) in entries {
             if !is_merge_key(&k) {
                 explicit.push((k, v));
                 continue;
             }
-            let sources: Vec<Node> = match v.kind {
+            let sources: Vec<Node<'a>> = match v.kind {
                 NodeKind::Map(_) => vec![v],
                 NodeKind::Seq(items) => items,
                 _ => Vec::new(),
@@ -370,10 +407,10 @@ fn is_merge_key(k: &Node) -> bool {
     matches!(&k.kind, NodeKind::Scalar(s) if s.value == "<<" && s.style == Style::Plain)
 }
 
-fn null_at(span: Span) -> Node {
+fn null_at<'a>(span: Span) -> Node<'a> {
     Node {
         kind: NodeKind::Scalar(Scalar {
-            value: String::new(),
+            value: Cow::Borrowed(""),
             style: Style::Plain,
         }),
         span: Span::empty(span.start),
@@ -391,7 +428,7 @@ fn style_of(s: ScalarStyle) -> Style {
 }
 
 /// Parse a YAML stream. Never panics; problems are returned in `issues`.
-pub fn parse(text: &str) -> YamlFile {
+pub fn parse(text: &str) -> YamlFile<'_> {
     parse_with(text, true)
 }
 
@@ -425,7 +462,7 @@ const MAX_BREAK_ISSUES: usize = 20;
 /// comment can end at one and hide a key behind it on what looks like the same line.
 /// Each is replaced by spaces and a line feed of the same byte length before parsing
 /// (spans stay valid), and reported.
-pub(crate) fn parse_with(text: &str, keep_comments: bool) -> YamlFile {
+pub(crate) fn parse_with(text: &str, keep_comments: bool) -> YamlFile<'_> {
     let breaks = unicode_breaks(text);
     if breaks.is_empty() {
         return parse_text(text, keep_comments);
@@ -438,7 +475,8 @@ pub(crate) fn parse_with(text: &str, keep_comments: bool) -> YamlFile {
         bytes[span.end - 1] = b'\n';
     }
     let normalised = String::from_utf8(bytes).unwrap_or_else(|_| text.to_string());
-    let mut parsed = parse_text(&normalised, keep_comments);
+    // (rare: the tree then owns its scalars, as it cannot borrow from this copy)
+    let mut parsed = parse_text(&normalised, keep_comments).into_owned();
     for (span, name) in breaks.iter().take(MAX_BREAK_ISSUES) {
         parsed.issues.push(Issue {
             kind: IssueKind::UnicodeLineBreak,
@@ -452,7 +490,7 @@ pub(crate) fn parse_with(text: &str, keep_comments: bool) -> YamlFile {
     parsed
 }
 
-fn parse_text(text: &str, keep_comments: bool) -> YamlFile {
+fn parse_text(text: &str, keep_comments: bool) -> YamlFile<'_> {
     let len = text.len();
     let mut options = Options::default();
     options.emit_comments = keep_comments;
@@ -499,7 +537,7 @@ fn parse_text(text: &str, keep_comments: bool) -> YamlFile {
             Event::Scalar(value, style, anchor, _) => {
                 let node = Node {
                     kind: NodeKind::Scalar(Scalar {
-                        value: value.into_owned(),
+                        value,
                         style: style_of(style),
                     }),
                     span,
