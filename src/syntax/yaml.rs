@@ -161,7 +161,9 @@ impl Node<'_> {
                 value: Cow::Owned(s.value.into_owned()),
                 style: s.style,
             }),
-            NodeKind::Seq(items) => NodeKind::Seq(items.into_iter().map(Node::into_owned).collect()),
+            NodeKind::Seq(items) => {
+                NodeKind::Seq(items.into_iter().map(Node::into_owned).collect())
+            }
             NodeKind::Map(entries) => NodeKind::Map(
                 entries
                     .into_iter()
