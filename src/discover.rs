@@ -625,7 +625,11 @@ fn walk_dir(root: &Path, opts: &WalkOptions, gitignore: bool) -> Listed {
             {
                 let is_file = e.file_type().is_some_and(|t| t.is_file());
                 let mut found = found.lock().unwrap_or_else(|e| e.into_inner());
-                found.gitignores.push((e.path().to_path_buf(), is_file));
+                // (one past the limit is enough to know both walks run: a tree of a
+                // million rule files is not held as a million paths)
+                if found.gitignores.len() <= ignore_rules::MAX_GITIGNORE_FILES {
+                    found.gitignores.push((e.path().to_path_buf(), is_file));
+                }
             }
             if let Some(seen) = visit(entry, root, opts, canonical_root) {
                 let mut found = found.lock().unwrap_or_else(|e| e.into_inner());
@@ -676,7 +680,7 @@ struct Listed {
     candidates: Vec<Candidate>,
     problems: Vec<EntryProblem>,
     /// Of the walk without ignore rules: the entries named `.gitignore`, each with whether
-    /// it is a regular file.
+    /// it is a regular file; at most one more than [`ignore_rules::MAX_GITIGNORE_FILES`].
     gitignores: Vec<(PathBuf, bool)>,
 }
 

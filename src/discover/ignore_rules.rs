@@ -26,7 +26,7 @@ const MAX_GITIGNORE_BYTES: u64 = 1 << 20;
 /// With more `.gitignore` files than this in the tree, the walk with ignore rules runs: each
 /// path found is asked of every file's rules here, where that walk asks only the files on
 /// its way.
-const MAX_GITIGNORE_FILES: usize = 64;
+pub(super) const MAX_GITIGNORE_FILES: usize = 64;
 
 /// The rules of one `.gitignore` file, and where they apply.
 struct Rules {
