@@ -1,5 +1,6 @@
 //! `--format json`: a documented, versioned document (see docs/json-output.md).
 
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::model::finding::{Finding, fingerprints};
@@ -8,50 +9,90 @@ use crate::source::Span;
 
 pub(crate) const VERSION: u32 = 1;
 
-fn position(f: &Finding, span: Span) -> Value {
+/// Where a finding or a related location is, as the document writes it.
+#[derive(Serialize)]
+struct Location {
+    byte_start: usize,
+    byte_end: usize,
+    start_line: usize,
+    start_column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+fn position(f: &Finding, span: Span) -> Location {
     let text = &f.file.text;
     let s = text.position(span.start);
     let e = text.position(span.end);
-    json!({
-        "byte_start": span.start,
-        "byte_end": span.end,
-        "start_line": s.line,
-        "start_column": s.column,
-        "end_line": e.line,
-        "end_column": e.column,
-    })
+    Location {
+        byte_start: span.start,
+        byte_end: span.end,
+        start_line: s.line,
+        start_column: s.column,
+        end_line: e.line,
+        end_column: e.column,
+    }
 }
 
-pub(crate) fn finding_json(f: &Finding, fingerprint: &str) -> Value {
-    let related: Vec<Value> = f
+#[derive(Serialize)]
+struct RelatedJson<'a> {
+    path: String,
+    byte_start: usize,
+    byte_end: usize,
+    start_line: usize,
+    start_column: usize,
+    label: &'a str,
+}
+
+/// One finding as the document writes it: the fields in the documented order (serialised
+/// straight from the finding; a `serde_json::Value` made a map, and copied every key and
+/// string, for each finding).
+#[derive(Serialize)]
+pub(crate) struct FindingJson<'a> {
+    code: &'a str,
+    name: &'a str,
+    severity: crate::model::rule::Severity,
+    message: &'a str,
+    path: String,
+    location: Location,
+    key: &'a str,
+    product: Option<crate::model::settings::Product>,
+    component: Option<&'a str>,
+    docs: &'a str,
+    fingerprint: &'a str,
+    related: Vec<RelatedJson<'a>>,
+}
+
+pub(crate) fn finding_json<'a>(f: &'a Finding, fingerprint: &'a str) -> FindingJson<'a> {
+    let related = f
         .related
         .iter()
         .map(|r| {
             let s = r.file.text.position(r.span.start);
-            json!({
-                "path": r.file.display_path(),
-                "byte_start": r.span.start,
-                "byte_end": r.span.end,
-                "start_line": s.line,
-                "start_column": s.column,
-                "label": r.label,
-            })
+            RelatedJson {
+                path: r.file.display_path(),
+                byte_start: r.span.start,
+                byte_end: r.span.end,
+                start_line: s.line,
+                start_column: s.column,
+                label: &r.label,
+            }
         })
         .collect();
-    json!({
-        "code": f.rule.code,
-        "name": f.rule.name,
-        "severity": f.severity,
-        "message": f.message,
-        "path": f.path(),
-        "location": position(f, f.span),
-        "key": f.key,
-        "product": f.product,
-        "component": f.component,
-        "docs": f.rule.docs,
-        "fingerprint": fingerprint,
-        "related": related,
-    })
+    FindingJson {
+        code: &f.rule.code,
+        name: &f.rule.name,
+        severity: f.severity,
+        message: &f.message,
+        path: f.path(),
+        location: position(f, f.span),
+        key: &f.key,
+        product: f.product,
+        component: f.component.as_deref(),
+        docs: &f.rule.docs,
+        fingerprint,
+        related,
+    }
 }
 
 /// Fingerprints take paths relative to `root` (the repository root), so they equal the
