@@ -7,7 +7,13 @@
 //! keys with both spans instead of failing.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+
+// foldhash, seeded per process, for the keys of one mapping: several times cheaper than
+// SipHash for short keys, and keys a pull request chose cannot be made to collide in
+// advance (as `model::hashing`, which this layer may not import).
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+type FastSet<K> = HashSet<K, foldhash::fast::RandomState>;
 
 use granit_parser::{Event, Options, Parser, Placement, ScalarStyle};
 
@@ -346,7 +352,8 @@ impl<'a> Builder<'a> {
                 }
             }
         } else {
-            let mut first_seen: HashMap<&str, Span> = HashMap::with_capacity(entries.len());
+            let mut first_seen: FastMap<&str, Span> =
+                FastMap::with_capacity_and_hasher(entries.len(), Default::default());
             for (text, span) in keys {
                 match first_seen.get(text) {
                     Some(first) => dup(text, span, *first),
@@ -366,12 +373,12 @@ impl<'a> Builder<'a> {
         if !entries.iter().any(|(k, _)| is_merge_key(k)) {
             return entries;
         }
-        let explicit_keys: std::collections::HashSet<String> = entries
+        let explicit_keys: FastSet<String> = entries
             .iter()
             .filter(|(k, _)| !is_merge_key(k))
             .filter_map(|(k, _)| k.as_str().map(str::to_string))
             .collect();
-        let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+        let mut seen: FastSet<String> = FastSet::default();
         let mut explicit: Vec<(Node<'a>, Node<'a>)> = Vec::with_capacity(entries.len());
         let mut merged: Vec<(Node<'a>, Node<'a>)> = Vec::new();
         for (k, v) in entries {
