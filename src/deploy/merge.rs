@@ -40,24 +40,26 @@ fn section_root(s: &Section) -> Option<&str> {
 }
 
 /// What a related location says about a value that another layer overrode.
-fn overridden_label(old: &Setting, by: &Layer) -> String {
+fn overridden_label(old: &Setting, by: &str) -> String {
     let shown = if old.is_secret() {
         MASK.to_string()
     } else {
         crate::model::settings::Value::display(&old.value)
     };
     let shown: String = shown.chars().take(60).collect();
-    // The snippet shows the paths; the label names the file.
+    format!("`{shown}` here is overridden by {by}")
+}
+
+/// How a label names the layer that overrides: its description, the file named by its
+/// file name (the snippet shows the paths).
+fn overriding(by: &Layer) -> String {
     let path = by.file.display_path();
     let name = by
         .file
         .path
         .file_name()
         .map_or_else(|| path.clone(), |n| n.to_string_lossy().into_owned());
-    format!(
-        "`{shown}` here is overridden by {}",
-        by.what.replace(&path, &name)
-    )
+    by.what.replace(&path, &name)
 }
 
 /// Merge the candidates (in any order) into `template`'s settings.
@@ -114,6 +116,9 @@ pub(crate) fn merge(
     drop(owner);
     drop(roots);
     let mut taken: Vec<Option<Candidate>> = candidates.into_iter().map(Some).collect();
+    // Each overriding layer's name, made once (made per overridden setting, it was most of
+    // a Helm release's merge: a substring search and three strings each time).
+    let mut overriders: Vec<Option<String>> = vec![None; layers.len()];
     // (one setting per key at most: sized once, where collecting grew the large settings
     // by doubling, two thirds of a Helm release's merge copies)
     let mut settings = Vec::with_capacity(heads.len());
@@ -132,7 +137,11 @@ pub(crate) fn merge(
                 let mut related = vec![Related {
                     file: old.file.clone(),
                     span: old.primary_span(),
-                    label: overridden_label(old, &layers[newer.layer]),
+                    label: overridden_label(
+                        old,
+                        overriders[newer.layer]
+                            .get_or_insert_with(|| overriding(&layers[newer.layer])),
+                    ),
                 }];
                 if let Some(v) = &old.via {
                     related.extend(
