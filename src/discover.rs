@@ -956,11 +956,14 @@ pub(crate) fn read_text_as(path: &Path, shown: &Path, max_size: u64) -> Result<S
     let mut reader = file.take(max_size.saturating_add(1));
     // Read straight into the text's buffer, 64 KiB at a time (no zeroed scratch buffer per
     // file), stopping after the first piece with a NUL byte: a sparse file that claims a
-    // huge size is neither allocated nor read by its size. `take` bounds the whole read
-    // whatever the file does meanwhile.
+    // huge size is not read by its size. `take` bounds the whole read whatever the file
+    // does meanwhile. The buffer is sized by the claimed size up to `PREALLOCATED` (a
+    // bounded, untouched allocation whatever the file claims): sized by one piece, every
+    // file over 64 KiB was copied as it grew, a probe read and a reallocation a time.
     const PIECE: u64 = 64 * 1024;
+    const PREALLOCATED: u64 = 4 * 1024 * 1024;
     let mut bytes = Vec::with_capacity(
-        usize::try_from(meta.len().min(PIECE))
+        usize::try_from(meta.len().min(PREALLOCATED))
             .unwrap_or(0)
             .saturating_add(1),
     );
@@ -1087,7 +1090,21 @@ mod tests {
     fn texts_are_read_whole_across_pieces() {
         let d = tempfile::tempdir().unwrap();
         let piece = 64 * 1024;
-        for len in [0, 1, piece - 1, piece, piece + 1, 2 * piece, 3 * piece + 5] {
+        // (and around the preallocated size, past which the buffer grows)
+        let pre = 4 * 1024 * 1024;
+        for len in [
+            0,
+            1,
+            piece - 1,
+            piece,
+            piece + 1,
+            2 * piece,
+            3 * piece + 5,
+            pre - 1,
+            pre,
+            pre + 1,
+            pre + piece + 7,
+        ] {
             let text: String = (0..len).map(|i| (b'a' + (i % 26) as u8) as char).collect();
             let p = d.path().join(format!("f{len}"));
             fs::write(&p, &text).unwrap();
