@@ -1,8 +1,10 @@
 //! Turning parsed trees into settings: the [`Collector`] flattens YAML, properties
 //! and .env entries into a component's settings, spans mapped into the file.
 
-use crate::model::keys::{env_to_dotted, is_secret_key, match_key};
-use crate::model::settings::{Component, Form, Placeholders, Product, Section, Setting, Value};
+use crate::model::keys::{env_to_dotted, is_secret_key, match_key, match_key_of, shared_match_key};
+use crate::model::settings::{
+    Component, Form, Key, Placeholders, Product, Section, Setting, Value,
+};
 use crate::source::Span;
 use crate::source::{FileRef, SpanMap};
 use crate::syntax::flat::FlatFile;
@@ -20,16 +22,17 @@ pub(crate) struct Collector<'a> {
 }
 
 impl Collector<'_> {
-    pub(crate) fn push(&mut self, key: String, value: Value, key_span: Span, value_span: Span) {
-        let match_key = match_key(&key, self.component.style);
+    pub(crate) fn push(&mut self, key: &str, value: Value, key_span: Span, value_span: Span) {
+        let key = Key::from(key);
+        let match_key = shared_match_key(&key, self.component.style);
         self.push_raw(key, match_key, value, key_span, value_span, self.form);
     }
 
     /// A setting whose match key is already known.
     pub(crate) fn push_raw(
         &mut self,
-        key: String,
-        match_key: String,
+        key: Key,
+        match_key: Key,
         value: Value,
         key_span: Span,
         value_span: Span,
@@ -54,9 +57,9 @@ impl Collector<'_> {
     /// (Spring relaxed binding) but displayed as written.
     pub(crate) fn push_env(&mut self, name: &str, value: Value, key_span: Span, value_span: Span) {
         let dotted = env_to_dotted(name);
-        let match_key = match_key(&dotted, self.component.style);
+        let match_key = match_key_of(&dotted, self.component.style);
         self.push_raw(
-            name.to_string(),
+            Key::from(name),
             match_key,
             value,
             key_span,
@@ -83,34 +86,41 @@ impl Collector<'_> {
         let (settings, sections) = counted(node);
         self.component.settings.reserve(settings);
         self.component.sections.reserve(sections);
-        self.yaml_node(prefix, node);
+        // One buffer holds the key of the node being read, grown and cut back as the walk
+        // goes down and up: a key is allocated only as the setting's own.
+        let mut key = String::with_capacity(prefix.len() + 64);
+        key.push_str(prefix);
+        self.yaml_node(&mut key, node);
     }
 
-    fn yaml_node(&mut self, prefix: &str, node: &Node) {
+    fn yaml_node(&mut self, key: &mut String, node: &Node) {
         // Depth is bounded by the YAML parser's limits, so recursion is safe here.
+        let len = key.len();
         match &node.kind {
             NodeKind::Map(entries) => {
                 for (k, v) in entries {
                     let Some(name) = k.as_str() else { continue };
-                    let key = join(prefix, name);
+                    join(key, name);
                     self.yaml_entry(key, k.span, v);
+                    key.truncate(len);
                 }
             }
             NodeKind::Seq(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    let key = indexed(prefix, i);
+                    indexed(key, i);
                     self.yaml_entry(key, item.span, item);
+                    key.truncate(len);
                 }
             }
             NodeKind::Scalar(_) => {}
         }
     }
 
-    fn yaml_entry(&mut self, key: String, key_span: Span, v: &Node) {
+    fn yaml_entry(&mut self, key: &mut String, key_span: Span, v: &Node) {
         match &v.kind {
             NodeKind::Map(_) => {
-                self.section(&key, key_span);
-                self.yaml_node(&key, v);
+                self.section(key, key_span);
+                self.yaml_node(key, v);
             }
             NodeKind::Seq(items) if items.iter().all(|i| i.as_scalar().is_some()) => {
                 let list = items
@@ -120,8 +130,8 @@ impl Collector<'_> {
                 self.push(key, Value::List(list), key_span, v.span);
             }
             NodeKind::Seq(_) => {
-                self.section(&key, key_span);
-                self.yaml_node(&key, v);
+                self.section(key, key_span);
+                self.yaml_node(key, v);
             }
             NodeKind::Scalar(s) => {
                 let value = if v.is_null() {
@@ -145,7 +155,7 @@ impl Collector<'_> {
             } else {
                 Value::text(e.value.clone())
             };
-            self.push(e.key.clone(), value, e.key_span, e.value_span);
+            self.push(&e.key, value, e.key_span, e.value_span);
         }
     }
 
@@ -196,28 +206,21 @@ fn map_value(value: Value, map: &SpanMap) -> Value {
     }
 }
 
-// `join` and `indexed` run once per YAML node: pushing into a string of the right size
-// costs a fifth of what `format!` does.
-fn join(prefix: &str, name: &str) -> String {
-    if prefix.is_empty() {
-        return name.to_string();
+// `join` and `indexed` run once per YAML node, on the walk's one key buffer.
+/// `key.name` (`name` alone at the top).
+fn join(key: &mut String, name: &str) {
+    if !key.is_empty() {
+        key.push('.');
     }
-    let mut key = String::with_capacity(prefix.len() + 1 + name.len());
-    key.push_str(prefix);
-    key.push('.');
     key.push_str(name);
-    key
 }
 
-/// `prefix[i]`.
-fn indexed(prefix: &str, i: usize) -> String {
+/// `key[i]`.
+fn indexed(key: &mut String, i: usize) {
     use std::fmt::Write as _;
-    let mut key = String::with_capacity(prefix.len() + 8);
-    key.push_str(prefix);
     key.push('[');
     let _ = write!(key, "{i}");
     key.push(']');
-    key
 }
 
 /// Which Camunda products a Spring configuration configures, from its keys.

@@ -162,6 +162,7 @@ pub(crate) fn push_env(
         return;
     }
     let literal = |col: &mut Collector<'_>, key: String, value: Value| {
+        let key = crate::model::settings::Key::from(key);
         col.push_raw(key.clone(), key, value, name_span, value_span, Form::EnvVar);
     };
     match reader {
@@ -222,8 +223,9 @@ fn push_system_properties(
         } else {
             Value::text(val)
         };
-        let mk = keys::match_key(key, style_for(reader));
-        col.push_raw(key.to_string(), mk, value, ks, vs, Form::SystemProperty);
+        let key = crate::model::settings::Key::from(key);
+        let mk = keys::shared_match_key(&key, style_for(reader));
+        col.push_raw(key, mk, value, ks, vs, Form::SystemProperty);
     }
 }
 

@@ -98,8 +98,8 @@ pub(crate) fn implied_setting(
 ) -> Setting {
     let mut s = Setting {
         secret: is_secret_key(key),
-        key: key.to_string(),
-        match_key: key.to_string(),
+        key: key.into(),
+        match_key: key.into(),
         value: Value::text(value),
         key_span: span,
         value_span: span,
@@ -185,7 +185,7 @@ pub(crate) fn apply(c: &mut Component, image: &str, image_span: Span, command: b
                 };
                 if text.contains('$') {
                     // An interpolation: its value is decided elsewhere.
-                    s.match_key = key.to_string();
+                    s.match_key = key.into();
                     continue;
                 }
                 if boolean {
@@ -196,7 +196,7 @@ pub(crate) fn apply(c: &mut Component, image: &str, image_span: Span, command: b
                     };
                     s.value = Value::text(b);
                 }
-                s.match_key = key.to_string();
+                s.match_key = key.into();
             }
             let named = |c: &Component, n: &str| {
                 c.settings.iter().any(|s| s.key == n)
@@ -226,7 +226,7 @@ pub(crate) fn apply(c: &mut Component, image: &str, image_span: Span, command: b
                     image.trim()
                 );
                 let mut s = implied(c, "ELASTICSEARCH_PASSWORD", "bitnami", why);
-                s.match_key = "bootstrap.password".to_string();
+                s.match_key = "bootstrap.password".into();
                 // A published default, not a secret of this file (CRED002 is not about it).
                 s.secret = false;
                 c.settings.push(s);

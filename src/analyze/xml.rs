@@ -108,13 +108,13 @@ fn filter_section(filter_class: &str) -> Option<&'static str> {
 }
 
 fn push(col: &mut Collector<'_>, key: &str, value: &str, key_span: Span, value_span: Span) {
-    let mk = crate::model::keys::match_key(key, KeyStyle::Relaxed);
+    let mk = crate::model::keys::match_key_of(key, KeyStyle::Relaxed);
     let v = if value.is_empty() {
         Value::Null
     } else {
         Value::text(value)
     };
-    col.push_raw(key.to_string(), mk, v, key_span, value_span, Form::Xml);
+    col.push_raw(key.into(), mk, v, key_span, value_span, Form::Xml);
 }
 
 /// A parsed document with its offset in the file, and helpers that map its ranges.

@@ -77,7 +77,7 @@ pub(crate) fn dotenv_vars(a: &Analysis) -> Vec<Var> {
         };
         vars.retain(|v| v.name != s.key);
         vars.push(Var {
-            name: s.key.clone(),
+            name: s.key.to_string(),
             value,
             file: s.file.clone(),
             key_span: s.key_span,

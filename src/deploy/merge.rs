@@ -176,7 +176,7 @@ mod tests {
     fn setting(file: &crate::source::FileRef, key: &str, value: &str) -> Setting {
         Setting {
             key: key.into(),
-            match_key: match_key(key, KeyStyle::Relaxed),
+            match_key: match_key(key, KeyStyle::Relaxed).into(),
             value: Value::text(value),
             key_span: Span::new(0, 1),
             value_span: Span::new(1, 2),

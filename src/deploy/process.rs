@@ -7,7 +7,7 @@ use super::args::{Parsed, Word};
 use super::merge::{Candidate, SectionCandidate};
 use super::spring_json;
 use crate::model::deployment::Layer;
-use crate::model::keys::{is_secret_key, match_key};
+use crate::model::keys::{is_secret_key, match_key_of};
 use crate::model::settings::{Component, Form, KeyStyle, Placeholders, Setting, Value};
 use crate::source::{FileRef, Span};
 
@@ -48,8 +48,8 @@ fn word_setting(
     };
     let mut s = Setting {
         secret: is_secret_key(key),
-        key: key.clone(),
-        match_key: match_key(key, style),
+        key: key.into(),
+        match_key: match_key_of(key, style),
         value: if value.is_empty() {
             Value::Null
         } else {

@@ -336,7 +336,7 @@ pub(crate) fn settings(
             continue;
         }
         let (ks, vs) = (e.key_span, e.value_span);
-        col.push(e.key, e.value, ks, vs);
+        col.push(&e.key, e.value, ks, vs);
     }
     let mut out = scratch.settings;
     for s in &mut out {

@@ -1,6 +1,6 @@
 //! Key normalisation: Spring relaxed binding, env var names and secret detection.
 
-use super::settings::KeyStyle;
+use super::settings::{Key, KeyStyle};
 use crate::model::hashing::FastMap;
 
 /// The form a key is compared in.
@@ -24,6 +24,43 @@ pub(crate) fn match_key(key: &str, style: KeyStyle) -> String {
             String::from_utf8(out)
                 .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
         }
+    }
+}
+
+/// [`match_key`] as a shared key: `key` itself where the style compares keys as written.
+pub(crate) fn shared_match_key(key: &Key, style: KeyStyle) -> Key {
+    match style {
+        KeyStyle::Literal => key.clone(),
+        KeyStyle::Relaxed => relaxed_key(key),
+    }
+}
+
+/// [`match_key`] in a style, as a shared key.
+pub(crate) fn match_key_of(key: &str, style: KeyStyle) -> Key {
+    match style {
+        KeyStyle::Literal => Key::from(key),
+        KeyStyle::Relaxed => relaxed_key(key),
+    }
+}
+
+/// The relaxed form of `key`, built on the stack for the usual short key and then
+/// allocated once as a shared key (a `String` first would be a second allocation).
+fn relaxed_key(key: &str) -> Key {
+    const ON_STACK: usize = 256;
+    if key.len() > ON_STACK {
+        return Key::from(match_key(key, KeyStyle::Relaxed));
+    }
+    let mut buf = [0u8; ON_STACK];
+    let mut n = 0;
+    for b in key.bytes().filter(|b| !matches!(b, b'-' | b'_' | b'.')) {
+        buf[n] = b.to_ascii_lowercase();
+        n += 1;
+    }
+    // Only ASCII bytes were dropped or changed, so this is UTF-8; the fallback keeps the
+    // result `match_key`'s whatever happens.
+    match std::str::from_utf8(&buf[..n]) {
+        Ok(s) => Key::from(s),
+        Err(_) => Key::from(match_key(key, KeyStyle::Relaxed)),
     }
 }
 
@@ -521,6 +558,25 @@ mod tests {
                 .map(|c| c.to_ascii_lowercase())
                 .collect();
             prop_assert_eq!(match_key(&key, KeyStyle::Relaxed), by_chars);
+        }
+
+        /// The shared match keys equal `match_key`'s, on the stack and past it (the
+        /// repetition reaches over 256 bytes), and share the key where the style is literal.
+        #[test]
+        fn shared_match_keys_are_those_of_match_key(
+            part in "(a|Z|-|_|\\.|é|İ|ß|\\[0\\]|K){0,30}",
+            times in 1usize..40,
+        ) {
+            let key = part.repeat(times);
+            let shared = Key::from(key.as_str());
+            for style in [KeyStyle::Relaxed, KeyStyle::Literal] {
+                let want = match_key(&key, style);
+                let (a, b) = (shared_match_key(&shared, style), match_key_of(&key, style));
+                prop_assert_eq!(a.as_str(), want.as_str());
+                prop_assert_eq!(b.as_str(), want.as_str());
+            }
+            let literal = shared_match_key(&shared, KeyStyle::Literal);
+            prop_assert!(std::ptr::eq(literal.as_str(), shared.as_str()));
         }
 
         #[test]

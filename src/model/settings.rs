@@ -5,6 +5,7 @@
 //! the product reads it, a value, and the spans the user wrote.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -98,13 +99,119 @@ pub enum Form {
     CommandLine,
 }
 
+/// A setting's key: shared text. A copy of a setting (deployments copy most settings of
+/// their layers into a merge) counts a reference instead of allocating, and a match key
+/// equal to its key is the same allocation. Compares, hashes and reads as `str`.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Key(Arc<str>);
+
+impl Key {
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Key {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Key {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for Key {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for Key {
+    fn from(s: &str) -> Self {
+        Key(Arc::from(s))
+    }
+}
+
+impl From<String> for Key {
+    fn from(s: String) -> Self {
+        Key(Arc::from(s))
+    }
+}
+
+impl From<&String> for Key {
+    fn from(s: &String) -> Self {
+        Key(Arc::from(s.as_str()))
+    }
+}
+
+impl PartialEq<str> for Key {
+    fn eq(&self, other: &str) -> bool {
+        *self.0 == *other
+    }
+}
+
+impl PartialEq<&str> for Key {
+    fn eq(&self, other: &&str) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<String> for Key {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<Key> for str {
+    fn eq(&self, other: &Key) -> bool {
+        *self == *other.0
+    }
+}
+
+impl PartialEq<Key> for &str {
+    fn eq(&self, other: &Key) -> bool {
+        **self == *other.0
+    }
+}
+
+impl PartialEq<Key> for String {
+    fn eq(&self, other: &Key) -> bool {
+        **self == *other.0
+    }
+}
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl Serialize for Key {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Setting {
     /// Dotted key as written (nested YAML joined with `.`, list indices as `[n]`).
     /// For env vars, the converted dotted form (`CAMUNDA_X_Y` -> `camunda.x.y`).
-    pub key: String,
-    /// The key in the form the product compares (see [`keys::match_key`]).
-    pub match_key: String,
+    /// Shared, with `match_key` too: a deployment copies most settings of its layers into
+    /// its merge, and a copy of a shared key is a count, not an allocation.
+    pub key: Key,
+    /// The key in the form the product compares (see [`keys::match_key`]); the same
+    /// allocation as `key` where the two are equal (every key of a literal key style).
+    pub match_key: Key,
     pub value: Value,
     pub key_span: Span,
     pub value_span: Span,

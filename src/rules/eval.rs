@@ -291,7 +291,7 @@ impl Ctx<'_, '_> {
     fn display_key(&self, setting: Option<&Setting>, caps: &[String]) -> String {
         match setting {
             Some(s) if self.check.key.has_any() || self.index.style() == KeyStyle::Literal => {
-                s.key.clone()
+                s.key.to_string()
             }
             _ => self.check.key.bound(caps).raw.clone(),
         }
@@ -749,7 +749,7 @@ mod tests {
         let file = SourceFile::new("application.properties", "");
         let setting = |key: &str, value: &str| Setting {
             key: key.into(),
-            match_key: crate::model::keys::match_key(key, KeyStyle::Relaxed),
+            match_key: crate::model::keys::match_key(key, KeyStyle::Relaxed).into(),
             value: Value::text(value),
             key_span: Span::default(),
             value_span: Span::default(),

@@ -102,7 +102,7 @@ fn finding(
     Finding::builder(rule, &s.file, s.primary_span())
         .message(message)
         .label(label)
-        .key(s.key.clone())
+        .key(s.key.as_str())
         .value(&s.value.display().trim().to_lowercase())
         .product(c.primary_product())
         .component(c.name.clone())
