@@ -579,8 +579,37 @@ fn plain(p: &std::path::Path) -> String {
     }
 }
 
+/// Whether a path is lexically normal already: no `.` or `..` part and no doubled or
+/// trailing separator, so that taking it apart and joining the parts gives it back. (On
+/// Unix, where a path is its bytes; elsewhere, never assumed.)
+pub(crate) fn is_normal_path(p: &std::path::Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let b = p.as_os_str().as_bytes();
+        // (the first part is empty for an absolute path: the root)
+        !b.split(|&c| c == b'/')
+            .enumerate()
+            .any(|(i, part)| (part.is_empty() && i > 0) || part == b"." || part == b"..")
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = p;
+        false
+    }
+}
+
 /// Remove `.` and resolve `..` lexically (no file system access).
 pub(crate) fn normalize(p: &std::path::Path) -> std::path::PathBuf {
+    // Most paths are normal already (the walk's, the working directory joined with them):
+    // copied as they are rather than taken apart and joined again.
+    if is_normal_path(p) {
+        return p.to_path_buf();
+    }
+    normalize_parts(p)
+}
+
+fn normalize_parts(p: &std::path::Path) -> std::path::PathBuf {
     use std::path::{Component, PathBuf};
     let mut out = PathBuf::new();
     for c in p.components() {
@@ -744,6 +773,39 @@ mod tests {
                 any_relative_to_base(&base, &path),
                 "{:?} {:?}", base, path
             );
+        }
+    }
+
+    proptest! {
+        /// The shortcut for normal paths gives what taking the path apart gives.
+        #[test]
+        fn normal_paths_are_kept_as_they_are(
+            parts in proptest::collection::vec("(a|bc|\\.|\\.\\.|\\.a|a\\.|)", 0..8),
+            rooted in any::<bool>(),
+            trailing in any::<bool>(),
+        ) {
+            let mut text = parts.join("/");
+            if rooted {
+                text.insert(0, '/');
+            }
+            if trailing {
+                text.push('/');
+            }
+            let p = std::path::Path::new(&text);
+            // (as text: paths compare by their parts, so `a//b` equals `a/b` as a path)
+            let (fast, slow) = (normalize(p), normalize_parts(p));
+            prop_assert_eq!(fast.as_os_str(), slow.as_os_str(), "{}", text);
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn only_normal_paths_are_called_normal() {
+        for p in ["", "a", "a/b", "/a/b", "/a/.b/c."] {
+            assert!(is_normal_path(std::path::Path::new(p)), "{p}");
+        }
+        for p in ["/", "a/", "a//b", "./a", "a/./b", "a/..", "../a", "//a"] {
+            assert!(!is_normal_path(std::path::Path::new(p)), "{p}");
         }
     }
 

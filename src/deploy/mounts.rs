@@ -164,6 +164,15 @@ fn within<'p>(path: &'p str, mount: &str) -> Option<&'p str> {
 /// A path with `.` removed and `..` applied, lexically (`a/./b/../c` -> `a/c`); `..` that
 /// climbs above the start is kept.
 pub fn normal(p: &Path) -> PathBuf {
+    // Most paths are normal already (those of the walk are): copied as they are, without
+    // taking them apart and joining the parts again, a tenth of the cost.
+    if crate::source::is_normal_path(p) {
+        return p.to_path_buf();
+    }
+    lexically_normal(p)
+}
+
+fn lexically_normal(p: &Path) -> PathBuf {
     let mut out: Vec<PathPart<'_>> = Vec::new();
     for part in p.components() {
         match part {
@@ -644,6 +653,29 @@ const ON_PROFILE: &str = "springconfigactivateonprofile";
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The shortcut for normal paths gives what taking the path apart gives.
+        #[test]
+        fn normal_paths_are_kept_as_they_are(
+            parts in prop::collection::vec("(a|bc|\\.|\\.\\.|\\.a|a\\.|)", 0..8),
+            rooted in any::<bool>(),
+            trailing in any::<bool>(),
+        ) {
+            let mut text = parts.join("/");
+            if rooted {
+                text.insert(0, '/');
+            }
+            if trailing {
+                text.push('/');
+            }
+            let p = Path::new(&text);
+            // (as text: paths compare by their parts, so `a//b` equals `a/b` as a path)
+            let (fast, slow) = (normal(p), lexically_normal(p));
+            prop_assert_eq!(fast.as_os_str(), slow.as_os_str(), "{}", text);
+        }
+    }
 
     #[test]
     fn images_and_their_configuration_paths() {
