@@ -138,7 +138,7 @@ impl Collector<'_> {
                     Value::Null
                 } else {
                     Value::Text {
-                        text: s.value.to_string(),
+                        text: (&*s.value).into(),
                         quoted: s.style != Style::Plain,
                     }
                 };
@@ -166,7 +166,7 @@ impl Collector<'_> {
                 Value::Null
             } else {
                 Value::Text {
-                    text: e.value.clone(),
+                    text: e.value.as_str().into(),
                     quoted: e.quoted,
                 }
             };

@@ -49,7 +49,7 @@ fn split_list_entry(src: &str, node: &Node) -> Option<(String, Value, Span, Span
         (node.span, node.span)
     };
     let value = Value::Text {
-        text: val.to_string(),
+        text: val.into(),
         quoted: false,
     };
     Some((name.to_string(), value, ks, vs))
@@ -60,7 +60,7 @@ fn map_entry_value(v: &Node) -> Option<Value> {
         // `KEY:` without a value passes the host's value through: nothing to check.
         NodeKind::Scalar(_) if v.is_null() => None,
         NodeKind::Scalar(s) => Some(Value::Text {
-            text: s.value.to_string(),
+            text: (&*s.value).into(),
             quoted: s.style != Style::Plain,
         }),
         _ => None,
@@ -281,7 +281,7 @@ impl EnvFiles {
             };
             for e in &flat.entries {
                 let value = Value::Text {
-                    text: e.value.clone(),
+                    text: e.value.as_str().into(),
                     quoted: e.quoted,
                 };
                 push_env(&mut col, reader, &e.key, value, e.key_span, e.value_span);

@@ -68,7 +68,7 @@ pub(crate) fn container_env(col: &mut Collector<'_>, reader: EnvReader, env: &No
         let value = match &value_node.kind {
             NodeKind::Scalar(_) if value_node.is_null() => Value::Null,
             NodeKind::Scalar(s) => Value::Text {
-                text: s.value.to_string(),
+                text: (&*s.value).into(),
                 quoted: s.style != Style::Plain,
             },
             _ => continue,

@@ -59,7 +59,7 @@ pub(crate) fn dotenv_vars(a: &Analysis) -> Vec<Var> {
     let src = a.file.text.text();
     for s in &c.settings {
         let raw = match &s.value {
-            Value::Text { text, .. } => text.clone(),
+            Value::Text { text, .. } => text.to_string(),
             _ => String::new(),
         };
         let literal =
@@ -317,7 +317,7 @@ impl Ctx<'_> {
             && !i.used_default
             && found[0].value.as_deref() == Some(i.text.as_str());
         s.value = Value::Text {
-            text: i.text.clone(),
+            text: i.text.as_str().into(),
             quoted,
         };
         s.placeholders = self.placeholders();

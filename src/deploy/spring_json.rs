@@ -256,7 +256,10 @@ impl Walker<'_> {
                 let (text, span) = self.string()?;
                 self.push(Entry {
                     key,
-                    value: Value::Text { text, quoted: true },
+                    value: Value::Text {
+                        text: text.into(),
+                        quoted: true,
+                    },
                     key_span,
                     value_span: span,
                     section: false,

@@ -1,5 +1,6 @@
 //! Setting values: text as written, null-ness, lists, placeholders and typed readings.
 
+use super::settings::Key;
 use crate::source::Span;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -7,7 +8,8 @@ pub enum Value {
     /// `~`, `null` or nothing.
     Null,
     /// A scalar; `quoted` when the user quoted it (still read as a boolean by Spring).
-    Text { text: String, quoted: bool },
+    /// The text is shared ([`Key`]): deployments copy values into their merges.
+    Text { text: Key, quoted: bool },
     /// A list of scalars, each with its own span.
     List(Vec<(String, Span)>),
 }
@@ -38,7 +40,7 @@ pub(crate) enum Effective {
 }
 
 impl Value {
-    pub(crate) fn text(s: impl Into<String>) -> Self {
+    pub(crate) fn text(s: impl Into<Key>) -> Self {
         Value::Text {
             text: s.into(),
             quoted: false,
@@ -49,7 +51,7 @@ impl Value {
     pub fn display(&self) -> String {
         match self {
             Value::Null => "null".into(),
-            Value::Text { text, .. } => text.clone(),
+            Value::Text { text, .. } => text.to_string(),
             Value::List(items) => items
                 .iter()
                 .map(|(t, _)| t.as_str())
