@@ -3,7 +3,7 @@
 
 use crate::model::keys::{env_to_dotted, is_secret_key, match_key, match_key_of, shared_match_key};
 use crate::model::settings::{
-    Component, Form, Key, Placeholders, Product, Section, Setting, Value,
+    Component, Form, Placeholders, Product, Section, Setting, SharedStr, Value,
 };
 use crate::source::Span;
 use crate::source::{FileRef, SpanMap};
@@ -23,7 +23,7 @@ pub(crate) struct Collector<'a> {
 
 impl Collector<'_> {
     pub(crate) fn push(&mut self, key: &str, value: Value, key_span: Span, value_span: Span) {
-        let key = Key::from(key);
+        let key = SharedStr::from(key);
         let match_key = shared_match_key(&key, self.component.style);
         self.push_raw(key, match_key, value, key_span, value_span, self.form);
     }
@@ -31,8 +31,8 @@ impl Collector<'_> {
     /// A setting whose match key is already known.
     pub(crate) fn push_raw(
         &mut self,
-        key: Key,
-        match_key: Key,
+        key: SharedStr,
+        match_key: SharedStr,
         value: Value,
         key_span: Span,
         value_span: Span,
@@ -59,7 +59,7 @@ impl Collector<'_> {
         let dotted = env_to_dotted(name);
         let match_key = match_key_of(&dotted, self.component.style);
         self.push_raw(
-            Key::from(name),
+            SharedStr::from(name),
             match_key,
             value,
             key_span,

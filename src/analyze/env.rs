@@ -162,7 +162,7 @@ pub(crate) fn push_env(
         return;
     }
     let literal = |col: &mut Collector<'_>, key: String, value: Value| {
-        let key = crate::model::settings::Key::from(key);
+        let key = crate::model::settings::SharedStr::from(key);
         col.push_raw(key.clone(), key, value, name_span, value_span, Form::EnvVar);
     };
     match reader {
@@ -223,7 +223,7 @@ fn push_system_properties(
         } else {
             Value::text(val)
         };
-        let key = crate::model::settings::Key::from(key);
+        let key = crate::model::settings::SharedStr::from(key);
         let mk = keys::shared_match_key(&key, style_for(reader));
         col.push_raw(key, mk, value, ks, vs, Form::SystemProperty);
     }

@@ -25,7 +25,7 @@ use crate::model::deployment::{Deployment, DeploymentKind, Layer};
 use crate::model::hashing::FastMap;
 use crate::model::keys::is_secret_key;
 use crate::model::settings::{
-    Component, Form, Key, KeyStyle, Placeholders, Product, Setting, Value,
+    Component, Form, KeyStyle, Placeholders, Product, Setting, SharedStr, Value,
 };
 use crate::model::wiring::ChartRef;
 use crate::source::{FileRef, Span};
@@ -77,7 +77,7 @@ pub struct DefaultEntry {
     pub line: u64,
     /// The entry as settings' keys, values and whether each is a secret, and whose default
     /// it is: the same for every values file, so made once per chart line.
-    flat: Vec<(Key, Value, bool)>,
+    flat: Vec<(SharedStr, Value, bool)>,
     default_of: Arc<str>,
     /// The length of the top-level key (the component's section, `identity` for
     /// `identity.enabled`), and whether the entry is that section's `enabled` switch: the
@@ -102,7 +102,7 @@ fn parse(text: &str) -> Option<ChartDefaults> {
                 .into_iter()
                 .map(|(key, value)| {
                     let secret = is_secret_key(&key);
-                    (Key::from(key), value, secret)
+                    (SharedStr::from(key), value, secret)
                 })
                 .collect();
             let default_of = Arc::from(format!(
@@ -378,7 +378,7 @@ fn under_key(c: &Component, key: &str) -> Component {
     out.style = KeyStyle::Literal;
     let strip = |k: &str| k.strip_prefix(&prefix).map(str::to_string);
     for s in &c.settings {
-        if let Some(k) = s.key.strip_prefix(&prefix).map(Key::from) {
+        if let Some(k) = s.key.strip_prefix(&prefix).map(SharedStr::from) {
             // (field by field: `..s.clone()` copied the two keys only to drop them)
             out.settings.push(Setting {
                 match_key: k.clone(),

@@ -1,6 +1,6 @@
 //! Key normalisation: Spring relaxed binding, env var names and secret detection.
 
-use super::settings::{Key, KeyStyle};
+use super::settings::{KeyStyle, SharedStr};
 use crate::model::hashing::FastMap;
 
 /// The form a key is compared in.
@@ -28,7 +28,7 @@ pub(crate) fn match_key(key: &str, style: KeyStyle) -> String {
 }
 
 /// [`match_key`] as a shared key: `key` itself where the style compares keys as written.
-pub(crate) fn shared_match_key(key: &Key, style: KeyStyle) -> Key {
+pub(crate) fn shared_match_key(key: &SharedStr, style: KeyStyle) -> SharedStr {
     match style {
         KeyStyle::Literal => key.clone(),
         KeyStyle::Relaxed => relaxed_key(key),
@@ -36,19 +36,19 @@ pub(crate) fn shared_match_key(key: &Key, style: KeyStyle) -> Key {
 }
 
 /// [`match_key`] in a style, as a shared key.
-pub(crate) fn match_key_of(key: &str, style: KeyStyle) -> Key {
+pub(crate) fn match_key_of(key: &str, style: KeyStyle) -> SharedStr {
     match style {
-        KeyStyle::Literal => Key::from(key),
+        KeyStyle::Literal => SharedStr::from(key),
         KeyStyle::Relaxed => relaxed_key(key),
     }
 }
 
 /// The relaxed form of `key`, built on the stack for the usual short key and then
 /// allocated once as a shared key (a `String` first would be a second allocation).
-fn relaxed_key(key: &str) -> Key {
+fn relaxed_key(key: &str) -> SharedStr {
     const ON_STACK: usize = 256;
     if key.len() > ON_STACK {
-        return Key::from(match_key(key, KeyStyle::Relaxed));
+        return SharedStr::from(match_key(key, KeyStyle::Relaxed));
     }
     let mut buf = [0u8; ON_STACK];
     let mut n = 0;
@@ -59,8 +59,8 @@ fn relaxed_key(key: &str) -> Key {
     // Only ASCII bytes were dropped or changed, so this is UTF-8; the fallback keeps the
     // result `match_key`'s whatever happens.
     match std::str::from_utf8(&buf[..n]) {
-        Ok(s) => Key::from(s),
-        Err(_) => Key::from(match_key(key, KeyStyle::Relaxed)),
+        Ok(s) => SharedStr::from(s),
+        Err(_) => SharedStr::from(match_key(key, KeyStyle::Relaxed)),
     }
 }
 
@@ -568,7 +568,7 @@ mod tests {
             times in 1usize..40,
         ) {
             let key = part.repeat(times);
-            let shared = Key::from(key.as_str());
+            let shared = SharedStr::from(key.as_str());
             for style in [KeyStyle::Relaxed, KeyStyle::Literal] {
                 let want = match_key(&key, style);
                 let (a, b) = (shared_match_key(&shared, style), match_key_of(&key, style));

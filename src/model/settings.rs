@@ -99,104 +99,105 @@ pub enum Form {
     CommandLine,
 }
 
-/// A setting's key: shared text. A copy of a setting (deployments copy most settings of
-/// their layers into a merge) counts a reference instead of allocating, and a match key
-/// equal to its key is the same allocation. Compares, hashes and reads as `str`.
+/// Shared text, for a setting's keys and text value. A copy of a setting (deployments copy
+/// most settings of their layers into a merge) counts references instead of allocating,
+/// and a match key equal to its key is the same allocation. Compares, hashes and reads as
+/// `str`.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Key(Arc<str>);
+pub struct SharedStr(Arc<str>);
 
-impl Key {
+impl SharedStr {
     pub(crate) fn as_str(&self) -> &str {
         &self.0
     }
 }
 
-impl std::ops::Deref for Key {
+impl std::ops::Deref for SharedStr {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
     }
 }
 
-impl AsRef<str> for Key {
+impl AsRef<str> for SharedStr {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 
-impl std::borrow::Borrow<str> for Key {
+impl std::borrow::Borrow<str> for SharedStr {
     fn borrow(&self) -> &str {
         &self.0
     }
 }
 
-impl From<&str> for Key {
+impl From<&str> for SharedStr {
     fn from(s: &str) -> Self {
-        Key(Arc::from(s))
+        SharedStr(Arc::from(s))
     }
 }
 
-impl From<String> for Key {
+impl From<String> for SharedStr {
     fn from(s: String) -> Self {
-        Key(Arc::from(s))
+        SharedStr(Arc::from(s))
     }
 }
 
-impl From<&String> for Key {
+impl From<&String> for SharedStr {
     fn from(s: &String) -> Self {
-        Key(Arc::from(s.as_str()))
+        SharedStr(Arc::from(s.as_str()))
     }
 }
 
-impl PartialEq<str> for Key {
+impl PartialEq<str> for SharedStr {
     fn eq(&self, other: &str) -> bool {
         *self.0 == *other
     }
 }
 
-impl PartialEq<&str> for Key {
+impl PartialEq<&str> for SharedStr {
     fn eq(&self, other: &&str) -> bool {
         *self.0 == **other
     }
 }
 
-impl PartialEq<String> for Key {
+impl PartialEq<String> for SharedStr {
     fn eq(&self, other: &String) -> bool {
         *self.0 == **other
     }
 }
 
-impl PartialEq<Key> for str {
-    fn eq(&self, other: &Key) -> bool {
+impl PartialEq<SharedStr> for str {
+    fn eq(&self, other: &SharedStr) -> bool {
         *self == *other.0
     }
 }
 
-impl PartialEq<Key> for &str {
-    fn eq(&self, other: &Key) -> bool {
+impl PartialEq<SharedStr> for &str {
+    fn eq(&self, other: &SharedStr) -> bool {
         **self == *other.0
     }
 }
 
-impl PartialEq<Key> for String {
-    fn eq(&self, other: &Key) -> bool {
+impl PartialEq<SharedStr> for String {
+    fn eq(&self, other: &SharedStr) -> bool {
         **self == *other.0
     }
 }
 
-impl fmt::Display for Key {
+impl fmt::Display for SharedStr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
 }
 
-impl fmt::Debug for Key {
+impl fmt::Debug for SharedStr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(&*self.0, f)
     }
 }
 
-impl Serialize for Key {
+impl Serialize for SharedStr {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&self.0)
     }
@@ -208,10 +209,10 @@ pub struct Setting {
     /// For env vars, the converted dotted form (`CAMUNDA_X_Y` -> `camunda.x.y`).
     /// Shared, with `match_key` too: a deployment copies most settings of its layers into
     /// its merge, and a copy of a shared key is a count, not an allocation.
-    pub key: Key,
+    pub key: SharedStr,
     /// The key in the form the product compares (see [`keys::match_key`]); the same
     /// allocation as `key` where the two are equal (every key of a literal key style).
-    pub match_key: Key,
+    pub match_key: SharedStr,
     pub value: Value,
     pub key_span: Span,
     pub value_span: Span,

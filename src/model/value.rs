@@ -1,6 +1,6 @@
 //! Setting values: text as written, null-ness, lists, placeholders and typed readings.
 
-use super::settings::Key;
+use super::settings::SharedStr;
 use crate::source::Span;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -8,8 +8,8 @@ pub enum Value {
     /// `~`, `null` or nothing.
     Null,
     /// A scalar; `quoted` when the user quoted it (still read as a boolean by Spring).
-    /// The text is shared ([`Key`]): deployments copy values into their merges.
-    Text { text: Key, quoted: bool },
+    /// The text is shared ([`SharedStr`]): deployments copy values into their merges.
+    Text { text: SharedStr, quoted: bool },
     /// A list of scalars, each with its own span.
     List(Vec<(String, Span)>),
 }
@@ -40,7 +40,7 @@ pub(crate) enum Effective {
 }
 
 impl Value {
-    pub(crate) fn text(s: impl Into<Key>) -> Self {
+    pub(crate) fn text(s: impl Into<SharedStr>) -> Self {
         Value::Text {
             text: s.into(),
             quoted: false,
