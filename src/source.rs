@@ -61,8 +61,10 @@ pub struct Position {
 pub struct SourceText {
     /// The whole text, or the kept lines one after the other.
     text: Arc<str>,
-    /// File offsets of the starts of lines: of every line, or of the kept ones.
-    line_starts: Vec<usize>,
+    /// File offsets of the starts of lines: of every line, or of the kept ones. Made on
+    /// first use: most files of a scan have no finding, and nothing asks for a line of
+    /// theirs (a cut text has its own from the start).
+    line_starts: std::sync::OnceLock<Vec<usize>>,
     cut: Option<Box<Cut>>,
 }
 
@@ -98,22 +100,28 @@ impl Cut {
 
 impl SourceText {
     pub fn new(text: impl Into<Arc<str>>) -> Self {
-        let text: Arc<str> = text.into();
-        let mut line_starts = vec![0];
-        let bytes = text.as_bytes();
-        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
-            // A lone CR is a line break too (old Mac files); CRLF counts once.
-            if bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n') {
-                line_starts.push(i + 1);
-            }
-        }
-        // Held for every file a deployment waits for: not up to twice its size.
-        line_starts.shrink_to_fit();
         SourceText {
-            text,
-            line_starts,
+            text: text.into(),
+            line_starts: std::sync::OnceLock::new(),
             cut: None,
         }
+    }
+
+    /// The line index, made the first time it is asked for.
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            let mut line_starts = vec![0];
+            let bytes = self.text.as_bytes();
+            for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+                // A lone CR is a line break too (old Mac files); CRLF counts once.
+                if bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n') {
+                    line_starts.push(i + 1);
+                }
+            }
+            // Held for every file a deployment waits for: not up to twice its size.
+            line_starts.shrink_to_fit();
+            line_starts
+        })
     }
 
     /// The whole text (never of a cut text: only analysis, which runs before the cut,
@@ -130,7 +138,7 @@ impl SourceText {
     pub(crate) fn line_count(&self) -> usize {
         self.cut
             .as_ref()
-            .map_or(self.line_starts.len(), |c| c.lines)
+            .map_or(self.line_starts().len(), |c| c.lines)
     }
 
     /// Bytes held for the text.
@@ -162,7 +170,7 @@ impl SourceText {
 
     /// The entry of `line_starts` of the line that holds a clamped offset.
     fn entry(&self, offset: usize) -> usize {
-        match self.line_starts.binary_search(&offset) {
+        match self.line_starts().binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         }
@@ -182,20 +190,20 @@ impl SourceText {
         let (start, bytes) = match &self.cut {
             None => {
                 let len = self.text.len();
-                let start = self.line_starts.get(line).copied().unwrap_or(len);
-                let end = self.line_starts.get(line + 1).copied().unwrap_or(len);
+                let start = self.line_starts().get(line).copied().unwrap_or(len);
+                let end = self.line_starts().get(line + 1).copied().unwrap_or(len);
                 (start, &self.text.as_bytes()[start..end])
             }
             Some(c) => {
                 let Ok(i) = c.line_numbers.binary_search(&line) else {
                     return Span::empty(c.len);
                 };
-                let start = self.line_starts[i];
+                let start = self.line_starts()[i];
                 let Some((run, at)) = c.find(start) else {
                     return Span::empty(start);
                 };
                 let end = match c.line_numbers.get(i + 1) {
-                    Some(&next) if next == line + 1 => self.line_starts[i + 1],
+                    Some(&next) if next == line + 1 => self.line_starts()[i + 1],
                     _ => run.file + run.len,
                 };
                 (start, &self.text.as_bytes()[at..at + (end - start)])
@@ -215,7 +223,7 @@ impl SourceText {
             None => i,
             Some(c) => c.line_numbers.get(i).copied().unwrap_or(0),
         };
-        let prefix = self.slice(Span::new(self.line_starts[i], offset));
+        let prefix = self.slice(Span::new(self.line_starts()[i], offset));
         // (ASCII, as almost every configuration line is, counts one column a byte in both
         // units; counting UTF-16 units char by char was most of a SARIF region's cost)
         let (column, column_utf16) = if prefix.is_ascii() {
@@ -249,7 +257,7 @@ impl SourceText {
         if self.cut.is_some() {
             return None;
         }
-        let lines = self.line_starts.len();
+        let lines = self.line_starts().len();
         let len = self.text.len();
         ranges.retain(|&(a, b)| a <= b && a < lines);
         ranges.sort_unstable();
@@ -262,7 +270,7 @@ impl SourceText {
             }
         }
         let bytes_of = |&(a, b): &(usize, usize)| {
-            self.line_starts.get(b + 1).copied().unwrap_or(len) - self.line_starts[a]
+            self.line_starts().get(b + 1).copied().unwrap_or(len) - self.line_starts()[a]
         };
         let kept: usize = merged.iter().map(bytes_of).sum();
         // Not worth a copy when it saves less than a quarter.
@@ -274,20 +282,20 @@ impl SourceText {
         let mut line_numbers = Vec::new();
         let mut runs = Vec::with_capacity(merged.len());
         for &(a, b) in &merged {
-            let file = self.line_starts[a];
-            let end = self.line_starts.get(b + 1).copied().unwrap_or(len);
+            let file = self.line_starts()[a];
+            let end = self.line_starts().get(b + 1).copied().unwrap_or(len);
             runs.push(Run {
                 file,
                 at: text.len(),
                 len: end - file,
             });
             text.push_str(&self.text[file..end]);
-            line_starts.extend_from_slice(&self.line_starts[a..=b]);
+            line_starts.extend_from_slice(&self.line_starts()[a..=b]);
             line_numbers.extend(a..=b);
         }
         Some(SourceText {
             text: text.into(),
-            line_starts,
+            line_starts: std::sync::OnceLock::from(line_starts),
             cut: Some(Box::new(Cut {
                 len,
                 lines,
