@@ -919,9 +919,10 @@ pub fn read_text(path: &Path, max_size: u64) -> Result<String, Problem> {
 /// [`read_text`] of `path`, reported as `shown` (a symbolic link read through its
 /// target keeps its own name).
 ///
-/// Memory follows what is read, never what the file claims: nothing is allocated by
-/// the size the metadata reports, and reading stops at the first NUL byte, so a sparse
-/// file of any size costs one chunk.
+/// Memory is bounded whatever the file claims: the buffer is sized by the size the
+/// metadata reports only up to 4 MiB (and only under the limit), it grows with what is
+/// read beyond that, and reading stops at the first piece with a NUL byte, so a sparse
+/// file of any size is read one 64 KiB piece.
 pub(crate) fn read_text_as(path: &Path, shown: &Path, max_size: u64) -> Result<String, Problem> {
     let shown = display(shown);
     let io = |e: std::io::Error| Problem::new(ProblemKind::Io, &shown, format!("cannot read: {e}"));

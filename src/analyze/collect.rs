@@ -153,7 +153,7 @@ impl Collector<'_> {
             let value = if e.value.is_empty() {
                 Value::Null
             } else {
-                Value::text(e.value.clone())
+                Value::text(e.value.as_str())
             };
             self.push(&e.key, value, e.key_span, e.value_span);
         }
@@ -299,6 +299,45 @@ mod tests {
             col.yaml("", d);
         }
         ((c.settings.len(), c.sections.len()), counts)
+    }
+
+    /// The keys the walk's one buffer makes: joined with `.`, lists of maps indexed, an
+    /// empty name or prefix as the old per-node strings made them, and the prefix given.
+    #[test]
+    fn flattened_keys_are_dotted_and_indexed() {
+        let keys = |text: &str, prefix: &str| -> (Vec<String>, Vec<String>) {
+            let file = SourceFile::new("application.yaml", text);
+            let mut c = Component::new(file.clone(), vec![Product::Camunda8], Span::empty(0));
+            let y = crate::syntax::yaml::parse(text);
+            let mut col = Collector {
+                component: &mut c,
+                form: Form::Yaml,
+                placeholders: Placeholders::Spring,
+                file,
+                map: SpanMap::Identity,
+            };
+            for d in &y.docs {
+                col.yaml(prefix, d);
+            }
+            (
+                c.settings
+                    .iter()
+                    .map(|s| s.key.as_str().to_owned())
+                    .collect(),
+                c.sections.iter().map(|s| s.match_key.clone()).collect(),
+            )
+        };
+        let text = "a:\n  b: 1\n  l: [x, y]\n  m:\n    - n: 2\n    - [3, 4]\n    - o: {p: 5}\n\"\": {q: 6}\nr: 7\n";
+        let (settings, sections) = keys(text, "");
+        assert_eq!(
+            settings,
+            ["a.b", "a.l", "a.m[0].n", "a.m[1]", "a.m[2].o.p", "q", "r"]
+        );
+        assert_eq!(sections, ["a", "am", "am[0]", "am[2]", "am[2]o", ""]);
+        let (settings, _) = keys("- k: 1\n- 2\n", "");
+        assert_eq!(settings, ["[0].k", "[1]"]);
+        let (settings, _) = keys("http:\n  port: 1\n", "spec");
+        assert_eq!(settings, ["spec.http.port"]);
     }
 
     #[test]

@@ -161,26 +161,26 @@ pub(crate) fn push_env(
         push_system_properties(col, reader, &text, value_span);
         return;
     }
-    let literal = |col: &mut Collector<'_>, key: String, value: Value| {
+    let literal = |col: &mut Collector<'_>, key: &str, value: Value| {
         let key = crate::model::settings::SharedStr::from(key);
         col.push_raw(key.clone(), key, value, name_span, value_span, Form::EnvVar);
     };
     match reader {
         EnvReader::Spring => col.push_env(name, value, name_span, value_span),
         EnvReader::Optimize => match OPTIMIZE_ENV.iter().find(|(n, _)| *n == name) {
-            Some((_, key)) => literal(col, (*key).to_string(), value),
+            Some((_, key)) => literal(col, key, value),
             None => col.push_env(name, value, name_span, value_span),
         },
         EnvReader::Elasticsearch | EnvReader::Opensearch => {
             if name.contains('.') {
-                literal(col, name.to_string(), value);
+                literal(col, name, value);
             } else if let Some(key) =
                 es_setting_name(name).filter(|_| reader == EnvReader::Elasticsearch)
             {
-                literal(col, key, value);
+                literal(col, &key, value);
             } else if name == "DISABLE_SECURITY_PLUGIN" && reader == EnvReader::Opensearch {
                 // The image's entrypoint turns it into `-Eplugins.security.disabled=true`.
-                literal(col, "plugins.security.disabled".into(), value);
+                literal(col, "plugins.security.disabled", value);
             } else {
                 col.push_env(name, value, name_span, value_span);
             }

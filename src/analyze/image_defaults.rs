@@ -27,7 +27,7 @@
 //!   rule whose default depends on the version (ES001 before 8.0) may judge it.
 
 use crate::model::keys::is_secret_key;
-use crate::model::settings::{Component, Form, Placeholders, Setting, Value};
+use crate::model::settings::{Component, Form, Placeholders, Setting, SharedStr, Value};
 use crate::source::{FileRef, Span};
 
 /// The Elasticsearch image flavours whose security this module knows.
@@ -96,10 +96,11 @@ pub(crate) fn implied_setting(
     form: Form,
     why: String,
 ) -> Setting {
+    let shared = SharedStr::from(key);
     let mut s = Setting {
         secret: is_secret_key(key),
-        key: key.into(),
-        match_key: key.into(),
+        key: shared.clone(),
+        match_key: shared,
         value: Value::text(value),
         key_span: span,
         value_span: span,

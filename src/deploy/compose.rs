@@ -59,7 +59,7 @@ pub(crate) fn dotenv_vars(a: &Analysis) -> Vec<Var> {
     let src = a.file.text.text();
     for s in &c.settings {
         let raw = match &s.value {
-            Value::Text { text, .. } => text.to_string(),
+            Value::Text { text, .. } => text.as_str().to_owned(),
             _ => String::new(),
         };
         let literal =
@@ -77,7 +77,7 @@ pub(crate) fn dotenv_vars(a: &Analysis) -> Vec<Var> {
         };
         vars.retain(|v| v.name != s.key);
         vars.push(Var {
-            name: s.key.to_string(),
+            name: s.key.as_str().to_owned(),
             value,
             file: s.file.clone(),
             key_span: s.key_span,
@@ -703,7 +703,7 @@ fn pass_through(c: &Component, ctx: &Ctx<'_>, template: &Component) -> Vec<Setti
                     file: v.file.clone(),
                     map: SpanMap::Identity,
                 };
-                let value = Value::text(v.value.clone().unwrap_or_default());
+                let value = Value::text(v.value.as_deref().unwrap_or(""));
                 push_env(&mut col, reader, name, value, v.key_span, v.value_span);
                 for s in &mut scratch.settings[before..] {
                     s.secret |= v.secret;

@@ -336,7 +336,7 @@ fn effective(
             file: v.file.clone(),
             map: SpanMap::Identity,
         };
-        let value = Value::text(v.value.clone().unwrap_or_default());
+        let value = Value::text(v.value.as_deref().unwrap_or(""));
         push_env(&mut col, reader, &v.name, value, v.key_span, v.value_span);
         for mut s in scratch.settings.drain(before..) {
             s.secret |= v.secret;

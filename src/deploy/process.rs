@@ -7,8 +7,8 @@ use super::args::{Parsed, Word};
 use super::merge::{Candidate, SectionCandidate};
 use super::spring_json;
 use crate::model::deployment::Layer;
-use crate::model::keys::{is_secret_key, match_key_of};
-use crate::model::settings::{Component, Form, KeyStyle, Placeholders, Setting, Value};
+use crate::model::keys::{is_secret_key, shared_match_key};
+use crate::model::settings::{Component, Form, KeyStyle, Placeholders, Setting, SharedStr, Value};
 use crate::source::{FileRef, Span};
 
 /// The `source` numbers (property sources, for list replacement) of a deployment.
@@ -46,14 +46,15 @@ fn word_setting(
     } else {
         (w.span, w.span)
     };
+    let shared = SharedStr::from(key.as_str());
     let mut s = Setting {
         secret: is_secret_key(key),
-        key: key.into(),
-        match_key: match_key_of(key, style),
+        match_key: shared_match_key(&shared, style),
+        key: shared,
         value: if value.is_empty() {
             Value::Null
         } else {
-            Value::text(value.clone())
+            Value::text(value.as_str())
         },
         key_span: ks,
         value_span: vs,

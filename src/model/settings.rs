@@ -187,7 +187,8 @@ impl PartialEq<SharedStr> for String {
 
 impl fmt::Display for SharedStr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        // (`pad`, as `str` does: widths and precision apply)
+        f.pad(&self.0)
     }
 }
 
@@ -206,12 +207,13 @@ impl Serialize for SharedStr {
 #[derive(Clone, Debug)]
 pub struct Setting {
     /// Dotted key as written (nested YAML joined with `.`, list indices as `[n]`).
-    /// For env vars, the converted dotted form (`CAMUNDA_X_Y` -> `camunda.x.y`).
+    /// For env vars, the variable's name as written (the match key is made from its
+    /// dotted form, `CAMUNDA_X_Y` -> `camunda.x.y`).
     /// Shared, with `match_key` too: a deployment copies most settings of its layers into
     /// its merge, and a copy of a shared key is a count, not an allocation.
     pub key: SharedStr,
-    /// The key in the form the product compares (see [`keys::match_key`]); the same
-    /// allocation as `key` where the two are equal (every key of a literal key style).
+    /// The key in the form the product compares (see [`keys::match_key`]); where the two
+    /// are equal (a literal key style), the collectors make it the same allocation.
     pub match_key: SharedStr,
     pub value: Value,
     pub key_span: Span,

@@ -51,7 +51,7 @@ impl Value {
     pub fn display(&self) -> String {
         match self {
             Value::Null => "null".into(),
-            Value::Text { text, .. } => text.to_string(),
+            Value::Text { text, .. } => text.as_str().to_owned(),
             Value::List(items) => items
                 .iter()
                 .map(|(t, _)| t.as_str())

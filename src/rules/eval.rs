@@ -291,7 +291,7 @@ impl Ctx<'_, '_> {
     fn display_key(&self, setting: Option<&Setting>, caps: &[String]) -> String {
         match setting {
             Some(s) if self.check.key.has_any() || self.index.style() == KeyStyle::Literal => {
-                s.key.to_string()
+                s.key.as_str().to_owned()
             }
             _ => self.check.key.bound(caps).raw.clone(),
         }
