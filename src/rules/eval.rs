@@ -10,7 +10,7 @@ use super::{
 };
 use crate::model::MASK;
 use crate::model::finding::{Finding, FindingBuilder};
-use crate::model::keys::{is_secret_key, match_key};
+use crate::model::keys::is_secret_key;
 use crate::model::settings::Product;
 use crate::model::settings::{Component, KeyStyle, Setting};
 use crate::model::value::{Effective, is_null_text, parse_bool, parse_number};
@@ -472,7 +472,7 @@ fn run_check(
             })
             .collect()
     } else if matches.is_empty() {
-        let mk = match_key(&check.key.raw, index.style());
+        let mk = check.key.match_form(index.style());
         let (file, span) = component.anchor_at(&mk);
         vec![(Vec::new(), file, span)]
     } else {
@@ -504,7 +504,7 @@ fn in_complete_section(check: &Check, index: &Index<'_>) -> bool {
     if complete.is_empty() || check.key.has_wildcards() {
         return false;
     }
-    let mk = match_key(&check.key.raw, index.style());
+    let mk = check.key.match_form(index.style());
     complete
         .iter()
         .any(|p| crate::model::keys::is_prefix(p, &mk, index.style()))

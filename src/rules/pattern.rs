@@ -230,6 +230,16 @@ impl KeyPattern {
         }
     }
 
+    /// `match_key` of the pattern as written: the exact match key made when the pattern
+    /// was, where it has one (made per check and component, it was 1% of a finding-dense
+    /// tree's evaluation).
+    pub(crate) fn match_form(&self, style: KeyStyle) -> std::borrow::Cow<'_, str> {
+        match self.exact(style) {
+            Some(k) => std::borrow::Cow::Borrowed(k),
+            None => std::borrow::Cow::Owned(match_key(&self.raw, style)),
+        }
+    }
+
     fn matcher(&self, style: KeyStyle) -> &Matcher {
         match style {
             KeyStyle::Relaxed => &self.relaxed,
@@ -422,6 +432,21 @@ mod tests {
                         oracle_captures(&p, &k, style),
                         "pattern {:?} key {:?} {:?}", raw, k, style
                     );
+                }
+            }
+        }
+    }
+
+    proptest! {
+        /// The match form of a pattern is `match_key` of what was written, with or without
+        /// wildcards, in both styles.
+        #[test]
+        fn the_match_form_is_the_match_key_of_the_pattern(raw in "[a.\\[\\]0*_A-]{1,16}") {
+            if let Ok(p) = KeyPattern::new(&raw) {
+                for style in [KeyStyle::Literal, KeyStyle::Relaxed] {
+                    let want = match_key(raw.trim(), style);
+                    let form = p.match_form(style);
+                    prop_assert_eq!(form.as_ref(), want.as_str(), "{:?} {:?}", raw, style);
                 }
             }
         }
