@@ -748,6 +748,20 @@ pub(crate) fn relative_path(root: &std::path::Path, display: &str) -> String {
     rel.to_string_lossy().replace('\\', "/")
 }
 
+/// A path for the normal-path proptests: `parts` joined with `/`, rooted and with a
+/// trailing separator when asked.
+#[cfg(test)]
+pub(crate) fn path_text(parts: &[String], rooted: bool, trailing: bool) -> String {
+    let mut text = parts.join("/");
+    if rooted {
+        text.insert(0, '/');
+    }
+    if trailing {
+        text.push('/');
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -792,13 +806,7 @@ mod tests {
             rooted in any::<bool>(),
             trailing in any::<bool>(),
         ) {
-            let mut text = parts.join("/");
-            if rooted {
-                text.insert(0, '/');
-            }
-            if trailing {
-                text.push('/');
-            }
+            let text = path_text(&parts, rooted, trailing);
             let p = std::path::Path::new(&text);
             // (as text: paths compare by their parts, so `a//b` equals `a/b` as a path)
             let (fast, slow) = (normalize(p), normalize_parts(p));

@@ -280,8 +280,9 @@ mod tests {
     use crate::source::SourceFile;
     use proptest::prelude::*;
 
-    /// What `Collector::yaml` adds to an empty component, and what `counted` said it would.
-    fn collected_and_counted(text: &str) -> ((usize, usize), (usize, usize)) {
+    /// What `Collector::yaml` makes of every document of `text` under `prefix`, and what
+    /// `counted` said it would make (settings, sections).
+    fn collected(text: &str, prefix: &str) -> (Component, (usize, usize)) {
         let file = SourceFile::new("application.yaml", text);
         let mut c = Component::new(file.clone(), vec![Product::Camunda8], Span::empty(0));
         let y = crate::syntax::yaml::parse(text);
@@ -296,8 +297,14 @@ mod tests {
         for d in &y.docs {
             let (settings, sections) = counted(d);
             counts = (counts.0 + settings, counts.1 + sections);
-            col.yaml("", d);
+            col.yaml(prefix, d);
         }
+        (c, counts)
+    }
+
+    /// What `Collector::yaml` adds to an empty component, and what `counted` said it would.
+    fn collected_and_counted(text: &str) -> ((usize, usize), (usize, usize)) {
+        let (c, counts) = collected(text, "");
         ((c.settings.len(), c.sections.len()), counts)
     }
 
@@ -306,19 +313,7 @@ mod tests {
     #[test]
     fn flattened_keys_are_dotted_and_indexed() {
         let keys = |text: &str, prefix: &str| -> (Vec<String>, Vec<String>) {
-            let file = SourceFile::new("application.yaml", text);
-            let mut c = Component::new(file.clone(), vec![Product::Camunda8], Span::empty(0));
-            let y = crate::syntax::yaml::parse(text);
-            let mut col = Collector {
-                component: &mut c,
-                form: Form::Yaml,
-                placeholders: Placeholders::Spring,
-                file,
-                map: SpanMap::Identity,
-            };
-            for d in &y.docs {
-                col.yaml(prefix, d);
-            }
+            let (c, _) = collected(text, prefix);
             (
                 c.settings
                     .iter()

@@ -663,13 +663,7 @@ mod tests {
             rooted in any::<bool>(),
             trailing in any::<bool>(),
         ) {
-            let mut text = parts.join("/");
-            if rooted {
-                text.insert(0, '/');
-            }
-            if trailing {
-                text.push('/');
-            }
+            let text = crate::source::path_text(&parts, rooted, trailing);
             let p = Path::new(&text);
             // (as text: paths compare by their parts, so `a//b` equals `a/b` as a path)
             let (fast, slow) = (normal(p), lexically_normal(p));
