@@ -466,11 +466,13 @@ pub(crate) fn lines(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-/// Does the text hold `##[`, the legacy workflow command (see [`defuse_commands`])? With the
-/// `memchr` crate's substring search: `str::contains` builds a searcher per call, and this
-/// runs on every finding's text.
+/// Does the text hold `##[`, the legacy workflow command (see [`defuse_commands`])? With one
+/// searcher of the `memchr` crate made for the whole run: `str::contains` and
+/// `memmem::find` build one per call, and this runs on every string of every finding.
 pub(crate) fn holds_legacy_command(s: &str) -> bool {
-    memchr::memmem::find(s.as_bytes(), b"##[").is_some()
+    static FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"##["));
+    FINDER.find(s.as_bytes()).is_some()
 }
 
 /// Text that a CI runner would read as a workflow command, made inert: GitHub Actions runs a

@@ -283,7 +283,8 @@ pub(crate) fn secret_ranges_in_line(line: &str) -> Vec<std::ops::Range<usize>> {
             .position(|&c| !(is_name_byte(c) || c == b':'))
             .map_or(b.len(), |p| i + 1 + p);
         let name = &line[i + 1..n];
-        let local = name.rsplit(':').next().unwrap_or(name);
+        // (after the last `:`; memrchr, as `rsplit` sets up a searcher per call)
+        let local = memchr::memrchr(b':', name.as_bytes()).map_or(name, |p| &name[p + 1..]);
         if !local.is_empty() && is_secret_key(local) {
             element_text(n, &mut out);
         }

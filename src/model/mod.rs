@@ -19,3 +19,11 @@ pub mod wiring;
 
 /// The text shown instead of a secret value, in every output.
 pub(crate) const MASK: &str = "********";
+
+/// Does the text show a [`MASK`]? With one searcher made for the whole run (`str::contains`
+/// builds one per call, and this runs on every finding a report writes).
+pub(crate) fn shows_mask(s: &str) -> bool {
+    static FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(MASK));
+    FINDER.find(s.as_bytes()).is_some()
+}

@@ -8,6 +8,7 @@ pub mod gitlab;
 pub mod human;
 pub mod json;
 pub mod junit;
+pub(crate) mod pretty;
 pub mod rules;
 pub mod sarif;
 pub mod source_error;

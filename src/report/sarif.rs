@@ -15,6 +15,7 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 
 use super::masks_for;
+use super::pretty::Pretty;
 use crate::model::MASK;
 use crate::model::finding::{Finding, fingerprints};
 use crate::model::hashing::FastMap;
@@ -194,7 +195,7 @@ impl Ctx<'_> {
         }
     }
 
-    fn region(&mut self, file: &Arc<crate::source::SourceFile>, span: Span) -> RegionOut {
+    fn region(&mut self, w: &mut Pretty, file: &Arc<crate::source::SourceFile>, span: Span) {
         let text = &file.text;
         let s = text.position(span.start);
         let mut e = text.position(span.end);
@@ -207,150 +208,99 @@ impl Ctx<'_> {
         if masked {
             self.redacted = true;
         }
-        RegionOut {
-            start_line: s.line,
-            start_column: s.column_utf16,
-            end_line: e.line,
-            end_column: e
-                .column_utf16
-                .max(if e.line == s.line { s.column_utf16 } else { 1 }),
-            snippet: TextOut { text: snippet },
-        }
+        w.object(|w| {
+            w.key("startLine").uint(s.line);
+            w.key("startColumn").uint(s.column_utf16);
+            w.key("endLine").uint(e.line);
+            w.key("endColumn")
+                .uint(
+                    e.column_utf16
+                        .max(if e.line == s.line { s.column_utf16 } else { 1 }),
+                );
+            w.key("snippet").text(&snippet);
+        });
     }
 
     fn location(
         &mut self,
+        w: &mut Pretty,
         file: &Arc<crate::source::SourceFile>,
         span: Span,
         message: Option<&str>,
         id: Option<usize>,
-    ) -> LocationOut {
-        LocationOut {
-            physical_location: PhysicalOut {
-                artifact_location: ArtifactOut {
-                    uri: self.with_place(file, |p| p.uri.clone()),
-                    uri_base_id: "%SRCROOT%",
-                },
-                region: self.region(file, span),
-            },
-            message: message.map(|m| TextOut {
-                text: m.to_string(),
-            }),
-            id,
-        }
+    ) {
+        w.object(|w| {
+            w.key("physicalLocation").object(|w| {
+                w.key("artifactLocation").object(|w| {
+                    self.with_place(file, |p| w.key("uri").str(&p.uri));
+                    w.key("uriBaseId").str("%SRCROOT%");
+                });
+                self.region(w.key("region"), file, span);
+            });
+            if let Some(m) = message {
+                w.key("message").text(m);
+            }
+            if let Some(id) = id {
+                w.key("id").uint(id);
+            }
+        });
     }
 
-    fn result(&mut self, f: &Finding, rule_index: usize, fingerprint: &str) -> ResultOut {
-        if f.message.contains(MASK) {
+    /// A result, in the key order of the document.
+    fn result(
+        &mut self,
+        w: &mut Pretty,
+        f: &Finding,
+        rule_index: usize,
+        fingerprint: &str,
+        suppression: Option<&crate::model::report::Suppressed>,
+    ) {
+        if crate::model::shows_mask(&f.message) {
             self.redacted = true;
         }
-        let related: Vec<LocationOut> = f
-            .related
-            .iter()
-            .enumerate()
-            .map(|(i, r)| self.location(&r.file, r.span, Some(&r.label), Some(i + 1)))
-            .collect();
-        let message = match &f.component {
-            Some(c) if !quotes(&f.message, c) => format!("{} [{c}]", f.message),
-            _ => f.message.clone(),
-        };
-        ResultOut {
-            rule_id: descriptor_id(&f.rule, f.severity),
-            rule_index,
-            level: level(f.severity),
-            message: TextOut { text: message },
-            locations: [self.location(&f.file, f.span, None, None)],
-            partial_fingerprints: FingerprintsOut {
-                v1: fingerprint.to_string(),
-            },
-            properties: PropertiesOut {
-                severity: f.severity,
-                security_severity: security_severity(f.severity),
-                key: f.key.clone(),
-            },
-            related_locations: related,
-            suppressions: None,
-        }
+        w.object(|w| {
+            w.key("ruleId").str(&descriptor_id(&f.rule, f.severity));
+            w.key("ruleIndex").uint(rule_index);
+            w.key("level").str(level(f.severity));
+            match &f.component {
+                Some(c) if !quotes(&f.message, c) => {
+                    w.key("message").text(&format!("{} [{c}]", f.message));
+                }
+                _ => w.key("message").text(&f.message),
+            }
+            w.key("locations").array(|w| {
+                self.location(w.element(), &f.file, f.span, None, None);
+            });
+            w.key("partialFingerprints").object(|w| {
+                w.key("camguard/v1").str(fingerprint);
+            });
+            w.key("properties").object(|w| {
+                w.key("severity").str(f.severity.as_str());
+                w.key("security-severity")
+                    .str(security_severity(f.severity));
+                w.key("key").str(&f.key);
+            });
+            if !f.related.is_empty() {
+                w.key("relatedLocations").array(|w| {
+                    for (i, r) in f.related.iter().enumerate() {
+                        self.location(w.element(), &r.file, r.span, Some(&r.label), Some(i + 1));
+                    }
+                });
+            }
+            if let Some(sup) = suppression {
+                let kind = match sup.kind {
+                    SuppressionKind::InSource => "inSource",
+                    _ => "external",
+                };
+                w.key("suppressions").array(|w| {
+                    w.element().object(|w| {
+                        w.key("kind").str(kind);
+                        w.key("justification").str(&sup.justification);
+                    });
+                });
+            }
+        });
     }
-}
-
-// A result as SARIF writes it: serialised directly, in the key order of the document
-// (building a `serde_json::Value` per result was most of its rendering cost). The order of
-// the fields is the order of the keys.
-
-#[derive(serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ResultOut {
-    rule_id: String,
-    rule_index: usize,
-    level: &'static str,
-    message: TextOut,
-    locations: [LocationOut; 1],
-    partial_fingerprints: FingerprintsOut,
-    properties: PropertiesOut,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    related_locations: Vec<LocationOut>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    suppressions: Option<[SuppressionOut; 1]>,
-}
-
-#[derive(serde::Serialize)]
-struct TextOut {
-    text: String,
-}
-
-#[derive(serde::Serialize)]
-struct FingerprintsOut {
-    #[serde(rename = "camguard/v1")]
-    v1: String,
-}
-
-#[derive(serde::Serialize)]
-struct PropertiesOut {
-    severity: Severity,
-    #[serde(rename = "security-severity")]
-    security_severity: &'static str,
-    key: String,
-}
-
-#[derive(serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-struct LocationOut {
-    physical_location: PhysicalOut,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    message: Option<TextOut>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    id: Option<usize>,
-}
-
-#[derive(serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-struct PhysicalOut {
-    artifact_location: ArtifactOut,
-    region: RegionOut,
-}
-
-#[derive(serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ArtifactOut {
-    uri: String,
-    uri_base_id: &'static str,
-}
-
-#[derive(serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-struct RegionOut {
-    start_line: usize,
-    start_column: usize,
-    end_line: usize,
-    end_column: usize,
-    snippet: TextOut,
-}
-
-#[derive(serde::Serialize)]
-struct SuppressionOut {
-    kind: &'static str,
-    justification: String,
 }
 
 /// Problems with input files, as tool execution notifications.
@@ -450,18 +400,9 @@ fn render_result(
         places,
         redacted: false,
     };
-    let mut r = ctx.result(f, idx, fp);
-    if let Some(sup) = sup {
-        let kind = match sup.kind {
-            SuppressionKind::InSource => "inSource",
-            _ => "external",
-        };
-        r.suppressions = Some([SuppressionOut {
-            kind,
-            justification: sup.justification.clone(),
-        }]);
-    }
-    (super::stream::pretty_at(&r, indent), ctx.redacted)
+    let mut w = Pretty::at(indent);
+    ctx.result(&mut w, f, idx, fp, sup);
+    (w.finish(), ctx.redacted)
 }
 
 /// Render the SARIF log, writing as it goes: the results are rendered on the worker
