@@ -143,7 +143,10 @@ pub fn sniff(text: &str) -> Option<FileKind> {
     let mut in_meta = false;
     let mut security_config = false;
     for line in crate::source::lines(text).take(5000) {
-        let t = line.trim_start_matches('\u{feff}');
+        let t = match line.as_bytes().first() {
+            Some(b' ' | b'\t') => line,
+            _ => line.trim_start_matches('\u{feff}'),
+        };
         if t.starts_with(' ') || t.starts_with('\t') {
             if in_meta && let Some(v) = t.trim().strip_prefix("type:") {
                 security_config |= is_security_config_type(v);
@@ -190,6 +193,11 @@ pub fn plainly_unrecognised(text: &str) -> bool {
     // At the start of a document: its first content line must be at the left margin.
     let mut document_start = true;
     for line in crate::source::lines(text) {
+        // An indented line inside a document says nothing whatever it holds (the next
+        // test but faster: most lines of the files this skips are indented).
+        if !document_start && line.as_bytes().first() == Some(&b' ') {
+            continue;
+        }
         let t = line.trim_start_matches('\u{feff}');
         let content = t.trim_start_matches(' ');
         if content.is_empty() || content.starts_with('#') {
