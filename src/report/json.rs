@@ -1,7 +1,8 @@
 //! `--format json`: a documented, versioned document (see docs/json-output.md).
 
-use serde::Serialize;
 use serde_json::{Value, json};
+
+use super::pretty::Pretty;
 
 use crate::model::finding::{Finding, fingerprints};
 use crate::model::report::Report;
@@ -9,90 +10,57 @@ use crate::source::Span;
 
 pub(crate) const VERSION: u32 = 1;
 
-/// Where a finding or a related location is, as the document writes it.
-#[derive(Serialize)]
-struct Location {
-    byte_start: usize,
-    byte_end: usize,
-    start_line: usize,
-    start_column: usize,
-    end_line: usize,
-    end_column: usize,
+/// One finding as the document writes it, rendered at `indent`: the fields in the
+/// documented order, written straight into text ([`super::pretty`]: serialising records
+/// with serde_json escaped every field name again for each finding).
+pub(crate) fn finding_json(f: &Finding, fingerprint: &str, indent: usize) -> String {
+    let mut w = Pretty::at(indent);
+    w.object(|w| {
+        w.key("code").str(&f.rule.code);
+        w.key("name").str(&f.rule.name);
+        w.key("severity").str(f.severity.as_str());
+        w.key("message").str(&f.message);
+        w.key("path").str(&f.path());
+        w.key("location").object(|w| location(w, f, f.span));
+        w.key("key").str(&f.key);
+        match f.product {
+            Some(p) => w.key("product").str(p.id()),
+            None => w.key("product").null(),
+        }
+        match f.component.as_deref() {
+            Some(c) => w.key("component").str(c),
+            None => w.key("component").null(),
+        }
+        w.key("docs").str(&f.rule.docs);
+        w.key("fingerprint").str(fingerprint);
+        w.key("related").array(|w| {
+            for r in &f.related {
+                let s = r.file.text.position(r.span.start);
+                w.element().object(|w| {
+                    w.key("path").str(&r.file.display_path());
+                    w.key("byte_start").uint(r.span.start);
+                    w.key("byte_end").uint(r.span.end);
+                    w.key("start_line").uint(s.line);
+                    w.key("start_column").uint(s.column);
+                    w.key("label").str(&r.label);
+                });
+            }
+        });
+    });
+    w.finish()
 }
 
-fn position(f: &Finding, span: Span) -> Location {
+/// Where a finding is, as the document writes it.
+fn location(w: &mut Pretty, f: &Finding, span: Span) {
     let text = &f.file.text;
     let s = text.position(span.start);
     let e = text.position(span.end);
-    Location {
-        byte_start: span.start,
-        byte_end: span.end,
-        start_line: s.line,
-        start_column: s.column,
-        end_line: e.line,
-        end_column: e.column,
-    }
-}
-
-#[derive(Serialize)]
-struct RelatedJson<'a> {
-    path: String,
-    byte_start: usize,
-    byte_end: usize,
-    start_line: usize,
-    start_column: usize,
-    label: &'a str,
-}
-
-/// One finding as the document writes it: the fields in the documented order (serialised
-/// straight from the finding; a `serde_json::Value` made a map, and copied every key and
-/// string, for each finding).
-#[derive(Serialize)]
-pub(crate) struct FindingJson<'a> {
-    code: &'a str,
-    name: &'a str,
-    severity: crate::model::rule::Severity,
-    message: &'a str,
-    path: String,
-    location: Location,
-    key: &'a str,
-    product: Option<crate::model::settings::Product>,
-    component: Option<&'a str>,
-    docs: &'a str,
-    fingerprint: &'a str,
-    related: Vec<RelatedJson<'a>>,
-}
-
-pub(crate) fn finding_json<'a>(f: &'a Finding, fingerprint: &'a str) -> FindingJson<'a> {
-    let related = f
-        .related
-        .iter()
-        .map(|r| {
-            let s = r.file.text.position(r.span.start);
-            RelatedJson {
-                path: r.file.display_path(),
-                byte_start: r.span.start,
-                byte_end: r.span.end,
-                start_line: s.line,
-                start_column: s.column,
-                label: &r.label,
-            }
-        })
-        .collect();
-    FindingJson {
-        code: &f.rule.code,
-        name: &f.rule.name,
-        severity: f.severity,
-        message: &f.message,
-        path: f.path(),
-        location: position(f, f.span),
-        key: &f.key,
-        product: f.product,
-        component: f.component.as_deref(),
-        docs: &f.rule.docs,
-        fingerprint,
-        related,
-    }
+    w.key("byte_start").uint(span.start);
+    w.key("byte_end").uint(span.end);
+    w.key("start_line").uint(s.line);
+    w.key("start_column").uint(s.column);
+    w.key("end_line").uint(e.line);
+    w.key("end_column").uint(e.column);
 }
 
 /// Fingerprints take paths relative to `root` (the repository root), so they equal the
@@ -104,7 +72,7 @@ pub(crate) fn render(
     root: &std::path::Path,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    use super::stream::{Nested, in_order, pretty_at};
+    use super::stream::{Nested, in_order};
     let by_sev: serde_json::Map<String, Value> = super::counts(report)
         .into_iter()
         .map(|(s, n)| (s.as_str().to_string(), json!(n)))
@@ -155,7 +123,7 @@ pub(crate) fn render(
     let entries: Vec<(&Finding, String)> = fs.iter().zip(fingerprints(fs, root)).collect();
     in_order(
         &entries,
-        |(f, fp)| pretty_at(&finding_json(f, fp), indent),
+        |(f, fp)| finding_json(f, fp, indent),
         |r| list.element(out, &r),
     )?;
     list.end(out)?;

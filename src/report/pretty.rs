@@ -112,6 +112,10 @@ impl Pretty {
         push_string(&mut self.out, s);
     }
 
+    pub(crate) fn null(&mut self) {
+        self.out.push_str("null");
+    }
+
     pub(crate) fn uint(&mut self, n: usize) {
         self.out.push_str(itoa::Buffer::new().format(n));
     }
@@ -225,6 +229,7 @@ mod tests {
                 w.object(|w| {
                     w.key("a").str("x");
                     w.key("n").uint(12_345);
+                    w.key("none").null();
                     w.key("empty_list").array(|_| {});
                     w.key("empty_object").object(|_| {});
                     w.key("list").array(|w| {
@@ -243,6 +248,7 @@ mod tests {
                 &json!({
                     "a": "x",
                     "n": 12_345,
+                    "none": null,
                     "empty_list": [],
                     "empty_object": {},
                     "list": [{"text": "t"}, 0, ["deep"]],
