@@ -589,3 +589,78 @@ fn human_output_wraps_at_spaces_and_keeps_urls_and_keys_whole() {
         "{human}"
     );
 }
+
+/// The JSON documents camguard writes piece by piece (`report/stream.rs`) and the records it
+/// writes straight into text (`report/pretty.rs`) are laid out exactly as serde_json's
+/// pretty printer lays out the same data: suppressions of both kinds, related locations,
+/// a component quoted or not, `null` fields, escaped strings.
+#[test]
+fn json_and_sarif_are_laid_out_as_serde_json_pretty() {
+    let d = tempfile::tempdir().unwrap();
+    let app = d.path().join("app");
+    std::fs::create_dir_all(&app).unwrap();
+    std::fs::write(
+        app.join("application.yaml"),
+        "camunda:\n  security:\n    authentication:\n      unprotected-api: true # camguard: ignore[C8001] a \"quoted\" \\ reason\n\
+         spring:\n  datasource:\n    password: \"tab\\there é ☕ /slash\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        app.join("docker-compose.yaml"),
+        "services:\n  zeebe:\n    image: camunda/zeebe:8.7.0\n    ports: [\"26500:26500\"]\n    \
+         environment:\n      ZEEBE_BROKER_GATEWAY_SECURITY_ENABLED: \"false\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.path().join("camguard.toml"),
+        "[[ignore]]\nrules = [\"DC001\"]\npath = \"app/**\"\nreason = \"ports \\\"published\\\" on purpose\"\n",
+    )
+    .unwrap();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let fixtures = format!("{root}/fixtures");
+    let tmp = d.path().to_str().unwrap().to_string();
+    for (format, extra, must_hold) in [
+        (
+            "sarif",
+            &["--include-suppressed"][..],
+            &[
+                "\"inSource\"",
+                "\"external\"",
+                "\"relatedLocations\"",
+                "\\\"",
+            ][..],
+        ),
+        (
+            "json",
+            &[][..],
+            &["\"component\": null", "\"related\": []", "\"product\": \""][..],
+        ),
+    ] {
+        for target in [&fixtures, &tmp] {
+            let out = camguard()
+                .current_dir(d.path())
+                .args(["check", target, "--format", format, "--exit-zero"])
+                .args(extra)
+                .output()
+                .unwrap();
+            let text = String::from_utf8(out.stdout).unwrap();
+            let v: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+            assert_eq!(
+                text,
+                serde_json::to_string_pretty(&v).unwrap() + "\n",
+                "{format} of {target}"
+            );
+        }
+        // What the runs above must have written for the comparison to mean anything.
+        let out = camguard()
+            .current_dir(d.path())
+            .args(["check", ".", &fixtures, "--format", format, "--exit-zero"])
+            .args(extra)
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        for s in must_hold {
+            assert!(text.contains(s), "{format}: no {s} in\n{text}");
+        }
+    }
+}

@@ -224,7 +224,8 @@ mod tests {
 
     #[test]
     fn layout_matches_serde_json_pretty_at_any_depth() {
-        for indent in [0, 2, 6, 70] {
+        // (past 128, an indent takes more than one copy of the spaces)
+        for indent in [0, 2, 6, 70, 130, 300] {
             let got = written(indent, |w| {
                 w.object(|w| {
                     w.key("a").str("x");
@@ -280,12 +281,16 @@ mod tests {
     proptest! {
         #[test]
         fn any_string_is_written_as_serde_json_and_json_document_write_it(
-            s in "\\PC*|[\\x00-\\x{a0}\\x{2028}\\x{2029}\\x{202a}-\\x{202e}\\x{2066}-\\x{2069}\\x{61c}\\x{200e}#\\[a\"\\\\é]{0,40}"
+            s in "\\PC*|[\\x00-\\x{a0}\\x{2028}\\x{2029}\\x{202a}-\\x{202e}\\x{2066}-\\x{2069}\\x{61c}\\x{200e}\\x{200f}#\\[a\"\\\\é]{0,40}|[#\\[\\x00\\x1b\\x7f\\x{85}\\x{2028}\\x{202e}\\x{200f}é\"\\\\ ]{0,40}|[#\\[a ]{0,40}"
         ) {
             let got = written(4, |w| w.object(|w| w.key("k").str(&s)));
             prop_assert_eq!(&got, &oracle(&json!({"k": s}), 4));
             let back: serde_json::Value = serde_json::from_str(&got).unwrap();
             prop_assert_eq!(back["k"].as_str().unwrap(), s.as_str());
+            // Inert whatever the oracle does: no workflow command, no raw unsafe
+            // character but the layout's line breaks.
+            prop_assert!(!got.contains("##["), "{:?}", got);
+            prop_assert!(!got.chars().any(|c| is_unsafe_char(c) && c != '\n'), "{:?}", got);
         }
     }
 }
