@@ -1183,6 +1183,12 @@ mod plainly_unrecognised_tests {
             ("{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\"}\n", true),
             ("  camunda:\n    x: 1\n", true),
             ("a: 1\n---\n  camunda:\n    x: 1\n", true),
+            // (indented lines skipped early inside a document, never after its marker)
+            (
+                "jobs:\n  a:\n    runs-on: x\n---\n  camunda:\n    x: 1\n",
+                true,
+            ),
+            ("jobs:\n  a:\n    runs-on: x\n---\n\"camunda\": 1\n", true),
             ("base: &b\n  camunda: 1\n<<: *b\n", true),
             ("a: 1\rcamunda: 2\n", true),
             ("a: 1\u{2028}camunda: 2\n", true),

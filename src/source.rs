@@ -756,18 +756,26 @@ pub(crate) fn relative_path(root: &std::path::Path, display: &str) -> String {
     rel.to_string_lossy().replace('\\', "/")
 }
 
-/// A path for the normal-path proptests: `parts` joined with `/`, rooted and with a
-/// trailing separator when asked.
+/// Paths for the normal-path proptests: parts (normal, `.`, `..`, empty, dotted names)
+/// joined with `/`, rooted or not, with a trailing separator or not.
 #[cfg(test)]
-pub(crate) fn path_text(parts: &[String], rooted: bool, trailing: bool) -> String {
-    let mut text = parts.join("/");
-    if rooted {
-        text.insert(0, '/');
-    }
-    if trailing {
-        text.push('/');
-    }
-    text
+pub(crate) fn path_texts() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    (
+        prop::collection::vec("(a|bc|\\.|\\.\\.|\\.a|a\\.|)", 0..8),
+        any::<bool>(),
+        any::<bool>(),
+    )
+        .prop_map(|(parts, rooted, trailing)| {
+            let mut text = parts.join("/");
+            if rooted {
+                text.insert(0, '/');
+            }
+            if trailing {
+                text.push('/');
+            }
+            text
+        })
 }
 
 #[cfg(test)]
@@ -809,12 +817,7 @@ mod tests {
     proptest! {
         /// The shortcut for normal paths gives what taking the path apart gives.
         #[test]
-        fn normal_paths_are_kept_as_they_are(
-            parts in proptest::collection::vec("(a|bc|\\.|\\.\\.|\\.a|a\\.|)", 0..8),
-            rooted in any::<bool>(),
-            trailing in any::<bool>(),
-        ) {
-            let text = path_text(&parts, rooted, trailing);
+        fn normal_paths_are_kept_as_they_are(text in path_texts()) {
             let p = std::path::Path::new(&text);
             // (as text: paths compare by their parts, so `a//b` equals `a/b` as a path)
             let (fast, slow) = (normalize(p), normalize_parts(p));

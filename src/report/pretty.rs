@@ -1,12 +1,12 @@
 //! A JSON value written straight into text, for the records a report writes thousands of
-//! times (SARIF results): exactly the layout of `serde_json::to_string_pretty` nested in
+//! times (SARIF results, JSON findings): exactly the layout of `serde_json::to_string_pretty` nested in
 //! a document ([`super::stream::pretty_at`]) and exactly the text
 //! [`super::escape::json_document`] makes of it, in one pass.
 //!
 //! Why not serde_json for these: it escapes every string byte by byte, field names
 //! included, behind a serializer call per value, then the document is scanned again to be
-//! made inert. That was two fifths of a SARIF result's cost on a finding-dense tree
-//! (BENCHMARKS.md). Here a string is checked for anything to escape with a comparison the
+//! made inert. That was about three fifths of what the SARIF report cost on a finding-dense
+//! tree (BENCHMARKS.md). Here a string is checked for anything to escape with a comparison the
 //! compiler vectorises, and copied as it is when there is nothing, which is nearly always;
 //! field names are constants. The tests below hold the output to serde_json's and to
 //! `json_document`'s for any text.
@@ -55,8 +55,7 @@ impl Pretty {
         body(self);
         self.indent -= 2;
         if self.has_entry {
-            self.out.push('\n');
-            self.pad();
+            self.break_line(false);
         }
         self.out.push(close as char);
         self.has_entry = outer;
@@ -78,32 +77,26 @@ impl Pretty {
 
     /// Start an element of the open array: it is written next.
     pub(crate) fn element(&mut self) -> &mut Self {
-        // The separator, the line break and the indent in one copy.
+        let comma = std::mem::replace(&mut self.has_entry, true);
+        self.break_line(comma);
+        self
+    }
+
+    /// A comma if asked, a line break and the indent, in one copy up to 128 spaces.
+    fn break_line(&mut self, comma: bool) {
         const BREAKS: &str = concat!(
             ",\n",
             "                                                                ",
             "                                                                "
         );
-        let from = if self.has_entry { 0 } else { 1 };
-        self.has_entry = true;
+        const MOST: usize = BREAKS.len() - 2;
         let mut n = self.indent;
-        let first = n.min(BREAKS.len() - 2);
-        self.out.push_str(&BREAKS[from..2 + first]);
+        let first = n.min(MOST);
+        self.out.push_str(&BREAKS[usize::from(!comma)..2 + first]);
         n -= first;
         while n > 0 {
-            let k = n.min(BREAKS.len() - 2);
+            let k = n.min(MOST);
             self.out.push_str(&BREAKS[2..2 + k]);
-            n -= k;
-        }
-        self
-    }
-
-    fn pad(&mut self) {
-        const SPACES: &str = "                                                                ";
-        let mut n = self.indent;
-        while n > 0 {
-            let k = n.min(SPACES.len());
-            self.out.push_str(&SPACES[..k]);
             n -= k;
         }
     }
